@@ -1,0 +1,637 @@
+//! `trainpack check`: source → scan → identify → probe → rules → `Report`.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::Result;
+use crate::i18n::Text;
+use crate::identify::{Classification, classify};
+use crate::kinds::ResourceKind;
+use crate::policy::{Basis, Policy, ratio_string};
+use crate::probe::ffprobe::Ffprobe;
+use crate::probe::{ProbeOutcome, VideoInfo};
+use crate::report::{
+    ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
+    VideoSummary,
+};
+use crate::rules::{self, Finding, Severity};
+use crate::scan::{Scanned, run_queue, scan_package};
+use crate::source::{DirectLocation, Package, SourceNote};
+
+pub struct CheckOptions {
+    pub policy: Policy,
+    /// Worker threads for reading and probing.
+    pub threads: usize,
+    /// The probe engine; None when ffprobe is not installed.
+    pub ffprobe: Option<Ffprobe>,
+    /// Draw a progress bar on stderr (only ever drawn on a terminal).
+    pub progress: bool,
+}
+
+impl CheckOptions {
+    /// Defaults: the built-in policy, every core, ffprobe from `PATH`.
+    pub fn new(policy: Policy) -> CheckOptions {
+        let timeout = Duration::from_secs(policy.probe_timeout_s);
+        CheckOptions {
+            policy,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ffprobe: Ffprobe::locate(timeout),
+            progress: false,
+        }
+    }
+}
+
+/// One file after reading and classification, before probing.
+struct Item<'a> {
+    entry: &'a crate::source::Entry,
+    scanned: Scanned,
+    class: Classification,
+}
+
+pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
+    let package = Package::open(path)?;
+    let mut findings: Vec<Finding> = package.notes.iter().map(note_finding).collect();
+
+    let bar = progress_bar(&package, opts.progress);
+    let scanned = scan_package(&package, opts.threads, &|n| bar.inc(n));
+    bar.finish_and_clear();
+
+    let mut items = Vec::with_capacity(scanned.len());
+    for (entry, result) in package.entries.iter().zip(scanned) {
+        match result {
+            Ok(scanned) => {
+                let class = classify(&entry.path, &scanned.sniffed);
+                items.push(Item {
+                    entry,
+                    scanned,
+                    class,
+                });
+            }
+            Err(e) => findings.push(unreadable_finding(&entry.path, &e)),
+        }
+    }
+
+    let outcomes = probe_videos(&package, &items, opts);
+    if opts.ffprobe.is_none() && outcomes.iter().any(Option::is_some) {
+        findings.push(rules::FFPROBE_MISSING.finding(
+            None,
+            Text::new(
+                "ffprobe was not found on PATH: videos are identified by content only and counted unconfirmed",
+                "未在 PATH 中找到 ffprobe：视频仅按内容识别，未经确认即计入",
+            ),
+        ));
+    }
+
+    let mut files = Vec::with_capacity(items.len());
+    for (item, outcome) in items.iter().zip(outcomes) {
+        let resource = resource_of(item, outcome.as_ref(), &opts.policy, &mut findings);
+        file_findings(item, &resource, &mut findings);
+        files.push(resource);
+    }
+
+    let (summary, modules) = summarise(&files, &opts.policy);
+    ratio_findings(&summary, &modules, &opts.policy, &mut findings);
+    findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
+    let summary = Summary {
+        errors: count(&findings, Severity::Error),
+        warnings: count(&findings, Severity::Warning),
+        infos: count(&findings, Severity::Info),
+        ..summary
+    };
+    let verdict = if summary.errors == 0 {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    };
+    Ok(Report {
+        tool: ToolInfo::current(),
+        package: PackageInfo {
+            path: path.display().to_string(),
+            source: package.kind,
+        },
+        policy: PolicyInfo {
+            profile: opts.policy.profile.clone(),
+            version: opts.policy.version,
+            threshold_percent: opts.policy.threshold_percent,
+            basis: opts.policy.basis,
+            counted_kinds: opts.policy.counted_kinds.clone(),
+        },
+        verdict,
+        summary,
+        modules,
+        files,
+        findings,
+    })
+}
+
+fn count(findings: &[Finding], severity: Severity) -> u64 {
+    findings.iter().filter(|f| f.severity == severity).count() as u64
+}
+
+fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let total = package.entries.iter().map(|e| e.declared_size).sum();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Probe every file whose content is a video container; None for the rest.
+fn probe_videos(
+    package: &Package,
+    items: &[Item],
+    opts: &CheckOptions,
+) -> Vec<Option<ProbeOutcome>> {
+    let order: Vec<usize> = (0..items.len()).collect();
+    run_queue(
+        &order,
+        opts.threads,
+        || package.reader(),
+        |reader, i| {
+            let item = &items[i];
+            if item.class.kind != ResourceKind::Video {
+                return None;
+            }
+            let Some(ffprobe) = &opts.ffprobe else {
+                return Some(ProbeOutcome::Unavailable);
+            };
+            Some(match package.direct_location(item.entry) {
+                Some(location) => ffprobe.probe(&location),
+                None => probe_spooled(ffprobe, reader, item.entry),
+            })
+        },
+    )
+}
+
+/// A compressed zip entry cannot be read in place: copy only that entry to a
+/// temporary file (deleted when dropped) and probe the copy.
+fn probe_spooled(
+    ffprobe: &Ffprobe,
+    reader: &mut crate::source::EntryReader,
+    entry: &crate::source::Entry,
+) -> ProbeOutcome {
+    let mut spool = || -> io::Result<tempfile::NamedTempFile> {
+        let mut temp = tempfile::Builder::new()
+            .prefix("trainpack-probe-")
+            .tempfile()?;
+        io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
+        Ok(temp)
+    };
+    match spool() {
+        Ok(temp) => ffprobe.probe(&DirectLocation::File(temp.path().to_owned())),
+        Err(e) => ProbeOutcome::Unreadable(format!("cannot copy the entry for probing: {e}")),
+    }
+}
+
+fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> VideoSummary {
+    VideoSummary {
+        status,
+        engine: info.map(|i| i.engine),
+        container: info.map(|i| i.container.clone()),
+        duration_s: info.map(|i| i.duration_s),
+        width: info.and_then(|i| i.width),
+        height: info.and_then(|i| i.height),
+        codec: info.and_then(|i| i.codec.clone()),
+        fps: info.and_then(|i| i.fps),
+        audio_codec: info.and_then(|i| i.audio_codec.clone()),
+        sample_rate: info.and_then(|i| i.sample_rate),
+        channels: info.and_then(|i| i.channels),
+    }
+}
+
+/// The resource record, with the probe's word on whether it is a video.
+fn resource_of(
+    item: &Item,
+    outcome: Option<&ProbeOutcome>,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+) -> Resource {
+    let path = item.entry.path.as_str();
+    let mut kind = item.class.kind;
+    let mut is_video = false;
+    let video = outcome.map(|outcome| match outcome {
+        ProbeOutcome::Video(info) => {
+            is_video = true;
+            video_summary("confirmed", Some(info))
+        }
+        ProbeOutcome::Unavailable => {
+            is_video = true;
+            findings.push(rules::VIDEO_UNCONFIRMED.finding(
+                Some(path),
+                Text::new(
+                    "video identified by content only (no probe available); counted as video",
+                    "仅按内容识别为视频（无法探测），暂按视频计入",
+                ),
+            ));
+            video_summary("unconfirmed", None)
+        }
+        ProbeOutcome::NoVideoStream(info) => {
+            kind = if info.audio_codec.is_some() {
+                ResourceKind::Audio
+            } else {
+                ResourceKind::Other
+            };
+            let what_en = if info.has_cover_art {
+                "only audio and a cover picture"
+            } else if info.audio_codec.is_some() {
+                "only audio"
+            } else {
+                "no video stream"
+            };
+            let what_zh = if info.has_cover_art {
+                "只有音频和封面图"
+            } else if info.audio_codec.is_some() {
+                "只有音频"
+            } else {
+                "没有视频流"
+            };
+            findings.push(rules::AUDIO_ONLY.finding(
+                Some(path),
+                Text::new(
+                    format!("holds {what_en}: counted as {kind}, not as video"),
+                    format!("{what_zh}：计为{}，不计为视频", kind.name_zh()),
+                ),
+            ));
+            video_summary("not_video", Some(info))
+        }
+        ProbeOutcome::ZeroDuration(info) => {
+            findings.push(rules::VIDEO_UNREADABLE.finding(
+                Some(path),
+                Text::new(
+                    "the video has no duration: not counted as video",
+                    "视频时长为零：不计为视频",
+                ),
+            ));
+            video_summary("unreadable", Some(info))
+        }
+        ProbeOutcome::Unreadable(reason) => {
+            findings.push(rules::VIDEO_UNREADABLE.finding(
+                Some(path),
+                Text::new(
+                    format!("cannot read the video ({reason}): not counted as video"),
+                    format!("无法读取该视频（{reason}）：不计为视频"),
+                ),
+            ));
+            video_summary("unreadable", None)
+        }
+        ProbeOutcome::TimedOut(limit) => {
+            findings.push(rules::PROBE_TIMEOUT.finding(
+                Some(path),
+                Text::new(
+                    format!(
+                        "probing did not finish within {} s: not counted as video",
+                        limit.as_secs()
+                    ),
+                    format!("探测在 {} 秒内未完成：不计为视频", limit.as_secs()),
+                ),
+            ));
+            video_summary("timeout", None)
+        }
+    });
+    let counted = policy.counts(kind);
+    Resource {
+        path: item.entry.path.clone(),
+        original_path: item.entry.original.clone(),
+        size: item.scanned.size,
+        sha256: item.scanned.sha256.clone(),
+        media_type: item.class.media_type.clone(),
+        kind,
+        counted,
+        is_video: is_video && counted,
+        video,
+    }
+}
+
+/// Findings about a file itself: junk, executables, names that lie.
+fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) {
+    let path = Some(resource.path.as_str());
+    let class = &item.class;
+    match class.junk_reason {
+        Some("empty") => findings.push(rules::EMPTY_FILE.finding(
+            path,
+            Text::new(
+                "empty file (0 bytes): not counted",
+                "空文件（0 字节）：不计入",
+            ),
+        )),
+        Some(reason) => findings.push(rules::JUNK_FILE.finding(
+            path,
+            Text::new(
+                format!(
+                    "system or temporary file ({}): not counted",
+                    junk_en(reason)
+                ),
+                format!("系统或临时文件（{}）：不计入", junk_zh(reason)),
+            ),
+        )),
+        None => {}
+    }
+    if resource.kind == ResourceKind::Executable {
+        findings.push(rules::EXECUTABLE.finding(
+            path,
+            Text::new(
+                format!("executable content ({})", resource.media_type),
+                format!("可执行内容（{}）", resource.media_type),
+            ),
+        ));
+    }
+    if resource.media_type == "application/x-shockwave-flash" {
+        findings.push(
+            rules::OBSOLETE_FORMAT
+                .finding(path, Text::new("Flash (SWF) animation", "Flash（SWF）动画")),
+        );
+    }
+    if class.junk_reason.is_some() {
+        return;
+    }
+    let named_video = class.ext_kind == Some(ResourceKind::Video);
+    if named_video && class.kind != ResourceKind::Video {
+        findings.push(rules::NOT_A_VIDEO.finding(
+            path,
+            Text::new(
+                format!(
+                    "named as a video but its content is {} ({}): not counted as video",
+                    class.kind, class.media_type
+                ),
+                format!(
+                    "扩展名为视频，但内容是{}（{}）：不计为视频",
+                    class.kind.name_zh(),
+                    class.media_type
+                ),
+            ),
+        ));
+    } else if class.extension_mismatch {
+        let ext = class.ext_kind.map_or("?", ResourceKind::as_str);
+        let ext_zh = class.ext_kind.map_or("?", ResourceKind::name_zh);
+        findings.push(rules::EXTENSION_MISMATCH.finding(
+            path,
+            Text::new(
+                format!(
+                    "the extension says {ext} but the content is {} ({}); treated as {}",
+                    class.kind, class.media_type, class.kind
+                ),
+                format!(
+                    "扩展名表示{ext_zh}，但内容是{}（{}），按内容处理",
+                    class.kind.name_zh(),
+                    class.media_type
+                ),
+            ),
+        ));
+    }
+}
+
+fn junk_en(reason: &str) -> &'static str {
+    match reason {
+        "macos_resource_fork" => "macOS resource fork",
+        "ds_store" => "macOS .DS_Store",
+        "thumbs_db" => "Windows thumbnail cache",
+        "desktop_ini" => "Windows desktop.ini",
+        "office_lock" => "Office lock file",
+        _ => "temporary file",
+    }
+}
+
+fn junk_zh(reason: &str) -> &'static str {
+    match reason {
+        "macos_resource_fork" => "macOS 资源分支文件",
+        "ds_store" => "macOS .DS_Store",
+        "thumbs_db" => "Windows 缩略图缓存",
+        "desktop_ini" => "Windows desktop.ini",
+        "office_lock" => "Office 锁定文件",
+        _ => "临时文件",
+    }
+}
+
+fn summarise(files: &[Resource], policy: &Policy) -> (Summary, Vec<ModuleSummary>) {
+    let mut s = Summary::default();
+    let mut modules: std::collections::BTreeMap<&str, (u64, u64, u64, u64)> = Default::default();
+    for f in files {
+        s.files += 1;
+        s.total_bytes += f.size;
+        *s.by_kind.entry(f.kind).or_default() += 1;
+        if !f.counted {
+            continue;
+        }
+        s.course_resources += 1;
+        s.course_bytes += f.size;
+        let module = f.path.split_once('/').map_or("", |(m, _)| m);
+        let m = modules.entry(module).or_default();
+        m.0 += 1;
+        m.2 += f.size;
+        if f.is_video {
+            s.videos += 1;
+            s.video_bytes += f.size;
+            m.1 += 1;
+            m.3 += f.size;
+        }
+    }
+    let on_basis = |count: u64, videos: u64, bytes: u64, video_bytes: u64| match policy.basis {
+        Basis::Count => (videos, count),
+        Basis::Bytes => (video_bytes, bytes),
+    };
+    let (part, whole) = on_basis(s.course_resources, s.videos, s.course_bytes, s.video_bytes);
+    s.video_ratio = ratio_string(part, whole);
+    s.video_bytes_ratio = ratio_string(s.video_bytes, s.course_bytes);
+    s.threshold = ratio_string(u64::from(policy.threshold_percent), 100);
+    s.meets_threshold = policy.meets_threshold(part, whole);
+    let modules = modules
+        .into_iter()
+        .map(|(name, (count, videos, bytes, video_bytes))| {
+            let (part, whole) = on_basis(count, videos, bytes, video_bytes);
+            ModuleSummary {
+                name: name.to_owned(),
+                course_resources: count,
+                videos,
+                video_ratio: ratio_string(part, whole),
+                meets_threshold: policy.meets_threshold(part, whole),
+            }
+        })
+        .collect();
+    (s, modules)
+}
+
+fn ratio_findings(
+    summary: &Summary,
+    modules: &[ModuleSummary],
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+) {
+    if summary.course_resources == 0 {
+        findings.push(rules::NO_COURSE_RESOURCES.finding(
+            None,
+            Text::new(
+                "no course resources found: nothing to check",
+                "未找到任何课程资源：无法检查",
+            ),
+        ));
+        return;
+    }
+    let pct = policy.threshold_percent;
+    let basis_en = match policy.basis {
+        Basis::Count => "by count",
+        Basis::Bytes => "by bytes",
+    };
+    let basis_zh = match policy.basis {
+        Basis::Count => "按数量计",
+        Basis::Bytes => "按字节计",
+    };
+    if !summary.meets_threshold {
+        let needed = videos_needed(summary.videos, summary.course_resources, pct);
+        let add_en = match (policy.basis, needed) {
+            (Basis::Count, Some(n)) => {
+                format!("; turning {n} more resource(s) into video would meet it")
+            }
+            _ => String::new(),
+        };
+        let add_zh = match (policy.basis, needed) {
+            (Basis::Count, Some(n)) => format!("；再将 {n} 个资源做成视频即可达标"),
+            _ => String::new(),
+        };
+        findings.push(rules::VIDEO_RATIO.finding(
+            None,
+            Text::new(
+                format!(
+                    "video is {} of course resources {basis_en} ({} of {}); at least {pct}% is required{add_en}",
+                    percent(&summary.video_ratio),
+                    summary.videos,
+                    summary.course_resources
+                ),
+                format!(
+                    "视频占课程资源的 {}（{basis_zh}，{}/{}），要求不低于 {pct}%{add_zh}",
+                    percent(&summary.video_ratio),
+                    summary.videos,
+                    summary.course_resources
+                ),
+            ),
+        ));
+    }
+    for m in modules
+        .iter()
+        .filter(|m| !m.meets_threshold && !m.name.is_empty())
+    {
+        findings.push(rules::MODULE_RATIO.finding(
+            Some(&m.name),
+            Text::new(
+                format!(
+                    "module has {} video(s) among {} course resources ({})",
+                    m.videos,
+                    m.course_resources,
+                    percent(&m.video_ratio)
+                ),
+                format!(
+                    "该模块 {} 个课程资源中有 {} 个视频（{}）",
+                    m.course_resources,
+                    m.videos,
+                    percent(&m.video_ratio)
+                ),
+            ),
+        ));
+    }
+}
+
+/// How many non-video resources must become videos (the total staying the
+/// same) for `videos / total` to reach `pct` percent.
+fn videos_needed(videos: u64, total: u64, pct: u32) -> Option<u64> {
+    let need = (u128::from(pct) * u128::from(total)).div_ceil(100);
+    u64::try_from(need.saturating_sub(u128::from(videos))).ok()
+}
+
+/// `"0.6667"` → `"66.67%"`.
+pub fn percent(ratio: &str) -> String {
+    let digits: String = ratio.chars().filter(char::is_ascii_digit).collect();
+    let n: u64 = digits.parse().unwrap_or(0);
+    format!("{}.{:02}%", n / 100, n % 100)
+}
+
+fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
+    rules::UNREADABLE.finding(
+        Some(path),
+        Text::new(
+            format!("cannot read this file: {e}"),
+            format!("无法读取该文件：{e}"),
+        ),
+    )
+}
+
+fn note_finding(note: &SourceNote) -> Finding {
+    match note {
+        SourceNote::Symlink { path } => rules::SYMLINK.finding(
+            Some(path),
+            Text::new(
+                "symbolic link: not followed, not part of the package",
+                "符号链接：未跟随，不属于包内容",
+            ),
+        ),
+        SourceNote::SpecialFile { path } => rules::SPECIAL_FILE.finding(
+            Some(path),
+            Text::new("special file: skipped, never opened", "特殊文件：已跳过，未打开"),
+        ),
+        SourceNote::NonUtf8Name { path } => rules::NON_UTF8_NAME.finding(
+            Some(path),
+            Text::new(
+                "the name is not valid UTF-8 (shown with replacement characters)",
+                "名称不是有效的 UTF-8（以替换字符显示）",
+            ),
+        ),
+        SourceNote::LegacyEncodedName { path } => rules::LEGACY_NAME.finding(
+            Some(path),
+            Text::new(
+                "name stored in GBK without the UTF-8 flag; decoded as GBK, other tools may show it garbled",
+                "名称以 GBK 编码存储且未标记 UTF-8；已按 GBK 解码，其他工具可能显示为乱码",
+            ),
+        ),
+        SourceNote::UnsafeName { name, reason } => rules::UNSAFE_PATH.finding(
+            Some(name),
+            Text::new(
+                format!("unsafe entry name ({}): not read", reason.describe_en()),
+                format!("不安全的条目名称（{}）：未读取", reason.describe_zh()),
+            ),
+        ),
+        SourceNote::DuplicatePath { path } => rules::DUPLICATE_PATH.finding(
+            Some(path),
+            Text::new(
+                "another entry has the same path; only the first is checked",
+                "另有条目路径相同；仅检查第一个",
+            ),
+        ),
+        SourceNote::Encrypted { path } => rules::ENCRYPTED.finding(
+            Some(path),
+            Text::new("encrypted entry: cannot be checked", "加密条目：无法检查"),
+        ),
+        SourceNote::Unlistable { path, message } => rules::UNLISTABLE.finding(
+            Some(path),
+            Text::new(
+                format!("cannot list: {message}"),
+                format!("无法列出：{message}"),
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn videos_needed_reaches_the_threshold_exactly() {
+        assert_eq!(videos_needed(2, 5, 60), Some(1));
+        assert_eq!(videos_needed(3, 5, 60), Some(0));
+        assert_eq!(videos_needed(0, 7, 60), Some(5));
+    }
+
+    #[test]
+    fn percent_formats_ratios() {
+        assert_eq!(percent("0.6000"), "60.00%");
+        assert_eq!(percent("1.0000"), "100.00%");
+        assert_eq!(percent("0.0833"), "8.33%");
+    }
+}

@@ -1,0 +1,336 @@
+//! Content detection from the head of a file (plus zip facts for zips).
+//!
+//! Order matters: strong signatures first, then text (so a text file that
+//! happens to start with "BM" is not a BMP), then `infer`'s remaining
+//! magic numbers.
+
+use super::text;
+use super::zipscan::ZipFacts;
+use crate::kinds::ResourceKind::{self, *};
+use memchr::memmem;
+
+/// What the content says: (media type, kind, container).
+pub(crate) type Detected = (&'static str, Option<ResourceKind>, Option<&'static str>);
+
+pub(crate) const OLE_STORAGE: &str = "application/x-ole-storage";
+pub(crate) const SCORM_ZIP: &str = "application/vnd.scorm+zip";
+pub(crate) const HTML5_ZIP: &str = "application/x-html5-courseware+zip";
+
+const fn video(media: &'static str, container: &'static str) -> Detected {
+    (media, Some(Video), Some(container))
+}
+
+pub(crate) fn detect(head: &[u8], size: u64, zip: Option<&ZipFacts>) -> Detected {
+    if size == 0 {
+        return ("inode/x-empty", None, None);
+    }
+    if let Some(facts) = zip {
+        return detect_zip(head, facts);
+    }
+    let whole = size == head.len() as u64;
+    binary_magic(head)
+        .or_else(|| text::detect(head, whole))
+        .or_else(|| via_infer(head))
+        .unwrap_or(("application/octet-stream", None, None))
+}
+
+fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
+    if let Some(mime) = odf_mimetype(head) {
+        return match mime {
+            b"application/vnd.oasis.opendocument.text" => (
+                "application/vnd.oasis.opendocument.text",
+                Some(Document),
+                None,
+            ),
+            b"application/vnd.oasis.opendocument.presentation" => (
+                "application/vnd.oasis.opendocument.presentation",
+                Some(Presentation),
+                None,
+            ),
+            b"application/vnd.oasis.opendocument.spreadsheet" => (
+                "application/vnd.oasis.opendocument.spreadsheet",
+                Some(Spreadsheet),
+                None,
+            ),
+            b"application/epub+zip" => ("application/epub+zip", Some(Document), None),
+            _ => ("application/zip", Some(Other), None),
+        };
+    }
+    if f.android {
+        return (
+            "application/vnd.android.package-archive",
+            Some(Executable),
+            None,
+        );
+    }
+    if f.content_types {
+        if f.ppt {
+            return (
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                Some(Presentation),
+                None,
+            );
+        }
+        if f.word {
+            return (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                Some(Document),
+                None,
+            );
+        }
+        if f.xl {
+            return (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                Some(Spreadsheet),
+                None,
+            );
+        }
+    }
+    if f.ims_manifest {
+        return (SCORM_ZIP, Some(Courseware), None);
+    }
+    if f.html_index {
+        return (HTML5_ZIP, Some(Courseware), None);
+    }
+    ("application/zip", Some(Other), None)
+}
+
+/// ODF and EPUB store an uncompressed `mimetype` file as the first entry.
+fn odf_mimetype(head: &[u8]) -> Option<&[u8]> {
+    let u16_at = |i: usize| Some(u16::from_le_bytes([*head.get(i)?, *head.get(i + 1)?]) as usize);
+    let stored = u16_at(8)? == 0;
+    let data_len = u16_at(18)?; // sizes are u32 but a mimetype is tiny
+    let (name_len, extra_len) = (u16_at(26)?, u16_at(28)?);
+    if !stored || head.get(30..30 + name_len)? != b"mimetype" {
+        return None;
+    }
+    let start = 30 + name_len + extra_len;
+    head.get(start..start + data_len).map(|m| m.trim_ascii())
+}
+
+fn binary_magic(h: &[u8]) -> Option<Detected> {
+    if h.get(4..8) == Some(b"ftyp") {
+        return Some(iso_bmff(h));
+    }
+    // QuickTime files from before `ftyp` start directly with an atom.
+    if h.len() >= 8
+        && matches!(
+            &h[4..8],
+            b"moov" | b"mdat" | b"wide" | b"pnot" | b"free" | b"skip"
+        )
+    {
+        return Some(video("video/quicktime", "mov"));
+    }
+    if h.starts_with(b"\x1a\x45\xdf\xa3") {
+        // The EBML header's DocType (id 0x4282) says which flavour.
+        let hdr = &h[..h.len().min(4096)];
+        return Some(if memmem::find(hdr, b"\x42\x82\x84webm").is_some() {
+            video("video/webm", "webm")
+        } else {
+            video("video/x-matroska", "matroska")
+        });
+    }
+    if h.starts_with(b"RIFF") && h.get(8..12) == Some(b"AVI ") {
+        return Some(video("video/x-msvideo", "avi"));
+    }
+    if h.starts_with(b"FLV\x01") {
+        return Some(video("video/x-flv", "flv"));
+    }
+    if h.starts_with(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11") {
+        // ASF holds WMV or WMA alike: the probe decides.
+        return Some(video("video/x-ms-asf", "asf"));
+    }
+    if h.starts_with(b"\x00\x00\x01\xba") || h.starts_with(b"\x00\x00\x01\xb3") {
+        return Some(video("video/mpeg", "mpeg-ps"));
+    }
+    if is_mpegts(h) {
+        return Some(video("video/mp2t", "mpegts"));
+    }
+    if h.starts_with(b"OggS") {
+        return Some(ogg(h));
+    }
+    if h.len() >= 3 && matches!(&h[..3], b"FWS" | b"CWS" | b"ZWS") {
+        return Some(("application/x-shockwave-flash", Some(Animation), None));
+    }
+    if h.starts_with(b"GIF87a") || h.starts_with(b"GIF89a") {
+        let kind = if is_animated_gif(h) { Animation } else { Image };
+        return Some(("image/gif", Some(kind), None));
+    }
+    if h.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+        return Some(cfb(h));
+    }
+    // PDF readers accept junk before the header within the first KiB.
+    if memmem::find(&h[..h.len().min(1024)], b"%PDF-").is_some() {
+        return Some(("application/pdf", Some(Document), None));
+    }
+    if h.starts_with(b"{\\rtf") {
+        return Some(("application/rtf", Some(Document), None));
+    }
+    if h.starts_with(b"ID3") {
+        return Some(("audio/mpeg", Some(Audio), None));
+    }
+    if h.len() >= 3 && h[0] == 0xff {
+        if h[1] & 0xf6 == 0xf0 {
+            return Some(("audio/aac", Some(Audio), None)); // ADTS
+        }
+        if is_mpeg_audio_frame(h) {
+            return Some(("audio/mpeg", Some(Audio), None));
+        }
+    }
+    None
+}
+
+fn iso_bmff(h: &[u8]) -> Detected {
+    let box_len = u32::from_be_bytes(h[..4].try_into().unwrap()) as usize;
+    let major = h.get(8..12).unwrap_or_default();
+    let compatible = h.get(16..box_len.min(h.len())).unwrap_or_default();
+    let has = |brand: &[u8]| major == brand || compatible.chunks_exact(4).any(|b| b == brand);
+    match major {
+        b"M4A " | b"M4B " | b"M4P " | b"F4A " | b"F4B " => ("audio/mp4", Some(Audio), None),
+        b"qt  " => video("video/quicktime", "mov"),
+        b"M4V " | b"M4VH" | b"M4VP" => video("video/x-m4v", "m4v"),
+        b"avif" | b"avis" => ("image/avif", Some(Image), None),
+        b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" => {
+            ("image/heic", Some(Image), None)
+        }
+        b"jp2 " => ("image/jp2", Some(Image), None),
+        b"crx " => ("image/x-canon-cr3", Some(Image), None),
+        _ if major.starts_with(b"3gp")
+            || major.starts_with(b"3g2")
+            || major.starts_with(b"3ge") =>
+        {
+            video("video/3gpp", "3gp")
+        }
+        // Generic brands (isom, mp41, mp42, avc1, dash, ...) may still carry
+        // only audio; that is for the probe, content here says "mp4".
+        _ if has(b"qt  ") && !has(b"isom") => video("video/quicktime", "mov"),
+        _ => video("video/mp4", "mp4"),
+    }
+}
+
+/// Several 0x47 sync bytes at a 188-byte stride (or 192 for M2TS, whose
+/// packets carry a 4-byte timestamp first).
+fn is_mpegts(h: &[u8]) -> bool {
+    [(188, 0), (192, 4)].into_iter().any(|(stride, first)| {
+        let packets = (h.len().saturating_sub(first) / stride).min(7);
+        packets >= 3 && (0..packets).all(|i| h[first + i * stride] == 0x47)
+    })
+}
+
+fn ogg(h: &[u8]) -> Detected {
+    // The first page holds the first codec header, right after the segment table.
+    let codec = h
+        .get(26)
+        .and_then(|&n| h.get(27 + n as usize..))
+        .unwrap_or_default();
+    if codec.starts_with(b"\x80theora") {
+        // Not in the container list the brief names; "ogg" is the honest family.
+        video("video/ogg", "ogg")
+    } else if codec.starts_with(b"OpusHead") {
+        ("audio/opus", Some(Audio), None)
+    } else {
+        ("audio/ogg", Some(Audio), None)
+    }
+}
+
+fn is_mpeg_audio_frame(h: &[u8]) -> bool {
+    let version = (h[1] >> 3) & 3;
+    let layer = (h[1] >> 1) & 3;
+    let bitrate = h[2] >> 4;
+    let rate = (h[2] >> 2) & 3;
+    h[1] & 0xe0 == 0xe0 && version != 1 && layer != 0 && bitrate != 15 && rate != 3
+}
+
+/// More than one image, or a looping extension, within the head.
+fn is_animated_gif(h: &[u8]) -> bool {
+    if memmem::find(h, b"NETSCAPE2.0").is_some() {
+        return true;
+    }
+    fn skip_sub_blocks(h: &[u8], mut i: usize) -> Option<usize> {
+        loop {
+            let n = *h.get(i)? as usize;
+            i += 1 + n;
+            if n == 0 {
+                return Some(i);
+            }
+        }
+    }
+    fn table_len(flags: u8) -> usize {
+        if flags & 0x80 != 0 {
+            3 << ((flags & 7) + 1)
+        } else {
+            0
+        }
+    }
+    let frames = || -> Option<usize> {
+        let mut i = 13 + table_len(*h.get(10)?);
+        let mut frames = 0;
+        loop {
+            match *h.get(i)? {
+                0x2c => {
+                    frames += 1;
+                    if frames > 1 {
+                        return Some(frames);
+                    }
+                    i += 10 + table_len(*h.get(i + 9)?) + 1; // + LZW code size
+                    i = skip_sub_blocks(h, i)?;
+                }
+                0x21 => i = skip_sub_blocks(h, i + 2)?,
+                _ => return Some(frames),
+            }
+        }
+    };
+    frames().is_some_and(|n| n > 1)
+}
+
+/// OLE compound files: infer reads the root CLSID when the directory lies
+/// within the head (small files); otherwise the extension breaks the tie.
+fn cfb(h: &[u8]) -> Detected {
+    if infer::doc::is_ppt(h) {
+        ("application/vnd.ms-powerpoint", Some(Presentation), None)
+    } else if infer::doc::is_xls(h) {
+        ("application/vnd.ms-excel", Some(Spreadsheet), None)
+    } else if infer::doc::is_doc(h) {
+        ("application/msword", Some(Document), None)
+    } else {
+        (OLE_STORAGE, None, None)
+    }
+}
+
+/// Everything else `infer` knows, mapped to kinds by its matcher family.
+fn via_infer(h: &[u8]) -> Option<Detected> {
+    use infer::MatcherType as M;
+    let t = infer::get(h)?;
+    let media = t.mime_type();
+    let kind = match t.matcher_type() {
+        M::Text => return None,
+        M::App => match t.extension() {
+            "exe" | "dll" | "elf" | "mach" | "dex" | "dey" | "obj" => Executable,
+            _ => Other,
+        },
+        M::Image => Image,
+        M::Audio => Audio,
+        M::Book => Document,
+        M::Video => {
+            let container = match t.extension() {
+                "mkv" => "matroska",
+                "wmv" => "asf",
+                "mpg" => "mpeg-ps",
+                ext => ext, // mp4, m4v, mov, webm, avi, flv
+            };
+            return Some((media, Some(Video), Some(container)));
+        }
+        M::Doc => match t.extension() {
+            "ppt" | "pptx" | "odp" => Presentation,
+            "xls" | "xlsx" | "ods" => Spreadsheet,
+            _ => Document,
+        },
+        M::Archive => match t.extension() {
+            "pdf" | "rtf" => Document,
+            "swf" => Animation,
+            _ => Other,
+        },
+        M::Font | M::Custom => Other,
+    };
+    Some((media, Some(kind), None))
+}

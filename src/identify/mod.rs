@@ -1,0 +1,362 @@
+//! Identification by content: bytes → media type → resource kind.
+//!
+//! ```ignore
+//! let mut s = Sniffer::new();
+//! s.update(chunk1); s.update(chunk2); ...   // the whole file, in order, streamed once
+//! let sniffed: Sniffed = s.finish();
+//! let c: Classification = classify("模块1/第1课/a.mp4", &sniffed);
+//! ```
+//!
+//! A file's kind follows its content first and its extension second
+//! (docs/domain.md); a real disagreement is reported as `extension_mismatch`.
+
+mod magic;
+#[cfg(test)]
+mod tests;
+mod text;
+mod zipscan;
+
+use crate::kinds::ResourceKind::{self, *};
+use zipscan::ZipScanner;
+
+/// Bytes kept from the start of every file: enough for every signature we
+/// check (EBML DocType, TS packets, a GIF's first frame, a zip's first entry).
+const HEAD_CAP: usize = 16 * 1024;
+
+/// Streams a file's bytes once (the caller also hashes the same chunks) and
+/// decides its media type by content.
+#[derive(Debug, Default)]
+pub struct Sniffer {
+    head: Vec<u8>,
+    size: u64,
+    /// Decided once the first 4 bytes are in; only zips get the name scan.
+    zip_decided: bool,
+    zip: Option<ZipScanner>,
+}
+
+impl Sniffer {
+    pub fn new() -> Sniffer {
+        Sniffer::default()
+    }
+
+    /// Feeds the next chunk. Non-zip content costs one bounded copy into the
+    /// head and nothing after it is full (videos are gigabytes).
+    pub fn update(&mut self, chunk: &[u8]) {
+        let before = self.head.len();
+        let room = HEAD_CAP - before;
+        self.head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+        if !self.zip_decided && self.head.len() >= 4 {
+            self.zip_decided = true;
+            if self.head.starts_with(b"PK\x03\x04") {
+                let mut scanner = ZipScanner::default();
+                // Bytes from earlier (tiny) chunks, before this one.
+                scanner.feed(&self.head[..before]);
+                self.zip = Some(scanner);
+            }
+        }
+        if let Some(scanner) = &mut self.zip {
+            scanner.feed(chunk);
+        }
+        self.size += chunk.len() as u64;
+    }
+
+    pub fn finish(self) -> Sniffed {
+        let facts = self.zip.as_ref().map(|z| &z.facts);
+        let (media_type, kind, container) = magic::detect(&self.head, self.size, facts);
+        Sniffed {
+            media_type: media_type.to_string(),
+            kind,
+            container,
+            size: self.size,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    /// IANA-style media type decided by content; "application/octet-stream"
+    /// when unknown, "inode/x-empty" when zero bytes.
+    pub media_type: String,
+    /// The kind the content implies; None when content alone cannot tell.
+    pub kind: Option<ResourceKind>,
+    /// Container family when content is a video-capable container.
+    pub container: Option<&'static str>,
+    /// Total bytes fed.
+    pub size: u64,
+}
+
+/// The resolved classification of one file, content first, name second.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classification {
+    pub kind: ResourceKind,
+    pub media_type: String,
+    /// Kind the extension suggests (None: no or unknown extension).
+    pub ext_kind: Option<ResourceKind>,
+    /// Content and extension disagree in a way worth a finding.
+    pub extension_mismatch: bool,
+    /// Why it is junk, when kind == Junk.
+    pub junk_reason: Option<&'static str>,
+}
+
+/// Extension → (kind, typical media type), per the domain taxonomy.
+const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
+    (&["mp4"], Video, "video/mp4"),
+    (&["m4v"], Video, "video/x-m4v"),
+    (&["mov"], Video, "video/quicktime"),
+    (&["mkv"], Video, "video/x-matroska"),
+    (&["webm"], Video, "video/webm"),
+    (&["avi"], Video, "video/x-msvideo"),
+    (&["flv", "f4v"], Video, "video/x-flv"),
+    (&["wmv", "asf"], Video, "video/x-ms-wmv"),
+    (&["mpg", "mpeg", "mpe", "vob"], Video, "video/mpeg"),
+    (&["ts", "m2ts", "mts"], Video, "video/mp2t"),
+    (&["3gp", "3g2"], Video, "video/3gpp"),
+    (&["ogv"], Video, "video/ogg"),
+    (&["rm", "rmvb"], Video, "application/vnd.rn-realmedia"),
+    (&["mp3"], Audio, "audio/mpeg"),
+    (&["m4a", "m4b"], Audio, "audio/mp4"),
+    (&["aac"], Audio, "audio/aac"),
+    (&["wav"], Audio, "audio/wav"),
+    (&["flac"], Audio, "audio/flac"),
+    (&["ogg", "oga"], Audio, "audio/ogg"),
+    (&["opus"], Audio, "audio/opus"),
+    (&["wma"], Audio, "audio/x-ms-wma"),
+    (&["amr"], Audio, "audio/amr"),
+    (&["aif", "aiff"], Audio, "audio/aiff"),
+    (&["mid", "midi"], Audio, "audio/midi"),
+    (&["jpg", "jpeg", "jpe"], Image, "image/jpeg"),
+    (&["png"], Image, "image/png"),
+    (&["gif"], Image, "image/gif"),
+    (&["bmp"], Image, "image/bmp"),
+    (&["tif", "tiff"], Image, "image/tiff"),
+    (&["webp"], Image, "image/webp"),
+    (&["svg"], Image, "image/svg+xml"),
+    (&["heic", "heif"], Image, "image/heic"),
+    (&["avif"], Image, "image/avif"),
+    (&["ico"], Image, "image/vnd.microsoft.icon"),
+    (&["pdf"], Document, "application/pdf"),
+    (
+        &["docx"],
+        Document,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (&["doc", "dot"], Document, "application/msword"),
+    (&["wps"], Document, "application/vnd.ms-works"),
+    (
+        &["odt"],
+        Document,
+        "application/vnd.oasis.opendocument.text",
+    ),
+    (&["rtf"], Document, "application/rtf"),
+    (&["txt", "md", "markdown"], Document, "text/plain"),
+    (&["html", "htm", "xhtml"], Document, "text/html"),
+    (&["epub"], Document, "application/epub+zip"),
+    (
+        &["pptx", "ppsx", "potx"],
+        Presentation,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    (
+        &["ppt", "pps", "pot", "dps"],
+        Presentation,
+        "application/vnd.ms-powerpoint",
+    ),
+    (
+        &["odp"],
+        Presentation,
+        "application/vnd.oasis.opendocument.presentation",
+    ),
+    (
+        &["xlsx", "xlsm"],
+        Spreadsheet,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        &["xls", "xlt", "et"],
+        Spreadsheet,
+        "application/vnd.ms-excel",
+    ),
+    (
+        &["ods"],
+        Spreadsheet,
+        "application/vnd.oasis.opendocument.spreadsheet",
+    ),
+    (&["csv"], Spreadsheet, "text/csv"),
+    (&["tsv"], Spreadsheet, "text/tab-separated-values"),
+    (&["swf"], Animation, "application/x-shockwave-flash"),
+    (&["srt"], Subtitle, "application/x-subrip"),
+    (&["vtt"], Subtitle, "text/vtt"),
+    (&["lrc", "ass", "ssa"], Subtitle, "text/plain"),
+    (
+        &["exe", "dll", "com", "scr"],
+        Executable,
+        "application/vnd.microsoft.portable-executable",
+    ),
+    (&["msi"], Executable, "application/x-msi"),
+    (
+        &["apk"],
+        Executable,
+        "application/vnd.android.package-archive",
+    ),
+    (&["bat", "cmd"], Executable, "application/x-bat"),
+    (&["sh"], Executable, "text/x-shellscript"),
+    (&["ps1"], Executable, "text/plain"),
+    (&["vbs"], Executable, "text/vbscript"),
+    (&["dmg"], Executable, "application/x-apple-diskimage"),
+    (&["zip"], Other, "application/zip"),
+    (&["rar"], Other, "application/vnd.rar"),
+    (&["7z"], Other, "application/x-7z-compressed"),
+    (&["gz", "tgz"], Other, "application/gzip"),
+    (&["tar"], Other, "application/x-tar"),
+    (&["json"], Other, "application/json"),
+    (&["xml"], Other, "application/xml"),
+];
+
+/// Extensions a text file may legitimately carry (text content under any
+/// other known extension is a mismatch).
+const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "csv", "tsv", "srt", "vtt", "lrc", "ass", "ssa", "json", "xml",
+    "html", "htm", "xhtml", "svg", "bat", "cmd", "sh", "ps1", "vbs", "rtf",
+];
+
+const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "flv", "wmv", "mpg", "mpeg", "ts", "3gp", "vob",
+];
+
+fn ext_entry(ext: &str) -> Option<(ResourceKind, &'static str)> {
+    let ext = ext.to_ascii_lowercase();
+    EXTENSIONS
+        .iter()
+        .find(|(exts, _, _)| exts.contains(&ext.as_str()))
+        .map(|&(_, kind, media)| (kind, media))
+}
+
+/// Kind an extension suggests (lower-cased, without dot), per the domain taxonomy.
+pub fn kind_for_extension(ext: &str) -> Option<ResourceKind> {
+    ext_entry(ext).map(|(kind, _)| kind)
+}
+
+/// Typical media type for an extension (an addition to the brief's interface).
+pub fn media_type_for_extension(ext: &str) -> Option<&'static str> {
+    ext_entry(ext).map(|(_, media)| media)
+}
+
+/// The package's own descriptor/manifest files at the package root.
+pub fn is_metadata_path(path: &str) -> bool {
+    let name = path.strip_prefix("./").unwrap_or(path);
+    if name.contains('/') {
+        return false;
+    }
+    // BagIt: manifest-<algorithm>.txt and tagmanifest-<algorithm>.txt.
+    let bagit_manifest = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(".txt"))
+            .is_some_and(|alg| {
+                !alg.is_empty()
+                    && alg
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+    };
+    matches!(
+        name,
+        "training-package.json" | "trainpack-manifest.json" | "bagit.txt" | "bag-info.txt"
+    ) || bagit_manifest("manifest-")
+        || bagit_manifest("tagmanifest-")
+}
+
+fn junk_reason(path: &str, size: u64) -> Option<&'static str> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    if path.split('/').any(|c| c == "__MACOSX") || base.starts_with("._") {
+        Some("macos_resource_fork")
+    } else if base == ".DS_Store" {
+        Some("ds_store")
+    } else if base.eq_ignore_ascii_case("Thumbs.db") {
+        Some("thumbs_db")
+    } else if base.eq_ignore_ascii_case("desktop.ini") {
+        Some("desktop_ini")
+    } else if base.starts_with("~$") {
+        Some("office_lock")
+    } else if size == 0 {
+        Some("empty")
+    } else {
+        None
+    }
+}
+
+fn extension(path: &str) -> Option<String> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => Some(ext.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// `path` is package-relative with '/' separators (already NFC).
+pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
+    let ext = extension(path);
+    let ext = ext.as_deref().unwrap_or("");
+    let ext_kind = kind_for_extension(ext);
+    let mut media_type = sniffed.media_type.clone();
+    let decided = |kind, mismatch, junk_reason, media_type| Classification {
+        kind,
+        media_type,
+        ext_kind,
+        extension_mismatch: mismatch,
+        junk_reason,
+    };
+
+    if let Some(reason) = junk_reason(path, sniffed.size) {
+        return decided(Junk, false, Some(reason), media_type);
+    }
+    if is_metadata_path(path) {
+        return decided(Metadata, false, None, media_type);
+    }
+
+    let mut content_kind = sniffed.kind;
+    if media_type == magic::OLE_STORAGE {
+        // infer could not read the compound file's root CLSID from the head:
+        // the Office/WPS/MSI extension breaks the tie.
+        let tied = match ext {
+            "ppt" | "pps" | "pot" | "dps" | "xls" | "xlt" | "et" | "doc" | "dot" | "wps"
+            | "msi" => ext_entry(ext),
+            _ => None,
+        };
+        content_kind = Some(tied.map_or(Other, |(kind, _)| kind));
+        if let Some((_, media)) = tied {
+            media_type = media.to_string();
+        }
+    }
+    let is_text = media_type.starts_with("text/") || media_type == "application/xml";
+    // TypeScript sources share ".ts" with MPEG-TS.
+    let typescript = is_text && ext == "ts";
+
+    let (kind, mismatch) = match (content_kind, ext_kind) {
+        (Some(c), Some(e)) => (c, !agrees(c, e, ext, sniffed)),
+        (None, Some(_)) if typescript => (Other, false),
+        // A text file cannot be a video, a deck or an image: counting it as
+        // its extension's kind would inflate the video share.
+        (None, Some(_)) if is_text && !TEXT_EXTENSIONS.contains(&ext) => (Other, true),
+        (None, Some(e)) => (e, false),
+        (Some(c), None) => (c, false),
+        (None, None) => (Other, false),
+    };
+    // A video name promises a video container, whatever else the content is.
+    let not_video = VIDEO_EXTENSIONS.contains(&ext) && sniffed.container.is_none() && !typescript;
+    decided(kind, mismatch || not_video, None, media_type)
+}
+
+/// Whether content kind `c` and extension kind `e` are no real disagreement.
+fn agrees(c: ResourceKind, e: ResourceKind, ext: &str, sniffed: &Sniffed) -> bool {
+    match (c, e) {
+        _ if c == e => true,
+        // A video-capable container named as audio (.m4a, .wma, .mka): the
+        // probe decides whether a video stream exists.
+        (Video, Audio) => sniffed.container.is_some(),
+        // An animated GIF is still a .gif.
+        (Animation, Image) => sniffed.media_type == "image/gif",
+        // Courseware and plain zips are all ".zip".
+        (Courseware, Other) => ext == "zip",
+        _ => false,
+    }
+}

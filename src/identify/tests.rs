@@ -1,0 +1,535 @@
+use super::*;
+use std::io::Write;
+
+fn sniff(bytes: &[u8]) -> Sniffed {
+    let mut s = Sniffer::new();
+    s.update(bytes);
+    s.finish()
+}
+
+fn sniff_chunked(bytes: &[u8], size: usize) -> Sniffed {
+    let mut s = Sniffer::new();
+    bytes.chunks(size).for_each(|c| s.update(c));
+    s.finish()
+}
+
+fn of(path: &str, bytes: &[u8]) -> Classification {
+    classify(path, &sniff(bytes))
+}
+
+fn ftyp(major: &[u8; 4], compat: &[&[u8; 4]]) -> Vec<u8> {
+    let len = 16 + 4 * compat.len();
+    let mut v = (len as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(b"ftyp");
+    v.extend_from_slice(major);
+    v.extend_from_slice(&[0, 0, 2, 0]);
+    compat.iter().for_each(|b| v.extend_from_slice(*b));
+    v.extend_from_slice(b"\0\0\0\x08free\0\0\0\x10mdat");
+    v.resize(600, 0);
+    v
+}
+
+fn zip(entries: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let method = if stored {
+        zip::CompressionMethod::Stored
+    } else {
+        zip::CompressionMethod::Deflated
+    };
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, data) in entries {
+        w.start_file(*name, options).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn ooxml(part: &str) -> Vec<u8> {
+    zip(
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("_rels/.rels", b"<Relationships/>"),
+            ("docProps/app.xml", b"<Properties/>"),
+            (part, &[7u8; 3000]),
+        ],
+        false,
+    )
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+
+#[test]
+fn iso_bmff_brands() {
+    let mp4 = sniff(&ftyp(b"isom", &[b"isom", b"iso2", b"avc1", b"mp41"]));
+    assert_eq!(
+        (mp4.media_type.as_str(), mp4.kind, mp4.container),
+        ("video/mp4", Some(Video), Some("mp4"))
+    );
+    let mov = sniff(&ftyp(b"qt  ", &[b"qt  "]));
+    assert_eq!((mov.kind, mov.container), (Some(Video), Some("mov")));
+    let m4a = sniff(&ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]));
+    assert_eq!(
+        (m4a.media_type.as_str(), m4a.kind, m4a.container),
+        ("audio/mp4", Some(Audio), None)
+    );
+    assert_eq!(sniff(&ftyp(b"3gp4", &[b"isom"])).container, Some("3gp"));
+    assert_eq!(sniff(&ftyp(b"M4V ", &[b"M4V "])).container, Some("m4v"));
+    // An audio-only mp4 named .m4a or .mp4 is for the probe, not a mismatch here.
+    assert!(!classify("a.m4a", &mp4).extension_mismatch);
+    assert!(!classify("a.mp4", &mp4).extension_mismatch);
+    // Audio-branded content named as a video is.
+    let c = classify("a.mp4", &m4a);
+    assert_eq!((c.kind, c.extension_mismatch), (Audio, true));
+}
+
+#[test]
+fn matroska_vs_webm() {
+    let ebml = |doctype: &[u8]| {
+        let mut v = b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82".to_vec();
+        v.push(0x80 | doctype.len() as u8);
+        v.extend_from_slice(doctype);
+        v.resize(400, 0);
+        v
+    };
+    let mkv = sniff(&ebml(b"matroska"));
+    assert_eq!(
+        (mkv.media_type.as_str(), mkv.container),
+        ("video/x-matroska", Some("matroska"))
+    );
+    let webm = sniff(&ebml(b"webm"));
+    assert_eq!(
+        (webm.media_type.as_str(), webm.container),
+        ("video/webm", Some("webm"))
+    );
+}
+
+#[test]
+fn other_video_containers() {
+    let mut avi = b"RIFF\x00\x10\x00\x00AVI LIST".to_vec();
+    avi.resize(64, 0);
+    assert_eq!(sniff(&avi).container, Some("avi"));
+    assert_eq!(
+        sniff(b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00").container,
+        Some("flv")
+    );
+    let mut asf = b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c".to_vec();
+    asf.resize(64, 0);
+    assert_eq!(sniff(&asf).container, Some("asf"));
+    assert!(!classify("a.wma", &sniff(&asf)).extension_mismatch);
+    assert_eq!(
+        sniff(b"\x00\x00\x01\xba\x44\x00\x04\x00\x04\x01").container,
+        Some("mpeg-ps")
+    );
+
+    for (stride, first) in [(188, 0), (192, 4)] {
+        let mut ts = vec![0u8; stride * 6];
+        (0..6).for_each(|i| ts[first + i * stride] = 0x47);
+        let s = sniff(&ts);
+        assert_eq!(
+            (s.media_type.as_str(), s.container),
+            ("video/mp2t", Some("mpegts"))
+        );
+    }
+    let mut theora = b"OggS\x00\x02".to_vec();
+    theora.resize(26, 0);
+    theora.extend_from_slice(b"\x01\x2a\x80theora");
+    theora.resize(80, 0);
+    assert_eq!(sniff(&theora).kind, Some(Video));
+}
+
+#[test]
+fn audio() {
+    assert_eq!(sniff(b"ID3\x04\x00\x00\x00\x00\x00\x00").kind, Some(Audio));
+    let mp3 = sniff(b"\xff\xfb\x90\x64\x00\x00\x00\x00\x00\x00");
+    assert_eq!(
+        (mp3.media_type.as_str(), mp3.kind),
+        ("audio/mpeg", Some(Audio))
+    );
+    assert_eq!(
+        sniff(b"\xff\xf1\x50\x80\x02\x1f\xfc").media_type,
+        "audio/aac"
+    );
+    let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00".to_vec();
+    wav.resize(64, 0);
+    assert_eq!(sniff(&wav).kind, Some(Audio));
+    let mut opus = b"OggS\x00\x02".to_vec();
+    opus.resize(26, 0);
+    opus.extend_from_slice(b"\x01\x13OpusHead");
+    opus.resize(80, 0);
+    assert_eq!(
+        (sniff(&opus).kind, sniff(&opus).container),
+        (Some(Audio), None)
+    );
+}
+
+#[test]
+fn images_and_animation() {
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+    assert_eq!(sniff(png).kind, Some(Image));
+    // A PNG named .jpg is the same kind: no finding.
+    assert!(!of("a.jpg", png).extension_mismatch);
+
+    // Logical screen 1x1, no global table; `frame` = image descriptor + 1 LZW sub-block.
+    let frame: &[u8] = b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00";
+    let mut gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+    gif.extend_from_slice(frame);
+    let still = [gif.as_slice(), b";"].concat();
+    assert_eq!(sniff(&still).kind, Some(Image));
+    let animated = [gif.as_slice(), frame, b";"].concat();
+    assert_eq!(sniff(&animated).kind, Some(Animation));
+    assert!(!of("a.gif", &animated).extension_mismatch);
+
+    let swf = sniff(b"CWS\x0a\x00\x10\x00\x00");
+    assert_eq!(
+        (swf.media_type.as_str(), swf.kind),
+        ("application/x-shockwave-flash", Some(Animation))
+    );
+    let svg =
+        sniff(b"<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    assert_eq!(
+        (svg.media_type.as_str(), svg.kind),
+        ("image/svg+xml", Some(Image))
+    );
+}
+
+#[test]
+fn office_documents() {
+    let cases = [
+        ("ppt/presentation.xml", Presentation, "presentationml"),
+        ("word/document.xml", Document, "wordprocessingml"),
+        ("xl/workbook.xml", Spreadsheet, "spreadsheetml"),
+    ];
+    for (part, kind, media) in cases {
+        let s = sniff(&ooxml(part));
+        assert_eq!(s.kind, Some(kind), "{part}");
+        assert!(s.media_type.contains(media), "{}", s.media_type);
+    }
+    for (mime, kind) in [
+        ("text", Document),
+        ("presentation", Presentation),
+        ("spreadsheet", Spreadsheet),
+    ] {
+        let mimetype = format!("application/vnd.oasis.opendocument.{mime}");
+        let odf = zip(
+            &[("mimetype", mimetype.as_bytes()), ("content.xml", b"<x/>")],
+            true,
+        );
+        let s = sniff(&odf);
+        assert_eq!(
+            (s.media_type.as_str(), s.kind),
+            (mimetype.as_str(), Some(kind))
+        );
+    }
+    assert_eq!(sniff(PDF).kind, Some(Document));
+    assert_eq!(sniff(b"{\\rtf1\\ansi hello}").kind, Some(Document));
+}
+
+#[test]
+fn compound_files_use_the_extension_as_tiebreak() {
+    let mut cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+    cfb.resize(4096, 0);
+    let s = sniff(&cfb);
+    assert_eq!((s.media_type.as_str(), s.kind), (magic::OLE_STORAGE, None));
+    for (name, kind) in [
+        ("a.ppt", Presentation),
+        ("a.xls", Spreadsheet),
+        ("a.doc", Document),
+        ("a.wps", Document),
+        ("a.msi", Executable),
+    ] {
+        let c = classify(name, &s);
+        assert_eq!((c.kind, c.extension_mismatch), (kind, false), "{name}");
+    }
+    assert_eq!(
+        classify("a.ppt", &s).media_type,
+        "application/vnd.ms-powerpoint"
+    );
+    assert_eq!(classify("a.bin", &s).kind, Other);
+    assert!(classify("a.mp4", &s).extension_mismatch);
+}
+
+#[test]
+fn courseware_and_plain_zips() {
+    let scorm = sniff(&zip(
+        &[
+            ("imsmanifest.xml", b"<manifest/>"),
+            ("sco/index.html", b"<html>"),
+        ],
+        false,
+    ));
+    assert_eq!(
+        (scorm.media_type.as_str(), scorm.kind),
+        (magic::SCORM_ZIP, Some(Courseware))
+    );
+    for index in ["index.html", "course/index.htm", "story.html"] {
+        let s = sniff(&zip(&[("course/app.js", b"x"), (index, b"<html>")], false));
+        assert_eq!(
+            (s.media_type.as_str(), s.kind),
+            (magic::HTML5_ZIP, Some(Courseware)),
+            "{index}"
+        );
+        assert!(!classify("课件.zip", &s).extension_mismatch);
+    }
+    let deep = sniff(&zip(&[("a/b/index.html", b"<html>")], false));
+    assert_eq!(
+        (deep.media_type.as_str(), deep.kind),
+        ("application/zip", Some(Other))
+    );
+    let plain = classify("资料.zip", &sniff(&zip(&[("a.txt", b"hi")], false)));
+    assert_eq!((plain.kind, plain.extension_mismatch), (Other, false));
+    let apk = sniff(&zip(
+        &[
+            ("AndroidManifest.xml", b"\x03\x00"),
+            ("classes.dex", b"dex\n"),
+        ],
+        false,
+    ));
+    assert_eq!(apk.kind, Some(Executable));
+}
+
+#[test]
+fn executables() {
+    let mut pe = b"MZ\x90\x00".to_vec();
+    pe.resize(0x40, 0);
+    pe[0x3c] = 0x40;
+    pe.extend_from_slice(b"PE\0\0\x4c\x01");
+    pe.resize(512, 0);
+    assert_eq!(sniff(&pe).kind, Some(Executable));
+    let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+    elf.resize(64, 0);
+    assert_eq!(sniff(&elf).kind, Some(Executable));
+    for script in ["run.bat", "run.cmd", "install.sh", "a.ps1", "a.vbs"] {
+        let c = of(script, b"echo hello\r\n");
+        assert_eq!(
+            (c.kind, c.extension_mismatch),
+            (Executable, false),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn text_formats() {
+    let srt = "\u{feff}1\r\n00:00:01,000 --> 00:00:04,000\r\n你好\r\n\r\n2\r\n00:00:05,000 --> 00:00:06,500\r\n再见\r\n";
+    let s = sniff(srt.as_bytes());
+    assert_eq!(
+        (s.media_type.as_str(), s.kind),
+        ("application/x-subrip", Some(Subtitle))
+    );
+    let vtt = sniff(b"WEBVTT\n\n00:01.000 --> 00:04.000\nhi\n");
+    assert_eq!(
+        (vtt.media_type.as_str(), vtt.kind),
+        ("text/vtt", Some(Subtitle))
+    );
+    for html in [
+        &b"  <!DOCTYPE html><html></html>"[..],
+        b"\xef\xbb\xbf<HTML lang=\"zh\">",
+        b"<!-- saved -->\n<html>",
+    ] {
+        let h = sniff(html);
+        assert_eq!(
+            (h.media_type.as_str(), h.kind),
+            ("text/html", Some(Document))
+        );
+    }
+    let plain = sniff("第一章 概述\n这是说明。\n".as_bytes());
+    assert_eq!(
+        (plain.media_type.as_str(), plain.kind),
+        ("text/plain", None)
+    );
+    // GBK-encoded Chinese text is text too.
+    let gbk = encoding_rs::GBK.encode("第一章 概述\n").0;
+    assert_eq!(sniff(&gbk).media_type, "text/plain");
+
+    let txt = classify("说明.txt", &plain);
+    assert_eq!((txt.kind, txt.extension_mismatch), (Document, false));
+    assert_eq!(classify("a.md", &plain).kind, Document);
+    assert_eq!(classify("a.csv", &plain).kind, Spreadsheet);
+    assert_eq!(classify("a.srt", &plain).kind, Subtitle);
+    assert_eq!(classify("a.json", &plain).kind, Other);
+    assert_eq!(
+        classify("a.xml", &sniff(b"<?xml version=\"1.0\"?><a/>")).kind,
+        Other
+    );
+    assert_eq!(classify("README", &plain).kind, Other);
+    // TypeScript is not MPEG-TS.
+    assert_eq!(
+        classify("app.ts", &plain),
+        Classification {
+            kind: Other,
+            media_type: "text/plain".into(),
+            ext_kind: Some(Video),
+            extension_mismatch: false,
+            junk_reason: None,
+        }
+    );
+    // Text under a binary format's name is not that kind.
+    let fake = classify("lecture.mp4", &plain);
+    assert_eq!((fake.kind, fake.extension_mismatch), (Other, true));
+}
+
+#[test]
+fn pdf_named_mp4_and_mp4_named_pdf() {
+    let c = of("第1课.mp4", PDF);
+    assert_eq!(
+        (
+            c.kind,
+            c.media_type.as_str(),
+            c.ext_kind,
+            c.extension_mismatch
+        ),
+        (Document, "application/pdf", Some(Video), true)
+    );
+    let c = of("a.pdf", &ftyp(b"isom", &[b"isom"]));
+    assert_eq!((c.kind, c.extension_mismatch), (Video, true));
+    assert!(!of("a.pdf", PDF).extension_mismatch);
+    // Unknown binary named as a video: kind from the name, flagged.
+    let c = of("a.mp4", &[0x13, 0x37, 0x00, 0x01, 0xfe, 0x00, 0x80, 0x00]);
+    assert_eq!(
+        (c.media_type.as_str(), c.kind, c.extension_mismatch),
+        ("application/octet-stream", Video, true)
+    );
+}
+
+#[test]
+fn junk_metadata_and_empty() {
+    let cases = [
+        ("__MACOSX/课程/._a.mp4", "macos_resource_fork"),
+        ("模块1/._a.mp4", "macos_resource_fork"),
+        ("模块1/.DS_Store", "ds_store"),
+        ("THUMBS.DB", "thumbs_db"),
+        ("a/Desktop.ini", "desktop_ini"),
+        ("a/~$讲义.docx", "office_lock"),
+    ];
+    for (path, reason) in cases {
+        let c = of(path, PDF);
+        assert_eq!((c.kind, c.junk_reason), (Junk, Some(reason)), "{path}");
+    }
+    let empty = sniff(b"");
+    assert_eq!(
+        (empty.media_type.as_str(), empty.size),
+        ("inode/x-empty", 0)
+    );
+    let c = classify("a.mp4", &empty);
+    assert_eq!(
+        (c.kind, c.junk_reason, c.extension_mismatch),
+        (Junk, Some("empty"), false)
+    );
+
+    for path in [
+        "training-package.json",
+        "trainpack-manifest.json",
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "tagmanifest-md5.txt",
+    ] {
+        assert!(is_metadata_path(path), "{path}");
+        assert_eq!(of(path, b"{}\n").kind, Metadata);
+    }
+    for path in [
+        "data/training-package.json",
+        "manifest-.txt",
+        "manifest-sha256.csv",
+        "notes.txt",
+    ] {
+        assert!(!is_metadata_path(path), "{path}");
+    }
+}
+
+#[test]
+fn extension_table() {
+    assert_eq!(kind_for_extension("mp4"), Some(Video));
+    assert_eq!(kind_for_extension("PPTX"), Some(Presentation));
+    assert_eq!(kind_for_extension("dps"), Some(Presentation));
+    assert_eq!(kind_for_extension("et"), Some(Spreadsheet));
+    assert_eq!(kind_for_extension("apk"), Some(Executable));
+    assert_eq!(kind_for_extension("swf"), Some(Animation));
+    assert_eq!(kind_for_extension("qwerty"), None);
+    assert_eq!(media_type_for_extension("pdf"), Some("application/pdf"));
+    assert_eq!(classify(".bashrc", &sniff(b"x=1\n")).ext_kind, None);
+}
+
+#[test]
+fn chunking_does_not_change_the_result() {
+    // A large deflated body pushes the central directory far from the head,
+    // and a long stored prefix makes signatures straddle chunk boundaries.
+    let noise: Vec<u8> = (0u32..200_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let samples = [
+        zip(
+            &[("media/big.bin", &noise), ("course/index.html", b"<html>")],
+            true,
+        ),
+        zip(
+            &[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("a.bin", &noise),
+                ("ppt/slides/slide1.xml", b"<p/>"),
+            ],
+            false,
+        ),
+        zip(
+            &[("imsmanifest.xml", b"<m/>"), ("b.bin", &noise[..5000])],
+            true,
+        ),
+        ftyp(b"qt  ", &[b"qt  "]),
+        PDF.to_vec(),
+        "\u{feff}1\n00:00:01,000 --> 00:00:02,000\nx\n"
+            .as_bytes()
+            .to_vec(),
+    ];
+    for bytes in &samples {
+        let whole = sniff(bytes);
+        for size in [1, 2, 3, 7, 301, 302, 303, 4096, 65_537] {
+            assert_eq!(sniff_chunked(bytes, size), whole, "chunk size {size}");
+        }
+    }
+    assert_eq!(sniff(&samples[0]).kind, Some(Courseware));
+    assert_eq!(sniff(&samples[1]).kind, Some(Presentation));
+}
+
+#[test]
+fn signature_split_exactly_across_chunks() {
+    // Only the central directory names index.html: make the local header unreadable.
+    let mut bytes = zip(&[("index.html", b"<html>")], true);
+    let local = memchr::memmem::find(&bytes, b"index.html").unwrap();
+    bytes[local] = b'X';
+    let central = memchr::memmem::rfind(&bytes, b"PK\x01\x02").unwrap();
+    for split in central..central + 4 {
+        let mut s = Sniffer::new();
+        s.update(&bytes[..split]);
+        s.update(&bytes[split..]);
+        assert_eq!(s.finish().kind, Some(Courseware), "split at {split}");
+    }
+}
+
+#[test]
+fn large_non_zip_stream_stays_bounded() {
+    let chunk = vec![0u8; 1 << 20];
+    let mut s = Sniffer::new();
+    for _ in 0..50 {
+        s.update(&chunk);
+    }
+    assert_eq!(s.head.len(), HEAD_CAP);
+    assert!(s.zip.is_none());
+    let sniffed = s.finish();
+    assert_eq!(
+        (sniffed.size, sniffed.media_type.as_str()),
+        (50 << 20, "application/octet-stream")
+    );
+}
+
+#[test]
+fn large_zip_stream_keeps_a_bounded_carry() {
+    let mut s = Sniffer::new();
+    s.update(b"PK\x03\x04");
+    let chunk: Vec<u8> = (0..1 << 20)
+        .map(|i| if i % 1000 == 0 { b'P' } else { b'K' })
+        .collect();
+    for _ in 0..8 {
+        s.update(&chunk);
+        assert!(s.zip.as_ref().unwrap().carry_len() <= 3);
+    }
+}

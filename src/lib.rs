@@ -1,0 +1,20 @@
+//! trainpack: validate and archive digital training packages (数字化培训包).
+//!
+//! The pipeline, one module a stage:
+//! `source` (folder or zip) → `scan` (one read: hash + sniff) → `identify`
+//! (content → kind) → `probe` (is it really a video?) → `policy` + `rules`
+//! (findings) → `report` (terminal, JSON). `check` joins the stages; `cli`
+//! parses arguments and maps outcomes to exit codes.
+
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod i18n;
+pub mod identify;
+pub mod kinds;
+pub mod policy;
+pub mod probe;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

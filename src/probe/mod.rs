@@ -1,0 +1,57 @@
+//! Is a video container really a video? Probing answers with a `VideoInfo`
+//! (what the streams are) and a `ProbeOutcome` (what that means for counting).
+
+pub mod ffprobe;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// What a probe learned about a media file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct VideoInfo {
+    /// Container as the engine names it (ffprobe: `mov,mp4,m4a,3gp,3g2,mj2`).
+    pub container: String,
+    pub duration_s: f64,
+    /// Codec of the main video stream (cover art is not a video stream).
+    pub codec: Option<String>,
+    /// Displayed width and height, after rotation metadata.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub fps: Option<f64>,
+    pub audio_codec: Option<String>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    /// The file holds an embedded picture (cover art) stream.
+    pub has_cover_art: bool,
+    /// Which engine produced this (`ffprobe`).
+    pub engine: &'static str,
+}
+
+/// What probing a video-container file means for the 60% rule.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeOutcome {
+    /// A real video stream with positive duration: counts as video.
+    Video(VideoInfo),
+    /// Parsed, but no real video stream (audio only, or only cover art).
+    NoVideoStream(VideoInfo),
+    /// A video stream, but no positive duration.
+    ZeroDuration(VideoInfo),
+    /// The engine could not parse the file.
+    Unreadable(String),
+    /// The engine did not answer within the time limit.
+    TimedOut(Duration),
+    /// No engine could run (ffprobe is not installed).
+    Unavailable,
+}
+
+impl ProbeOutcome {
+    pub fn info(&self) -> Option<&VideoInfo> {
+        match self {
+            ProbeOutcome::Video(i)
+            | ProbeOutcome::NoVideoStream(i)
+            | ProbeOutcome::ZeroDuration(i) => Some(i),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The result of a check as plain data, and its renderers. Renderers decide
+//! nothing: every verdict and count is computed before they run.
+
+pub mod json;
+pub mod terminal;
+
+use serde::Serialize;
+
+use crate::kinds::ResourceKind;
+use crate::policy::Basis;
+use crate::rules::{Finding, Severity};
+use crate::source::SourceKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub tool: ToolInfo,
+    pub package: PackageInfo,
+    pub policy: PolicyInfo,
+    pub verdict: Verdict,
+    pub summary: Summary,
+    /// The ratio per top-level folder, so a provider sees where video is missing.
+    pub modules: Vec<ModuleSummary>,
+    pub files: Vec<Resource>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl ToolInfo {
+    pub fn current() -> ToolInfo {
+        ToolInfo {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PackageInfo {
+    pub path: String,
+    pub source: SourceKind,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyInfo {
+    pub profile: String,
+    pub version: u32,
+    pub threshold_percent: u32,
+    pub basis: Basis,
+    pub counted_kinds: Vec<ResourceKind>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// All files read (junk, subtitles and metadata included).
+    pub files: u64,
+    pub total_bytes: u64,
+    pub course_resources: u64,
+    pub videos: u64,
+    pub course_bytes: u64,
+    pub video_bytes: u64,
+    /// Share of video on the policy's basis, four decimals (`"0.6000"`).
+    pub video_ratio: String,
+    /// Share of video by bytes, whatever the basis.
+    pub video_bytes_ratio: String,
+    pub threshold: String,
+    pub meets_threshold: bool,
+    /// Files of each kind (all files, counted or not).
+    pub by_kind: std::collections::BTreeMap<ResourceKind, u64>,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleSummary {
+    /// Top-level folder name; `""` for files at the package root.
+    pub name: String,
+    pub course_resources: u64,
+    pub videos: u64,
+    pub video_ratio: String,
+    pub meets_threshold: bool,
+}
+
+/// One file of the package as checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_path: Option<String>,
+    pub size: u64,
+    pub sha256: String,
+    pub media_type: String,
+    pub kind: ResourceKind,
+    /// A course resource (in the denominator).
+    pub counted: bool,
+    /// Counted as video (in the numerator).
+    pub is_video: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoSummary>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VideoSummary {
+    /// `confirmed` (probed: a real video), `unconfirmed` (no probe could
+    /// run), `not_video`, `unreadable` or `timeout`.
+    pub status: &'static str,
+    pub engine: Option<&'static str>,
+    pub container: Option<String>,
+    pub duration_s: Option<f64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub codec: Option<String>,
+    pub fps: Option<f64>,
+    pub audio_codec: Option<String>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> u64 {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count() as u64
+    }
+}

@@ -1,0 +1,257 @@
+//! Every finding trainpack can report, defined once: a stable code, a
+//! severity, what it checks, why it matters and how to fix it — the way
+//! clippy and ruff define lints. Rules never print; renderers do.
+
+use serde::Serialize;
+
+use crate::i18n::{Lang, Text};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Error => lang.pick("error", "错误"),
+            Severity::Warning => lang.pick("warning", "警告"),
+            Severity::Info => lang.pick("info", "提示"),
+        }
+    }
+}
+
+/// A rule: its identity and documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, never reused (`TP001`).
+    pub code: &'static str,
+    /// Stable kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// What it checks, one line.
+    pub summary_en: &'static str,
+    pub summary_zh: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub fix_en: &'static str,
+    pub fix_zh: &'static str,
+    /// An example that triggers it.
+    pub example: &'static str,
+}
+
+/// One problem found in one package, as plain data.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Package-relative path the finding concerns; None for the whole package.
+    pub path: Option<String>,
+    pub message: Text,
+    pub hint: Text,
+}
+
+impl Rule {
+    pub fn finding(&'static self, path: Option<&str>, message: Text) -> Finding {
+        Finding {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+            path: path.map(str::to_owned),
+            message,
+            hint: Text::new(self.fix_en, self.fix_zh),
+        }
+    }
+}
+
+macro_rules! rules {
+    ($( $ident:ident = $code:literal $name:literal $sev:ident {
+        summary: $sen:literal / $szh:literal,
+        why: $why:literal,
+        fix: $fen:literal / $fzh:literal,
+        example: $ex:literal $(,)?
+    } )*) => {
+        $( pub static $ident: Rule = Rule {
+            code: $code, name: $name, severity: Severity::$sev,
+            summary_en: $sen, summary_zh: $szh, rationale: $why,
+            fix_en: $fen, fix_zh: $fzh, example: $ex,
+        }; )*
+        /// Every rule, in code order.
+        pub static ALL: &[&Rule] = &[$(&$ident),*];
+    };
+}
+
+rules! {
+    VIDEO_RATIO = "TP001" "video-ratio-below-threshold" Error {
+        summary: "Video is less than the required share of course resources" / "视频资源占课程资源的比例低于要求",
+        why: "The 2022 notice (教师厅函〔2022〕7号) requires 60% or more (以上 includes 60%) of course resources to be video. Counted by number of resources by default; the policy can count bytes instead.",
+        fix: "Add videos, or convert lectures recorded as slides or audio into video, until the share reaches the threshold." / "补充视频资源（如把讲义、录音录制成讲解视频），直到视频占比达到要求。",
+        example: "3 videos among 6 course resources: 50% < 60%",
+    }
+    MODULE_RATIO = "TP002" "module-video-ratio-low" Info {
+        summary: "A module (top-level folder) has a video share below the threshold" / "某个模块（顶层文件夹）的视频占比低于要求",
+        why: "The rule applies to the whole package, but a module without video is usually where the package falls short.",
+        fix: "Add videos to this module first." / "优先为该模块补充视频。",
+        example: "模块3_案例分析/ holds 4 PDFs and no video",
+    }
+    NO_COURSE_RESOURCES = "TP003" "no-course-resources" Error {
+        summary: "The package holds no course resources" / "包中没有任何课程资源",
+        why: "An empty package (or one holding only junk, subtitles or metadata) cannot meet the rule; this is usually the wrong folder or a failed export.",
+        fix: "Check that you gave the right folder or zip, and that the export finished." / "请确认指定的文件夹或压缩包正确，且导出已完成。",
+        example: "an empty folder, or a zip holding only __MACOSX/",
+    }
+    EXTENSION_MISMATCH = "TP010" "extension-mismatch" Warning {
+        summary: "A file's content does not match its extension" / "文件内容与扩展名不符",
+        why: "Content decides what a resource is; a wrong extension misleads players, platforms and reviewers.",
+        fix: "Rename the file with the extension of its real type, or replace it with the intended file." / "按实际类型修改扩展名，或换成正确的文件。",
+        example: "讲座录像.mp4 that is really a PDF",
+    }
+    NOT_A_VIDEO = "TP011" "video-name-not-video" Warning {
+        summary: "A file named as a video is not a video and is not counted as one" / "以视频扩展名命名的文件并不是视频，不计入视频",
+        why: "Only files whose content is a video container holding a real video stream count toward the 60%.",
+        fix: "Replace it with the real video, or rename it to its real type." / "替换为真正的视频文件，或按实际类型改名。",
+        example: "a slide deck renamed 第1课.mp4",
+    }
+    AUDIO_ONLY = "TP012" "audio-only-video-file" Warning {
+        summary: "A video container holds only audio (or only cover art): counted as audio, not video" / "视频格式文件中只有音频（或只有封面图），计为音频而非视频",
+        why: "An MP4 with no video stream plays as sound only; it is an audio resource.",
+        fix: "Export the lecture with its picture track, or rename it .m4a if audio is intended." / "重新导出带画面的视频；如本就是音频，请改为 .m4a。",
+        example: "讲解.mp4 holding one AAC stream",
+    }
+    VIDEO_UNREADABLE = "TP013" "video-unreadable" Error {
+        summary: "A video cannot be read, or has no duration" / "视频无法读取或时长为零",
+        why: "A broken video does not play on the platform and is not counted as video.",
+        fix: "Re-export or re-copy the video from its source, then check that it plays from start to end." / "从原始素材重新导出或复制该视频，并确认能完整播放。",
+        example: "a truncated upload, or an MP4 whose index is missing",
+    }
+    VIDEO_UNCONFIRMED = "TP014" "video-unconfirmed" Warning {
+        summary: "A video was identified by content but could not be confirmed by a probe" / "已按内容识别为视频，但未能用探测工具确认",
+        why: "Without ffprobe, trainpack cannot see inside a video; it counts the file as video but cannot vouch for its streams.",
+        fix: "Install ffmpeg (which provides ffprobe) and run the check again." / "安装 ffmpeg（含 ffprobe）后重新检查。",
+        example: "any video, on a machine without ffmpeg",
+    }
+    PROBE_TIMEOUT = "TP015" "probe-timeout" Error {
+        summary: "Probing a video took longer than the time limit" / "探测视频超时",
+        why: "A probe that hangs usually means a damaged or hostile file; it is not counted as video.",
+        fix: "Re-export the video; raise probe_timeout_s in the policy only if the file is known to be good." / "请重新导出该视频；确认文件无误时可在策略中调大 probe_timeout_s。",
+        example: "a video whose index points far past the end of the file",
+    }
+    FFPROBE_MISSING = "TP016" "ffprobe-missing" Warning {
+        summary: "ffprobe is not installed: videos are counted unconfirmed" / "未安装 ffprobe：视频未经确认即计入",
+        why: "Whether a file holds a real video stream is decided by probing it.",
+        fix: "Install ffmpeg: `apt install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS), `winget install ffmpeg` (Windows)." / "安装 ffmpeg：Debian/Ubuntu 用 `apt install ffmpeg`，macOS 用 `brew install ffmpeg`，Windows 用 `winget install ffmpeg`。",
+        example: "any package, on a machine without ffmpeg",
+    }
+    JUNK_FILE = "TP020" "junk-file" Warning {
+        summary: "A system or temporary file is in the package" / "包中含有系统或临时文件",
+        why: "Files like .DS_Store, Thumbs.db, __MACOSX/ and ~$ lock files are left by operating systems and editors; they are not course resources and clutter the platform.",
+        fix: "Delete them before packing (on macOS, zip with `zip -r -X` or use the Finder's compress after removing them)." / "打包前删除这些文件（macOS 可用 `zip -r -X` 打包）。",
+        example: "__MACOSX/._第1课.mp4, .DS_Store, ~$课件.pptx",
+    }
+    EMPTY_FILE = "TP021" "empty-file" Warning {
+        summary: "A file is empty (zero bytes)" / "文件为空（0 字节）",
+        why: "An empty file is usually a failed copy or export; it is not counted.",
+        fix: "Copy the file again from its source, or delete it." / "从源头重新复制该文件，或将其删除。",
+        example: "空文件.txt",
+    }
+    EXECUTABLE = "TP022" "executable-file" Error {
+        summary: "An executable or script is in the package" / "包中含有可执行程序或脚本",
+        why: "Learning platforms refuse executables: they are a security risk and not course resources.",
+        fix: "Remove it; if learners need software, link to its official download page in a document." / "请删除；如学员需要软件，请在文档中给出官方下载地址。",
+        example: "setup.exe, install.bat",
+    }
+    OBSOLETE_FORMAT = "TP023" "obsolete-format" Error {
+        summary: "A resource is in an obsolete format that no longer plays (Flash)" / "资源为已淘汰格式（Flash），无法播放",
+        why: "Browsers removed Flash in 2021; an .swf animation cannot be used on the platform.",
+        fix: "Convert the animation to MP4 video or HTML5." / "请将动画转换为 MP4 视频或 HTML5 格式。",
+        example: "动画演示.swf",
+    }
+    UNSAFE_PATH = "TP030" "unsafe-zip-path" Error {
+        summary: "A zip entry name could write outside the package" / "压缩包中的条目名称可能写到包目录之外",
+        why: "Names with '..', absolute paths, drive letters or backslashes are how 'zip slip' attacks overwrite files; trainpack never reads such entries.",
+        fix: "Re-create the zip from the package folder with an ordinary zip tool." / "请用常规压缩工具从包文件夹重新打包。",
+        example: "../evil.txt",
+    }
+    LEGACY_NAME = "TP031" "legacy-encoded-name" Warning {
+        summary: "A zip entry name is GBK-encoded without the UTF-8 flag" / "压缩包条目名称为 GBK 编码且未标记 UTF-8",
+        why: "trainpack decodes it correctly, but other tools (macOS, Linux, the platform) may show garbled names.",
+        fix: "Re-create the zip with UTF-8 names (7-Zip: add -mcu=on; Bandizip and WinRAR have a UTF-8 option)." / "请用 UTF-8 文件名重新压缩（7-Zip 加参数 -mcu=on；Bandizip、WinRAR 可在设置中选择 UTF-8）。",
+        example: "模块1/第1课.mp4 written by an old Windows zip tool",
+    }
+    SYMLINK = "TP032" "symlink-skipped" Warning {
+        summary: "A symbolic link was skipped" / "已跳过符号链接",
+        why: "Links can point outside the package; they are never followed, so what they point to is not part of the package.",
+        fix: "Replace the link with a copy of the file it points to." / "请用被链接文件的副本替换该链接。",
+        example: "video.mp4 -> /home/user/video.mp4",
+    }
+    UNREADABLE = "TP033" "unreadable-file" Error {
+        summary: "A file could not be read" / "文件无法读取",
+        why: "A file trainpack cannot read will not be readable on the platform either (damaged archive entry, bad checksum, permissions).",
+        fix: "Copy the file again from its source, then re-create the package." / "请从源头重新复制该文件后重新打包。",
+        example: "a zip entry whose CRC does not match",
+    }
+    SPECIAL_FILE = "TP034" "special-file" Warning {
+        summary: "A special file (pipe, socket or device) was skipped" / "已跳过特殊文件（管道、套接字或设备）",
+        why: "Special files are not content and reading them can block forever; they are never opened.",
+        fix: "Remove it from the package folder." / "请从包文件夹中删除。",
+        example: "a FIFO left by a capture tool",
+    }
+    NON_UTF8_NAME = "TP035" "non-utf8-name" Warning {
+        summary: "A file name is not valid UTF-8" / "文件名不是有效的 UTF-8",
+        why: "Such names show garbled on other systems and on the platform.",
+        fix: "Rename the file with a UTF-8 name." / "请用 UTF-8 文件名重新命名。",
+        example: "a name copied from a GBK disk on Linux",
+    }
+    DUPLICATE_PATH = "TP036" "duplicate-path" Error {
+        summary: "Two entries have the same path" / "两个条目路径相同",
+        why: "Only one of them can be extracted; which one depends on the tool (names equal after Unicode normalisation count as the same).",
+        fix: "Rename or remove one of them and re-create the zip." / "请重命名或删除其中一个后重新打包。",
+        example: "a zip holding 课件.pptx twice",
+    }
+    ENCRYPTED = "TP037" "encrypted-entry" Error {
+        summary: "A zip entry is encrypted" / "压缩包条目已加密",
+        why: "The platform cannot open password-protected resources, and trainpack cannot check them.",
+        fix: "Re-create the zip without a password." / "请不加密码重新压缩。",
+        example: "a zip made with a password",
+    }
+    UNLISTABLE = "TP038" "unlistable-folder" Error {
+        summary: "A folder could not be listed" / "文件夹无法列出",
+        why: "Files inside it cannot be checked.",
+        fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
+        example: "a folder without read permission",
+    }
+}
+
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let mut codes: Vec<_> = ALL.iter().map(|r| r.code).collect();
+        let mut names: Vec<_> = ALL.iter().map(|r| r.name).collect();
+        codes.sort();
+        names.sort();
+        codes.dedup();
+        names.dedup();
+        assert_eq!(codes.len(), ALL.len());
+        assert_eq!(names.len(), ALL.len());
+        assert!(by_code("TP001").is_some_and(|r| r.severity == Severity::Error));
+    }
+}

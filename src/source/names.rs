@@ -1,0 +1,156 @@
+//! Entry names: decoding legacy zip names, Unicode NFC, and path safety.
+//!
+//! This is the only place that turns raw names into package paths, so every
+//! source applies the same rules.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// How a zip entry's name bytes were decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameEncoding {
+    Utf8,
+    /// GBK/GB18030 bytes written without the UTF-8 flag (Windows tools on a Chinese system).
+    Gb18030,
+}
+
+/// Decode a zip entry name: UTF-8 when the bytes are valid UTF-8 (always so
+/// when the UTF-8 flag is honestly set); otherwise GB18030, a superset of GBK,
+/// which is what Windows tools on a Chinese system write without the flag.
+/// A flagged name that is not UTF-8 is broken either way, and GB18030 is the
+/// likeliest truth for the packages we see.
+pub fn decode_zip_name(raw: &[u8]) -> (String, NameEncoding) {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return (s.to_owned(), NameEncoding::Utf8);
+    }
+    let (text, _, _) = encoding_rs::GB18030.decode(raw);
+    (text.into_owned(), NameEncoding::Gb18030)
+}
+
+/// Why a name cannot be a package path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsafeReason {
+    Absolute,
+    ParentDir,
+    DriveLetter,
+    Backslash,
+    NulByte,
+    Empty,
+}
+
+impl UnsafeReason {
+    pub fn describe_en(self) -> &'static str {
+        match self {
+            UnsafeReason::Absolute => "absolute path",
+            UnsafeReason::ParentDir => "'..' component that climbs out of the package",
+            UnsafeReason::DriveLetter => "Windows drive letter",
+            UnsafeReason::Backslash => "backslash, read as a folder separator by some tools",
+            UnsafeReason::NulByte => "NUL byte",
+            UnsafeReason::Empty => "empty name",
+        }
+    }
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            UnsafeReason::Absolute => "绝对路径",
+            UnsafeReason::ParentDir => "含有跳出包目录的“..”",
+            UnsafeReason::DriveLetter => "含有 Windows 盘符",
+            UnsafeReason::Backslash => "含有反斜杠（部分工具会当作目录分隔符）",
+            UnsafeReason::NulByte => "含有 NUL 字符",
+            UnsafeReason::Empty => "名称为空",
+        }
+    }
+}
+
+/// Turn a decoded zip name into a package path (`a/b/c`), or say why it is unsafe.
+/// Never lets a name reach outside the package: no `..`, no absolute paths,
+/// no drive letters, no backslashes (which Windows tools treat as separators).
+pub fn safe_relative_path(name: &str) -> Result<String, UnsafeReason> {
+    if name.contains('\0') {
+        return Err(UnsafeReason::NulByte);
+    }
+    if name.contains('\\') {
+        return Err(UnsafeReason::Backslash);
+    }
+    if name.starts_with('/') {
+        return Err(UnsafeReason::Absolute);
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Err(UnsafeReason::DriveLetter);
+    }
+    let mut parts = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => continue,
+            ".." => return Err(UnsafeReason::ParentDir),
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err(UnsafeReason::Empty);
+    }
+    Ok(parts.join("/"))
+}
+
+/// NFC form of a path, and the original spelling when it differs (macOS
+/// writes names decomposed; two spellings must compare equal).
+pub fn to_nfc(path: &str) -> (String, Option<String>) {
+    let nfc: String = path.nfc().collect();
+    if nfc == path {
+        (nfc, None)
+    } else {
+        (nfc, Some(path.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_names_decode_to_chinese() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("模块1/第1课 导论.mp4");
+        let (name, enc) = decode_zip_name(&gbk);
+        assert_eq!(name, "模块1/第1课 导论.mp4");
+        assert_eq!(enc, NameEncoding::Gb18030);
+        assert_eq!(
+            decode_zip_name("模块1/a.mp4".as_bytes()),
+            ("模块1/a.mp4".to_owned(), NameEncoding::Utf8)
+        );
+    }
+
+    #[test]
+    fn unsafe_names_are_refused() {
+        assert_eq!(
+            safe_relative_path("../evil.txt"),
+            Err(UnsafeReason::ParentDir)
+        );
+        assert_eq!(
+            safe_relative_path("a/../../evil"),
+            Err(UnsafeReason::ParentDir)
+        );
+        assert_eq!(
+            safe_relative_path("/etc/passwd"),
+            Err(UnsafeReason::Absolute)
+        );
+        assert_eq!(
+            safe_relative_path("C:/x.txt"),
+            Err(UnsafeReason::DriveLetter)
+        );
+        assert_eq!(
+            safe_relative_path("..\\evil.txt"),
+            Err(UnsafeReason::Backslash)
+        );
+        assert_eq!(safe_relative_path("a\0b"), Err(UnsafeReason::NulByte));
+        assert_eq!(safe_relative_path("./"), Err(UnsafeReason::Empty));
+        assert_eq!(safe_relative_path("./a//b/c.mp4").unwrap(), "a/b/c.mp4");
+    }
+
+    #[test]
+    fn nfc_keeps_the_original_spelling() {
+        let decomposed = "cafe\u{301}.pdf";
+        let (nfc, orig) = to_nfc(decomposed);
+        assert_eq!(nfc, "caf\u{e9}.pdf");
+        assert_eq!(orig.as_deref(), Some(decomposed));
+        assert_eq!(to_nfc("课件.pptx"), ("课件.pptx".to_owned(), None));
+    }
+}
