@@ -53,7 +53,7 @@ struct Item<'a> {
 
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
     let package = Package::open(path)?;
-    let mut findings: Vec<Finding> = package.notes.iter().map(note_finding).collect();
+    let mut findings = notes_findings(&package.notes);
 
     let bar = progress_bar(&package, opts.progress);
     let scanned = scan_package(&package, opts.threads, &|n| bar.inc(n));
@@ -562,8 +562,36 @@ fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
     )
 }
 
-fn note_finding(note: &SourceNote) -> Finding {
-    match note {
+/// Findings for what the source noticed. Legacy-encoded names come in whole
+/// archives at a time, so they are one finding for the package, not one a file.
+fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
+    let legacy: Vec<&str> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::LegacyEncodedName { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
+    if let Some(first) = legacy.first() {
+        let n = legacy.len();
+        findings.push(rules::LEGACY_NAME.finding(
+            None,
+            Text::new(
+                format!(
+                    "{n} entry name(s) are stored in GBK without the UTF-8 flag (for example {first}); trainpack decoded them, but other tools may show them garbled"
+                ),
+                format!(
+                    "{n} 个条目名称以 GBK 编码存储且未标记 UTF-8（例如 {first}）；trainpack 已正确解码，但其他工具可能显示为乱码"
+                ),
+            ),
+        ));
+    }
+    findings
+}
+
+fn note_finding(note: &SourceNote) -> Option<Finding> {
+    Some(match note {
         SourceNote::Symlink { path } => rules::SYMLINK.finding(
             Some(path),
             Text::new(
@@ -573,7 +601,10 @@ fn note_finding(note: &SourceNote) -> Finding {
         ),
         SourceNote::SpecialFile { path } => rules::SPECIAL_FILE.finding(
             Some(path),
-            Text::new("special file: skipped, never opened", "特殊文件：已跳过，未打开"),
+            Text::new(
+                "special file: skipped, never opened",
+                "特殊文件：已跳过，未打开",
+            ),
         ),
         SourceNote::NonUtf8Name { path } => rules::NON_UTF8_NAME.finding(
             Some(path),
@@ -582,13 +613,7 @@ fn note_finding(note: &SourceNote) -> Finding {
                 "名称不是有效的 UTF-8（以替换字符显示）",
             ),
         ),
-        SourceNote::LegacyEncodedName { path } => rules::LEGACY_NAME.finding(
-            Some(path),
-            Text::new(
-                "name stored in GBK without the UTF-8 flag; decoded as GBK, other tools may show it garbled",
-                "名称以 GBK 编码存储且未标记 UTF-8；已按 GBK 解码，其他工具可能显示为乱码",
-            ),
-        ),
+        SourceNote::LegacyEncodedName { .. } => return None,
         SourceNote::UnsafeName { name, reason } => rules::UNSAFE_PATH.finding(
             Some(name),
             Text::new(
@@ -614,7 +639,7 @@ fn note_finding(note: &SourceNote) -> Finding {
                 format!("无法列出：{message}"),
             ),
         ),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -341,6 +341,16 @@ fn text_formats() {
     let gbk = encoding_rs::GBK.encode("第一章 概述\n").0;
     assert_eq!(sniff(&gbk).media_type, "text/plain");
 
+    // A head cut mid-character from a long single-line file is still text.
+    assert_eq!(
+        sniff_chunked("中文".repeat(5000).as_bytes(), 4096).media_type,
+        "text/plain"
+    );
+    assert_eq!(
+        sniff(&[0xffu8; 20_000]).media_type,
+        "application/octet-stream"
+    );
+
     let txt = classify("说明.txt", &plain);
     assert_eq!((txt.kind, txt.extension_mismatch), (Document, false));
     assert_eq!(classify("a.md", &plain).kind, Document);

@@ -48,15 +48,26 @@ fn decode(head: &[u8], whole: bool) -> Option<Cow<'_, str>> {
         UTF_16BE.decode_without_bom_handling(rest).0
     } else {
         // A head cut from a longer file may end mid-character: judge the
-        // complete lines only ('\n' never occurs inside UTF-8 or GB18030 sequences).
+        // complete lines ('\n' never occurs inside UTF-8 or GB18030 sequences).
         let complete = match head.iter().rposition(|&b| b == b'\n') {
             Some(nl) if !whole => &head[..=nl],
-            _ if !whole => &head[..head.len().saturating_sub(4)],
             _ => head,
         };
         match std::str::from_utf8(complete) {
             Ok(s) => Cow::Borrowed(s),
-            Err(_) => GB18030.decode_without_bom_handling_and_without_replacement(complete)?,
+            // A UTF-8 sequence cut by the end of the head.
+            Err(e) if !whole && e.error_len().is_none() => {
+                Cow::Borrowed(std::str::from_utf8(&complete[..e.valid_up_to()]).ok()?)
+            }
+            Err(_) => {
+                // Drop a possibly cut double-byte character at the end.
+                let end = if whole {
+                    complete.len()
+                } else {
+                    complete.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1)
+                };
+                GB18030.decode_without_bom_handling_and_without_replacement(&complete[..end])?
+            }
         }
     };
     let controls = text
@@ -64,7 +75,7 @@ fn decode(head: &[u8], whole: bool) -> Option<Cow<'_, str>> {
         .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b'))
         .count();
     let has_nul = text.contains('\0');
-    (!has_nul && controls * 100 <= text.len()).then_some(text)
+    (!text.is_empty() && !has_nul && controls * 100 <= text.len()).then_some(text)
 }
 
 /// A cue number line, then `00:00:01,000 --> 00:00:04,000`.

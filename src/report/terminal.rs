@@ -26,12 +26,17 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         crate::source::SourceKind::Folder => t("folder", "文件夹"),
         crate::source::SourceKind::Zip => t("zip", "压缩包"),
     };
-    let _ = writeln!(
-        out,
-        "{} {} ({source})",
-        bold.apply_to(t("trainpack check:", "trainpack 检查：")),
-        report.package.path
+    let (path, ratio) = (&report.package.path, percent(&s.video_ratio));
+    let (videos, total, pct) = (
+        s.videos,
+        s.course_resources,
+        report.policy.threshold_percent,
     );
+    let bytes_ratio = percent(&s.video_bytes_ratio);
+    let (files, size) = (s.files, human_bytes(s.total_bytes));
+    let head = bold.apply_to(t("trainpack check:", "trainpack 检查："));
+    let label = t("Verdict:", "结论：");
+    let ratio = bold.apply_to(ratio);
     let verdict = match report.verdict {
         Verdict::Pass => green.apply_to(t("PASS", "通过")),
         Verdict::Fail => red.apply_to(t("FAIL", "不通过")),
@@ -40,30 +45,36 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         Basis::Count => t("by count", "按数量计"),
         Basis::Bytes => t("by bytes", "按字节计"),
     };
-    let _ = writeln!(
-        out,
-        "{} {verdict}   {} {} ({}/{}, {} ≥ {}%, {basis})",
-        t("Verdict:", "结论："),
-        t("video share", "视频占比"),
-        bold.apply_to(percent(&s.video_ratio)),
-        s.videos,
-        s.course_resources,
-        t("required", "要求"),
-        report.policy.threshold_percent,
-    );
-    let _ = writeln!(
-        out,
-        "{}",
-        dim.apply_to(format!(
-            "{} {} · {} {} · {} {}",
-            s.files,
-            t("files read", "个文件已读取"),
-            human_bytes(s.total_bytes),
-            t("in all", "总计"),
-            percent(&s.video_bytes_ratio),
-            t("of course bytes are video", "的课程资源字节为视频"),
-        ))
-    );
+    match lang {
+        Lang::En => {
+            let _ = writeln!(out, "{head} {path} ({source})");
+            let _ = writeln!(
+                out,
+                "{label} {verdict}   video share {ratio} ({videos}/{total}, required ≥ {pct}%, {basis})"
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                dim.apply_to(format!(
+                    "{files} files read, {size} in all; by bytes, video is {bytes_ratio} of course resources"
+                ))
+            );
+        }
+        Lang::Zh => {
+            let _ = writeln!(out, "{head}{path}（{source}）");
+            let _ = writeln!(
+                out,
+                "{label}{verdict}   视频占比 {ratio}（{videos}/{total}，要求 ≥ {pct}%，{basis}）"
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                dim.apply_to(format!(
+                    "已读取 {files} 个文件，共 {size}；按字节计，视频占课程资源的 {bytes_ratio}"
+                ))
+            );
+        }
+    }
 
     if !report.modules.is_empty() {
         let _ = writeln!(out);
@@ -98,17 +109,19 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         let _ = writeln!(out, "{}", t("No findings.", "未发现问题。"));
         return out;
     }
+    let (e, w, i) = (s.errors, s.warnings, s.infos);
+    let counts = match lang {
+        Lang::En => format!("{e} error(s), {w} warning(s), {i} note(s)"),
+        Lang::Zh => format!("{e} 个错误，{w} 个警告，{i} 个提示"),
+    };
     let _ = writeln!(
         out,
-        "{} {} {}, {} {}, {} {}",
+        "{}{}{counts}",
         bold.apply_to(t("Findings:", "发现的问题：")),
-        s.errors,
-        t("error(s)", "个错误"),
-        s.warnings,
-        t("warning(s)", "个警告"),
-        s.infos,
-        t("note(s)", "个提示"),
+        t(" ", "")
     );
+    // The fix is the same for every finding of a code: say it once.
+    let mut explained = std::collections::HashSet::new();
     for f in &report.findings {
         let label = match f.severity {
             Severity::Error => red.apply_to(f.severity.label(lang)),
@@ -116,19 +129,26 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             Severity::Info => dim.apply_to(f.severity.label(lang)),
         };
         let path = f.path.as_deref().unwrap_or("");
-        let sep = if path.is_empty() { "" } else { ": " };
+        let sep = match (path.is_empty(), lang) {
+            (true, _) => "",
+            (false, Lang::En) => ": ",
+            (false, Lang::Zh) => "：",
+        };
         let _ = writeln!(
             out,
             "  {label} [{}] {path}{sep}{}",
             f.code,
             f.message.get(lang)
         );
-        let _ = writeln!(
-            out,
-            "      {} {}",
-            dim.apply_to(t("fix:", "修改建议：")),
-            f.hint.get(lang)
-        );
+        if explained.insert(f.code) {
+            let _ = writeln!(
+                out,
+                "      {}{}{}",
+                dim.apply_to(t("fix:", "修改建议：")),
+                t(" ", ""),
+                f.hint.get(lang)
+            );
+        }
     }
     out
 }
