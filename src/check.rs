@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::i18n::Text;
 use crate::identify::{Classification, classify};
@@ -92,6 +93,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         files.push(resource);
     }
 
+    let (descriptor, upload_deadline) = read_descriptor(&package, &mut findings);
     let (summary, modules) = summarise(&files, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
@@ -110,7 +112,10 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         tool: ToolInfo::current(),
         package: PackageInfo {
             path: path.display().to_string(),
+            id: package_id(path, descriptor.as_ref()),
             source: package.kind,
+            descriptor,
+            upload_deadline: upload_deadline.map(descriptor::format_date),
         },
         policy: PolicyInfo {
             profile: opts.policy.profile.clone(),
@@ -125,6 +130,91 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         files,
         findings,
     })
+}
+
+/// The descriptor at the package root, if any, and the upload deadline it
+/// implies, with findings for a broken descriptor or a near or missed deadline.
+fn read_descriptor(
+    package: &Package,
+    findings: &mut Vec<Finding>,
+) -> (Option<Descriptor>, Option<time::Date>) {
+    let Some(entry) = package
+        .entries
+        .iter()
+        .find(|e| e.path == descriptor::FILE_NAME)
+    else {
+        findings.push(rules::DESCRIPTOR_MISSING.finding(
+            None,
+            Text::new(
+                "no training-package.json: provider, project and upload deadline are unknown",
+                "没有 training-package.json：承训单位、项目和上传截止日期未知",
+            ),
+        ));
+        return (None, None);
+    };
+    // Tiny and read a second time on purpose: keeping every small file's
+    // bytes from the scan would cost more than this one re-read.
+    let mut bytes = Vec::new();
+    let mut reader = package.reader();
+    let read = reader
+        .open(entry)
+        .and_then(|r| io::Read::read_to_end(&mut io::Read::take(r, 1 << 20), &mut bytes));
+    let parsed = read
+        .map_err(|e| e.to_string())
+        .and_then(|_| Descriptor::parse(&bytes));
+    let descriptor = match parsed {
+        Ok(d) => d,
+        Err(reason) => {
+            findings.push(rules::DESCRIPTOR_INVALID.finding(
+                Some(&entry.path),
+                Text::new(
+                    format!("cannot read it: {reason}"),
+                    format!("无法解析：{reason}"),
+                ),
+            ));
+            return (None, None);
+        }
+    };
+    let deadline = descriptor.upload_deadline();
+    if let Some(deadline) = deadline {
+        let day = descriptor::format_date(deadline);
+        match descriptor::deadline_state(deadline, descriptor::today()) {
+            DeadlineState::Open => {}
+            DeadlineState::Soon(left) => findings.push(rules::DEADLINE_SOON.finding(
+                None,
+                Text::new(
+                    format!("the upload deadline is {day}, {left} day(s) from today"),
+                    format!("上传截止日期为 {day}，还剩 {left} 天"),
+                ),
+            )),
+            DeadlineState::Missed(late) => findings.push(rules::DEADLINE_MISSED.finding(
+                None,
+                Text::new(
+                    format!("the upload deadline was {day}, {late} day(s) ago"),
+                    format!("上传截止日期为 {day}，已逾期 {late} 天"),
+                ),
+            )),
+        }
+    }
+    (Some(descriptor), deadline)
+}
+
+/// The descriptor's id, else the folder's name or the zip's stem.
+pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
+    if let Some(id) = descriptor
+        .and_then(|d| d.id.as_deref())
+        .filter(|s| !s.trim().is_empty())
+    {
+        return id.trim().to_owned();
+    }
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let name = if canonical.is_dir() {
+        canonical.file_name()
+    } else {
+        canonical.file_stem()
+    };
+    name.map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "package".to_owned())
 }
 
 fn count(findings: &[Finding], severity: Severity) -> u64 {

@@ -6,15 +6,20 @@
 //! (findings) → `report` (terminal, JSON). `check` joins the stages; `cli`
 //! parses arguments and maps outcomes to exit codes.
 
+pub mod atomic;
+pub mod bagit;
 pub mod check;
 pub mod cli;
+pub mod descriptor;
 pub mod error;
 pub mod i18n;
 pub mod identify;
 pub mod kinds;
+pub mod manifest;
 pub mod policy;
 pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod verify;

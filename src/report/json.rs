@@ -16,6 +16,8 @@ pub fn to_value(report: &Report, lang: Lang) -> Value {
             out["message_zh"] = json!(finding.message.zh);
             out["message_en"] = json!(finding.message.en);
             out["hint"] = json!(finding.hint.get(lang));
+            out["hint_zh"] = json!(finding.hint.zh);
+            out["hint_en"] = json!(finding.hint.en);
         }
     }
     value

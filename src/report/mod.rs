@@ -6,12 +6,13 @@ pub mod terminal;
 
 use serde::Serialize;
 
+use crate::descriptor::Descriptor;
 use crate::kinds::ResourceKind;
 use crate::policy::Basis;
 use crate::rules::{Finding, Severity};
 use crate::source::SourceKind;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -48,8 +49,15 @@ impl ToolInfo {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PackageInfo {
+    /// The path as given.
     pub path: String,
+    /// Stable identity: the descriptor's `id`, else the folder or zip name.
+    pub id: String,
     pub source: SourceKind,
+    /// `training-package.json`, when the package has a valid one.
+    pub descriptor: Option<Descriptor>,
+    /// End date plus one calendar month (`YYYY-MM-DD`), when the end date is known.
+    pub upload_deadline: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -232,6 +232,30 @@ rules! {
         fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
         example: "a folder without read permission",
     }
+    DEADLINE_SOON = "TP040" "upload-deadline-soon" Warning {
+        summary: "The upload deadline is within 7 days" / "距上传截止日期不足 7 天",
+        why: "The notice requires the resources on the platform within one month after the project ends (the end date in training-package.json plus one calendar month).",
+        fix: "Fix the package's errors now and upload it before the deadline." / "请尽快修正问题并在截止日期前上传。",
+        example: "end_date 2024-06-30: deadline 2024-07-30, checked on 2024-07-25",
+    }
+    DEADLINE_MISSED = "TP041" "upload-deadline-missed" Error {
+        summary: "The upload deadline has passed" / "已超过上传截止日期",
+        why: "The notice requires the resources on the platform within one month after the project ends.",
+        fix: "Upload as soon as possible and tell the programme office (国培办) why it is late." / "请尽快上传，并向国培办说明逾期原因。",
+        example: "end_date 2024-06-30, checked on 2024-08-02",
+    }
+    DESCRIPTOR_INVALID = "TP042" "descriptor-invalid" Error {
+        summary: "training-package.json cannot be read" / "training-package.json 无法解析",
+        why: "The descriptor names the provider and the project and fixes the upload deadline; a broken one means the package cannot be identified.",
+        fix: "Correct the file against schemas/descriptor.schema.json, or recreate it with `trainpack init`." / "请按 schemas/descriptor.schema.json 修正该文件，或用 `trainpack init` 重新生成。",
+        example: "\"end_date\": \"30/06/2024\"",
+    }
+    DESCRIPTOR_MISSING = "TP043" "descriptor-missing" Info {
+        summary: "The package has no training-package.json" / "包中没有 training-package.json",
+        why: "Without it the provider, project and upload deadline are unknown; the package is identified by its file name only.",
+        fix: "Run `trainpack init PACKAGE` and fill in the fields." / "运行 `trainpack init 包路径` 并填写各字段。",
+        example: "any package without a descriptor",
+    }
 }
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {

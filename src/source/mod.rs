@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 pub use self::zip::PositionedFile;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Folder,

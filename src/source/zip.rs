@@ -59,6 +59,19 @@ pub(super) fn list(path: &Path, file: Arc<File>) -> Result<Listing> {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
+    // The zip crate accepts data before the archive (self-extractors). In a
+    // package that only happens when the real end record is gone (a truncated
+    // download) and the reader found the end record of a zip stored *inside*
+    // it, such as a .pptx: refuse rather than report the inner file's parts.
+    if archive.offset() != 0 {
+        return Err(Error::NotAZip {
+            path: path.to_owned(),
+            reason: format!(
+                "its end record is missing or damaged (the archive seems truncated; the directory found starts at byte {} and belongs to a file stored inside it)",
+                archive.offset()
+            ),
+        });
+    }
     let mut entries = Vec::with_capacity(archive.len());
     let mut notes = Vec::new();
     for index in 0..archive.len() {

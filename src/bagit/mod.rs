@@ -1,0 +1,1 @@
+//! BagIt (RFC 8493): writing bags and validating bags made by any tool.

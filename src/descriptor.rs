@@ -1,0 +1,173 @@
+//! The package descriptor, `training-package.json` at the package root
+//! (`schemas/descriptor.schema.json`): who made the package, for which
+//! project, and when the project ended — from which the upload deadline
+//! follows (the notice: within one month after the project ends).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month, format_description::BorrowedFormatItem, macros::format_description};
+
+pub const FILE_NAME: &str = "training-package.json";
+
+const DATE: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+
+/// Days before the deadline from which a check warns.
+pub const WARN_DAYS: i64 = 7;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Descriptor {
+    /// Stable identifier; names the bag and the upload ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The training provider (承训单位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_project: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// `YYYY-MM-DD`: the upload deadline is one calendar month later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl Descriptor {
+    pub fn parse(bytes: &[u8]) -> Result<Descriptor, String> {
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
+            .map_err(|_| "not UTF-8 text".to_owned())?;
+        let d: Descriptor = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        for (field, value) in [("start_date", &d.start_date), ("end_date", &d.end_date)] {
+            if let Some(v) = value {
+                parse_date(v).map_err(|e| format!("{field} {v:?}: {e}"))?;
+            }
+        }
+        Ok(d)
+    }
+
+    /// End date plus one calendar month, when the end date is known.
+    pub fn upload_deadline(&self) -> Option<Date> {
+        parse_date(self.end_date.as_deref()?)
+            .ok()
+            .map(add_one_month)
+    }
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text, DATE).map_err(|_| "expected a date as YYYY-MM-DD".to_owned())
+}
+
+pub fn format_date(date: Date) -> String {
+    date.format(DATE).unwrap_or_default()
+}
+
+/// One calendar month later; the day is clamped to the month's length
+/// (31 January → 28 or 29 February).
+pub fn add_one_month(date: Date) -> Date {
+    let (year, month) = match date.month() {
+        Month::December => (date.year() + 1, Month::January),
+        m => (date.year(), m.next()),
+    };
+    let day = date.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).unwrap_or(date)
+}
+
+/// Today's date: `$TRAINPACK_TODAY` (YYYY-MM-DD) when set, for reproducible
+/// runs and tests; else the local date (China is UTC+8), else UTC.
+pub fn today() -> Date {
+    if let Some(d) = std::env::var("TRAINPACK_TODAY")
+        .ok()
+        .and_then(|v| parse_date(&v).ok())
+    {
+        return d;
+    }
+    time::OffsetDateTime::now_local()
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .date()
+}
+
+/// Where a package stands against its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineState {
+    Open,
+    /// Within `WARN_DAYS` days (days left, 0 = today is the deadline).
+    Soon(i64),
+    /// Past it by this many days.
+    Missed(i64),
+}
+
+pub fn deadline_state(deadline: Date, today: Date) -> DeadlineState {
+    let left = (deadline - today).whole_days();
+    if left < 0 {
+        DeadlineState::Missed(-left)
+    } else if left <= WARN_DAYS {
+        DeadlineState::Soon(left)
+    } else {
+        DeadlineState::Open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn one_calendar_month_later() {
+        assert_eq!(add_one_month(date!(2024 - 06 - 30)), date!(2024 - 07 - 30));
+        assert_eq!(add_one_month(date!(2024 - 01 - 31)), date!(2024 - 02 - 29));
+        assert_eq!(add_one_month(date!(2023 - 01 - 31)), date!(2023 - 02 - 28));
+        assert_eq!(add_one_month(date!(2024 - 12 - 15)), date!(2025 - 01 - 15));
+    }
+
+    #[test]
+    fn deadline_states() {
+        let deadline = date!(2024 - 07 - 30);
+        assert_eq!(
+            deadline_state(deadline, date!(2024 - 07 - 01)),
+            DeadlineState::Open
+        );
+        assert_eq!(
+            deadline_state(deadline, date!(2024 - 07 - 23)),
+            DeadlineState::Soon(7)
+        );
+        assert_eq!(
+            deadline_state(deadline, date!(2024 - 07 - 30)),
+            DeadlineState::Soon(0)
+        );
+        assert_eq!(
+            deadline_state(deadline, date!(2024 - 08 - 02)),
+            DeadlineState::Missed(3)
+        );
+    }
+
+    #[test]
+    fn descriptor_parsing() {
+        let d = Descriptor::parse(
+            "\u{feff}{\"id\":\"p1\",\"provider\":\"某职业技术学院\",\"end_date\":\"2024-06-30\"}"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(d.provider.as_deref(), Some("某职业技术学院"));
+        assert_eq!(d.upload_deadline(), Some(date!(2024 - 07 - 30)));
+        assert!(Descriptor::parse(br#"{"end_date":"30/06/2024"}"#).is_err());
+        assert!(Descriptor::parse(br#"{"provder":"typo"}"#).is_err());
+    }
+}

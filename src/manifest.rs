@@ -1,0 +1,215 @@
+//! The checksummed manifest (`schemas/manifest.schema.json`): what was
+//! checked, byte for byte, and what the check concluded. The same package
+//! gives the same manifest apart from `created`.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::descriptor::Descriptor;
+use crate::kinds::ResourceKind;
+use crate::policy::Basis;
+use crate::report::{Report, Verdict};
+use crate::scan::hex;
+use crate::source::SourceKind;
+
+pub const MANIFEST_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub manifest_version: u32,
+    pub tool: Tool,
+    /// RFC 3339 UTC time the manifest was made.
+    pub created: String,
+    pub policy: PolicyRef,
+    pub package: PackageRef,
+    /// Every file read, sorted by path.
+    pub files: Vec<FileRecord>,
+    pub summary: SummaryRef,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyRef {
+    pub profile: String,
+    pub version: u32,
+    pub threshold_percent: u32,
+    pub basis: Basis,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackageRef {
+    pub id: String,
+    pub source: SourceKind,
+    /// SHA-256 of the zip file itself (zip packages only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<Descriptor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_deadline: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    pub media_type: String,
+    pub kind: ResourceKind,
+    pub counted: bool,
+    pub is_video: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VideoRecord {
+    pub status: String,
+    pub container: Option<String>,
+    pub duration_s: Option<f64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub codec: Option<String>,
+    pub fps: Option<f64>,
+    pub audio_codec: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRef {
+    pub files: u64,
+    pub total_bytes: u64,
+    pub course_resources: u64,
+    pub videos: u64,
+    pub video_ratio: String,
+    pub verdict: Verdict,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl Manifest {
+    pub fn from_report(
+        report: &Report,
+        archive: Option<(String, u64)>,
+        created: String,
+    ) -> Manifest {
+        let mut files: Vec<FileRecord> = report
+            .files
+            .iter()
+            .map(|f| FileRecord {
+                path: f.path.clone(),
+                size: f.size,
+                sha256: f.sha256.clone(),
+                media_type: f.media_type.clone(),
+                kind: f.kind,
+                counted: f.counted,
+                is_video: f.is_video,
+                video: f.video.as_ref().map(|v| VideoRecord {
+                    status: v.status.to_owned(),
+                    container: v.container.clone(),
+                    duration_s: v.duration_s,
+                    width: v.width,
+                    height: v.height,
+                    codec: v.codec.clone(),
+                    fps: v.fps,
+                    audio_codec: v.audio_codec.clone(),
+                }),
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let (archive_sha256, archive_size) = match archive {
+            Some((sha, size)) => (Some(sha), Some(size)),
+            None => (None, None),
+        };
+        let s = &report.summary;
+        Manifest {
+            manifest_version: MANIFEST_VERSION,
+            tool: Tool {
+                name: report.tool.name.to_owned(),
+                version: report.tool.version.to_owned(),
+            },
+            created,
+            policy: PolicyRef {
+                profile: report.policy.profile.clone(),
+                version: report.policy.version,
+                threshold_percent: report.policy.threshold_percent,
+                basis: report.policy.basis,
+            },
+            package: PackageRef {
+                id: report.package.id.clone(),
+                source: report.package.source,
+                archive_sha256,
+                archive_size,
+                descriptor: report.package.descriptor.clone(),
+                upload_deadline: report.package.upload_deadline.clone(),
+            },
+            files,
+            summary: SummaryRef {
+                files: s.files,
+                total_bytes: s.total_bytes,
+                course_resources: s.course_resources,
+                videos: s.videos,
+                video_ratio: s.video_ratio.clone(),
+                verdict: report.verdict,
+                errors: s.errors,
+                warnings: s.warnings,
+            },
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn load(path: &Path) -> Result<Manifest, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: not a trainpack manifest: {e}", path.display()))?;
+        if manifest.manifest_version != MANIFEST_VERSION {
+            return Err(format!(
+                "{}: manifest version {} is not supported (this trainpack reads version {MANIFEST_VERSION})",
+                path.display(),
+                manifest.manifest_version
+            ));
+        }
+        Ok(manifest)
+    }
+}
+
+/// The current time as RFC 3339 UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// SHA-256 and length of a whole file, read in large blocks.
+pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok((hex(&hasher.finalize()), len))
+}

@@ -1,0 +1,129 @@
+//! `trainpack verify PATH --manifest FILE`: has anything changed since the
+//! manifest was made? Every difference is reported in one run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::scan::scan_package;
+use crate::source::Package;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// In the manifest, not in the package.
+    Missing { path: String },
+    /// In the package, not in the manifest.
+    Extra { path: String },
+    /// Same path, different size or digest.
+    Changed {
+        path: String,
+        old_size: u64,
+        new_size: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        old_sha256: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_sha256: Option<String>,
+    },
+    /// Same digest, new path.
+    Renamed { from: String, to: String },
+}
+
+impl Change {
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Missing { path } | Change::Extra { path } | Change::Changed { path, .. } => {
+                path
+            }
+            Change::Renamed { to, .. } => to,
+        }
+    }
+}
+
+/// Compare the package with the manifest. `fast` compares counts and sizes
+/// only (sizes as the folder or the zip directory declares them; no file is
+/// read), so it cannot see renames or same-size edits.
+pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> Result<Vec<Change>> {
+    let package = Package::open(path)?;
+    // path → (size, digest)
+    let current: BTreeMap<String, (u64, Option<String>)> = if fast {
+        package
+            .entries
+            .iter()
+            .map(|e| (e.path.clone(), (e.declared_size, None)))
+            .collect()
+    } else {
+        let scanned = scan_package(&package, threads, &|_| {});
+        let mut map = BTreeMap::new();
+        for (entry, result) in package.entries.iter().zip(scanned) {
+            let s = result.map_err(|e| Error::Unreadable {
+                path: path.join(&entry.path),
+                source: e,
+            })?;
+            map.insert(entry.path.clone(), (s.size, Some(s.sha256)));
+        }
+        map
+    };
+    let expected: BTreeMap<&str, (u64, &str)> = manifest
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), (f.size, f.sha256.as_str())))
+        .collect();
+
+    let mut changes = Vec::new();
+    let mut missing = Vec::new();
+    for (&p, &(size, sha)) in &expected {
+        match current.get(p) {
+            None => missing.push((p, size, sha)),
+            Some((new_size, new_sha)) => {
+                let digest_differs = new_sha
+                    .as_deref()
+                    .is_some_and(|n| !n.eq_ignore_ascii_case(sha));
+                if *new_size != size || digest_differs {
+                    changes.push(Change::Changed {
+                        path: p.to_owned(),
+                        old_size: size,
+                        new_size: *new_size,
+                        old_sha256: new_sha.as_ref().map(|_| sha.to_owned()),
+                        new_sha256: new_sha.clone(),
+                    });
+                }
+            }
+        }
+    }
+    // Extra files by digest, so a missing file with the same digest is a rename.
+    let mut extra_by_digest: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut extras: Vec<&str> = Vec::new();
+    for (p, (_, sha)) in &current {
+        if !expected.contains_key(p.as_str()) {
+            extras.push(p);
+            if let Some(sha) = sha {
+                extra_by_digest.entry(sha.as_str()).or_default().push(p);
+            }
+        }
+    }
+    let mut renamed_to = std::collections::HashSet::new();
+    for (p, _, sha) in missing {
+        let target = extra_by_digest
+            .get_mut(sha.to_ascii_lowercase().as_str())
+            .and_then(|v| (!v.is_empty()).then(|| v.remove(0)));
+        match target {
+            Some(to) => {
+                renamed_to.insert(to);
+                changes.push(Change::Renamed {
+                    from: p.to_owned(),
+                    to: to.to_owned(),
+                });
+            }
+            None => changes.push(Change::Missing { path: p.to_owned() }),
+        }
+    }
+    for p in extras.into_iter().filter(|p| !renamed_to.contains(p)) {
+        changes.push(Change::Extra { path: p.to_owned() });
+    }
+    changes.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(changes)
+}
