@@ -22,10 +22,17 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempfile_in(dir)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // Outputs are shared (uploaded, archived): rw-r--r--, as a plain `>`
+        // gives under the usual umask, not the private mode of temporary files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let temp = builder.tempfile_in(dir)?;
         Ok(AtomicFile {
             temp,
             target: target.to_owned(),
@@ -34,6 +41,11 @@ impl AtomicFile {
 
     pub fn file(&mut self) -> &mut File {
         self.temp.as_file_mut()
+    }
+
+    /// The temporary file's path, to read back what was written before commit.
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
     }
 
     /// Flush, sync and rename into place. Dropping without committing
@@ -47,6 +59,12 @@ impl AtomicFile {
             let _ = File::open(dir).and_then(|d| d.sync_all());
         }
         Ok(())
+    }
+}
+
+impl io::Seek for AtomicFile {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.temp.as_file_mut().seek(pos)
     }
 }
 

@@ -54,10 +54,15 @@ struct Item<'a> {
 
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
     let package = Package::open(path)?;
+    Ok(check_package(&package, path, opts))
+}
+
+/// Check an opened package; `path` is how the user named it.
+pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Report {
     let mut findings = notes_findings(&package.notes);
 
-    let bar = progress_bar(&package, opts.progress);
-    let scanned = scan_package(&package, opts.threads, &|n| bar.inc(n));
+    let bar = progress_bar(package, opts.progress);
+    let scanned = scan_package(package, opts.threads, &|n| bar.inc(n));
     bar.finish_and_clear();
 
     let mut items = Vec::with_capacity(scanned.len());
@@ -75,7 +80,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         }
     }
 
-    let outcomes = probe_videos(&package, &items, opts);
+    let outcomes = probe_videos(package, &items, opts);
     if opts.ffprobe.is_none() && outcomes.iter().any(Option::is_some) {
         findings.push(rules::FFPROBE_MISSING.finding(
             None,
@@ -93,7 +98,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         files.push(resource);
     }
 
-    let (descriptor, upload_deadline) = read_descriptor(&package, &mut findings);
+    let (descriptor, upload_deadline) = read_descriptor(package, &mut findings);
     let (summary, modules) = summarise(&files, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
@@ -108,7 +113,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
     } else {
         Verdict::Fail
     };
-    Ok(Report {
+    Report {
         tool: ToolInfo::current(),
         package: PackageInfo {
             path: path.display().to_string(),
@@ -129,7 +134,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
         modules,
         files,
         findings,
-    })
+    }
 }
 
 /// The descriptor at the package root, if any, and the upload deadline it

@@ -7,11 +7,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::atomic;
+use crate::bagit::validate;
 use crate::check::{CheckOptions, check};
 use crate::i18n::Lang;
+use crate::manifest::{Manifest, now_rfc3339};
+use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
 use crate::report::{self, Verdict};
 use crate::rules;
+use crate::source::Package;
+use crate::verify;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 the package passes, 1 it fails the policy, 2 trainpack could not do its job.
@@ -39,19 +45,21 @@ pub struct Cli {
 enum Command {
     /// Check a package (folder or .zip) against the policy and say what to fix.
     Check(CheckArgs),
+    /// Write the checksummed manifest of a package (schemas/manifest.schema.json).
+    Manifest(ManifestArgs),
+    /// Check whether a package still matches its manifest, or whether a BagIt bag is valid.
+    Verify(VerifyArgs),
+    /// Pack a passing package as a BagIt bag in one reproducible zip, with an upload ticket.
+    Pack(PackArgs),
+    /// Write a skeleton training-package.json (the package descriptor) into a folder.
+    Init(InitArgs),
     /// List every finding code with its severity, rationale and fix.
     Rules(RulesArgs),
 }
 
+/// Options shared by every command that checks a package.
 #[derive(Debug, clap::Args)]
-struct CheckArgs {
-    /// The package: a folder, or a .zip file (read in place, never extracted).
-    path: PathBuf,
-
-    /// Print the machine report as JSON on stdout (schemas/report.schema.json).
-    #[arg(long)]
-    json: bool,
-
+struct CheckFlags {
     /// Language of messages: zh or en [default: zh on a zh locale (LC_ALL,
     /// LC_MESSAGES, LANG), else en].
     #[arg(long, value_enum)]
@@ -78,6 +86,80 @@ struct CheckArgs {
     /// No progress bar (it is only ever shown on a terminal).
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ManifestArgs {
+    /// The package: a folder or a .zip file.
+    path: PathBuf,
+    /// Where to write the manifest [default: ./<package id>.manifest.json].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    check: CheckFlags,
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The package (folder or .zip), or a BagIt bag (folder or .zip) when no
+    /// --manifest is given.
+    path: PathBuf,
+    /// The manifest written by `trainpack manifest`; without it, PATH is
+    /// validated as a BagIt bag (any tool's: md5, sha1, sha256, sha512).
+    #[arg(long, short = 'm', value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Compare only file counts and sizes (bags: Payload-Oxum and presence);
+    /// no file is hashed.
+    #[arg(long)]
+    fast: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Language of messages.
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
+    /// Worker threads [default: number of cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+struct PackArgs {
+    /// The package: a folder or a .zip file.
+    path: PathBuf,
+    /// Folder to write <id>.zip and <id>.upload.json into (created if missing).
+    #[arg(long, short = 'o', value_name = "OUTDIR")]
+    out: PathBuf,
+    /// Pack even if the package fails the policy.
+    #[arg(long)]
+    force: bool,
+    /// Upload chunk size in bytes, for the resumable-upload digests in the ticket.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::pack::DEFAULT_CHUNK_SIZE)]
+    chunk_size: u64,
+    #[command(flatten)]
+    check: CheckFlags,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// The package folder.
+    path: PathBuf,
+    /// Replace an existing training-package.json.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The package: a folder, or a .zip file (read in place, never extracted).
+    path: PathBuf,
+
+    /// Print the machine report as JSON on stdout (schemas/report.schema.json).
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    check: CheckFlags,
 
     /// When to colour the terminal report.
     #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
@@ -107,6 +189,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Manifest(args) => run_manifest(args),
+        Command::Verify(args) => run_verify(args),
+        Command::Pack(args) => run_pack(args),
+        Command::Init(args) => run_init(args),
         Command::Rules(args) => run_rules(args),
     };
     match result {
@@ -118,23 +204,41 @@ pub fn main() -> ExitCode {
     }
 }
 
+impl CheckFlags {
+    fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    fn options(&self) -> Result<CheckOptions, String> {
+        let mut policy = match &self.policy {
+            Some(path) => Policy::load(path).map_err(|e| e.to_string())?,
+            None => Policy::default(),
+        };
+        if let Some(basis) = self.basis {
+            policy.basis = basis;
+        }
+        if let Some(threshold) = self.threshold {
+            policy.threshold_percent = threshold;
+        }
+        let mut options = CheckOptions::new(policy);
+        if let Some(jobs) = self.jobs {
+            options.threads = jobs.max(1);
+        }
+        options.progress = !self.quiet && std::io::stderr().is_terminal();
+        Ok(options)
+    }
+}
+
+fn verdict_code(verdict: Verdict) -> ExitCode {
+    match verdict {
+        Verdict::Pass => ExitCode::SUCCESS,
+        Verdict::Fail => ExitCode::from(1),
+    }
+}
+
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
-    let mut policy = match &args.policy {
-        Some(path) => Policy::load(path).map_err(|e| e.to_string())?,
-        None => Policy::default(),
-    };
-    if let Some(basis) = args.basis {
-        policy.basis = basis;
-    }
-    if let Some(threshold) = args.threshold {
-        policy.threshold_percent = threshold;
-    }
-    let mut options = CheckOptions::new(policy);
-    if let Some(jobs) = args.jobs {
-        options.threads = jobs.max(1);
-    }
-    options.progress = !args.quiet && std::io::stderr().is_terminal();
+    let lang = args.check.lang();
+    let options = args.check.options()?;
     let report = check(&args.path, &options).map_err(|e| e.to_string())?;
     let text = if args.json {
         report::json::render(&report, lang)
@@ -149,10 +253,232 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         report::terminal::render(&report, lang, colour)
     };
     write_stdout(&text)?;
-    Ok(match report.verdict {
-        Verdict::Pass => ExitCode::SUCCESS,
-        Verdict::Fail => ExitCode::from(1),
+    Ok(verdict_code(report.verdict))
+}
+
+fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
+    let lang = args.check.lang();
+    let options = args.check.options()?;
+    let package = Package::open(&args.path).map_err(|e| e.to_string())?;
+    let (report, archive) =
+        check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
+    let manifest = Manifest::from_report(&report, archive, now_rfc3339());
+    let output = args.output.unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "{}.manifest.json",
+            file_safe_id(&report.package.id)
+        ))
+    });
+    atomic::write(&output, manifest.to_json().as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let verdict = match report.verdict {
+        Verdict::Pass => lang.pick("pass", "通过"),
+        Verdict::Fail => lang.pick("fail", "不通过"),
+    };
+    eprintln!(
+        "{} {} ({} {}, {} {verdict})",
+        lang.pick("manifest written:", "清单已写入："),
+        output.display(),
+        manifest.files.len(),
+        lang.pick("files", "个文件"),
+        lang.pick("verdict", "结论"),
+    );
+    Ok(verdict_code(report.verdict))
+}
+
+fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
+    let lang = args.lang.unwrap_or_else(Lang::from_env);
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    let Some(manifest_path) = &args.manifest else {
+        return run_verify_bag(&args, lang);
+    };
+    let manifest = Manifest::load(manifest_path)?;
+    let changes =
+        verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.to_string())?;
+    let text = if args.json {
+        let value = serde_json::json!({
+            "path": args.path.display().to_string(),
+            "manifest": manifest_path.display().to_string(),
+            "fast": args.fast,
+            "unchanged": changes.is_empty(),
+            "changes": changes,
+        });
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    } else {
+        let mut out = String::new();
+        for c in &changes {
+            let line = match c {
+                verify::Change::Missing { path } => {
+                    format!("{} {path}", lang.pick("missing ", "缺失  "))
+                }
+                verify::Change::Extra { path } => {
+                    format!("{} {path}", lang.pick("extra   ", "多出  "))
+                }
+                verify::Change::Changed {
+                    path,
+                    old_size,
+                    new_size,
+                    ..
+                } => format!(
+                    "{} {path} ({old_size} → {new_size} {})",
+                    lang.pick("changed ", "已修改"),
+                    lang.pick("bytes", "字节")
+                ),
+                verify::Change::Renamed { from, to } => {
+                    format!("{} {from} → {to}", lang.pick("renamed ", "已改名"))
+                }
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&if changes.is_empty() {
+            lang.pick(
+                "unchanged: the package matches its manifest\n",
+                "未变化：包与清单一致\n",
+            )
+            .to_owned()
+        } else {
+            match lang {
+                Lang::En => format!("{} change(s) since the manifest was made\n", changes.len()),
+                Lang::Zh => format!("自清单生成以来有 {} 处变化\n", changes.len()),
+            }
+        });
+        out
+    };
+    write_stdout(&text)?;
+    Ok(if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
+}
+
+fn run_verify_bag(args: &VerifyArgs, lang: Lang) -> Result<ExitCode, String> {
+    let package = Package::open(&args.path).map_err(|e| e.to_string())?;
+    if !validate::looks_like_bag(&package) {
+        return Err(format!(
+            "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
+            args.path.display()
+        ));
+    }
+    let bag = validate::validate_package(&package, args.fast);
+    let text = if args.json {
+        let value = serde_json::json!({
+            "path": args.path.display().to_string(),
+            "fast": args.fast,
+            "valid": bag.is_valid(),
+            "bag_root": bag.root,
+            "bagit_version": bag.version,
+            "algorithms": bag.algorithms,
+            "payload_files": bag.payload_files,
+            "payload_bytes": bag.payload_bytes,
+            "problems": bag.problems.iter().map(|p| serde_json::json!({
+                "kind": p.kind, "path": p.path, "message": p.message,
+            })).collect::<Vec<_>>(),
+        });
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    } else {
+        let mut out = String::new();
+        for p in &bag.problems {
+            let kind = serde_json::to_value(p.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{kind}: {}{}\n",
+                p.path
+                    .as_deref()
+                    .map(|x| format!("{x}: "))
+                    .unwrap_or_default(),
+                p.message
+            ));
+        }
+        let summary = match (bag.is_valid(), lang) {
+            (true, Lang::En) => format!(
+                "valid BagIt bag: {} payload file(s), {} bytes ({})\n",
+                bag.payload_files,
+                bag.payload_bytes,
+                bag.algorithms.join(", ")
+            ),
+            (true, Lang::Zh) => format!(
+                "有效的 BagIt 包：{} 个载荷文件，{} 字节（{}）\n",
+                bag.payload_files,
+                bag.payload_bytes,
+                bag.algorithms.join("、")
+            ),
+            (false, Lang::En) => format!("invalid BagIt bag: {} problem(s)\n", bag.problems.len()),
+            (false, Lang::Zh) => format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len()),
+        };
+        out.push_str(&summary);
+        out
+    };
+    write_stdout(&text)?;
+    Ok(if bag.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
+    let lang = args.check.lang();
+    let options = args.check.options()?;
+    let pack_options = PackOptions {
+        out_dir: args.out.clone(),
+        force: args.force,
+        chunk_size: args.chunk_size.max(1),
+    };
+    match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.to_string())? {
+        PackOutcome::Refused(report) => {
+            write_stdout(&report::terminal::render(&report, lang, false))?;
+            eprintln!(
+                "trainpack: {}",
+                lang.pick(
+                    "the package fails the policy: nothing was packed (fix it, or use --force)",
+                    "包未通过检查：未打包（请先修正，或使用 --force 强制打包）"
+                )
+            );
+            Ok(ExitCode::from(1))
+        }
+        PackOutcome::Packed {
+            report,
+            archive,
+            ticket,
+            upload,
+        } => {
+            let text = match lang {
+                Lang::En => format!(
+                    "bag: {} ({} bytes, sha256 {})\nupload ticket: {} ({} chunk(s) of {} bytes)\n",
+                    archive.display(),
+                    upload.size,
+                    upload.sha256,
+                    ticket.display(),
+                    upload.chunks.len(),
+                    upload.chunk_size
+                ),
+                Lang::Zh => format!(
+                    "BagIt 包：{}（{} 字节，sha256 {}）\n上传凭据：{}（{} 个分块，每块 {} 字节）\n",
+                    archive.display(),
+                    upload.size,
+                    upload.sha256,
+                    ticket.display(),
+                    upload.chunks.len(),
+                    upload.chunk_size
+                ),
+            };
+            write_stdout(&text)?;
+            Ok(verdict_code(report.verdict))
+        }
+    }
+}
+
+fn run_init(args: InitArgs) -> Result<ExitCode, String> {
+    let written = crate::descriptor::init(&args.path, args.force)?;
+    eprintln!("{}", written.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod identify;
 pub mod kinds;
 pub mod manifest;
+pub mod pack;
 pub mod policy;
 pub mod probe;
 pub mod report;

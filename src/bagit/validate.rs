@@ -6,7 +6,7 @@
 //! first defect. Each payload file is read once, through one hasher per
 //! algorithm its manifests use.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -321,7 +321,11 @@ pub fn validate_package(package: &Package, fast: bool) -> BagReport {
     let version = if found_root.is_some() {
         check_bagit_txt(&mut v)
     } else {
-        let message = if package.entries.iter().any(|e| e.path.ends_with("/bagit.txt")) {
+        let message = if package
+            .entries
+            .iter()
+            .any(|e| e.path.ends_with("/bagit.txt"))
+        {
             "no bagit.txt at the package root or in a single top-level folder"
         } else {
             "bagit.txt is missing: not a bag, or not a complete one"
@@ -367,8 +371,10 @@ pub fn validate_package(package: &Package, fast: bool) -> BagReport {
         check_checksums(&mut v, &manifests);
     }
 
-    let algorithms: BTreeSet<Algorithm> =
-        payload_manifests.iter().filter_map(|m| m.algorithm).collect();
+    let algorithms: BTreeSet<Algorithm> = payload_manifests
+        .iter()
+        .filter_map(|m| m.algorithm)
+        .collect();
     BagReport {
         root,
         version,
@@ -390,10 +396,8 @@ impl Validator<'_> {
                     self.files.insert(rel.to_owned(), i);
                 }
                 None => {
-                    let message = format!(
-                        "{} is outside the bag folder {}",
-                        entry.path, self.prefix
-                    );
+                    let message =
+                        format!("{} is outside the bag folder {}", entry.path, self.prefix);
                     self.problem(ProblemKind::PathOutsideBag, Some(&entry.path), message);
                 }
             }
@@ -401,10 +405,8 @@ impl Validator<'_> {
         for note in &package.notes {
             let (path, why) = match note {
                 SourceNote::UnsafeName { name, reason } => {
-                    let message = format!(
-                        "zip entry {name:?} is refused: {}",
-                        reason.describe_en()
-                    );
+                    let message =
+                        format!("zip entry {name:?} is refused: {}", reason.describe_en());
                     self.problem(ProblemKind::PathOutsideBag, Some(name), message);
                     continue;
                 }
@@ -802,10 +804,22 @@ fn check_completeness(v: &mut Validator, payload: &[(String, u64)], manifests: &
     if manifests.is_empty() {
         return;
     }
+    let listed: Vec<HashSet<&str>> = manifests
+        .iter()
+        .map(|m| {
+            m.entries
+                .values()
+                .filter_map(|e| e.resolved.as_deref())
+                .collect()
+        })
+        .collect();
     for (path, _) in payload {
-        let listed = |m: &&&Manifest| m.entries.values().any(|e| e.resolved.as_ref() == Some(path));
-        let (in_some, in_none): (Vec<&&Manifest>, Vec<&&Manifest>) =
-            manifests.iter().partition(listed);
+        let (in_some, in_none): (Vec<_>, Vec<_>) = manifests
+            .iter()
+            .zip(&listed)
+            .partition(|(_, set)| set.contains(path.as_str()));
+        let in_some: Vec<&&Manifest> = in_some.into_iter().map(|(m, _)| m).collect();
+        let in_none: Vec<&&Manifest> = in_none.into_iter().map(|(m, _)| m).collect();
         if in_some.is_empty() {
             v.problem(
                 ProblemKind::UnlistedPayloadFile,
@@ -959,17 +973,20 @@ mod tests {
 
     #[test]
     fn unsafe_manifest_paths_are_refused() {
-        assert!(matches!(
-            clean_path("../evil"),
-            Err(PathError::Outside(_))
-        ));
+        assert!(matches!(clean_path("../evil"), Err(PathError::Outside(_))));
         assert!(matches!(
             clean_path("data/../../evil"),
             Err(PathError::Outside(_))
         ));
-        assert!(matches!(clean_path("/etc/passwd"), Err(PathError::Outside(_))));
+        assert!(matches!(
+            clean_path("/etc/passwd"),
+            Err(PathError::Outside(_))
+        ));
         assert!(matches!(clean_path("C:/x"), Err(PathError::Outside(_))));
-        assert!(matches!(clean_path("data\\..\\x"), Err(PathError::Outside(_))));
+        assert!(matches!(
+            clean_path("data\\..\\x"),
+            Err(PathError::Outside(_))
+        ));
         assert!(matches!(clean_path("./"), Err(PathError::Bad(_))));
         assert!(matches!(clean_path("./data//a b.txt"), Ok(p) if p == "data/a b.txt"));
         // Decomposed é compares equal to the composed one.
@@ -1001,7 +1018,10 @@ mod tests {
         h.update(b"c");
         let d = h.finish();
         assert_eq!(d[&Algorithm::Md5], "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(d[&Algorithm::Sha1], "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            d[&Algorithm::Sha1],
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(
             d[&Algorithm::Sha256],
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -1,6 +1,7 @@
 //! Is a video container really a video? Probing answers with a `VideoInfo`
 //! (what the streams are) and a `ProbeOutcome` (what that means for counting).
 
+pub mod builtin;
 pub mod ffprobe;
 
 use std::time::Duration;

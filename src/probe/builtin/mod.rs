@@ -120,8 +120,18 @@ enum Family {
 impl Family {
     fn from_hint(hint: &str) -> Option<Family> {
         match hint.to_ascii_lowercase().as_str() {
-            "mp4" | "m4v" | "m4a" | "mov" | "qt" | "3gp" | "3g2" | "3gpp" | "mj2" | "f4v"
-            | "isobmff" | "mov,mp4,m4a,3gp,3g2,mj2" => Some(Family::IsoBmff),
+            "mp4"
+            | "m4v"
+            | "m4a"
+            | "mov"
+            | "qt"
+            | "3gp"
+            | "3g2"
+            | "3gpp"
+            | "mj2"
+            | "f4v"
+            | "isobmff"
+            | "mov,mp4,m4a,3gp,3g2,mj2" => Some(Family::IsoBmff),
             "matroska" | "mkv" | "webm" | "mka" | "matroska,webm" => Some(Family::Matroska),
             _ => None,
         }
@@ -184,15 +194,21 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
 
 /// Big-endian readers over slices; None past the end.
 pub(crate) fn be_u16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_be_bytes(
+        d.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 pub(crate) fn be_u32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_be_bytes(
+        d.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 pub(crate) fn be_u64(d: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_be_bytes(d.get(at..at.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_be_bytes(
+        d.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 pub(crate) fn fourcc(d: &[u8], at: usize) -> Option<[u8; 4]> {
@@ -214,7 +230,10 @@ mod tests {
             run(b"", "mp4"),
             Some(ProbeOutcome::Unreadable("empty file".into()))
         );
-        assert!(matches!(run(b"abc", "webm"), Some(ProbeOutcome::Unreadable(_))));
+        assert!(matches!(
+            run(b"abc", "webm"),
+            Some(ProbeOutcome::Unreadable(_))
+        ));
         assert_eq!(run(b"", "avi"), None);
         assert_eq!(run(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "mp4"), None);
     }
@@ -224,6 +243,47 @@ mod tests {
         let mut c = Cursor::new(b"\0\0\0\x18ftypisom".to_vec());
         let out = probe(&mut c, 1 << 40, "mp4");
         assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
+    }
+
+    /// Counts the bytes read, to prove media data is skipped.
+    struct Counting<R> {
+        inner: R,
+        read: u64,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl<R: Seek> Seek for Counting<R> {
+        fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+            self.inner.seek(pos)
+        }
+    }
+
+    #[test]
+    fn media_data_is_skipped_not_read() {
+        // ftyp, a 4 MiB mdat, then an (empty) moov.
+        let mut bytes = b"\0\0\0\x10ftypisom\0\0\0\0".to_vec();
+        bytes.extend(((4u32 << 20) + 8).to_be_bytes());
+        bytes.extend(b"mdat");
+        bytes.resize(bytes.len() + (4 << 20), 0);
+        bytes.extend(b"\0\0\0\x08moov");
+        let len = bytes.len() as u64;
+        let mut r = Counting {
+            inner: Cursor::new(bytes),
+            read: 0,
+        };
+        let out = probe(&mut r, len, "mp4");
+        assert!(
+            matches!(out, Some(ProbeOutcome::NoVideoStream(_))),
+            "{out:?}"
+        );
+        assert!(r.read < 100, "read {} bytes", r.read);
     }
 
     #[test]

@@ -26,10 +26,9 @@ const OPENING_BOXES: [&[u8; 4]; 11] = [
 
 /// The first bytes are an ISO-BMFF box header.
 pub fn looks_like(head: &[u8]) -> bool {
-    let (Some(size), Some(kind)) = (be_u32(head, 0), fourcc(head, 4)) else {
-        return false;
-    };
-    (size == 0 || size == 1 || size >= 8) && OPENING_BOXES.contains(&&kind)
+    // Any size: a bad size under a known type is an unreadable MP4, not
+    // some other format.
+    fourcc(head, 4).is_some_and(|kind| OPENING_BOXES.contains(&&kind))
 }
 
 /// One `traf` of one `moof`, reduced to what durations need.
@@ -129,7 +128,13 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
 
 fn show(kind: &[u8; 4]) -> String {
     kind.iter()
-        .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '?' })
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
@@ -248,7 +253,11 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
             .collect();
         let start = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
         let end = spans.iter().map(|s| s.1).fold(0.0, f64::max);
-        let span = if spans.is_empty() { 0.0 } else { end - start.max(0.0) };
+        let span = if spans.is_empty() {
+            0.0
+        } else {
+            end - start.max(0.0)
+        };
         if span > 0.0 {
             span
         } else {
@@ -259,10 +268,7 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
                     be_u32(d, 4).map(u64::from)
                 }
             });
-            seconds(
-                mehd.unwrap_or(movie_duration) as f64,
-                movie_timescale,
-            )
+            seconds(mehd.unwrap_or(movie_duration) as f64, movie_timescale)
         }
     } else if movie_timescale > 0 {
         seconds(movie_duration as f64, movie_timescale)
@@ -273,27 +279,21 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
             .fold(0.0, f64::max)
     };
 
-    let is_still = |t: &Track| {
-        matches!(t.codec.as_deref(), Some("mjpeg" | "png" | "bmp")) && t.frames <= 1
-    };
+    let is_still =
+        |t: &Track| matches!(t.codec.as_deref(), Some("mjpeg" | "png" | "bmp")) && t.frames <= 1;
     let video = tracks
         .iter()
         .find(|t| &t.handler == b"vide" && !is_still(t));
     let audio = tracks.iter().find(|t| &t.handler == b"soun");
-    let covr = [
-        &[b"udta", b"meta"][..],
-        &[b"meta"][..],
-    ]
-    .iter()
-    .filter_map(|p| path(moov, p))
-    .any(|meta| {
-        // ISO `meta` is a full box; QuickTime's is not.
-        let ilst = find(meta, b"ilst").or_else(|| find(meta.get(4..)?, b"ilst"));
-        ilst.and_then(|i| find(i, b"covr")).is_some()
-    });
-    let still_track = tracks
+    let covr = [&[b"udta", b"meta"][..], &[b"meta"][..]]
         .iter()
-        .any(|t| &t.handler == b"vide" && is_still(t));
+        .filter_map(|p| path(moov, p))
+        .any(|meta| {
+            // ISO `meta` is a full box; QuickTime's is not.
+            let ilst = find(meta, b"ilst").or_else(|| find(meta.get(4..)?, b"ilst"));
+            ilst.and_then(|i| find(i, b"covr")).is_some()
+        });
+    let still_track = tracks.iter().any(|t| &t.handler == b"vide" && is_still(t));
 
     let (mut width, mut height) = match video {
         Some(v) if v.size.0 > 0 && v.size.1 > 0 => {
@@ -393,10 +393,10 @@ fn parse_trak(trak: &[u8]) -> Track {
 
 /// The original format of an encrypted (`encv`/`enca`) sample entry.
 fn unwrap_encrypted(kind: [u8; 4], children_data: &[u8]) -> [u8; 4] {
-    if &kind == b"encv" || &kind == b"enca" {
-        if let Some(f) = path(children_data, &[b"sinf", b"frma"]).and_then(|d| fourcc(d, 0)) {
-            return f;
-        }
+    if (&kind == b"encv" || &kind == b"enca")
+        && let Some(f) = path(children_data, &[b"sinf", b"frma"]).and_then(|d| fourcc(d, 0))
+    {
+        return f;
     }
     kind
 }
@@ -463,17 +463,18 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
                 .filter(|r| r.is_finite() && *r > 0.0 && *r < 1e7)
                 .map(|r| r.round() as u32);
             channels = be_u32(entry, 40);
-            lpcm_flags = Some((be_u32(entry, 48).unwrap_or(0), be_u32(entry, 52).unwrap_or(0)));
+            lpcm_flags = Some((
+                be_u32(entry, 48).unwrap_or(0),
+                be_u32(entry, 52).unwrap_or(0),
+            ));
             64
         }
         _ => 28,
     };
     let boxes = entry.get(boxes_at..).unwrap_or_default();
     let kind = unwrap_encrypted(kind, boxes);
-    let esds = || {
-        esds_object_type(boxes)
-            .or_else(|| find(boxes, b"wave").and_then(esds_object_type))
-    };
+    let esds =
+        || esds_object_type(boxes).or_else(|| find(boxes, b"wave").and_then(esds_object_type));
     let pcm = |be: bool| -> String {
         let bits = match sample_size {
             8 => return "pcm_s8".to_owned(),
@@ -519,7 +520,10 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
             } else if bits == 8 {
                 "pcm_s8".to_owned()
             } else {
-                format!("pcm_s{}{e}", if matches!(bits, 24 | 32) { bits } else { 16 })
+                format!(
+                    "pcm_s{}{e}",
+                    if matches!(bits, 24 | 32) { bits } else { 16 }
+                )
             }
         }
         b"samr" => "amr_nb".to_owned(),
@@ -700,7 +704,10 @@ mod tests {
         let mut stts = 1u32.to_be_bytes().to_vec();
         stts.extend(frames.to_be_bytes());
         stts.extend(1u32.to_be_bytes());
-        let stbl = bx(b"stbl", &[full(b"stsd", 0, &stsd), full(b"stts", 0, &stts)].concat());
+        let stbl = bx(
+            b"stbl",
+            &[full(b"stsd", 0, &stsd), full(b"stts", 0, &stts)].concat(),
+        );
         let minf = bx(b"minf", &stbl);
         let mdia = bx(
             b"mdia",
@@ -712,7 +719,12 @@ mod tests {
 
     #[test]
     fn minimal_movie_rotated() {
-        let file = [ftyp(), movie(b"vide", b"avc1", 0x10000, 50), bx(b"mdat", &[0; 16])].concat();
+        let file = [
+            ftyp(),
+            movie(b"vide", b"avc1", 0x10000, 50),
+            bx(b"mdat", &[0; 16]),
+        ]
+        .concat();
         let Some(ProbeOutcome::Video(info)) = run(&file, "mp4") else {
             panic!("{:?}", run(&file, "mp4"))
         };
@@ -784,7 +796,10 @@ mod tests {
         for j in junk {
             let file = [ftyp(), bx(b"moov", &j)].concat();
             let out = run(&file, "mp4");
-            assert!(matches!(out, Some(ProbeOutcome::NoVideoStream(_))), "{out:?}");
+            assert!(
+                matches!(out, Some(ProbeOutcome::NoVideoStream(_))),
+                "{out:?}"
+            );
         }
     }
 }

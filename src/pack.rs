@@ -1,0 +1,355 @@
+//! `trainpack pack`: a checked package as a BagIt bag in one deterministic
+//! zip, plus an upload ticket that lets an upload resume chunk by chunk.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::atomic::{self, AtomicFile};
+use crate::bagit::write::BagPlan;
+use crate::check::{CheckOptions, check_package};
+use crate::error::{Error, Result};
+use crate::kinds::ResourceKind;
+use crate::manifest::{Manifest, hash_file};
+use crate::report::{Report, Verdict};
+use crate::scan::hex;
+use crate::source::{Package, SourceKind};
+
+pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
+/// Name of the trainpack manifest inside the bag (a tag file).
+pub const MANIFEST_TAG: &str = "trainpack-manifest.json";
+
+pub struct PackOptions {
+    pub out_dir: PathBuf,
+    /// Pack even when the package fails the policy.
+    pub force: bool,
+    pub chunk_size: u64,
+}
+
+/// What an uploader needs (`schemas/upload-ticket.schema.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadTicket {
+    pub ticket_version: u32,
+    pub package_id: String,
+    pub archive: String,
+    pub size: u64,
+    pub sha256: String,
+    pub chunk_size: u64,
+    pub chunks: Vec<Chunk>,
+    /// SHA-256 of the trainpack manifest tag file inside the bag.
+    pub manifest_sha256: String,
+    pub verdict: Verdict,
+    pub upload_deadline: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chunk {
+    pub index: u64,
+    pub offset: u64,
+    pub size: u64,
+    pub sha256: String,
+}
+
+pub enum PackOutcome {
+    /// The package failed and `--force` was not given: nothing written.
+    Refused(Box<Report>),
+    Packed {
+        report: Box<Report>,
+        archive: PathBuf,
+        ticket: PathBuf,
+        upload: Box<UploadTicket>,
+    },
+}
+
+/// Check, then pack. The check and, for a zip source, the hash of the zip
+/// itself run side by side.
+pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Result<PackOutcome> {
+    let package = Package::open(path)?;
+    let (report, archive_hash) = check_with_archive_hash(&package, path, check_opts)?;
+    if report.verdict == Verdict::Fail && !opts.force {
+        return Ok(PackOutcome::Refused(Box::new(report)));
+    }
+    std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unreadable {
+        path: opts.out_dir.clone(),
+        source: e,
+    })?;
+    let id = file_safe_id(&report.package.id);
+    let created = source_date(path, &package);
+    let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
+    let manifest_json = manifest.to_json().into_bytes();
+    let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
+
+    let entries: HashMap<&str, &crate::source::Entry> = package
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), e))
+        .collect();
+    // Junk stays behind: it is not course material and the platform does not want it.
+    let payload: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| f.kind != ResourceKind::Junk)
+        .filter_map(|f| Some((*entries.get(f.path.as_str())?, f)))
+        .collect();
+    let payload_bytes: u64 = payload.iter().map(|(_, f)| f.size).sum();
+    let plan = BagPlan {
+        root: id.clone(),
+        bag_info: bag_info(&report, &id, &created.date, payload_bytes, payload.len()),
+        payload,
+        extra_tags: vec![(MANIFEST_TAG.to_owned(), manifest_json)],
+    };
+
+    let archive_path = opts.out_dir.join(format!("{id}.zip"));
+    let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
+    let out = AtomicFile::create(&archive_path).map_err(write_err)?;
+    let out = plan.write(&package, out).map_err(write_err)?;
+    let (size, sha256, chunks) =
+        hash_with_chunks(out.temp_path(), opts.chunk_size).map_err(write_err)?;
+    out.commit().map_err(write_err)?;
+
+    let upload = UploadTicket {
+        ticket_version: 1,
+        package_id: report.package.id.clone(),
+        archive: format!("{id}.zip"),
+        size,
+        sha256,
+        chunk_size: opts.chunk_size,
+        chunks,
+        manifest_sha256,
+        verdict: report.verdict,
+        upload_deadline: report.package.upload_deadline.clone(),
+    };
+    let ticket_path = opts.out_dir.join(format!("{id}.upload.json"));
+    let mut text = serde_json::to_string_pretty(&upload).unwrap_or_default();
+    text.push('\n');
+    atomic::write(&ticket_path, text.as_bytes())
+        .map_err(|e| Error::Other(format!("{}: {e}", ticket_path.display())))?;
+    Ok(PackOutcome::Packed {
+        report: Box::new(report),
+        archive: archive_path,
+        ticket: ticket_path,
+        upload: Box::new(upload),
+    })
+}
+
+/// Check a package and, for a zip, hash the zip file itself at the same time.
+pub fn check_with_archive_hash(
+    package: &Package,
+    path: &Path,
+    opts: &CheckOptions,
+) -> Result<(Report, Option<(String, u64)>)> {
+    if package.kind != SourceKind::Zip {
+        return Ok((check_package(package, path, opts), None));
+    }
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| hash_file(path));
+        let report = check_package(package, path, opts);
+        let hash = hashing
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .map_err(|e| Error::Unreadable {
+                path: path.to_owned(),
+                source: e,
+            })?;
+        Ok((report, Some(hash)))
+    })
+}
+
+fn bag_info(
+    report: &Report,
+    id: &str,
+    date: &str,
+    payload_bytes: u64,
+    payload_files: usize,
+) -> Vec<(String, String)> {
+    let d = report.package.descriptor.as_ref();
+    let mut info = vec![(
+        "Source-Organization".to_owned(),
+        d.and_then(|d| d.provider.clone())
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| "unknown (no training-package.json)".to_owned()),
+    )];
+    let contact = d.and_then(|d| d.contact.as_ref());
+    for (label, value) in [
+        ("Contact-Name", contact.and_then(|c| c.name.clone())),
+        ("Contact-Phone", contact.and_then(|c| c.phone.clone())),
+        ("Contact-Email", contact.and_then(|c| c.email.clone())),
+        ("External-Description", d.and_then(|d| d.title.clone())),
+    ] {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            info.push((label.to_owned(), v));
+        }
+    }
+    let s = &report.summary;
+    let verdict = match report.verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+    };
+    info.extend([
+        ("External-Identifier".to_owned(), id.to_owned()),
+        ("Bagging-Date".to_owned(), date.to_owned()),
+        (
+            "Payload-Oxum".to_owned(),
+            format!("{payload_bytes}.{payload_files}"),
+        ),
+        ("Bag-Size".to_owned(), human_size(payload_bytes)),
+        (
+            "Bag-Software-Agent".to_owned(),
+            format!("{} {}", report.tool.name, report.tool.version),
+        ),
+        ("Trainpack-Verdict".to_owned(), verdict.to_owned()),
+        ("Trainpack-Video-Ratio".to_owned(), s.video_ratio.clone()),
+        (
+            "Trainpack-Course-Resources".to_owned(),
+            s.course_resources.to_string(),
+        ),
+        ("Trainpack-Videos".to_owned(), s.videos.to_string()),
+    ]);
+    if let Some(deadline) = &report.package.upload_deadline {
+        info.push(("Trainpack-Upload-Deadline".to_owned(), deadline.clone()));
+    }
+    info
+}
+
+fn human_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u + 1 < UNITS.len() {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// The id as a file name: no separators, no control characters, no leading dot.
+pub fn file_safe_id(id: &str) -> String {
+    let cleaned: String = id
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "package".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+struct SourceDate {
+    date: String,
+    rfc3339: String,
+}
+
+/// The bag's date comes from its input, not the clock, so packing the same
+/// package twice gives the same bytes: `SOURCE_DATE_EPOCH` when set (the
+/// reproducible-builds convention), else the newest modification time of
+/// the package (the zip file's own, or the newest file in the folder).
+fn source_date(path: &Path, package: &Package) -> SourceDate {
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let mtime = |p: &Path| -> Option<i64> {
+        let m = std::fs::symlink_metadata(p).ok()?.modified().ok()?;
+        let secs = m.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        i64::try_from(secs).ok()
+    };
+    let newest = || match package.kind {
+        SourceKind::Zip => mtime(path),
+        SourceKind::Folder => package
+            .entries
+            .iter()
+            .filter_map(|e| mtime(&path.join(&e.path)))
+            .max(),
+    };
+    let secs = from_env.or_else(newest).unwrap_or(0);
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    SourceDate {
+        date: crate::descriptor::format_date(at.date()),
+        rfc3339: at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    }
+}
+
+/// Size, SHA-256 and per-chunk SHA-256 of a file: two threads each read it
+/// once (from the page cache, just written), so neither hash waits on the other.
+fn hash_with_chunks(path: &Path, chunk_size: u64) -> io::Result<(u64, String, Vec<Chunk>)> {
+    let chunk_size = chunk_size.max(1);
+    std::thread::scope(|scope| {
+        let whole = scope.spawn(|| hash_file(path));
+        let chunks = (|| -> io::Result<Vec<Chunk>> {
+            let mut file = File::open(path)?;
+            let mut chunks = Vec::new();
+            let mut buf = vec![0u8; (chunk_size as usize).min(8 << 20)];
+            let mut offset = 0u64;
+            loop {
+                let mut hasher = Sha256::new();
+                let mut size = 0u64;
+                while size < chunk_size {
+                    let want = (chunk_size - size).min(buf.len() as u64) as usize;
+                    let n = file.read(&mut buf[..want])?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                    size += n as u64;
+                }
+                if size == 0 {
+                    break;
+                }
+                chunks.push(Chunk {
+                    index: chunks.len() as u64,
+                    offset,
+                    size,
+                    sha256: hex(&hasher.finalize()),
+                });
+                offset += size;
+            }
+            Ok(chunks)
+        })();
+        let (sha256, size) = whole
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        Ok((size, sha256, chunks?))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_safe_file_names() {
+        assert_eq!(file_safe_id("../a/b:c"), "_a_b_c");
+        assert_eq!(file_safe_id("  "), "package");
+        assert_eq!(file_safe_id("2022-国培-01"), "2022-国培-01");
+    }
+
+    #[test]
+    fn chunks_cover_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, vec![7u8; 2500]).unwrap();
+        let (size, sha, chunks) = hash_with_chunks(&p, 1000).unwrap();
+        assert_eq!(size, 2500);
+        assert_eq!(sha, hex(&Sha256::digest(vec![7u8; 2500])));
+        let sizes: Vec<u64> = chunks.iter().map(|c| c.size).collect();
+        assert_eq!(sizes, vec![1000, 1000, 500]);
+        assert_eq!(chunks[2].offset, 2000);
+        assert_eq!(chunks[2].sha256, hex(&Sha256::digest(vec![7u8; 500])));
+    }
+}

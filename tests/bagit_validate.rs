@@ -1,0 +1,423 @@
+//! `trainpack::bagit::validate` against real bags made by bagit.py (the
+//! reference tool), damaged in known ways; bagit.py's own `--validate` must
+//! agree with us on validity. No mocks.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use trainpack::bagit::validate::{BagReport, ProblemKind, validate_bag};
+
+/// A file with Chinese in its name and a space, inside a nested folder.
+const LESSON: &str = "data/模块1/第1课 导论.txt";
+
+/// Whether bagit.py can be run. Without it the tests skip, unless CI (or
+/// `TRAINPACK_REQUIRE_FFMPEG`, which asks for every external tool) demands it.
+fn bagit_py_available() -> bool {
+    let found = Command::new("bagit.py")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some()
+            || std::env::var_os("CI").is_some()
+        {
+            panic!(
+                "bagit.py is not on PATH but CI / TRAINPACK_REQUIRE_FFMPEG requires it: pip install bagit"
+            );
+        }
+        eprintln!("skipped: bagit.py not installed");
+    }
+    found
+}
+
+/// A payload folder: Chinese names, a space, nested folders, a binary file.
+fn write_payload(dir: &Path) {
+    let files: [(&str, &[u8]); 5] = [
+        ("课程介绍.txt", "数字化培训包：课程介绍\n".as_bytes()),
+        (
+            "模块1/第1课 导论.txt",
+            "第一课：导论。\nLesson one.\n".as_bytes(),
+        ),
+        ("模块1/资料/讲义.md", "# 讲义\n\n- 要点一\n".as_bytes()),
+        ("a file.txt", b"plain ascii with a space in the name\n"),
+        ("media/clip.bin", &[0u8, 1, 2, 3, 255, 254, 253, 10, 13, 0]),
+    ];
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+/// A bag made by bagit.py in `tmp/<name>` with the given algorithm flags.
+fn make_bag(tmp: &Path, name: &str, algorithms: &[&str]) -> PathBuf {
+    let bag = tmp.join(name);
+    fs::create_dir_all(&bag).unwrap();
+    write_payload(&bag);
+    let out = Command::new("bagit.py")
+        .args(algorithms)
+        .arg("--source-organization")
+        .arg("某职业培训中心")
+        .arg(&bag)
+        .output()
+        .expect("cannot run bagit.py");
+    assert!(
+        out.status.success(),
+        "bagit.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(bag.join("bagit.txt").is_file());
+    bag
+}
+
+/// bagit.py's verdict: `bagit.py --validate` exits 0 for a valid bag.
+fn bagit_py_says_valid(bag: &Path) -> bool {
+    Command::new("bagit.py")
+        .arg("--validate")
+        .arg(bag)
+        .output()
+        .expect("cannot run bagit.py")
+        .status
+        .success()
+}
+
+/// Validate a folder bag and check that bagit.py agrees on validity.
+fn validate_agreeing(bag: &Path) -> BagReport {
+    let report = validate_bag(bag, false).expect("bag cannot be opened");
+    assert_eq!(
+        report.is_valid(),
+        bagit_py_says_valid(bag),
+        "bagit.py disagrees on validity; our problems: {:#?}",
+        report.problems
+    );
+    report
+}
+
+/// Zip a folder under a single top-level folder `top/`, as people zip bags.
+fn zip_bag(bag: &Path, zip_path: &Path, top: &str) {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut writer = zip::ZipWriter::new(File::create(zip_path).unwrap());
+    writer.add_directory(format!("{top}/"), options).unwrap();
+    for item in walkdir::WalkDir::new(bag).min_depth(1).sort_by_file_name() {
+        let item = item.unwrap();
+        let rel = item.path().strip_prefix(bag).unwrap().to_str().unwrap();
+        let name = format!("{top}/{rel}");
+        if item.file_type().is_dir() {
+            writer.add_directory(format!("{name}/"), options).unwrap();
+        } else {
+            writer.start_file(name, options).unwrap();
+            writer.write_all(&fs::read(item.path()).unwrap()).unwrap();
+        }
+    }
+    writer.finish().unwrap();
+}
+
+/// Flip the first byte of a file, keeping its size (Payload-Oxum still matches).
+fn flip_byte(path: &Path) {
+    let mut bytes = fs::read(path).unwrap();
+    bytes[0] ^= 0x20;
+    fs::write(path, bytes).unwrap();
+}
+
+fn kinds(report: &BagReport) -> Vec<ProblemKind> {
+    let mut kinds: Vec<ProblemKind> = report.problems.iter().map(|p| p.kind).collect();
+    kinds.sort();
+    kinds
+}
+
+fn paths_of(report: &BagReport, kind: ProblemKind) -> Vec<&str> {
+    report
+        .problems
+        .iter()
+        .filter(|p| p.kind == kind)
+        .filter_map(|p| p.path.as_deref())
+        .collect()
+}
+
+#[test]
+fn bagit_py_bag_is_valid_as_folder_and_as_zip_with_top_folder() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "培训包", &["--sha256"]);
+
+    let report = validate_agreeing(&bag);
+    assert!(report.is_valid(), "{:#?}", report.problems);
+    assert!(report.problems.is_empty());
+    assert_eq!(report.root, "");
+    assert_eq!(report.version.as_deref(), Some("0.97"));
+    assert_eq!(report.algorithms, ["sha256"]);
+    assert_eq!(report.payload_files, 5);
+
+    let zip_path = tmp.path().join("培训包.zip");
+    zip_bag(&bag, &zip_path, "培训包");
+    let zipped = validate_bag(&zip_path, false).unwrap();
+    assert!(zipped.is_valid(), "{:#?}", zipped.problems);
+    assert_eq!(zipped.root, "培训包");
+    assert_eq!(zipped.payload_files, 5);
+    assert_eq!(zipped.payload_bytes, report.payload_bytes);
+
+    let package = trainpack::source::Package::open(&zip_path).unwrap();
+    assert!(trainpack::bagit::validate::looks_like_bag(&package));
+    let payload_only = trainpack::source::Package::open(&bag.join("data")).unwrap();
+    assert!(!trainpack::bagit::validate::looks_like_bag(&payload_only));
+}
+
+#[test]
+fn several_algorithms_are_all_checked_in_one_pass() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--md5", "--sha512"]);
+    let report = validate_agreeing(&bag);
+    assert!(report.is_valid(), "{:#?}", report.problems);
+    assert_eq!(report.algorithms, ["md5", "sha512"]);
+
+    flip_byte(&bag.join(LESSON));
+    let report = validate_agreeing(&bag);
+    assert_eq!(kinds(&report), [ProblemKind::ChecksumMismatch]);
+    let message = &report.problems[0].message;
+    assert!(
+        message.contains("manifest-md5.txt") && message.contains("manifest-sha512.txt"),
+        "{message}"
+    );
+}
+
+#[test]
+fn flipped_byte_is_exactly_one_checksum_mismatch_in_folder_and_zip() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    flip_byte(&bag.join(LESSON));
+
+    let report = validate_agreeing(&bag);
+    assert!(!report.is_valid());
+    assert_eq!(kinds(&report), [ProblemKind::ChecksumMismatch]);
+    assert_eq!(paths_of(&report, ProblemKind::ChecksumMismatch), [LESSON]);
+
+    let zip_path = tmp.path().join("bag.zip");
+    zip_bag(&bag, &zip_path, "bag");
+    let zipped = validate_bag(&zip_path, false).unwrap();
+    assert_eq!(kinds(&zipped), [ProblemKind::ChecksumMismatch]);
+    assert_eq!(paths_of(&zipped, ProblemKind::ChecksumMismatch), [LESSON]);
+}
+
+#[test]
+fn deleted_payload_file_is_missing_and_breaks_the_oxum() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    fs::remove_file(bag.join(LESSON)).unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert_eq!(
+        kinds(&report),
+        [ProblemKind::MissingFile, ProblemKind::OxumMismatch]
+    );
+    assert_eq!(paths_of(&report, ProblemKind::MissingFile), [LESSON]);
+    assert_eq!(report.payload_files, 4);
+}
+
+#[test]
+fn unlisted_file_in_data_is_reported_and_breaks_the_oxum() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    fs::write(bag.join("data/模块1/补充 材料.txt"), "后来加的\n").unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert_eq!(
+        kinds(&report),
+        [ProblemKind::UnlistedPayloadFile, ProblemKind::OxumMismatch]
+    );
+    assert_eq!(
+        paths_of(&report, ProblemKind::UnlistedPayloadFile),
+        ["data/模块1/补充 材料.txt"]
+    );
+}
+
+#[test]
+fn manifest_line_climbing_out_of_the_bag_is_path_outside_bag() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    fs::write(tmp.path().join("evil"), "outside\n").unwrap();
+    let manifest = bag.join("manifest-sha256.txt");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str(&format!("{}  ../evil\n", "0".repeat(64)));
+    fs::write(&manifest, text).unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert!(!report.is_valid());
+    assert_eq!(paths_of(&report, ProblemKind::PathOutsideBag), ["../evil"]);
+    // The edited manifest no longer matches the tag manifest either.
+    assert_eq!(
+        paths_of(&report, ProblemKind::ChecksumMismatch),
+        ["manifest-sha256.txt"]
+    );
+    assert!(!kinds(&report).contains(&ProblemKind::MissingFile));
+}
+
+#[test]
+fn missing_bagit_txt_is_reported() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    fs::remove_file(bag.join("bagit.txt")).unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert_eq!(kinds(&report), [ProblemKind::MissingBagitTxt]);
+    let package = trainpack::source::Package::open(&bag).unwrap();
+    assert!(!trainpack::bagit::validate::looks_like_bag(&package));
+}
+
+#[test]
+fn every_defect_of_a_bag_is_reported_in_one_run() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    flip_byte(&bag.join("data/课程介绍.txt"));
+    fs::remove_file(bag.join("data/a file.txt")).unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert_eq!(
+        kinds(&report),
+        [
+            ProblemKind::MissingFile,
+            ProblemKind::ChecksumMismatch,
+            ProblemKind::OxumMismatch
+        ]
+    );
+    assert_eq!(
+        paths_of(&report, ProblemKind::ChecksumMismatch),
+        ["data/课程介绍.txt"]
+    );
+    assert_eq!(
+        paths_of(&report, ProblemKind::MissingFile),
+        ["data/a file.txt"]
+    );
+}
+
+#[test]
+fn fast_mode_catches_a_deleted_file_but_not_a_flipped_byte() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+
+    let flipped = make_bag(tmp.path(), "flipped", &["--sha256"]);
+    flip_byte(&flipped.join(LESSON));
+    let fast = validate_bag(&flipped, true).unwrap();
+    assert!(
+        fast.is_valid(),
+        "fast mode reads no checksums: {:#?}",
+        fast.problems
+    );
+    assert!(!validate_bag(&flipped, false).unwrap().is_valid());
+
+    let deleted = make_bag(tmp.path(), "deleted", &["--sha256"]);
+    fs::remove_file(deleted.join(LESSON)).unwrap();
+    let fast = validate_bag(&deleted, true).unwrap();
+    assert!(!fast.is_valid());
+    assert_eq!(
+        kinds(&fast),
+        [ProblemKind::MissingFile, ProblemKind::OxumMismatch]
+    );
+    // bagit.py --fast agrees on both.
+    for (bag, valid) in [(&flipped, true), (&deleted, false)] {
+        let ok = Command::new("bagit.py")
+            .args(["--validate", "--fast"])
+            .arg(bag)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert_eq!(ok, valid, "bagit.py --fast on {}", bag.display());
+    }
+}
+
+#[test]
+fn zip_entries_outside_the_bag_folder_are_reported() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--sha256"]);
+    let zip_path = tmp.path().join("bag.zip");
+    zip_bag(&bag, &zip_path, "bag");
+    // Append a stray top-level entry, as macOS Finder does.
+    let mut writer = zip::ZipWriter::new_append(
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&zip_path)
+            .unwrap(),
+    )
+    .unwrap();
+    writer
+        .start_file("__MACOSX/._bag", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(b"resource fork").unwrap();
+    writer.finish().unwrap();
+
+    let package = trainpack::source::Package::open(&zip_path).unwrap();
+    assert!(trainpack::bagit::validate::looks_like_bag(&package));
+    let report = validate_bag(&zip_path, false).unwrap();
+    assert_eq!(report.root, "bag");
+    assert_eq!(kinds(&report), [ProblemKind::PathOutsideBag]);
+    assert_eq!(
+        paths_of(&report, ProblemKind::PathOutsideBag),
+        ["__MACOSX/._bag"]
+    );
+}
+
+#[test]
+fn a_file_missing_from_one_of_two_payload_manifests_is_manifests_disagree() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "bag", &["--md5", "--sha512"]);
+    let manifest = bag.join("manifest-md5.txt");
+    let text: String = fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.ends_with("第1课 导论.txt"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&manifest, text).unwrap();
+
+    let report = validate_agreeing(&bag);
+    assert_eq!(paths_of(&report, ProblemKind::ManifestsDisagree), [LESSON]);
+    // The edited manifest no longer matches the tag manifests either.
+    assert_eq!(
+        kinds(&report),
+        [
+            ProblemKind::ChecksumMismatch,
+            ProblemKind::ManifestsDisagree
+        ]
+    );
+}
+
+#[test]
+fn a_path_that_cannot_be_opened_is_an_error_not_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(validate_bag(&tmp.path().join("no such bag"), false).is_err());
+}
