@@ -20,6 +20,12 @@ pub enum Error {
     NotAZip { path: PathBuf, reason: String },
     #[error("{path}: not a folder or a regular file")]
     NotAPackage { path: PathBuf },
+    #[error("{path}: cannot write: {source}")]
+    Unwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("policy file {path}: {reason}")]
     Policy { path: PathBuf, reason: String },
     #[error("{0}")]

@@ -73,7 +73,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     if report.verdict == Verdict::Fail && !opts.force {
         return Ok(PackOutcome::Refused(Box::new(report)));
     }
-    std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unreadable {
+    std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unwritable {
         path: opts.out_dir.clone(),
         source: e,
     })?;

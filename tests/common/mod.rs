@@ -257,3 +257,176 @@ pub fn make_video(dst: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Whether bagit.py (the reference BagIt tool) can be run. Without it a test
+/// should skip, unless `CI` (or `TRAINPACK_REQUIRE_FFMPEG`, which asks for
+/// every external tool) is set: then this panics with a clear message.
+pub fn bagit_py_available() -> bool {
+    let found = StdCommand::new("bagit.py")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some()
+            || std::env::var_os("CI").is_some()
+        {
+            panic!(
+                "bagit.py is not on PATH but CI / TRAINPACK_REQUIRE_FFMPEG requires it: pip install bagit"
+            );
+        }
+        eprintln!("skipped: bagit.py not installed");
+    }
+    found
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The digest `sha256sum FILE` prints (coreutils), for comparing with an
+/// implementation that is not ours. Panics if `sha256sum` cannot be run.
+pub fn sha256sum(path: &Path) -> String {
+    let out = StdCommand::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("`sha256sum` (coreutils) is required by this test");
+    assert!(out.status.success(), "sha256sum {} failed", path.display());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let digest = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(digest.len(), 64, "unexpected sha256sum output: {text}");
+    digest
+}
+
+/// A fresh copy of `samples/<name>` at `dst` (which must not exist yet).
+pub fn copy_sample(name: &str, dst: &Path) -> PathBuf {
+    copy_dir(&sample(name), dst);
+    dst.to_owned()
+}
+
+/// Parse a JSON file, with the file's name in any error.
+pub fn load_json(path: &Path) -> Value {
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// `schemas/<name>`, parsed.
+pub fn schema(name: &str) -> Value {
+    load_json(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(name),
+    )
+}
+
+/// A draft 2020-12 validator for `schemas/<name>`.
+pub fn schema_validator(name: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::new(&schema(name))
+        .unwrap_or_else(|e| panic!("schemas/{name} does not compile: {e}"))
+}
+
+/// Panic, listing every error, unless `instance` validates against `schemas/<name>`.
+pub fn assert_matches_schema(name: &str, instance: &Value, what: &str) {
+    let validator = schema_validator(name);
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match schemas/{name}:\n  {}",
+        errors.join("\n  ")
+    );
+}
+
+/// JSON pointers of properties (and `$defs`) lacking a title or a
+/// description; a property that is only a `$ref` inherits them.
+pub fn undocumented(schema: &Value) -> Vec<String> {
+    fn walk(schema: &Value, at: &str, missing: &mut Vec<String>) {
+        let Some(obj) = schema.as_object() else {
+            return;
+        };
+        for key in ["properties", "$defs"] {
+            if let Some(children) = obj.get(key).and_then(Value::as_object) {
+                for (name, child) in children {
+                    let here = format!("{at}/{key}/{name}");
+                    let is_ref = child.get("$ref").is_some();
+                    if !is_ref
+                        && (child.get("title").is_none() || child.get("description").is_none())
+                    {
+                        missing.push(here.clone());
+                    }
+                    walk(child, &here, missing);
+                }
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(child) = obj.get(key) {
+                walk(child, &format!("{at}/{key}"), missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    walk(schema, "#", &mut missing);
+    missing
+}
+
+/// Every entry of a zip as (name, compression method, last-modified time
+/// as (year, month, day, hour, minute, second), bytes), in archive order.
+pub fn read_zip(path: &Path) -> Vec<ZipItem> {
+    let mut archive = zip::ZipArchive::new(File::open(path).unwrap())
+        .unwrap_or_else(|e| panic!("{} is not a zip: {e}", path.display()));
+    let mut items = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let method = entry.compression();
+        let modified = entry.last_modified().map(|t| {
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+            )
+        });
+        let is_dir = entry.is_dir();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        items.push(ZipItem {
+            name,
+            method,
+            modified,
+            is_dir,
+            bytes,
+        });
+    }
+    items
+}
+
+/// One entry of a zip, as [`read_zip`] returns it.
+pub struct ZipItem {
+    pub name: String,
+    pub method: zip::CompressionMethod,
+    pub modified: Option<(u16, u8, u8, u8, u8, u8)>,
+    pub is_dir: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// Extract a zip into `dst` (created if missing), refusing unsafe names.
+pub fn unzip(zip_path: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    let mut archive = zip::ZipArchive::new(File::open(zip_path).unwrap()).unwrap();
+    archive
+        .extract(dst)
+        .unwrap_or_else(|e| panic!("cannot extract {}: {e}", zip_path.display()));
+}

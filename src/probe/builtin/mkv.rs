@@ -8,7 +8,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, MAX_INDEX_BYTES, Source};
+use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the Matroska family.
@@ -206,7 +206,12 @@ fn probe_segment<R: Read + Seek + ?Sized>(
     mut pos: u64,
 ) -> Result<Details, String> {
     // Find the Segment (skipping Void/CRC or other level-0 elements).
+    let mut level0 = 0;
     let (segment_start, segment_end) = loop {
+        level0 += 1;
+        if level0 > 64 {
+            return Err("no Matroska Segment among the first elements".to_owned());
+        }
         let Some(h) = read_header_at(src, pos)? else {
             return Err("no Matroska Segment: file truncated?".to_owned());
         };
@@ -340,6 +345,7 @@ fn parse_top<R: Read + Seek + ?Sized>(
             let data = src.read_vec(body, size, MAX_INDEX_BYTES, "Tracks")?;
             let tracks = elements(&data)
                 .filter(|(id, _)| *id == TRACK_ENTRY)
+                .take(MAX_TRACKS)
                 .map(|(_, d)| parse_track(d))
                 .collect();
             found.tracks = Some(tracks);
@@ -603,6 +609,23 @@ mod tests {
                 "cut {cut}: {out:?}"
             );
         }
+    }
+
+    #[test]
+    fn sizes_past_the_end_are_unreadable() {
+        let ebml = el(EBML, &el(DOC_TYPE, b"webm"));
+        // Tracks claims 60 MiB in a file of a few bytes.
+        let mut tracks = vec![0x16, 0x54, 0xAE, 0x6B, 0x01, 0, 0, 0, 0, 0x3C, 0, 0];
+        tracks.extend([0u8; 8]);
+        let segment = [
+            vec![
+                0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            ],
+            tracks,
+        ]
+        .concat();
+        let out = run(&[ebml, segment].concat(), "webm");
+        assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
     }
 
     #[test]

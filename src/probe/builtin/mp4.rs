@@ -6,7 +6,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, MAX_INDEX_BYTES, Source, be_u16, be_u32, be_u64, fourcc};
+use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the ISO-BMFF family.
@@ -16,6 +16,9 @@ const MAX_MOOF_BYTES: u64 = 16 << 20;
 /// Most top-level boxes visited (a long fragmented file has one `moof` and
 /// one `mdat` per fragment).
 const MAX_TOP_LEVEL_BOXES: usize = 200_000;
+/// Most track fragments summed (a two-hour DASH file with one-second
+/// fragments has ~15,000); bounds memory on hostile files.
+const MAX_TRAFS: usize = 100_000;
 
 /// Box types that may open an ISO-BMFF file (QuickTime files need not start
 /// with `ftyp`).
@@ -209,6 +212,7 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
         .unwrap_or((0, 0));
     let mut tracks: Vec<Track> = children(moov)
         .filter(|(k, _)| k == b"trak")
+        .take(MAX_TRACKS)
         .map(|(_, d)| parse_trak(d))
         .collect();
 
@@ -580,6 +584,9 @@ fn skip_descriptor_len(d: &[u8], mut at: usize) -> Option<usize> {
 
 fn read_moof(moof: &[u8], out: &mut Vec<TrafSummary>) {
     for (_, traf) in children(moof).filter(|(k, _)| k == b"traf") {
+        if out.len() >= MAX_TRAFS {
+            return;
+        }
         let Some(tfhd) = find(traf, b"tfhd") else {
             continue;
         };
@@ -783,6 +790,21 @@ mod tests {
             let out = run(&bad, "mp4");
             assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
         }
+    }
+
+    #[test]
+    fn huge_index_is_refused_not_read() {
+        // A 100 MiB moov in a (claimed) 1 TiB stream: refused by the bound.
+        let mut file = ftyp();
+        file.extend((100u32 << 20).to_be_bytes());
+        file.extend(b"moov");
+        file.extend([0u8; 8]);
+        let mut c = std::io::Cursor::new(file);
+        let out = super::super::probe(&mut c, 1 << 40, "mp4");
+        assert!(
+            matches!(&out, Some(ProbeOutcome::Unreadable(r)) if r.contains("index too large")),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,350 @@
+//! The batch summaries, regenerated from the catalog at the end of every run
+//! (so a resumed run's summary includes the packages of earlier runs):
+//! `summary.csv` (UTF-8 with BOM, for Excel), `summary.json`
+//! (`schemas/summary.schema.json`), `duplicates.csv` and `summary.html`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::catalog::{Catalog, PackageRow, ResourceRow, Status};
+use crate::atomic;
+use crate::i18n::Lang;
+
+pub const SUMMARY_VERSION: u32 = 1;
+pub const CSV_FILE: &str = "summary.csv";
+pub const JSON_FILE: &str = "summary.json";
+pub const HTML_FILE: &str = "summary.html";
+pub const DUPLICATES_FILE: &str = "duplicates.csv";
+
+/// Files smaller than this are too common to mean anything when shared.
+pub const DUPLICATE_MIN_SIZE: u64 = 1024;
+/// Kinds never reported as duplicates (not course material).
+pub const DUPLICATE_IGNORED_KINDS: [&str; 3] = ["junk", "subtitle", "metadata"];
+
+const UTF8_BOM: &str = "\u{FEFF}";
+
+/// A resource found, byte for byte, in packages of different providers.
+#[derive(Clone, Debug)]
+pub struct Duplicate {
+    pub sha256: String,
+    pub size: u64,
+    pub kind: String,
+    /// (package id, provider, path in the package, output stem), sorted.
+    pub places: Vec<Place>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub id: String,
+    pub provider: String,
+    pub path: String,
+    pub stem: String,
+    pub html_file: Option<String>,
+}
+
+impl Duplicate {
+    pub fn ids(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
+        set.into_iter().collect()
+    }
+    pub fn providers(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self.places.iter().map(|p| p.provider.as_str()).collect();
+        set.into_iter().collect()
+    }
+}
+
+/// Everything the summaries show, decided here (the renderers decide nothing).
+pub struct SummaryData {
+    pub generated: String,
+    pub rows: Vec<PackageRow>,
+    pub duplicates: Vec<Duplicate>,
+    /// Files of each kind over all processed packages.
+    pub kinds: BTreeMap<String, u64>,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    /// The threshold most packages were checked against (percent).
+    pub threshold_percent: u32,
+}
+
+impl SummaryData {
+    pub fn from_catalog(catalog: &Catalog, generated: String) -> Result<SummaryData, String> {
+        let rows = catalog.packages()?;
+        let shared =
+            catalog.shared_resources(&DUPLICATE_IGNORED_KINDS, DUPLICATE_MIN_SIZE)?;
+        Ok(SummaryData::new(rows, shared, generated))
+    }
+
+    pub fn new(
+        rows: Vec<PackageRow>,
+        shared: Vec<(String, ResourceRow)>,
+        generated: String,
+    ) -> SummaryData {
+        let by_name: BTreeMap<&str, &PackageRow> =
+            rows.iter().map(|r| (r.name.as_str(), r)).collect();
+        let mut groups: BTreeMap<&str, Vec<(&PackageRow, &ResourceRow)>> = BTreeMap::new();
+        for (package, resource) in &shared {
+            if let Some(row) = by_name.get(package.as_str()) {
+                groups
+                    .entry(resource.sha256.as_str())
+                    .or_default()
+                    .push((row, resource));
+            }
+        }
+        let mut duplicates: Vec<Duplicate> = groups
+            .into_iter()
+            .filter(|(_, places)| {
+                let providers: BTreeSet<&str> =
+                    places.iter().map(|(row, _)| row.provider_key()).collect();
+                providers.len() > 1
+            })
+            .map(|(sha, places)| {
+                let (_, first) = places[0];
+                let mut places: Vec<Place> = places
+                    .iter()
+                    .map(|(row, r)| Place {
+                        id: row.id.clone(),
+                        provider: row.provider_key().to_owned(),
+                        path: r.path.clone(),
+                        stem: row.stem.clone(),
+                        html_file: row.html_file.clone(),
+                    })
+                    .collect();
+                places.sort();
+                Duplicate {
+                    sha256: sha.to_owned(),
+                    size: first.size,
+                    kind: first.kind.clone(),
+                    places,
+                }
+            })
+            .collect();
+        duplicates.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.sha256.cmp(&b.sha256)));
+
+        let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+        for row in &rows {
+            for (kind, n) in &row.by_kind {
+                *kinds.entry(kind.clone()).or_default() += n;
+            }
+        }
+        let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+        let mut thresholds: BTreeMap<u32, usize> = BTreeMap::new();
+        for row in rows.iter().filter(|r| r.status != Status::Error) {
+            *thresholds.entry(row.threshold_percent).or_default() += 1;
+        }
+        let threshold_percent = thresholds
+            .iter()
+            .max_by_key(|(t, n)| (**n, **t))
+            .map_or(60, |(t, _)| *t);
+        SummaryData {
+            generated,
+            pass: count(Status::Pass),
+            fail: count(Status::Fail),
+            error: count(Status::Error),
+            rows,
+            duplicates,
+            kinds,
+            threshold_percent,
+        }
+    }
+}
+
+/// Quote a CSV field when it needs it (RFC 4180). A field starting with a
+/// formula character gets a leading apostrophe, so Excel shows a hostile
+/// name instead of evaluating it.
+pub fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+pub const CSV_HEADER: [&str; 17] = [
+    "package",
+    "id",
+    "provider",
+    "title",
+    "verdict",
+    "course_resources",
+    "videos",
+    "video_ratio",
+    "video_bytes_ratio",
+    "bytes",
+    "files",
+    "errors",
+    "warnings",
+    "deadline",
+    "source",
+    "report",
+    "error",
+];
+
+pub fn csv(data: &SummaryData) -> String {
+    let mut out = String::from(UTF8_BOM);
+    csv_line(
+        &mut out,
+        &CSV_HEADER.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+    );
+    for r in &data.rows {
+        let processed = r.status != Status::Error;
+        let num = |n: u64| if processed { n.to_string() } else { String::new() };
+        csv_line(
+            &mut out,
+            &[
+                r.name.clone(),
+                r.id.clone(),
+                r.provider.clone().unwrap_or_default(),
+                r.title.clone().unwrap_or_default(),
+                r.status.as_str().to_owned(),
+                num(r.course_resources),
+                num(r.videos),
+                r.video_ratio.clone().unwrap_or_default(),
+                r.video_bytes_ratio.clone().unwrap_or_default(),
+                r.size.to_string(),
+                num(r.files),
+                num(r.errors),
+                num(r.warnings),
+                r.deadline.clone().unwrap_or_default(),
+                r.source.clone(),
+                r.report_file.clone().unwrap_or_default(),
+                r.error_text.clone().unwrap_or_default(),
+            ],
+        );
+    }
+    out
+}
+
+pub fn duplicates_csv(data: &SummaryData) -> String {
+    let mut out = String::from(UTF8_BOM);
+    csv_line(
+        &mut out,
+        &["sha256", "size", "kind", "packages", "providers", "paths"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+    );
+    for d in &data.duplicates {
+        let paths: Vec<String> = d
+            .places
+            .iter()
+            .map(|p| format!("{}:{}", p.id, p.path))
+            .collect();
+        csv_line(
+            &mut out,
+            &[
+                d.sha256.clone(),
+                d.size.to_string(),
+                d.kind.clone(),
+                d.ids().join("; "),
+                d.providers().join("; "),
+                paths.join("; "),
+            ],
+        );
+    }
+    out
+}
+
+fn row_json(r: &PackageRow) -> Value {
+    json!({
+        "package": r.name,
+        "id": r.id,
+        "provider": r.provider,
+        "title": r.title,
+        "verdict": r.status.as_str(),
+        "source": r.source,
+        "bytes": r.size,
+        "files": r.files,
+        "course_resources": r.course_resources,
+        "videos": r.videos,
+        "video_ratio": r.video_ratio,
+        "video_bytes_ratio": r.video_bytes_ratio,
+        "threshold_percent": r.threshold_percent,
+        "errors": r.errors,
+        "warnings": r.warnings,
+        "deadline": r.deadline,
+        "by_kind": r.by_kind,
+        "archive_sha256": r.archive_sha256,
+        "report": r.report_file,
+        "manifest": r.manifest_file,
+        "html": r.html_file,
+        "checked_at": r.checked_at,
+        "error": r.error_text,
+    })
+}
+
+pub fn json(data: &SummaryData) -> String {
+    let value = json!({
+        "summary_version": SUMMARY_VERSION,
+        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "generated": data.generated,
+        "totals": {
+            "packages": data.rows.len(),
+            "pass": data.pass,
+            "fail": data.fail,
+            "error": data.error,
+            "bytes": data.rows.iter().map(|r| r.size).sum::<u64>(),
+            "duplicates": data.duplicates.len(),
+        },
+        "threshold_percent": data.threshold_percent,
+        "kinds": data.kinds,
+        "packages": data.rows.iter().map(row_json).collect::<Vec<_>>(),
+        "duplicates": data.duplicates.iter().map(|d| json!({
+            "sha256": d.sha256,
+            "size": d.size,
+            "kind": d.kind,
+            "packages": d.ids(),
+            "providers": d.providers(),
+            "places": d.places.iter().map(|p| json!({
+                "package": p.id, "provider": p.provider, "path": p.path,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Regenerate every summary file in `out` from the catalog, each atomically.
+pub fn write_all(out: &Path, catalog: &Catalog, lang: Lang) -> Result<SummaryData, String> {
+    let data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
+    let files: [(&str, String); 4] = [
+        (CSV_FILE, csv(&data)),
+        (JSON_FILE, json(&data)),
+        (DUPLICATES_FILE, duplicates_csv(&data)),
+        (HTML_FILE, super::html::dashboard(&data, lang)),
+    ];
+    for (name, text) in files {
+        let path = out.join(name);
+        atomic::write(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses() {
+        assert_eq!(csv_field("plain 名称"), "plain 名称");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    }
+}
