@@ -13,7 +13,7 @@ use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
 use crate::probe::ffprobe::Ffprobe;
-use crate::probe::{ProbeOutcome, VideoInfo};
+use crate::probe::{Engine, ProbeOutcome, VideoInfo, builtin};
 use crate::report::{
     ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
     VideoSummary,
@@ -26,7 +26,11 @@ pub struct CheckOptions {
     pub policy: Policy,
     /// Worker threads for reading and probing.
     pub threads: usize,
-    /// The probe engine; None when ffprobe is not installed.
+    /// Which engine confirms videos.
+    pub engine: Engine,
+    /// Also decode every video with ffmpeg to catch corrupt streams.
+    pub deep: bool,
+    /// ffprobe, when installed.
     pub ffprobe: Option<Ffprobe>,
     /// Draw a progress bar on stderr (only ever drawn on a terminal).
     pub progress: bool,
@@ -39,6 +43,8 @@ impl CheckOptions {
         CheckOptions {
             policy,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            engine: Engine::Auto,
+            deep: false,
             ffprobe: Ffprobe::locate(timeout),
             progress: false,
         }
@@ -81,12 +87,13 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     }
 
     let outcomes = probe_videos(package, &items, opts);
-    if opts.ffprobe.is_none() && outcomes.iter().any(Option::is_some) {
+    let unconfirmed = |o: &Option<ProbeOutcome>| matches!(o, Some(ProbeOutcome::Unavailable));
+    if opts.ffprobe.is_none() && outcomes.iter().any(unconfirmed) {
         findings.push(rules::FFPROBE_MISSING.finding(
             None,
             Text::new(
-                "ffprobe was not found on PATH: videos are identified by content only and counted unconfirmed",
-                "未在 PATH 中找到 ffprobe：视频仅按内容识别，未经确认即计入",
+                "ffprobe was not found on PATH: videos the built-in probe cannot read (AVI, FLV, MPEG-TS, ...) are identified by content only and counted unconfirmed",
+                "未在 PATH 中找到 ffprobe：内置探测无法读取的视频（AVI、FLV、MPEG-TS 等）仅按内容识别，未经确认即计入",
             ),
         ));
     }
@@ -253,18 +260,97 @@ fn probe_videos(
         || package.reader(),
         |reader, i| {
             let item = &items[i];
-            if item.class.kind != ResourceKind::Video {
-                return None;
-            }
-            let Some(ffprobe) = &opts.ffprobe else {
-                return Some(ProbeOutcome::Unavailable);
-            };
-            Some(match package.direct_location(item.entry) {
-                Some(location) => ffprobe.probe(&location),
-                None => probe_spooled(ffprobe, reader, item.entry),
-            })
+            (item.class.kind == ResourceKind::Video).then(|| probe_one(package, reader, item, opts))
         },
     )
+}
+
+/// One video through the chosen engine. `auto`: the built-in probe's answer
+/// from the scan when it is final; else the built-in probe on a seekable
+/// reader; ffprobe when the built-in probe cannot read the format or calls
+/// the file unreadable (a second opinion), or when `--deep` asks.
+fn probe_one(
+    package: &Package,
+    reader: &mut crate::source::EntryReader,
+    item: &Item,
+    opts: &CheckOptions,
+) -> ProbeOutcome {
+    let run_ffprobe = |reader: &mut crate::source::EntryReader| match &opts.ffprobe {
+        Some(ffprobe) => match package.direct_location(item.entry) {
+            Some(location) => ffprobe.probe(&location),
+            None => probe_spooled(ffprobe, reader, item.entry),
+        },
+        None => ProbeOutcome::Unavailable,
+    };
+    if opts.engine == Engine::Ffprobe {
+        return run_ffprobe(reader);
+    }
+    let builtin = builtin_probe(reader, item);
+    let outcome = match builtin {
+        Some(Ok(details)) if !opts.deep => return details.outcome(),
+        Some(Ok(details)) => details.outcome(),
+        Some(Err(reason)) => ProbeOutcome::Unreadable(reason),
+        None => ProbeOutcome::Unavailable,
+    };
+    if opts.engine == Engine::Builtin || opts.ffprobe.is_none() {
+        return outcome;
+    }
+    let outcome = match outcome {
+        ProbeOutcome::Video(_) | ProbeOutcome::NoVideoStream(_) | ProbeOutcome::ZeroDuration(_) => {
+            outcome
+        }
+        _ => run_ffprobe(reader),
+    };
+    match (&outcome, opts.deep) {
+        (ProbeOutcome::Video(_), true) => {
+            deep_check(package, reader, item, opts).unwrap_or(outcome)
+        }
+        _ => outcome,
+    }
+}
+
+/// `--deep`: decode the whole video with ffmpeg; a decoding error makes the
+/// file unreadable. None when the video decodes cleanly (or ffmpeg is absent).
+fn deep_check(
+    package: &Package,
+    reader: &mut crate::source::EntryReader,
+    item: &Item,
+    opts: &CheckOptions,
+) -> Option<ProbeOutcome> {
+    let ffprobe = opts.ffprobe.as_ref()?;
+    let result = match package.direct_location(item.entry) {
+        Some(location) => ffprobe.decode(&location),
+        None => {
+            let spooled = spool(reader, item.entry).ok()?;
+            ffprobe.decode(&DirectLocation::File(spooled.path().to_owned()))
+        }
+    };
+    match result {
+        Ok(()) => None,
+        Err(reason) => Some(ProbeOutcome::Unreadable(format!(
+            "decoding failed: {reason}"
+        ))),
+    }
+}
+
+fn builtin_probe(
+    reader: &mut crate::source::EntryReader,
+    item: &Item,
+) -> Option<Result<builtin::Details, String>> {
+    let hint = item.class.media_type.rsplit('/').next().unwrap_or("");
+    let hint = item.scanned.sniffed.container.unwrap_or(hint);
+    if let Some(early) = item.scanned.early_probe.as_ref().filter(|e| e.complete) {
+        return early.result.clone();
+    }
+    match reader.open_seekable(item.entry) {
+        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, item.scanned.size, hint),
+        Ok(None) => item
+            .scanned
+            .early_probe
+            .as_ref()
+            .and_then(|e| e.result.clone()),
+        Err(e) => Some(Err(format!("cannot open the file again: {e}"))),
+    }
 }
 
 /// A compressed zip entry cannot be read in place: copy only that entry to a
@@ -287,6 +373,18 @@ fn probe_spooled(
     }
 }
 
+/// Copy one entry to a temporary file (deleted when dropped).
+fn spool(
+    reader: &mut crate::source::EntryReader,
+    entry: &crate::source::Entry,
+) -> io::Result<tempfile::NamedTempFile> {
+    let mut temp = tempfile::Builder::new()
+        .prefix("trainpack-probe-")
+        .tempfile()?;
+    io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
+    Ok(temp)
+}
+
 fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> VideoSummary {
     VideoSummary {
         status,
@@ -300,6 +398,7 @@ fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> VideoSummary
         audio_codec: info.and_then(|i| i.audio_codec.clone()),
         sample_rate: info.and_then(|i| i.sample_rate),
         channels: info.and_then(|i| i.channels),
+        faststart: info.and_then(|i| i.faststart),
     }
 }
 
@@ -323,8 +422,8 @@ fn resource_of(
             findings.push(rules::VIDEO_UNCONFIRMED.finding(
                 Some(path),
                 Text::new(
-                    "video identified by content only (no probe available); counted as video",
-                    "仅按内容识别为视频（无法探测），暂按视频计入",
+                    "video identified by content only (no probe could read this format); counted as video",
+                    "仅按内容识别为视频（没有可用的探测工具能读取该格式），暂按视频计入",
                 ),
             ));
             video_summary("unconfirmed", None)

@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::manifest::{Manifest, now_rfc3339};
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
+use crate::probe::Engine;
 use crate::report::{self, Verdict};
 use crate::rules;
 use crate::source::Package;
@@ -55,6 +56,10 @@ enum Command {
     Init(InitArgs),
     /// List every finding code with its severity, rationale and fix.
     Rules(RulesArgs),
+    /// Check every package in an inbox folder: reports, summaries, dashboard, catalog.
+    Batch(crate::batch::cli::BatchArgs),
+    /// Combine the output folders of several batches (shards) into one.
+    Merge(crate::batch::cli::MergeArgs),
 }
 
 /// Options shared by every command that checks a package.
@@ -82,6 +87,22 @@ struct CheckFlags {
     /// Worker threads for reading and probing [default: number of cores].
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+
+    /// How videos are confirmed: `auto` uses the built-in probe (MP4, MOV,
+    /// 3GP, M4V, MKV, WebM; no program needed) and ffprobe for other formats
+    /// or files it cannot read; `builtin` never runs ffprobe; `ffprobe` only
+    /// uses ffprobe.
+    #[arg(long, value_enum, default_value_t = Engine::Auto, value_name = "ENGINE")]
+    probe: Engine,
+
+    /// Also decode every video with ffmpeg to catch truncated or corrupt
+    /// streams (slow: it reads every frame).
+    #[arg(long)]
+    deep: bool,
+
+    /// Longest one ffprobe run may take, in seconds (overrides the policy; 30 by default).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    probe_timeout: Option<u64>,
 
     /// No progress bar (it is only ever shown on a terminal).
     #[arg(long, short = 'q')]
@@ -158,6 +179,10 @@ struct CheckArgs {
     #[arg(long)]
     json: bool,
 
+    /// Also write the report as a self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+
     #[command(flatten)]
     check: CheckFlags,
 
@@ -194,6 +219,8 @@ pub fn main() -> ExitCode {
         Command::Pack(args) => run_pack(args),
         Command::Init(args) => run_init(args),
         Command::Rules(args) => run_rules(args),
+        Command::Batch(args) => crate::batch::cli::run_batch(args),
+        Command::Merge(args) => crate::batch::cli::run_merge(args),
     };
     match result {
         Ok(code) => code,
@@ -220,7 +247,12 @@ impl CheckFlags {
         if let Some(threshold) = self.threshold {
             policy.threshold_percent = threshold;
         }
+        if let Some(timeout) = self.probe_timeout {
+            policy.probe_timeout_s = timeout;
+        }
         let mut options = CheckOptions::new(policy);
+        options.engine = self.probe;
+        options.deep = self.deep;
         if let Some(jobs) = self.jobs {
             options.threads = jobs.max(1);
         }
@@ -240,6 +272,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let lang = args.check.lang();
     let options = args.check.options()?;
     let report = check(&args.path, &options).map_err(|e| e.to_string())?;
+    if let Some(html) = &args.html {
+        atomic::write(html, report::html::render(&report, lang).as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
+    }
     let text = if args.json {
         report::json::render(&report, lang)
     } else {

@@ -8,6 +8,7 @@
 
 pub mod atomic;
 pub mod bagit;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod descriptor;

@@ -1,5 +1,6 @@
-//! One read per byte: each entry is streamed once through SHA-256 and the
-//! content sniffer. Entries are spread over worker threads, largest first, so
+//! One read per byte: each entry is streamed once through SHA-256, the
+//! content sniffer and, for video containers, the built-in probe (which
+//! works on the index bytes captured on the way). Entries are spread over worker threads, largest first, so
 //! no core idles at the end while one big video finishes on another.
 
 use std::io::{self, Read};
@@ -8,6 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::identify::{Sniffed, Sniffer};
+use crate::probe::builtin::{self, Details};
+use crate::probe::capture::Capture;
 use crate::source::{Entry, EntryReader, Package};
 
 /// Read size: large enough that per-call costs vanish, small enough that
@@ -21,6 +24,19 @@ pub struct Scanned {
     pub size: u64,
     pub sha256: String,
     pub sniffed: Sniffed,
+    /// The built-in probe's answer from the captured index, for MP4 and
+    /// Matroska content.
+    pub early_probe: Option<EarlyProbe>,
+}
+
+/// The built-in probe run on the bytes captured during the scan.
+#[derive(Clone, Debug)]
+pub struct EarlyProbe {
+    /// None: not a format the built-in probe reads.
+    pub result: Option<Result<Details, String>>,
+    /// False when the probe needed bytes that were not captured: the answer
+    /// is not final and a seekable reader or ffprobe must decide.
+    pub complete: bool,
 }
 
 /// Scan every entry of the package; results are in entry order.
@@ -49,6 +65,7 @@ fn scan_entry(
     let mut input = reader.open(entry)?;
     let mut hasher = Sha256::new();
     let mut sniffer = Sniffer::new();
+    let mut capture = Capture::new();
     let mut size = 0u64;
     loop {
         let n = match input.read(buf) {
@@ -59,13 +76,25 @@ fn scan_entry(
         };
         hasher.update(&buf[..n]);
         sniffer.update(&buf[..n]);
+        capture.update(&buf[..n]);
         size += n as u64;
         on_bytes(n as u64);
     }
+    // Probe now, while the captured index is at hand, so it never piles up
+    // in memory across files.
+    let early_probe = capture.finish().map(|captured| {
+        let mut reader = captured.reader();
+        let result = builtin::probe_details(&mut reader, captured.len, captured.family);
+        EarlyProbe {
+            result,
+            complete: !reader.missed(),
+        }
+    });
     Ok(Scanned {
         size,
         sha256: hex(&hasher.finalize()),
         sniffed: sniffer.finish(),
+        early_probe,
     })
 }
 

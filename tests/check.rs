@@ -527,15 +527,18 @@ fn en_locale_env_prints_english() {
 
 // ---------------------------------------------------------------- ffprobe
 
+/// `--probe ffprobe` on a machine without ffprobe: the built-in probe is
+/// not asked, so videos are counted unconfirmed, with one TP016 for the run.
+/// (With the default engine they are confirmed: see tests/probe_engines.rs.)
 #[test]
-fn without_ffprobe_videos_are_unconfirmed_and_tp016_once() {
+fn ffprobe_engine_without_ffprobe_counts_videos_unconfirmed_and_tp016_once() {
     let empty_path = tempfile::tempdir().unwrap();
     let bin = bin_path();
     assert!(bin.is_absolute());
     let (code, report) = check_json_with(
         trainpack().env("PATH", empty_path.path()),
         &sample("pass"),
-        &[],
+        &["--probe", "ffprobe"],
     );
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["verdict"], "pass");

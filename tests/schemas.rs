@@ -173,7 +173,8 @@ fn every_sample_report_matches_the_schema() {
 
 #[test]
 fn reports_without_ffprobe_match_the_schema() {
-    // No ffprobe on PATH: videos are `unconfirmed`, with every probe field null.
+    // No ffprobe on PATH and `--probe ffprobe`: videos are `unconfirmed`,
+    // with every probe field null.
     let validator = validator("report.schema.json");
     let empty = tempfile::tempdir().unwrap();
     for name in ["junk", "gbk-names.zip"] {
@@ -181,7 +182,14 @@ fn reports_without_ffprobe_match_the_schema() {
         let out = trainpack()
             .env("PATH", empty.path())
             .env_remove("TRAINPACK_FFPROBE")
-            .args(["check", path.as_str(), "--json", "--quiet"])
+            .args([
+                "check",
+                path.as_str(),
+                "--json",
+                "--quiet",
+                "--probe",
+                "ffprobe",
+            ])
             .output()
             .unwrap();
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();

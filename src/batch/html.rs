@@ -269,11 +269,9 @@ fn duplicates_section(out: &mut String, data: &SummaryData, lang: Lang) {
             .iter()
             .map(|p| {
                 let pkg = match &p.html_file {
-                    Some(file) => format!(
-                        "<a href=\"{}\">{}</a>",
-                        escape(&href(file)),
-                        escape(&p.id)
-                    ),
+                    Some(file) => {
+                        format!("<a href=\"{}\">{}</a>", escape(&href(file)), escape(&p.id))
+                    }
                     None => escape(&p.id),
                 };
                 format!("{pkg}: <span class=\"mono\">{}</span>", escape(&p.path))

@@ -27,8 +27,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 
 use self::catalog::{Catalog, PackageRow, ResourceRow, Status};
-pub use self::progress::ProgressMode;
 use self::progress::Progress;
+pub use self::progress::ProgressMode;
 use self::shard::Shard;
 use crate::atomic;
 use crate::check::CheckOptions;
@@ -163,7 +163,10 @@ pub fn identity(c: &Candidate) -> std::io::Result<Identity> {
         });
     }
     let (mut files, mut bytes, mut newest) = (0u64, 0u64, mtime_ns(&meta));
-    for item in walkdir::WalkDir::new(&c.path).follow_links(false).min_depth(1) {
+    for item in walkdir::WalkDir::new(&c.path)
+        .follow_links(false)
+        .min_depth(1)
+    {
         let Ok(item) = item else { continue };
         let Ok(m) = item.metadata() else { continue };
         newest = newest.max(mtime_ns(&m));

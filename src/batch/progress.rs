@@ -82,9 +82,10 @@ impl Progress {
     pub fn skipped(&mut self, name: &str) {
         self.done += 1;
         let text = format!(
-            "[{}/{}] {name}: {}",
+            "[{}/{}] {name}{}{}",
             self.done,
             self.count,
+            self.lang.pick(": ", "："),
             self.lang.pick("unchanged, skipped", "未变化，已跳过")
         );
         self.line(&text);
@@ -140,7 +141,11 @@ impl Progress {
                 row.course_resources
             ),
         };
-        let text = format!("[{}/{}] {}: {outcome}", self.done, self.count, row.name);
+        let colon = self.lang.pick(": ", "：");
+        let text = format!(
+            "[{}/{}] {}{colon}{outcome}",
+            self.done, self.count, row.name
+        );
         self.line(&text);
         self.update_message();
     }

@@ -31,13 +31,15 @@ pub struct Duplicate {
     pub sha256: String,
     pub size: u64,
     pub kind: String,
-    /// (package id, provider, path in the package, output stem), sorted.
+    /// Where it occurs, sorted.
     pub places: Vec<Place>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
     pub id: String,
+    /// The package's file or folder name in the inbox (unique, unlike ids).
+    pub name: String,
     pub provider: String,
     pub path: String,
     pub stem: String,
@@ -72,8 +74,7 @@ pub struct SummaryData {
 impl SummaryData {
     pub fn from_catalog(catalog: &Catalog, generated: String) -> Result<SummaryData, String> {
         let rows = catalog.packages()?;
-        let shared =
-            catalog.shared_resources(&DUPLICATE_IGNORED_KINDS, DUPLICATE_MIN_SIZE)?;
+        let shared = catalog.shared_resources(&DUPLICATE_IGNORED_KINDS, DUPLICATE_MIN_SIZE)?;
         Ok(SummaryData::new(rows, shared, generated))
     }
 
@@ -106,6 +107,7 @@ impl SummaryData {
                     .iter()
                     .map(|(row, r)| Place {
                         id: row.id.clone(),
+                        name: row.name.clone(),
                         provider: row.provider_key().to_owned(),
                         path: r.path.clone(),
                         stem: row.stem.clone(),
@@ -197,11 +199,20 @@ pub fn csv(data: &SummaryData) -> String {
     let mut out = String::from(UTF8_BOM);
     csv_line(
         &mut out,
-        &CSV_HEADER.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+        &CSV_HEADER
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
     );
     for r in &data.rows {
         let processed = r.status != Status::Error;
-        let num = |n: u64| if processed { n.to_string() } else { String::new() };
+        let num = |n: u64| {
+            if processed {
+                n.to_string()
+            } else {
+                String::new()
+            }
+        };
         csv_line(
             &mut out,
             &[
@@ -241,7 +252,7 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
         let paths: Vec<String> = d
             .places
             .iter()
-            .map(|p| format!("{}:{}", p.id, p.path))
+            .map(|p| format!("{}:{}", p.name, p.path))
             .collect();
         csv_line(
             &mut out,
@@ -309,7 +320,7 @@ pub fn json(data: &SummaryData) -> String {
             "packages": d.ids(),
             "providers": d.providers(),
             "places": d.places.iter().map(|p| json!({
-                "package": p.id, "provider": p.provider, "path": p.path,
+                "package": p.id, "name": p.name, "provider": p.provider, "path": p.path,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });

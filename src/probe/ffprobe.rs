@@ -39,6 +39,53 @@ impl Ffprobe {
         &self.program
     }
 
+    /// `--deep`: decode every frame with ffmpeg (beside ffprobe) and report
+    /// the first error; `-xerror` stops at it.
+    pub fn decode(&self, location: &DirectLocation) -> Result<(), String> {
+        let ffmpeg = self.program.with_file_name(
+            self.program
+                .file_name()
+                .map(|n| n.to_string_lossy().replacen("ffprobe", "ffmpeg", 1))
+                .unwrap_or_else(|| "ffmpeg".to_owned()),
+        );
+        let input = input_url(location)?;
+        let mut child = Command::new(&ffmpeg)
+            .args(["-nostdin", "-v", "error", "-xerror", "-protocol_whitelist"])
+            .arg("file,subfile")
+            .arg("-i")
+            .arg(&input)
+            .args(["-map", "0:v?", "-map", "0:a?", "-f", "null", "-"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", ffmpeg.display()))?;
+        let stderr = child.stderr.take().map(drain);
+        // Decoding takes longer than probing: allow ten probe timeouts.
+        let status = match child.wait_timeout(self.timeout * 10) {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "decoding took longer than {} s",
+                    (self.timeout * 10).as_secs()
+                ));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&err);
+        match (
+            status.success(),
+            text.lines().find(|l| !l.trim().is_empty()),
+        ) {
+            (true, None) => Ok(()),
+            (_, Some(line)) => Err(line.trim().to_owned()),
+            (false, None) => Err(format!("ffmpeg exited with {status}")),
+        }
+    }
+
     /// Probe a file or a stored zip entry in place.
     pub fn probe(&self, location: &DirectLocation) -> ProbeOutcome {
         let input = match input_url(location) {
@@ -232,6 +279,7 @@ fn interpret(json: &ProbeJson) -> ProbeOutcome {
         sample_rate: audio.and_then(|a| a.sample_rate.as_deref()?.parse().ok()),
         channels: audio.and_then(|a| a.channels),
         has_cover_art: json.streams.iter().any(is_cover),
+        faststart: None,
         engine: "ffprobe",
     };
     match video {

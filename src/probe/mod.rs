@@ -2,11 +2,24 @@
 //! (what the streams are) and a `ProbeOutcome` (what that means for counting).
 
 pub mod builtin;
+pub mod capture;
 pub mod ffprobe;
 
 use std::time::Duration;
 
 use serde::Serialize;
+
+/// Which engine confirms videos.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// The built-in probe; ffprobe only for what it cannot read.
+    #[default]
+    Auto,
+    /// Only the built-in probe (MP4/MOV/3GP/M4V, Matroska/WebM).
+    Builtin,
+    /// Only ffprobe.
+    Ffprobe,
+}
 
 /// What a probe learned about a media file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -25,6 +38,9 @@ pub struct VideoInfo {
     pub channels: Option<u32>,
     /// The file holds an embedded picture (cover art) stream.
     pub has_cover_art: bool,
+    /// MP4: the index (`moov`) comes before the media data, so playback can
+    /// start while downloading. None when unknown or not applicable.
+    pub faststart: Option<bool>,
     /// Which engine produced this (`ffprobe`).
     pub engine: &'static str,
 }

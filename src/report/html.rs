@@ -167,29 +167,60 @@ pub fn render(report: &Report, lang: Lang) -> String {
     out.push('\n');
 
     // Facts about the package.
-    let _ = writeln!(out, "<h2>{}</h2>\n<table class=\"facts\">", t("Package", "包信息"));
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>\n<table class=\"facts\">",
+        t("Package", "包信息")
+    );
     let d = p.descriptor.as_ref();
     let source = match p.source {
         crate::source::SourceKind::Folder => t("folder", "文件夹"),
         crate::source::SourceKind::Zip => t("zip", "压缩包"),
     };
     let facts: Vec<(&str, String)> = vec![
-        (t("Provider", "承训单位"), d.and_then(|d| d.provider.clone()).unwrap_or_default()),
-        (t("Title", "名称"), d.and_then(|d| d.title.clone()).unwrap_or_default()),
-        (t("Project", "项目"), d.and_then(|d| d.project.clone()).unwrap_or_default()),
-        (t("Sub-project", "子项目"), d.and_then(|d| d.sub_project.clone()).unwrap_or_default()),
-        (t("Upload deadline", "上传截止日期"), p.upload_deadline.clone().unwrap_or_default()),
+        (
+            t("Provider", "承训单位"),
+            d.and_then(|d| d.provider.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Title", "名称"),
+            d.and_then(|d| d.title.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Project", "项目"),
+            d.and_then(|d| d.project.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Sub-project", "子项目"),
+            d.and_then(|d| d.sub_project.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Upload deadline", "上传截止日期"),
+            p.upload_deadline.clone().unwrap_or_default(),
+        ),
         (t("Source", "来源"), source.to_owned()),
         (t("Files read", "读取文件数"), s.files.to_string()),
         (t("Size", "大小"), human_bytes(s.total_bytes)),
-        (t("Course resources", "课程资源数"), s.course_resources.to_string()),
+        (
+            t("Course resources", "课程资源数"),
+            s.course_resources.to_string(),
+        ),
         (t("Videos", "视频数"), s.videos.to_string()),
-        (t("Video share by bytes", "按字节计视频占比"), percent(&s.video_bytes_ratio)),
+        (
+            t("Video share by bytes", "按字节计视频占比"),
+            percent(&s.video_bytes_ratio),
+        ),
         (
             t("Findings", "问题"),
             match lang {
-                Lang::En => format!("{} error(s), {} warning(s), {} note(s)", s.errors, s.warnings, s.infos),
-                Lang::Zh => format!("{} 个错误，{} 个警告，{} 个提示", s.errors, s.warnings, s.infos),
+                Lang::En => format!(
+                    "{} error(s), {} warning(s), {} note(s)",
+                    s.errors, s.warnings, s.infos
+                ),
+                Lang::Zh => format!(
+                    "{} 个错误，{} 个警告，{} 个提示",
+                    s.errors, s.warnings, s.infos
+                ),
             },
         ),
         (
@@ -205,7 +236,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
         if value.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(label), escape(&value));
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(label),
+            escape(&value)
+        );
     }
     out.push_str("</table>\n");
 

@@ -1,6 +1,7 @@
 //! The result of a check as plain data, and its renderers. Renderers decide
 //! nothing: every verdict and count is computed before they run.
 
+pub mod html;
 pub mod json;
 pub mod terminal;
 
@@ -134,6 +135,8 @@ pub struct VideoSummary {
     pub audio_codec: Option<String>,
     pub sample_rate: Option<u32>,
     pub channels: Option<u32>,
+    /// MP4: the index comes before the media data (plays while downloading).
+    pub faststart: Option<bool>,
 }
 
 impl Report {

@@ -161,7 +161,30 @@ pub struct EntryReader {
     zip: Option<::zip::ZipArchive<PositionedFile>>,
 }
 
+/// A reader that can also seek: what the built-in probe needs.
+pub trait ReadSeek: Read + io::Seek {}
+impl<T: Read + io::Seek> ReadSeek for T {}
+
 impl EntryReader {
+    /// Open an entry for seeking, when the source allows it without a copy:
+    /// a file, or a stored zip entry. None for a compressed zip entry.
+    pub fn open_seekable(&mut self, entry: &Entry) -> io::Result<Option<Box<dyn ReadSeek + '_>>> {
+        match (&entry.locator, &mut self.zip) {
+            (Locator::File(p), _) => Ok(Some(Box::new(File::open(p)?))),
+            (
+                Locator::Zip {
+                    index,
+                    stored: true,
+                },
+                Some(archive),
+            ) => {
+                let file = archive.by_index_seek(*index).map_err(io::Error::other)?;
+                Ok(Some(Box::new(file)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     pub fn open(&mut self, entry: &Entry) -> io::Result<Box<dyn Read + '_>> {
         match (&entry.locator, &mut self.zip) {
             (Locator::File(p), _) => Ok(Box::new(File::open(p)?)),

@@ -318,6 +318,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
                 .and_then(|a| a.channels)
                 .and_then(|c| u32::try_from(c).ok()),
             has_cover_art: found.cover_art,
+            faststart: None,
             engine: "builtin",
         },
         faststart: None,

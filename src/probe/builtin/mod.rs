@@ -50,7 +50,8 @@ pub struct Details {
 
 impl Details {
     /// The meaning for counting, exactly as the ffprobe engine decides it.
-    pub fn outcome(self) -> ProbeOutcome {
+    pub fn outcome(mut self) -> ProbeOutcome {
+        self.info.faststart = self.faststart;
         let d = self.info.duration_s;
         if self.info.codec.is_none() {
             ProbeOutcome::NoVideoStream(self.info)

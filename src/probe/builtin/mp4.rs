@@ -327,6 +327,7 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
             sample_rate: audio.and_then(|a| a.sample_rate),
             channels: audio.and_then(|a| a.channels),
             has_cover_art: covr || still_track,
+            faststart: None,
             engine: "builtin",
         },
         faststart: None,

@@ -1,0 +1,372 @@
+//! Probing in the same pass as hashing: while a file streams through the
+//! scanner, `Capture` keeps just the bytes a container probe will ask for —
+//! the head, every top-level MP4 box header, the `moov`/`moof` index boxes,
+//! and for Matroska the first and last few MiB — so the built-in probe can
+//! run on them afterwards (`SparseReader`) without opening the file again.
+//! A compressed zip entry, which cannot seek, is probed this way too.
+//!
+//! When the probe asks for bytes that were not kept, the reader notes it and
+//! the caller falls back to a seekable reader or ffprobe.
+
+use std::cell::Cell;
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// Bytes always kept from the start of a container.
+const HEAD: u64 = 64 << 10;
+/// Matroska keeps more of its start (Info, Tracks) and a tail (Cues, Tags).
+const MKV_HEAD: u64 = 4 << 20;
+const MKV_TAIL: usize = 1 << 20;
+/// Most index bytes kept for one file: bounds memory whatever the input.
+const BUDGET: usize = 16 << 20;
+
+#[derive(Debug)]
+enum Mode {
+    /// Not a container we capture for: `update` does nothing.
+    Off,
+    Mp4 {
+        /// Where the next top-level box starts.
+        next_box: u64,
+        /// A box header split across chunks.
+        partial: Vec<u8>,
+        /// Byte range of an index box being kept.
+        keeping: Option<(u64, u64)>,
+    },
+    Mkv,
+}
+
+/// Collects probe regions from a stream (see the module doc).
+#[derive(Debug)]
+pub struct Capture {
+    mode: Option<Mode>,
+    pos: u64,
+    regions: Vec<(u64, Vec<u8>)>,
+    kept: usize,
+    /// Matroska tail: the last two chunks seen.
+    tail: [(u64, Vec<u8>); 2],
+    /// First bytes, until there are enough to tell the container.
+    pending: Vec<u8>,
+}
+
+/// What was kept of one file, and the container family it looked like.
+#[derive(Debug, Default)]
+pub struct Captured {
+    pub family: &'static str,
+    pub len: u64,
+    regions: Vec<(u64, Vec<u8>)>,
+}
+
+impl Default for Capture {
+    fn default() -> Self {
+        Capture::new()
+    }
+}
+
+impl Capture {
+    pub fn new() -> Capture {
+        Capture {
+            mode: None,
+            pos: 0,
+            regions: Vec::new(),
+            kept: 0,
+            tail: [(0, Vec::new()), (0, Vec::new())],
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        if self.mode.is_some() {
+            return self.process(chunk);
+        }
+        // 12 bytes decide; a reader may hand them over in pieces.
+        self.pending.extend_from_slice(chunk);
+        if self.pending.len() >= 12 {
+            self.decide();
+        }
+    }
+
+    fn decide(&mut self) {
+        let first = std::mem::take(&mut self.pending);
+        let chunk = first.as_slice();
+        {
+            self.mode = Some(if chunk.get(..4) == Some(&[0x1A, 0x45, 0xDF, 0xA3][..]) {
+                Mode::Mkv
+            } else if chunk.len() >= 12 && looks_like_mp4(&chunk[4..8]) {
+                Mode::Mp4 {
+                    next_box: 0,
+                    partial: Vec::new(),
+                    keeping: None,
+                }
+            } else {
+                Mode::Off
+            });
+        }
+        self.process(chunk);
+    }
+
+    fn process(&mut self, chunk: &[u8]) {
+        let start = self.pos;
+        self.pos += chunk.len() as u64;
+        match self.mode {
+            Some(Mode::Off) | None => {}
+            Some(Mode::Mkv) => {
+                self.keep(start, chunk, 0, MKV_HEAD);
+                // Roll the last two chunks; together they hold at least the
+                // tail when chunks are as large as MKV_TAIL.
+                self.tail.swap(0, 1);
+                let (pos, buf) = &mut self.tail[1];
+                *pos = start;
+                buf.clear();
+                let from = chunk.len().saturating_sub(MKV_TAIL);
+                *pos += from as u64;
+                buf.extend_from_slice(&chunk[from..]);
+            }
+            Some(Mode::Mp4 { .. }) => {
+                self.keep(start, chunk, 0, HEAD);
+                self.mp4_boxes(start, chunk);
+            }
+        }
+    }
+
+    /// Keep the part of `chunk` (at stream offset `start`) inside `from..to`.
+    fn keep(&mut self, start: u64, chunk: &[u8], from: u64, to: u64) {
+        let end = start + chunk.len() as u64;
+        let (lo, hi) = (from.max(start), to.min(end));
+        if lo >= hi || self.kept >= BUDGET {
+            return;
+        }
+        let hi = hi.min(lo + (BUDGET - self.kept) as u64);
+        let bytes = &chunk[(lo - start) as usize..(hi - start) as usize];
+        self.kept += bytes.len();
+        match self.regions.last_mut() {
+            Some((at, buf)) if *at + buf.len() as u64 == lo => buf.extend_from_slice(bytes),
+            _ => self.regions.push((lo, bytes.to_vec())),
+        }
+    }
+
+    fn mp4_boxes(&mut self, start: u64, chunk: &[u8]) {
+        let end = start + chunk.len() as u64;
+        loop {
+            let Some(Mode::Mp4 {
+                next_box,
+                partial,
+                keeping,
+            }) = &mut self.mode
+            else {
+                return;
+            };
+            if let Some((from, to)) = *keeping {
+                let (from, to) = (from, to);
+                *keeping = None;
+                self.keep(start, chunk, from, to);
+                if to > end {
+                    if let Some(Mode::Mp4 { keeping, .. }) = &mut self.mode {
+                        *keeping = Some((end, to));
+                    }
+                    return;
+                }
+                continue;
+            }
+            let at = *next_box;
+            if at >= end {
+                return;
+            }
+            // Gather the header (8 bytes, 16 with a 64-bit size).
+            let offset = (at + partial.len() as u64).saturating_sub(start) as usize;
+            let want = if partial.len() >= 8 && read_u32(partial) == 1 {
+                16
+            } else {
+                8
+            };
+            let take = (want - partial.len().min(want)).min(chunk.len().saturating_sub(offset));
+            partial.extend_from_slice(&chunk[offset..offset + take]);
+            if partial.len() == 8 && read_u32(partial) == 1 {
+                continue; // needs the 64-bit size too
+            }
+            if partial.len() < want {
+                return; // the rest is in the next chunk
+            }
+            let header = std::mem::take(partial);
+            let size32 = read_u32(&header);
+            let size = match size32 {
+                0 => u64::MAX - at, // to the end of the file
+                1 => u64::from_be_bytes(header[8..16].try_into().unwrap_or([0; 8])),
+                n => u64::from(n),
+            };
+            let kind = [header[4], header[5], header[6], header[7]];
+            // Keep the header itself so the probe can walk past this box.
+            self.keep_bytes(at, &header);
+            if size < header.len() as u64 {
+                self.mode = Some(Mode::Off); // corrupt: the probe will say so
+                return;
+            }
+            let body = at + header.len() as u64;
+            let box_end = at.saturating_add(size);
+            let index_box = matches!(&kind, b"moov" | b"moof" | b"mfra" | b"sidx");
+            if let Some(Mode::Mp4 {
+                next_box, keeping, ..
+            }) = &mut self.mode
+            {
+                *next_box = box_end;
+                if index_box && body < box_end {
+                    *keeping = Some((body, box_end));
+                }
+            }
+        }
+    }
+
+    fn keep_bytes(&mut self, at: u64, bytes: &[u8]) {
+        if self.kept + bytes.len() > BUDGET {
+            return;
+        }
+        self.kept += bytes.len();
+        match self.regions.last_mut() {
+            Some((start, buf)) if *start + buf.len() as u64 == at => buf.extend_from_slice(bytes),
+            _ => self.regions.push((at, bytes.to_vec())),
+        }
+    }
+
+    /// What was kept, when the stream looked like a container we capture.
+    pub fn finish(mut self) -> Option<Captured> {
+        if self.mode.is_none() {
+            self.decide();
+        }
+        let family = match self.mode {
+            Some(Mode::Mp4 { .. }) => "mp4",
+            Some(Mode::Mkv) => "matroska",
+            _ => return None,
+        };
+        for (at, buf) in std::mem::take(&mut self.tail) {
+            if !buf.is_empty() {
+                self.regions.push((at, buf));
+            }
+        }
+        Some(Captured {
+            family,
+            len: self.pos,
+            regions: self.regions,
+        })
+    }
+}
+
+fn read_u32(b: &[u8]) -> u32 {
+    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// A top-level ISO-BMFF box type at bytes 4..8 of the file.
+fn looks_like_mp4(kind: &[u8]) -> bool {
+    matches!(
+        kind,
+        b"ftyp" | b"moov" | b"mdat" | b"free" | b"skip" | b"wide" | b"styp" | b"pnot"
+    )
+}
+
+impl Captured {
+    pub fn reader(&self) -> SparseReader<'_> {
+        SparseReader {
+            captured: self,
+            pos: 0,
+            missed: Cell::new(false),
+        }
+    }
+}
+
+/// Reads a `Captured` as if it were the whole file; a read outside what was
+/// kept fails and sets `missed`.
+pub struct SparseReader<'a> {
+    captured: &'a Captured,
+    pos: u64,
+    missed: Cell<bool>,
+}
+
+impl SparseReader<'_> {
+    /// The probe asked for bytes that were not kept: its answer is not final.
+    pub fn missed(&self) -> bool {
+        self.missed.get()
+    }
+}
+
+impl Read for SparseReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.captured.len || buf.is_empty() {
+            return Ok(0);
+        }
+        // The region holding `pos` that reaches furthest.
+        let best = self
+            .captured
+            .regions
+            .iter()
+            .filter(|(at, b)| *at <= self.pos && self.pos < *at + b.len() as u64)
+            .max_by_key(|(at, b)| *at + b.len() as u64);
+        let Some((at, bytes)) = best else {
+            self.missed.set(true);
+            return Err(io::Error::other("byte range not captured"));
+        };
+        let from = (self.pos - at) as usize;
+        let n = buf.len().min(bytes.len() - from);
+        buf[..n].copy_from_slice(&bytes[from..from + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SparseReader<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let next = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.captured.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = next.ok_or_else(|| io::Error::other("seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut b = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(body);
+        b
+    }
+
+    fn captured_in_chunks(data: &[u8], chunk: usize) -> Captured {
+        let mut c = Capture::new();
+        for part in data.chunks(chunk) {
+            c.update(part);
+        }
+        c.finish().expect("an mp4 was captured")
+    }
+
+    #[test]
+    fn keeps_header_and_index_but_not_media() {
+        let mut file = mp4_box(b"ftyp", b"isom\0\0\0\0isom");
+        file.extend(mp4_box(b"mdat", &vec![0xAB; 300_000]));
+        let moov_at = file.len() as u64;
+        file.extend(mp4_box(b"moov", &[7u8; 5000]));
+        for chunk in [1, 7, 4096, 1 << 20] {
+            let c = captured_in_chunks(&file, chunk);
+            let kept: usize = c.regions.iter().map(|(_, b)| b.len()).sum();
+            assert!(kept < 64 * 1024 + 6000, "chunk {chunk}: kept {kept} bytes");
+            let mut r = c.reader();
+            let mut moov = vec![0u8; 5008];
+            r.seek(SeekFrom::Start(moov_at)).unwrap();
+            r.read_exact(&mut moov).unwrap();
+            assert_eq!(&moov[4..8], b"moov", "chunk {chunk}");
+            assert!(moov[8..].iter().all(|&b| b == 7));
+            // Media bytes past the head were not kept.
+            r.seek(SeekFrom::Start(200_000)).unwrap();
+            assert!(r.read(&mut [0u8; 4]).is_err());
+            assert!(r.missed());
+        }
+    }
+
+    #[test]
+    fn other_content_is_not_captured() {
+        let mut c = Capture::new();
+        c.update(b"%PDF-1.4 not a video at all");
+        assert!(c.finish().is_none());
+    }
+}

@@ -1,0 +1,632 @@
+//! `trainpack batch` and `trainpack merge` end to end, on an inbox of 23
+//! generated packages: copies of the samples with descriptors naming five
+//! providers, most as zips, one folder, one corrupt zip, one resource copied
+//! between two providers' packages.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use common::*;
+use serde_json::{Value, json};
+use zip::CompressionMethod;
+
+const PROVIDERS: [&str; 5] = [
+    "华东师范大学",
+    "北京师范大学",
+    "天津职业技术师范大学",
+    "同济大学",
+    "浙江工业大学",
+];
+
+/// One generated package and what its check must conclude.
+struct Planned {
+    /// File or folder name in the inbox.
+    name: String,
+    id: String,
+    verdict: &'static str,
+}
+
+struct Inbox {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    inbox: PathBuf,
+    planned: Vec<Planned>,
+    /// SHA-256 of the document copied from provider 0's package to provider 4's.
+    copied_sha256: String,
+    copied_ids: [String; 2],
+}
+
+/// A unique "handout" that is a real PDF as far as content sniffing goes
+/// (4 KiB, so it is not ignored as tiny).
+fn handout() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.4\n% shared handout\n".to_vec();
+    let mut i = 0u32;
+    while bytes.len() < 4096 {
+        bytes.extend_from_slice(format!("{i} 0 obj << /Length 0 >> endobj\n").as_bytes());
+        i += 1;
+    }
+    bytes.extend_from_slice(b"%%EOF\n");
+    bytes
+}
+
+/// Build the inbox: 22 good packages (20 zips, 1 folder; a hostile-looking
+/// name among them) plus one corrupt zip, and some entries to ignore.
+fn make_inbox() -> Inbox {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().to_owned();
+    let staging = root.join("staging");
+    let inbox = root.join("inbox");
+    fs::create_dir_all(&staging).unwrap();
+    fs::create_dir_all(&inbox).unwrap();
+    let shared = handout();
+    let mut planned = Vec::new();
+    let mut copied_ids = [String::new(), String::new()];
+    for i in 0..22usize {
+        // pass, fail, exactly-60, junk, and "exactly-60 minus one video".
+        let (base, verdict, trim) = match i % 5 {
+            0 => ("pass", "pass", false),
+            1 => ("fail", "fail", false),
+            2 => ("exactly-60", "pass", false),
+            3 => ("junk", "fail", false),
+            _ => ("exactly-60", "fail", true),
+        };
+        let id = format!("2022-GP-{i:02}");
+        let name = match i {
+            7 => format!("{i:02} 国培 <b>&amp; \"包\".zip"),
+            9 => format!("{i:02}-{base}"),
+            _ => format!("{i:02}-{base}.zip"),
+        };
+        let dir = staging.join(format!("p{i}"));
+        copy_dir(&sample(base), &dir);
+        if trim {
+            fs::remove_file(dir.join("模块1_基础知识/第3课_个人防护.mp4")).unwrap();
+        }
+        let provider = PROVIDERS[i % PROVIDERS.len()];
+        fs::write(
+            dir.join("training-package.json"),
+            serde_json::to_string_pretty(&json!({
+                "id": id,
+                "title": format!("示范项目 {i}"),
+                "provider": provider,
+                "project": "职教国培",
+                "end_date": "2024-06-30",
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+        // Packages 0 (provider 0, pass: 5/8 with the handout) and 4 (provider 4,
+        // exactly-60 minus a video: 2/5 with the handout, still fail) share a file.
+        if i == 0 || i == 4 {
+            let at = if i == 0 {
+                "模块1_基础知识/共享讲义.pdf"
+            } else {
+                "模块1_基础知识/参考资料.pdf"
+            };
+            fs::write(dir.join(at), &shared).unwrap();
+            copied_ids[usize::from(i == 4)] = id.clone();
+        }
+        if i == 9 {
+            fs::rename(&dir, inbox.join(&name)).unwrap();
+        } else {
+            let method = if i % 2 == 0 {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip_dir(&dir, &inbox.join(&name), method);
+        }
+        planned.push(Planned { name, id, verdict });
+    }
+    // A corrupt zip: the first half of a real one (no central directory).
+    let whole = fs::read(inbox.join("00-pass.zip")).unwrap();
+    fs::write(inbox.join("99-corrupt.zip"), &whole[..whole.len() / 2]).unwrap();
+    planned.push(Planned {
+        name: "99-corrupt.zip".to_owned(),
+        id: "99-corrupt".to_owned(),
+        verdict: "error",
+    });
+    // Not packages: hidden entries and a stray file.
+    fs::write(inbox.join(".DS_Store"), b"\0\0\0\x01Bud1").unwrap();
+    fs::create_dir(inbox.join(".incoming")).unwrap();
+    fs::write(inbox.join("说明.txt"), "not a package").unwrap();
+    planned.sort_by(|a, b| a.name.cmp(&b.name));
+    Inbox {
+        _tmp: tmp,
+        root,
+        inbox,
+        planned,
+        copied_sha256: sha256_hex(&shared),
+        copied_ids,
+    }
+}
+
+fn batch_cmd(inbox: &Path, out: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = trainpack();
+    cmd.env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(inbox)
+        .arg("--out")
+        .arg(out)
+        .args(["--lang", "en"])
+        .args(extra);
+    cmd
+}
+
+fn batch(inbox: &Path, out: &Path, extra: &[&str]) -> Run {
+    run(&mut batch_cmd(inbox, out, extra))
+}
+
+/// Parse CSV (RFC 4180: quoted fields, doubled quotes, CRLF).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// summary.csv as (header, rows keyed by the `package` column).
+fn read_summary_csv(out: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, String>>) {
+    let bytes = fs::read(out.join("summary.csv")).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "summary.csv must start with the UTF-8 BOM"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("summary.csv is UTF-8");
+    let mut rows = parse_csv(&text).into_iter();
+    let header = rows.next().expect("a header row");
+    let mut by_name = BTreeMap::new();
+    for row in rows {
+        assert_eq!(row.len(), header.len(), "ragged CSV row {row:?}");
+        let map: BTreeMap<String, String> = header.iter().cloned().zip(row).collect();
+        assert!(
+            by_name
+                .insert(map["package"].clone(), map.clone())
+                .is_none(),
+            "two rows for {}",
+            map["package"]
+        );
+    }
+    (header, by_name)
+}
+
+fn mtimes(out: &Path, suffix: &str) -> BTreeMap<String, SystemTime> {
+    fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(suffix))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Names of the packages a run's stderr says were skipped as unchanged.
+fn skipped_names(stderr: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_suffix(": unchanged, skipped"))
+        .map(|l| l.split_once("] ").map_or(l, |(_, n)| n).to_owned())
+        .collect()
+}
+
+fn catalog_names(out: &Path) -> BTreeSet<String> {
+    let conn = rusqlite::Connection::open_with_flags(
+        out.join("catalog.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name FROM packages WHERE status != 'error'")
+        .unwrap();
+    stmt.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// duplicates.csv rows, without the header.
+fn read_duplicates(out: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = fs::read(out.join("duplicates.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "duplicates.csv BOM");
+    let rows = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap());
+    let header = rows[0].clone();
+    assert_eq!(
+        header,
+        ["sha256", "size", "kind", "packages", "providers", "paths"]
+    );
+    rows[1..]
+        .iter()
+        .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+#[test]
+fn batch_reports_resumes_shards_and_merges() {
+    let inbox = make_inbox();
+    assert!(inbox.planned.len() >= 20);
+    let all = inbox.root.join("reports");
+
+    // ---- first run: one row per package, the right verdicts, exit 2.
+    let began = Instant::now();
+    let first = batch(&inbox.inbox, &all, &["--jobs", "2"]);
+    let first_took = began.elapsed();
+    assert_eq!(
+        first.code, 2,
+        "a corrupt zip makes the batch exit 2\n{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("99-corrupt.zip: could not be processed"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("ignored (not a .zip file or folder): 说明.txt")
+    );
+    let (header, rows) = read_summary_csv(&all);
+    assert_eq!(
+        &header[..5],
+        ["package", "id", "provider", "title", "verdict"]
+    );
+    let names: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = inbox.planned.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names, expected,
+        "one row per package, hidden entries skipped"
+    );
+    for p in &inbox.planned {
+        let row = &rows[&p.name];
+        assert_eq!(row["verdict"], p.verdict, "{}: {row:?}", p.name);
+        assert_eq!(row["id"], p.id, "{row:?}");
+        if p.verdict == "error" {
+            assert!(row["error"].contains("not a readable zip"), "{row:?}");
+            assert_eq!(row["report"], "");
+            continue;
+        }
+        assert!(PROVIDERS.contains(&row["provider"].as_str()), "{row:?}");
+        assert_eq!(row["deadline"], "2024-07-30");
+        assert_eq!(row["error"], "");
+        // The per-package files: the report is what `check --json` prints.
+        let report = load_json(&all.join(&row["report"]));
+        assert_eq!(report["verdict"], p.verdict);
+        assert_eq!(report["package"]["id"], p.id.as_str());
+        assert_eq!(
+            report["summary"]["video_ratio"].as_str().unwrap(),
+            row["video_ratio"]
+        );
+        assert_eq!(
+            report["summary"]["course_resources"].to_string(),
+            row["course_resources"]
+        );
+        let manifest = load_json(&all.join(format!("{}.manifest.json", p.id)));
+        assert_eq!(manifest["summary"]["verdict"], p.verdict);
+        let html = fs::read_to_string(all.join(format!("{}.html", p.id))).unwrap();
+        assert!(html.contains(&p.id));
+        if p.name.ends_with(".zip") {
+            assert_eq!(
+                manifest["package"]["archive_sha256"],
+                sha256_file(&inbox.inbox.join(&p.name)).as_str()
+            );
+        }
+    }
+    // The folder package and the hostile-looking zip name went through.
+    assert_eq!(rows["09-exactly-60"]["source"], "folder");
+    assert_eq!(rows["07 国培 <b>&amp; \"包\".zip"]["source"], "zip");
+    // summary.json follows its schema and agrees with the CSV.
+    let summary = load_json(&all.join("summary.json"));
+    assert_matches_schema("summary.schema.json", &summary, "summary.json");
+    assert_eq!(summary["totals"]["packages"], 23);
+    assert_eq!(summary["totals"]["error"], 1);
+    let passing = inbox.planned.iter().filter(|p| p.verdict == "pass").count();
+    assert_eq!(summary["totals"]["pass"], passing);
+    // The same report `check --json` gives for one of the zips.
+    let zip0 = inbox.inbox.join("00-pass.zip");
+    let (code, direct) = check_json_with(
+        trainpack().env("TRAINPACK_TODAY", "2024-01-01"),
+        &zip0,
+        &["--lang", "en"],
+    );
+    assert_eq!(code, 0);
+    let batch_report = load_json(&all.join("2022-GP-00.report.json"));
+    assert_eq!(batch_report["summary"], direct["summary"]);
+    assert_eq!(batch_report["findings"], direct["findings"]);
+
+    // ---- the copied resource is a duplicate between the two providers.
+    let dups = read_duplicates(&all);
+    let copied = dups
+        .iter()
+        .find(|d| d["sha256"] == inbox.copied_sha256)
+        .unwrap_or_else(|| panic!("the copied handout is not in duplicates.csv: {dups:?}"));
+    assert_eq!(
+        copied["packages"],
+        format!("{}; {}", inbox.copied_ids[0], inbox.copied_ids[1])
+    );
+    assert_eq!(
+        copied["providers"],
+        format!("{}; {}", PROVIDERS[0], PROVIDERS[4])
+    );
+    assert!(copied["paths"].contains("00-pass.zip:模块1_基础知识/共享讲义.pdf"));
+    assert!(copied["paths"].contains("04-exactly-60.zip:模块1_基础知识/参考资料.pdf"));
+    assert_eq!(copied["kind"], "document");
+    // Subtitles and tiny files never count as duplicates.
+    assert!(
+        dups.iter()
+            .all(|d| d["kind"] != "subtitle" && d["size"].parse::<u64>().unwrap() >= 1024)
+    );
+
+    // ---- a re-run is a no-op: everything skipped, no report rewritten.
+    let before = mtimes(&all, ".report.json");
+    let before_html = mtimes(&all, ".html");
+    let began = Instant::now();
+    let again = batch(&inbox.inbox, &all, &[]);
+    let again_took = began.elapsed();
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    let skipped = skipped_names(&again.stderr);
+    let good: BTreeSet<String> = inbox
+        .planned
+        .iter()
+        .filter(|p| p.verdict != "error")
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(skipped, good, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("22 unchanged and skipped"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(mtimes(&all, ".report.json"), before);
+    let after_html = mtimes(&all, ".html");
+    for (name, t) in &before_html {
+        if name != "summary.html" {
+            assert_eq!(after_html[name], *t, "{name} was rewritten");
+        }
+    }
+    assert_eq!(
+        read_summary_csv(&all).1,
+        rows,
+        "same summary after a no-op run"
+    );
+
+    // ---- --rescan checks everything again.
+    let rescan = batch(&inbox.inbox, &all, &["--rescan", "--quiet"]);
+    assert_eq!(rescan.code, 2);
+    assert!(rescan.stderr.is_empty(), "--quiet: {}", rescan.stderr);
+
+    // ---- shards 1/2 and 2/2, merged, give the same summary rows.
+    let s1 = inbox.root.join("shard-1");
+    let s2 = inbox.root.join("shard-2");
+    let r1 = batch(&inbox.inbox, &s1, &["--shard", "1/2", "--quiet"]);
+    let r2 = batch(&inbox.inbox, &s2, &["--shard", "2/2", "--quiet"]);
+    let (_, rows1) = read_summary_csv(&s1);
+    let (_, rows2) = read_summary_csv(&s2);
+    assert!(
+        !rows1.is_empty() && !rows2.is_empty(),
+        "both shards get work"
+    );
+    let k1: BTreeSet<&String> = rows1.keys().collect();
+    let k2: BTreeSet<&String> = rows2.keys().collect();
+    assert!(k1.is_disjoint(&k2), "a package in two shards");
+    let corrupt_in_1 = rows1.contains_key("99-corrupt.zip");
+    assert_eq!(r1.code == 2, corrupt_in_1);
+    assert_eq!(r2.code == 2, !corrupt_in_1);
+    // Shards are stable: the same again.
+    let again1 = batch(&inbox.inbox, &s1, &["--shard", "1/2"]);
+    assert_eq!(
+        skipped_names(&again1.stderr).len(),
+        rows1.len() - usize::from(corrupt_in_1)
+    );
+    let merged = inbox.root.join("merged");
+    let m = run(trainpack()
+        .arg("merge")
+        .arg(&s1)
+        .arg(&s2)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--lang", "en"]));
+    assert_eq!(m.code, 2, "{}", m.stderr);
+    let (merged_header, merged_rows) = read_summary_csv(&merged);
+    assert_eq!(merged_header, header);
+    assert_eq!(merged_rows, rows, "merged shards = one unsharded run");
+    let merged_summary = load_json(&merged.join("summary.json"));
+    assert_matches_schema(
+        "summary.schema.json",
+        &merged_summary,
+        "merged summary.json",
+    );
+    assert_eq!(merged_summary["totals"], summary["totals"]);
+    assert_eq!(merged_summary["duplicates"], summary["duplicates"]);
+    assert!(
+        read_duplicates(&merged)
+            .iter()
+            .any(|d| d["sha256"] == inbox.copied_sha256)
+    );
+    // Per-package files were copied, and the merged catalog knows every package.
+    for p in inbox.planned.iter().filter(|p| p.verdict != "error") {
+        for suffix in [".report.json", ".manifest.json", ".html"] {
+            assert!(merged.join(format!("{}{suffix}", p.id)).is_file());
+        }
+    }
+    assert_eq!(catalog_names(&merged), good);
+    assert!(merged.join("summary.html").is_file());
+
+    eprintln!(
+        "timings: first run (23 packages, --jobs 2) {first_took:?}, no-op re-run {again_took:?}"
+    );
+    assert!(
+        again_took < first_took,
+        "a no-op run must be cheaper than a full one"
+    );
+}
+
+#[test]
+fn a_killed_batch_resumes_without_redoing_finished_packages() {
+    let inbox = make_inbox();
+    let out = inbox.root.join("reports");
+    let mut child = StdCommand::new(bin_path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(&inbox.inbox)
+        .arg("--out")
+        .arg(&out)
+        .args(["--lang", "en", "--jobs", "1", "--quiet"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the catalog records a first finished package, then SIGKILL.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = out.join("catalog.sqlite").is_file()
+            && std::panic::catch_unwind(|| catalog_names(&out))
+                .is_ok_and(|names| !names.is_empty());
+        if ready {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no package finished within 60 s");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the batch ended before any package was recorded"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL: no cleanup runs.
+    child.wait().unwrap();
+
+    let finished = catalog_names(&out);
+    let total_good = inbox
+        .planned
+        .iter()
+        .filter(|p| p.verdict != "error")
+        .count();
+    assert!(
+        !finished.is_empty() && finished.len() < total_good,
+        "the kill must land part-way ({} of {total_good} done)",
+        finished.len()
+    );
+    // No file under a final name is partial: every report and manifest parses.
+    for entry in fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".report.json") || name.ends_with(".manifest.json") {
+            let text = fs::read_to_string(&path).unwrap();
+            let value: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{name} is partial or broken: {e}"));
+            assert!(value.is_object());
+        }
+        if name.ends_with(".html") {
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(text.trim_end().ends_with("</html>"), "{name} is partial");
+        }
+    }
+    let reports_before = mtimes(&out, ".report.json");
+
+    // Re-run: the finished packages are skipped, the rest are checked.
+    let resumed = batch(&inbox.inbox, &out, &[]);
+    assert_eq!(resumed.code, 2, "{}", resumed.stderr);
+    let skipped = skipped_names(&resumed.stderr);
+    assert_eq!(
+        skipped, finished,
+        "exactly the finished packages are skipped\n{}",
+        resumed.stderr
+    );
+    let reports_after = mtimes(&out, ".report.json");
+    let ids: BTreeMap<&str, &str> = inbox
+        .planned
+        .iter()
+        .map(|p| (p.name.as_str(), p.id.as_str()))
+        .collect();
+    for name in &finished {
+        let file = format!("{}.report.json", ids[name.as_str()]);
+        assert_eq!(
+            reports_after[&file], reports_before[&file],
+            "{file} was redone"
+        );
+    }
+    // The summary covers every package, including those of the killed run.
+    let (_, rows) = read_summary_csv(&out);
+    assert_eq!(rows.len(), inbox.planned.len());
+    for p in &inbox.planned {
+        assert_eq!(rows[&p.name]["verdict"], p.verdict, "{}", p.name);
+    }
+    assert_eq!(catalog_names(&out).len(), total_good);
+}
+
+#[test]
+fn shard_and_merge_arguments_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = run(trainpack()
+        .arg("batch")
+        .arg(tmp.path())
+        .args(["--out", "x", "--shard", "3/2"]));
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("1 ≤ K ≤ N"), "{}", bad.stderr);
+    let merge = run(trainpack()
+        .arg("merge")
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(tmp.path().join("m")));
+    assert_eq!(merge.code, 2);
+    assert!(merge.stderr.contains("catalog.sqlite"), "{}", merge.stderr);
+    // An empty inbox is fine: nothing to do, exit 0, empty summaries.
+    let inbox = tmp.path().join("empty");
+    fs::create_dir(&inbox).unwrap();
+    let out = tmp.path().join("out");
+    let empty = batch(&inbox, &out, &[]);
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    let (_, rows) = read_summary_csv(&out);
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn summary_schema_is_valid_and_documented() {
+    let s = schema("summary.schema.json");
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        s["$id"],
+        "https://trainpack.invalid/schemas/summary.schema.json"
+    );
+    assert_eq!(s["additionalProperties"], false);
+    jsonschema::meta::validate(&s).expect("a valid JSON Schema");
+    let missing = undocumented(&s);
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}

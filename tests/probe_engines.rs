@@ -1,0 +1,153 @@
+//! The probe engines through `trainpack check`: the built-in probe run on
+//! the bytes captured during the scan (no second read, even inside a
+//! compressed zip) agrees with ffprobe; without ffprobe, MP4 samples are
+//! still confirmed.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command as StdCommand;
+
+use common::*;
+use serde_json::Value;
+
+fn ffmpeg(args: &[&str], out: &Path) {
+    require_tool("ffmpeg");
+    let status = StdCommand::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .expect("cannot run ffmpeg");
+    assert!(status.success(), "ffmpeg failed to make {}", out.display());
+}
+
+/// A package of videos whose index sits where a streaming probe must find
+/// it: `moov` after a large `mdat`, fragmented MP4, Matroska, WebM.
+fn video_package(dir: &Path) {
+    let src = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=3,noise=alls=40:allf=t",
+    ];
+    let aud = ["-f", "lavfi", "-i", "sine=f=440:d=3"];
+    let h264 = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-threads",
+        "1",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    let mk = |name: &str, extra: &[&str]| {
+        let mut args: Vec<&str> = src.to_vec();
+        args.extend(aud);
+        args.extend(extra);
+        args.push("-shortest");
+        ffmpeg(&args, &dir.join(name));
+    };
+    let mut moov_end = h264.to_vec();
+    moov_end.extend(["-b:v", "4M", "-c:a", "aac"]);
+    mk("moov-at-end.mp4", &moov_end);
+    let mut frag = h264.to_vec();
+    frag.extend(["-c:a", "aac", "-movflags", "frag_keyframe+empty_moov"]);
+    mk("fragmented.mp4", &frag);
+    let mut mkv = h264.to_vec();
+    mkv.extend(["-c:a", "aac"]);
+    mk("h264.mkv", &mkv);
+    mk(
+        "vp9.webm",
+        &[
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-threads",
+            "1",
+            "-c:a",
+            "libopus",
+        ],
+    );
+    std::fs::write(dir.join("notes.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+}
+
+fn videos(report: &Value) -> Vec<(String, Value)> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["video"].is_object())
+        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["video"].clone()))
+        .collect()
+}
+
+#[test]
+fn builtin_probe_on_captured_bytes_agrees_with_ffprobe_in_every_source() {
+    require_tool("ffprobe");
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    video_package(&pkg);
+    let deflated = dir.path().join("deflated.zip");
+    let stored = dir.path().join("stored.zip");
+    zip_dir(&pkg, &deflated, zip::CompressionMethod::Deflated);
+    zip_dir(&pkg, &stored, zip::CompressionMethod::Stored);
+
+    let (_, reference) = check_json(&pkg, &["--probe", "ffprobe"]);
+    let reference = videos(&reference);
+    assert_eq!(reference.len(), 4, "{reference:?}");
+    for source in [&pkg, &stored, &deflated] {
+        let (_, report) = check_json(source, &["--probe", "builtin"]);
+        let got = videos(&report);
+        assert_eq!(got.len(), reference.len(), "{}", source.display());
+        for ((path, theirs), (_, ours)) in reference.iter().zip(&got) {
+            let what = format!("{} in {}", path, source.display());
+            assert_eq!(ours["status"], "confirmed", "{what}: {ours}");
+            assert_eq!(ours["engine"], "builtin", "{what}");
+            for key in ["codec", "width", "height", "audio_codec"] {
+                assert_eq!(ours[key], theirs[key], "{what}: {key}");
+            }
+            let (a, b) = (
+                ours["duration_s"].as_f64().unwrap(),
+                theirs["duration_s"].as_f64().unwrap(),
+            );
+            assert!((a - b).abs() <= 0.1_f64.max(b * 0.01), "{what}: {a} vs {b}");
+        }
+        let moov_end = got.iter().find(|(p, _)| p == "moov-at-end.mp4").unwrap();
+        assert_eq!(moov_end.1["faststart"], false, "{}", source.display());
+    }
+}
+
+#[test]
+fn without_ffprobe_mp4_samples_are_still_confirmed() {
+    let empty = tempfile::tempdir().unwrap();
+    for name in ["pass", "exactly-60", "junk", "gbk-names.zip"] {
+        let (code, report) =
+            check_json_with(trainpack().env("PATH", empty.path()), &sample(name), &[]);
+        assert!(code == 0 || code == 1, "{name}: exit {code}");
+        for (path, video) in videos(&report) {
+            assert_ne!(video["status"], "unconfirmed", "{name}/{path}");
+        }
+        assert!(
+            findings(&report, "TP016").is_empty(),
+            "{name}: no ffprobe needed"
+        );
+    }
+    let (code, report) =
+        check_json_with(trainpack().env("PATH", empty.path()), &sample("pass"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["videos"], 5);
+    let (code, report) =
+        check_json_with(trainpack().env("PATH", empty.path()), &sample("junk"), &[]);
+    assert_eq!(
+        code, 1,
+        "the audio-only mp4 is still told apart without ffprobe"
+    );
+    let audio = file(&report, "模块2_法律法规/音频讲解.mp4").unwrap();
+    assert_eq!(audio["kind"], "audio");
+}
