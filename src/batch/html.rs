@@ -22,6 +22,14 @@ fn verdict_label(status: Status, lang: Lang) -> &'static str {
     }
 }
 
+/// The short label, where space is tight (charts).
+fn verdict_short(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Error => lang.pick("not processed", "无法处理"),
+        s => verdict_label(s, lang),
+    }
+}
+
 fn kind_label(kind: &str, lang: Lang) -> String {
     match (ResourceKind::parse(kind), lang) {
         (Some(k), Lang::Zh) => format!("{}（{kind}）", k.name_zh()),
@@ -44,7 +52,7 @@ fn ratio_chart(out: &mut String, data: &SummaryData, lang: Lang) {
     let row_h = 22.0;
     let top = 24.0;
     let height = top + row_h * data.rows.len() as f64 + 8.0;
-    let width = label_w + bar_w + 90.0;
+    let width = label_w + bar_w + 110.0;
     let threshold = f64::from(data.threshold_percent) / 100.0;
     let _ = writeln!(
         out,
@@ -59,7 +67,7 @@ fn ratio_chart(out: &mut String, data: &SummaryData, lang: Lang) {
         let ratio = r.video_ratio.as_deref().map_or(0.0, ratio_fraction);
         let value = match (&r.video_ratio, r.status) {
             (Some(v), s) if s != Status::Error => percent(v),
-            _ => verdict_label(Status::Error, lang).to_owned(),
+            _ => verdict_short(Status::Error, lang).to_owned(),
         };
         let name = escape(&r.id);
         let _ = writeln!(
@@ -118,7 +126,7 @@ fn verdict_chart(out: &mut String, data: &SummaryData, lang: Lang) {
             cx = x + 35.0,
             ny = y - 4.0,
             ly = 20.0 + plot_h + 18.0,
-            label = escape(verdict_label(*status, lang)),
+            label = escape(verdict_short(*status, lang)),
         );
     }
     out.push_str("</svg>\n");
@@ -220,7 +228,7 @@ fn packages_table(out: &mut String, data: &SummaryData, lang: Lang) {
         };
         let _ = writeln!(
             out,
-            "<tr class=\"package {class}\" data-package=\"{}\"><td>{}</td><td>{}</td><td class=\"{class}\">{verdict}</td><td class=\"num\">{counts}</td><td class=\"num\">{ratio}</td><td class=\"num\">{}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
+            "<tr class=\"package row-{class}\" data-package=\"{}\"><td>{}</td><td>{}</td><td class=\"{class}\">{verdict}</td><td class=\"num\">{counts}</td><td class=\"num\">{ratio}</td><td class=\"num\">{}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
             escape(&r.id),
             package_link(r),
             escape(r.provider.as_deref().unwrap_or("")),

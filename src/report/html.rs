@@ -20,7 +20,7 @@ pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 pub const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1f2328;line-height:1.45}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
 table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f8fa}table.facts th{width:14em}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{color:#1a7f37}.fail{color:#cf222e}.error{color:#9a6700}.muted{color:#656d76}
 .badge{display:inline-block;padding:.1em .6em;border-radius:1em;font-weight:600;color:#fff}
 .badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.error{background:#9a6700}
