@@ -135,6 +135,7 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
             threshold_percent: opts.policy.threshold_percent,
             basis: opts.policy.basis,
             counted_kinds: opts.policy.counted_kinds.clone(),
+            video: opts.policy.video.clone(),
         },
         verdict,
         summary,
@@ -412,6 +413,8 @@ fn resource_of(
     let path = item.entry.path.as_str();
     let mut kind = item.class.kind;
     let mut is_video = false;
+    let mut no_video_stream = false;
+    let mark = findings.len();
     let video = outcome.map(|outcome| match outcome {
         ProbeOutcome::Video(info) => {
             is_video = true;
@@ -429,6 +432,7 @@ fn resource_of(
             video_summary("unconfirmed", None)
         }
         ProbeOutcome::NoVideoStream(info) => {
+            no_video_stream = true;
             kind = if info.audio_codec.is_some() {
                 ResourceKind::Audio
             } else {
@@ -491,6 +495,30 @@ fn resource_of(
             video_summary("timeout", None)
         }
     });
+    // The policy sets how much a missing video stream matters.
+    if no_video_stream {
+        match policy.video.no_video_stream.severity() {
+            Some(severity) => {
+                for f in &mut findings[mark..] {
+                    if f.code == rules::AUDIO_ONLY.code {
+                        f.severity = severity;
+                    }
+                }
+            }
+            None => findings
+                .retain(|f| f.code != rules::AUDIO_ONLY.code || f.path.as_deref() != Some(path)),
+        }
+    }
+    if let Some(ProbeOutcome::Video(info)) = outcome {
+        crate::video_rules::apply(
+            path,
+            info,
+            item.scanned.sniffed.container,
+            item.scanned.size,
+            &policy.video,
+            findings,
+        );
+    }
     let counted = policy.counts(kind);
     Resource {
         path: item.entry.path.clone(),

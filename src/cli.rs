@@ -76,6 +76,12 @@ struct CheckFlags {
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
 
+    /// Built-in policy profile: notice-2022 (the default: 60% video, MP4/H.264/AAC
+    /// and ≥720p as warnings) or smartedu-2025 (1920×1080 16:9 MP4/H.264/AAC as
+    /// errors, 48 kHz audio). With --policy, the base the file's settings apply to.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+
     /// Measure the video share by resource count or by bytes (overrides the policy).
     #[arg(long, value_enum)]
     basis: Option<Basis>,
@@ -237,9 +243,14 @@ impl CheckFlags {
     }
 
     fn options(&self) -> Result<CheckOptions, String> {
-        let mut policy = match &self.policy {
-            Some(path) => Policy::load(path).map_err(|e| e.to_string())?,
-            None => Policy::default(),
+        let mut policy = match (&self.policy, &self.profile) {
+            (Some(path), profile) => {
+                Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
+            }
+            (None, Some(name)) => {
+                Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
+            }
+            (None, None) => Policy::default(),
         };
         if let Some(basis) = self.basis {
             policy.basis = basis;

@@ -182,10 +182,12 @@ pub fn identity(c: &Candidate) -> std::io::Result<Identity> {
     })
 }
 
-/// Fingerprint of what decides a verdict: a changed policy means a re-check.
+/// Fingerprint of what decides a verdict: a changed policy (or probe
+/// engine, or `--deep`) means a re-check.
 pub fn options_key(opts: &CheckOptions) -> String {
     let policy = serde_json::to_string(&opts.policy).unwrap_or_default();
-    let digest = hex(&Sha256::digest(policy.as_bytes()));
+    let key = format!("{policy}|{:?}|{}", opts.engine, opts.deep);
+    let digest = hex(&Sha256::digest(key.as_bytes()));
     digest[..16].to_owned()
 }
 
@@ -415,10 +417,10 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         ..Default::default()
     };
     // Packages gone from the inbox are forgotten (their report files stay).
-    let present: HashSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    let present: HashSet<String> = all.iter().map(|c| c.name.clone()).collect();
     outcome.removed = previous
         .keys()
-        .filter(|n| !present.contains(n.as_str()))
+        .filter(|n| !present.contains(*n))
         .cloned()
         .collect();
     outcome.removed.sort();
@@ -432,7 +434,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
 
     let ctx = Context {
         opts,
-        stems: Stems::new(previous.values()),
+        stems: Stems::new(previous.values().filter(|r| present.contains(&r.name))),
         options_key: options_key(&opts.check),
     };
     let mut statuses: Vec<Option<Status>> = vec![None; selected.len()];

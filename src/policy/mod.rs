@@ -43,7 +43,110 @@ pub struct Policy {
     pub counted_kinds: Vec<ResourceKind>,
     /// Longest a single probe may run, in seconds.
     pub probe_timeout_s: u64,
+    /// What makes an acceptable video.
+    pub video: VideoPolicy,
 }
+
+/// How much a per-video rule matters; `off` disables it. Ordered by weight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<crate::rules::Severity> {
+        use crate::rules::Severity;
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// A per-video rule with a threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit<T> {
+    pub level: Level,
+    pub value: T,
+}
+
+/// Per-video rules (`[video]` in a policy file). Each is a level (`off`,
+/// `info`, `warning`, `error`), with a value where it has a threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VideoPolicy {
+    /// A video-named or video-container file without a real video stream.
+    pub no_video_stream: Level,
+    /// The container is not MP4.
+    pub container_mp4: Level,
+    /// The video codec is not H.264.
+    pub codec_h264: Level,
+    /// The audio codec is not AAC.
+    pub audio_aac: Level,
+    /// There is no audio track.
+    pub audio_present: Level,
+    /// MP4 index after the media data (no progressive playback).
+    pub faststart: Level,
+    /// Shortest side at least this many pixels (720 for 1280×720).
+    pub min_short_side: Limit<u32>,
+    /// Longest side at least this many pixels (1920 for 1920×1080).
+    pub min_long_side: Limit<u32>,
+    /// Picture is 16:9.
+    pub aspect_16_9: Level,
+    /// Frames per second at least this.
+    pub min_fps: Limit<f64>,
+    /// File size at most this many bytes.
+    pub max_bytes: Limit<u64>,
+    /// Audio sample rate at least this (Hz).
+    pub min_sample_rate: Limit<u32>,
+}
+
+impl Default for VideoPolicy {
+    /// The 2022 notice's conventions (docs/domain.md): MP4 + H.264 + AAC,
+    /// at least 720p and 24 fps, as warnings; a file that is not really a
+    /// video is an error.
+    fn default() -> VideoPolicy {
+        VideoPolicy {
+            no_video_stream: Level::Error,
+            container_mp4: Level::Warning,
+            codec_h264: Level::Warning,
+            audio_aac: Level::Warning,
+            audio_present: Level::Warning,
+            faststart: Level::Warning,
+            min_short_side: Limit {
+                level: Level::Warning,
+                value: 720,
+            },
+            min_long_side: Limit {
+                level: Level::Off,
+                value: 1280,
+            },
+            aspect_16_9: Level::Off,
+            min_fps: Limit {
+                level: Level::Warning,
+                value: 24.0,
+            },
+            max_bytes: Limit {
+                level: Level::Warning,
+                value: 2 << 30,
+            },
+            min_sample_rate: Limit {
+                level: Level::Off,
+                value: 44_100,
+            },
+        }
+    }
+}
+
+/// The built-in profiles, selectable with `--profile` or `profile = ...`.
+pub const PROFILES: [&str; 2] = ["notice-2022", "smartedu-2025"];
 
 impl Default for Policy {
     fn default() -> Policy {
@@ -57,14 +160,49 @@ impl Default for Policy {
                 .filter(|k| k.counted_by_default())
                 .collect(),
             probe_timeout_s: 30,
+            video: VideoPolicy::default(),
         }
     }
 }
 
 impl Policy {
+    /// A built-in profile by name.
+    pub fn profile(name: &str) -> Option<Policy> {
+        match name {
+            "notice-2022" => Some(Policy::default()),
+            // The national smart-education platform's 2025 calls: 1080p 16:9
+            // MP4/H.264/AAC as errors, 48 kHz audio.
+            "smartedu-2025" => Some(Policy {
+                profile: name.to_owned(),
+                video: VideoPolicy {
+                    container_mp4: Level::Error,
+                    codec_h264: Level::Error,
+                    audio_aac: Level::Error,
+                    min_short_side: Limit {
+                        level: Level::Error,
+                        value: 1080,
+                    },
+                    min_long_side: Limit {
+                        level: Level::Error,
+                        value: 1920,
+                    },
+                    aspect_16_9: Level::Error,
+                    min_sample_rate: Limit {
+                        level: Level::Warning,
+                        value: 48_000,
+                    },
+                    ..VideoPolicy::default()
+                },
+                ..Policy::default()
+            }),
+            _ => None,
+        }
+    }
+
     /// Load a policy file: JSON when it ends in `.json`, TOML otherwise.
-    /// Fields left out keep their default values.
-    pub fn load(path: &Path) -> Result<Policy> {
+    /// The file's `profile` (or `base_profile`, given by `--profile`) is the
+    /// base; fields the file leaves out keep the base's values.
+    pub fn load(path: &Path, base_profile: Option<&str>) -> Result<Policy> {
         let fail = |reason: String| Error::Policy {
             path: path.to_owned(),
             reason,
@@ -73,16 +211,31 @@ impl Policy {
         let is_json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let policy: Policy = if is_json {
+        let overlay: serde_json::Value = if is_json {
             serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?
         } else {
-            toml::from_str(&text).map_err(|e| fail(e.to_string()))?
+            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            serde_json::to_value(table).map_err(|e| fail(e.to_string()))?
         };
+        if !overlay.is_object() {
+            return Err(fail("expected a table of settings".to_owned()));
+        }
+        let name = base_profile
+            .or_else(|| overlay.get("profile").and_then(|p| p.as_str()))
+            .unwrap_or("notice-2022");
+        let base = Policy::profile(name).ok_or_else(|| fail(unknown_profile(name)))?;
+        let mut merged = serde_json::to_value(&base).map_err(|e| fail(e.to_string()))?;
+        merge(&mut merged, overlay);
+        let policy: Policy = serde_json::from_value(merged).map_err(|e| fail(e.to_string()))?;
         policy.validate().map_err(fail)?;
         Ok(policy)
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = self.counted_kinds.iter().find(|k| !seen.insert(**k)) {
+            return Err(format!("counted_kinds lists {dup} twice"));
+        }
         if self.threshold_percent > 100 {
             return Err(format!(
                 "threshold_percent is {}; it must be between 0 and 100",
@@ -103,6 +256,30 @@ impl Policy {
     pub fn meets_threshold(&self, part: u64, whole: u64) -> bool {
         whole > 0
             && u128::from(part) * 100 >= u128::from(self.threshold_percent) * u128::from(whole)
+    }
+}
+
+pub fn unknown_profile(name: &str) -> String {
+    format!(
+        "unknown profile {name:?}; the built-in profiles are {}",
+        PROFILES.join(", ")
+    )
+}
+
+/// Overlay `top` on `base`: objects merge key by key, anything else replaces.
+fn merge(base: &mut serde_json::Value, top: serde_json::Value) {
+    match (base, top) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(t)) => {
+            for (k, v) in t {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
     }
 }
 
@@ -153,18 +330,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let toml_path = dir.path().join("p.toml");
         std::fs::write(&toml_path, "threshold_percent = 70\nbasis = \"bytes\"\n").unwrap();
-        let p = Policy::load(&toml_path).unwrap();
+        let p = Policy::load(&toml_path, None).unwrap();
         assert_eq!((p.threshold_percent, p.basis), (70, Basis::Bytes));
         assert_eq!(p.counted_kinds, Policy::default().counted_kinds);
         let json_path = dir.path().join("p.json");
         std::fs::write(&json_path, r#"{"counted_kinds":["video","document"]}"#).unwrap();
-        assert_eq!(Policy::load(&json_path).unwrap().counted_kinds.len(), 2);
+        assert_eq!(
+            Policy::load(&json_path, None).unwrap().counted_kinds.len(),
+            2
+        );
         std::fs::write(&json_path, r#"{"threshold":60}"#).unwrap();
         assert!(
-            Policy::load(&json_path).is_err(),
+            Policy::load(&json_path, None).is_err(),
             "unknown fields are refused"
         );
         std::fs::write(&json_path, r#"{"threshold_percent":160}"#).unwrap();
-        assert!(Policy::load(&json_path).is_err());
+        assert!(Policy::load(&json_path, None).is_err());
+        std::fs::write(
+            &toml_path,
+            "profile = \"smartedu-2025\"\n[video]\nmin_fps = { level = \"error\", value = 25.0 }\n",
+        )
+        .unwrap();
+        let p = Policy::load(&toml_path, None).unwrap();
+        assert_eq!(p.video.min_long_side.value, 1920, "kept from the profile");
+        assert_eq!(p.video.min_fps.level, Level::Error, "set by the file");
+        std::fs::write(&toml_path, "profile = \"nope\"\n").unwrap();
+        assert!(Policy::load(&toml_path, None).is_err());
     }
 }

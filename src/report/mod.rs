@@ -68,6 +68,8 @@ pub struct PolicyInfo {
     pub threshold_percent: u32,
     pub basis: Basis,
     pub counted_kinds: Vec<ResourceKind>,
+    /// The per-video rules applied.
+    pub video: crate::policy::VideoPolicy,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

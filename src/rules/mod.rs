@@ -76,6 +76,21 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// A finding at the severity the policy sets for this rule.
+    pub fn finding_at(
+        &'static self,
+        severity: Severity,
+        path: Option<&str>,
+        message: Text,
+    ) -> Finding {
+        Finding {
+            severity,
+            ..self.finding(path, message)
+        }
+    }
+}
+
 macro_rules! rules {
     ($( $ident:ident = $code:literal $name:literal $sev:ident {
         summary: $sen:literal / $szh:literal,
@@ -231,6 +246,66 @@ rules! {
         why: "Files inside it cannot be checked.",
         fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
         example: "a folder without read permission",
+    }
+    VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
+        summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
+        why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",
+        fix: "Convert it: `ffmpeg -i in.mkv -c:v libx264 -c:a aac -movflags +faststart out.mp4`." / "转换为 MP4：`ffmpeg -i in.mkv -c:v libx264 -c:a aac -movflags +faststart out.mp4`。",
+        example: "专家访谈.mkv",
+    }
+    VIDEO_CODEC = "TP061" "video-codec-not-h264" Warning {
+        summary: "A video is not encoded in H.264" / "视频编码不是 H.264",
+        why: "H.264 (AVC) is the codec every source asks for; HEVC, VP9, AV1 and MPEG-4 Part 2 do not play in every browser. Level: video.codec_h264.",
+        fix: "Re-encode with H.264: `ffmpeg -i in.mp4 -c:v libx264 -crf 20 -c:a copy out.mp4`." / "用 H.264 重新编码：`ffmpeg -i in.mp4 -c:v libx264 -crf 20 -c:a copy out.mp4`。",
+        example: "an HEVC recording from a phone",
+    }
+    AUDIO_CODEC = "TP062" "audio-codec-not-aac" Warning {
+        summary: "A video's audio is not AAC" / "视频的音频编码不是 AAC",
+        why: "AAC is the audio codec platforms expect in MP4. Level: video.audio_aac.",
+        fix: "Re-encode the audio: `ffmpeg -i in.mp4 -c:v copy -c:a aac -b:a 128k out.mp4`." / "重新编码音频：`ffmpeg -i in.mp4 -c:v copy -c:a aac -b:a 128k out.mp4`。",
+        example: "MP3 or Opus audio in a video",
+    }
+    NO_AUDIO = "TP063" "video-without-audio" Warning {
+        summary: "A video has no audio track" / "视频没有音轨",
+        why: "Lectures are expected to carry narration; a silent video is often an export mistake. Level: video.audio_present.",
+        fix: "Check the export settings and include the audio track." / "请检查导出设置，导出时包含音轨。",
+        example: "a screen recording exported without sound",
+    }
+    NOT_FASTSTART = "TP064" "video-not-faststart" Warning {
+        summary: "An MP4's index comes after its media (no fast start)" / "MP4 索引位于媒体数据之后（不支持边下边播）",
+        why: "With `moov` at the end, a browser must download the whole file before playing. Level: video.faststart.",
+        fix: "Move the index to the front without re-encoding: `ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4`." / "无需重新编码即可前移索引：`ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4`。",
+        example: "an MP4 written by a camera",
+    }
+    LOW_RESOLUTION = "TP065" "video-resolution-low" Warning {
+        summary: "A video's resolution is below the required size" / "视频分辨率低于要求",
+        why: "Vocational specs (2018–2022) ask for at least 1280×720; the 2025 smart-education platform asks for 1920×1080. Limits: video.min_short_side, video.min_long_side.",
+        fix: "Export the video at the required resolution from its source (upscaling a small video does not add detail)." / "请从原始素材按要求的分辨率导出（放大小视频并不能增加清晰度）。",
+        example: "a 640×360 clip",
+    }
+    ASPECT_RATIO = "TP066" "video-aspect-not-16-9" Warning {
+        summary: "A video is not 16:9" / "视频画面比例不是 16:9",
+        why: "The 2025 smart-education platform calls ask for 16:9. Level: video.aspect_16_9.",
+        fix: "Export at 16:9 (for example 1920×1080), padding or cropping as needed." / "请按 16:9（如 1920×1080）导出，必要时加边或裁剪。",
+        example: "a 4:3 recording at 1440×1080",
+    }
+    LOW_FRAME_RATE = "TP067" "video-frame-rate-low" Warning {
+        summary: "A video's frame rate is below the minimum" / "视频帧率低于要求",
+        why: "25 fps progressive is the convention, 24 the floor; lower rates look choppy. Limit: video.min_fps.",
+        fix: "Record or export at 25 fps." / "请以 25 帧/秒录制或导出。",
+        example: "a 10 fps screen capture",
+    }
+    FILE_TOO_LARGE = "TP068" "video-file-too-large" Warning {
+        summary: "A video file is larger than the limit" / "视频文件超过大小限制",
+        why: "Platforms limit upload sizes (about 1 GB per 1080p video on the national K-12 platform); 2 GiB is the default limit. Limit: video.max_bytes.",
+        fix: "Split the lecture into parts, or re-encode at the usual bitrate (about 2 Mbps at 720p, 8 Mbps at 1080p)." / "请将讲座拆分为多段，或按常用码率重新编码（720p 约 2 Mbps，1080p 约 8 Mbps）。",
+        example: "a 3 GB lecture recording",
+    }
+    LOW_SAMPLE_RATE = "TP069" "audio-sample-rate-low" Warning {
+        summary: "A video's audio sample rate is below the minimum" / "视频音频采样率低于要求",
+        why: "48 kHz is the broadcast convention (44.1 kHz accepted by most platforms). Limit: video.min_sample_rate.",
+        fix: "Re-encode the audio at 48 kHz: `ffmpeg -i in.mp4 -c:v copy -c:a aac -ar 48000 out.mp4`." / "以 48 kHz 重新编码音频：`ffmpeg -i in.mp4 -c:v copy -c:a aac -ar 48000 out.mp4`。",
+        example: "22.05 kHz audio",
     }
     DEADLINE_SOON = "TP040" "upload-deadline-soon" Warning {
         summary: "The upload deadline is within 7 days" / "距上传截止日期不足 7 天",
