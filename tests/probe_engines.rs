@@ -88,7 +88,9 @@ fn videos(report: &Value) -> Vec<(String, Value)> {
 
 #[test]
 fn builtin_probe_on_captured_bytes_agrees_with_ffprobe_in_every_source() {
-    require_tool("ffprobe");
+    if !have_tool("ffmpeg") || !have_tool("ffprobe") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let pkg = dir.path().join("pkg");
     std::fs::create_dir(&pkg).unwrap();

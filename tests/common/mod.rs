@@ -221,6 +221,28 @@ pub fn sha256_file(path: &Path) -> String {
         .collect()
 }
 
+/// Whether a test that needs `program` (ffmpeg, ffprobe) can run. On a
+/// machine without it the test is skipped with a message, so `cargo test`
+/// works with only the Rust toolchain; in CI (`CI` or
+/// `TRAINPACK_REQUIRE_FFMPEG` set) a missing tool fails the test instead.
+pub fn have_tool(program: &str) -> bool {
+    let ok = StdCommand::new(program)
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return true;
+    }
+    let required =
+        std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
+    assert!(
+        !required,
+        "`{program}` is required by this test (CI or TRAINPACK_REQUIRE_FFMPEG is set) but is not on PATH: install ffmpeg (`apt install ffmpeg`)"
+    );
+    eprintln!("skipped: {program} not installed");
+    false
+}
+
 /// Panic with a clear message unless `program` runs (`program -version`).
 pub fn require_tool(program: &str) {
     let ok = StdCommand::new(program)
