@@ -273,9 +273,15 @@ impl CheckFlags {
 }
 
 fn verdict_code(verdict: Verdict) -> ExitCode {
-    match verdict {
-        Verdict::Pass => ExitCode::SUCCESS,
-        Verdict::Fail => ExitCode::from(1),
+    clean_or_one(verdict == Verdict::Pass)
+}
+
+/// 0 when nothing is wrong, 1 when the input fails (2 is for errors).
+fn clean_or_one(clean: bool) -> ExitCode {
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
@@ -396,11 +402,7 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
         out
     };
     write_stdout(&text)?;
-    Ok(if changes.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(clean_or_one(changes.is_empty()))
 }
 
 fn run_verify_bag(args: &VerifyArgs, lang: Lang) -> Result<ExitCode, String> {
@@ -463,11 +465,7 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang) -> Result<ExitCode, String> {
         out
     };
     write_stdout(&text)?;
-    Ok(if bag.is_valid() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(clean_or_one(bag.is_valid()))
 }
 
 fn run_pack(args: PackArgs) -> Result<ExitCode, String> {

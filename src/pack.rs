@@ -196,7 +196,7 @@ fn bag_info(
             "Payload-Oxum".to_owned(),
             format!("{payload_bytes}.{payload_files}"),
         ),
-        ("Bag-Size".to_owned(), human_size(payload_bytes)),
+        ("Bag-Size".to_owned(), crate::report::human_bytes(payload_bytes)),
         (
             "Bag-Software-Agent".to_owned(),
             format!("{} {}", report.tool.name, report.tool.version),
@@ -213,21 +213,6 @@ fn bag_info(
         info.push(("Trainpack-Upload-Deadline".to_owned(), deadline.clone()));
     }
     info
-}
-
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u + 1 < UNITS.len() {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// The id as a file name: no separators, no control characters, no leading dot.

@@ -7,30 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::bagit_py_available;
 use trainpack::bagit::validate::{BagReport, ProblemKind, validate_bag};
 
 /// A file with Chinese in its name and a space, inside a nested folder.
 const LESSON: &str = "data/模块1/第1课 导论.txt";
-
-/// Whether bagit.py can be run. Without it the tests skip, unless CI (or
-/// `TRAINPACK_REQUIRE_FFMPEG`, which asks for every external tool) demands it.
-fn bagit_py_available() -> bool {
-    let found = Command::new("bagit.py")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some()
-            || std::env::var_os("CI").is_some()
-        {
-            panic!(
-                "bagit.py is not on PATH but CI / TRAINPACK_REQUIRE_FFMPEG requires it: pip install bagit"
-            );
-        }
-        eprintln!("skipped: bagit.py not installed");
-    }
-    found
-}
 
 /// A payload folder: Chinese names, a space, nested folders, a binary file.
 fn write_payload(dir: &Path) {

@@ -12,7 +12,8 @@ use super::summary::SummaryData;
 use crate::check::percent;
 use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
-use crate::report::html::{escape, href, human_bytes, page_end, page_start, ratio_fraction};
+use crate::report::html::{escape, href, page_end, page_start, ratio_fraction};
+use crate::report::human_bytes;
 
 fn verdict_label(status: Status, lang: Lang) -> &'static str {
     match status {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, Verdict};
+use super::{Report, Verdict, human_bytes};
 use crate::check::percent;
 use crate::i18n::Lang;
 use crate::policy::Basis;
@@ -64,22 +64,6 @@ pub fn href(file_name: &str) -> String {
 /// A `"0.6000"` ratio as a fraction in 0..=1 (for drawing only).
 pub fn ratio_fraction(ratio: &str) -> f64 {
     ratio.parse::<f64>().unwrap_or(0.0).clamp(0.0, 1.0)
-}
-
-/// Human-readable size in binary units.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 /// The `<head>` and opening `<body>` of a page.

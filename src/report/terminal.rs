@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use console::Style;
 
-use super::{Report, Verdict};
+use super::{Report, Verdict, human_bytes};
 use crate::check::percent;
 use crate::i18n::Lang;
 use crate::policy::Basis;
@@ -151,19 +151,4 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         }
     }
     out
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }

@@ -256,30 +256,6 @@ pub fn require_tool(program: &str) {
     );
 }
 
-/// Make a tiny real video (MPEG-4 Part 2 in MP4, 64×36, 0.4 s, no audio)
-/// with ffmpeg. Panics if ffmpeg is missing or fails.
-pub fn make_video(dst: &Path) {
-    require_tool("ffmpeg");
-    let out = StdCommand::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x36:rate=10:duration=0.4",
-        ])
-        .args(["-c:v", "mpeg4", "-pix_fmt", "yuv420p", "-f", "mp4"])
-        .arg(dst)
-        .output()
-        .expect("cannot run ffmpeg");
-    assert!(
-        out.status.success(),
-        "ffmpeg failed to make {}: {}",
-        dst.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Whether bagit.py (the reference BagIt tool) can be run. Without it a test
 /// should skip, unless `CI` (or `TRAINPACK_REQUIRE_FFMPEG`, which asks for
 /// every external tool) is set: then this panics with a clear message.
