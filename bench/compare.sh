@@ -35,6 +35,14 @@ WARMUP=${WARMUP:-1}
 JOBS=${JOBS:-2}
 SKIP=${SKIP:-^$}
 
+# `bash bench/compare.sh --summary RESULTS_DIR` prints the table again from a
+# finished run (the numbers it needs are in RESULTS_DIR/meta.env).
+if [ "${1:-}" = --summary ]; then
+  RESULTS=$(cd "${2:?usage: compare.sh --summary RESULTS_DIR}" && pwd)
+  SUMMARY_ONLY=1
+fi
+
+if [ -z "${SUMMARY_ONLY:-}" ]; then
 for t in hyperfine openssl sha256sum bagit.py file ffprobe python3 cargo; do
   command -v "$t" >/dev/null || { echo "compare.sh: $t not found" >&2; exit 2; }
 done
@@ -65,7 +73,7 @@ SCRATCH=$(mktemp -d "$CORPUS/.bench-scratch.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 
 NFILES=$(find "$PKG" -type f | wc -l)
-TOTAL_BYTES=$(find "$PKG" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
+TOTAL_BYTES=$(find "$PKG" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
 HALF=$(( (NFILES + JOBS - 1) / JOBS ))
 # Videos as a provider would pick them: by extension, without macOS resource forks.
 find "$PKG" -path '*/__MACOSX' -prune -o -type f \
@@ -171,7 +179,12 @@ fi
   echo "hashing rate (openssl speed -multi $JOBS, 16 KiB): $HASH_RATE B/s"
 } > "$RESULTS/machine.txt"
 
+printf 'TOTAL_BYTES=%s\nHASH_RATE=%s\nNVIDEOS=%s\n' "$TOTAL_BYTES" "$HASH_RATE" "$NVIDEOS" > "$RESULTS/meta.env"
+fi # SUMMARY_ONLY
+
 # ------------------------------------------------------------------ table and targets
+# shellcheck disable=SC1091
+. "$RESULTS/meta.env"
 python3 - "$RESULTS" "$TOTAL_BYTES" "$HASH_RATE" "$NVIDEOS" <<'PY' | tee "$RESULTS/summary.md"
 import json, os, sys
 res, total, rate, nvid = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
@@ -185,13 +198,16 @@ med = {k: v["median"] for k, v in runs.items()}
 
 print(open(os.path.join(res, "machine.txt")).read())
 print(f"Hashing limit: {total/1e9:.2f} GB / {rate/1e9:.2f} GB/s = {limit:.2f} s\n")
-print("| command | median s | min–max s | MB/s (median) | peak RSS MiB |")
-print("|---|---:|---:|---:|---:|")
+print("| command | median s | min–max s | MB/s (median) | CPU s (user+sys, mean) | peak RSS MiB |")
+print("|---|---:|---:|---:|---:|---:|")
 for name, r in runs.items():
     m = rss.get(name)
+    mem = f"{m/1024:.1f}" if m else "?"
     print(f"| {name} | {r['median']:.2f} | {r['min']:.2f}–{r['max']:.2f} | "
-          f"{total/r['median']/1e6:.0f} | {m/1024:.1f} |" if m else
-          f"| {name} | {r['median']:.2f} | {r['min']:.2f}–{r['max']:.2f} | {total/r['median']/1e6:.0f} | ? |")
+          f"{total/r['median']/1e6:.0f} | {r['user']+r['system']:.2f} | {mem} |")
+for name in ("check-folder-builtin-only", "check-deflate-zip-builtin-only"):
+    if rss.get(name):
+        print(f"| {name} (memory run only) | | | | | {rss[name]/1024:.1f} |")
 one = os.path.join(res, "ffprobe-one.json")
 if os.path.exists(one):
     r = json.load(open(one))["results"][0]

@@ -572,9 +572,11 @@ fn pack_writes_a_bag_zip_and_an_upload_ticket() {
         );
     }
 
-    // Videos stored, everything else deflated; every timestamp 1980-01-01 00:00:00.
+    // Videos and already-compressed formats (PDF, PPTX) stored, everything
+    // else (subtitles, tag files) deflated; every timestamp 1980-01-01 00:00:00.
     for item in &items {
-        let want = if item.name.ends_with(".mp4") {
+        let compressed = [".mp4", ".pdf", ".pptx"];
+        let want = if compressed.iter().any(|ext| item.name.ends_with(ext)) {
             zip::CompressionMethod::Stored
         } else {
             zip::CompressionMethod::Deflated
