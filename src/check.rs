@@ -19,7 +19,7 @@ use crate::report::{
     VideoSummary,
 };
 use crate::rules::{self, Finding, Severity};
-use crate::scan::{Scanned, run_queue, scan_package};
+use crate::scan::{ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
 use crate::source::{DirectLocation, Package, SourceNote};
 
 pub struct CheckOptions {
@@ -59,7 +59,7 @@ struct Item<'a> {
 }
 
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
-    let package = Package::open(path)?;
+    let package = Package::open_with(path, &opts.policy.limits)?;
     Ok(check_package(&package, path, opts))
 }
 
@@ -68,10 +68,11 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     let mut findings = notes_findings(&package.notes);
 
     let bar = progress_bar(package, opts.progress);
-    let scanned = scan_package(package, opts.threads, &|n| bar.inc(n));
+    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|n| bar.inc(n));
     bar.finish_and_clear();
 
     let mut items = Vec::with_capacity(scanned.len());
+    let mut over_total = Vec::new();
     for (entry, result) in package.entries.iter().zip(scanned) {
         match result {
             Ok(scanned) => {
@@ -82,9 +83,28 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
                     class,
                 });
             }
-            Err(e) => findings.push(unreadable_finding(&entry.path, &e)),
+            Err(e) => match scan_stop(&e) {
+                Some(ScanStop::TotalBytes { .. }) => over_total.push(entry.path.as_str()),
+                _ => findings.push(unreadable_finding(&entry.path, &e)),
+            },
         }
     }
+    if let Some(first) = over_total.first() {
+        let limit = opts.policy.limits.max_total_bytes;
+        let n = over_total.len();
+        findings.push(rules::TOTAL_SIZE_LIMIT.finding(
+            None,
+            Text::new(
+                format!(
+                    "the package holds more than {limit} bytes (limits.max_total_bytes); reading stopped and {n} file(s) were not checked (for example {first})"
+                ),
+                format!(
+                    "包内容超过 {limit} 字节（limits.max_total_bytes）；已停止读取，{n} 个文件未检查（例如 {first}）"
+                ),
+            ),
+        ));
+    }
+    self_containing(package, &items, &mut findings);
 
     let outcomes = probe_videos(package, &items, opts);
     let unconfirmed = |o: &Option<ProbeOutcome>| matches!(o, Some(ProbeOutcome::Unavailable));
@@ -136,6 +156,7 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
             basis: opts.policy.basis,
             counted_kinds: opts.policy.counted_kinds.clone(),
             video: opts.policy.video.clone(),
+            limits: opts.policy.limits.clone(),
         },
         verdict,
         summary,
@@ -775,6 +796,58 @@ pub fn percent(ratio: &str) -> String {
 }
 
 fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
+    if let Some(stop) = scan_stop(e) {
+        return match stop {
+            ScanStop::Ratio {
+                limit,
+                compressed,
+                read,
+            } => rules::COMPRESSION_RATIO.finding(
+                Some(path),
+                Text::new(
+                    format!(
+                        "{compressed} compressed bytes had already expanded to {read} bytes, past the limit of {limit}:1 (limits.max_ratio); reading stopped, not checked"
+                    ),
+                    format!(
+                        "{compressed} 字节的压缩数据已解压出 {read} 字节，超过 {limit}:1 的上限（limits.max_ratio）；已停止读取，未检查"
+                    ),
+                ),
+            ),
+            ScanStop::TotalBytes { limit } => rules::TOTAL_SIZE_LIMIT.finding(
+                Some(path),
+                Text::new(
+                    format!("reading stopped at the limit of {limit} bytes for the package"),
+                    format!("已达包内容上限 {limit} 字节，停止读取"),
+                ),
+            ),
+            ScanStop::Changed { what } => rules::CHANGED_DURING_SCAN.finding(
+                Some(path),
+                Text::new(
+                    format!("the file changed while it was being read ({what}): not counted"),
+                    format!("读取过程中文件发生变化（{what}）：不计入"),
+                ),
+            ),
+        };
+    }
+    let text = e.to_string();
+    if text.contains("larger than its declared uncompressed size") {
+        return rules::LARGER_THAN_DECLARED.finding(
+            Some(path),
+            Text::new(
+                "the entry decompresses past the size its header declares; reading stopped, not checked",
+                "该条目解压后超过头部声明的大小；已停止读取，未检查",
+            ),
+        );
+    }
+    if text.contains("Invalid checksum") {
+        return rules::UNREADABLE.finding(
+            Some(path),
+            Text::new(
+                "the entry's data does not match its CRC-32 checksum: it is damaged or was altered after zipping",
+                "该条目的数据与其 CRC-32 校验值不符：文件已损坏或在压缩后被改动",
+            ),
+        );
+    }
     rules::UNREADABLE.finding(
         Some(path),
         Text::new(
@@ -782,6 +855,47 @@ fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
             format!("无法读取该文件：{e}"),
         ),
     )
+}
+
+/// A zip entry whose bytes are the archive itself (a zip quine). Only an
+/// entry exactly as long as the archive can be; only then is the archive
+/// hashed, and the verdict rests on equal SHA-256 digests.
+fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding>) {
+    if package.kind != crate::source::SourceKind::Zip {
+        return;
+    }
+    let Ok(len) = std::fs::metadata(&package.root).map(|m| m.len()) else {
+        return;
+    };
+    let mut archive_digest: Option<Option<String>> = None;
+    for item in items.iter().filter(|i| i.scanned.size == len) {
+        let digest = archive_digest.get_or_insert_with(|| sha256_of_file(&package.root).ok());
+        if digest.as_deref() == Some(item.scanned.sha256.as_str()) {
+            findings.push(rules::SELF_CONTAINING.finding(
+                Some(&item.entry.path),
+                Text::new(
+                    "this entry is byte for byte the archive itself (same size and SHA-256): a recursive zip; it is listed, never expanded",
+                    "该条目与压缩包本身逐字节相同（大小和 SHA-256 一致）：递归自包含压缩包；仅列出，不展开",
+                ),
+            ));
+        }
+    }
+}
+
+fn sha256_of_file(path: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match io::Read::read(&mut file, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(crate::scan::hex(&hasher.finalize()))
 }
 
 /// Findings for what the source noticed. Legacy-encoded names come in whole
@@ -861,6 +975,75 @@ fn note_finding(note: &SourceNote) -> Option<Finding> {
                 format!("无法列出：{message}"),
             ),
         ),
+        SourceNote::NormalisationDuplicate { path } => rules::DUPLICATE_PATH.finding(
+            Some(path),
+            Text::new(
+                "another entry has the same name in another Unicode normalisation (NFC and NFD spellings of the same text, one made on macOS); only the first is checked",
+                "另有条目名称相同但 Unicode 规范化形式不同（同一文字的 NFC 与 NFD 写法，常见于 macOS）；仅检查第一个",
+            ),
+        ),
+        SourceNote::CaseCollision { path, other } => rules::CASE_COLLISION.finding(
+            Some(path),
+            Text::new(
+                format!("differs from {other} only in letter case: one of them is lost when extracted on Windows or macOS"),
+                format!("与 {other} 仅大小写不同：在 Windows 或 macOS 上解压时会丢失其中一个"),
+            ),
+        ),
+        SourceNote::ControlCharacters { path } => rules::CONTROL_CHARACTERS.finding(
+            Some(path),
+            Text::new(
+                "the name holds control characters (shown escaped)",
+                "名称含有控制字符（以转义形式显示）",
+            ),
+        ),
+        SourceNote::TooManyEntries { count, limit } => rules::TOO_MANY_ENTRIES.finding(
+            None,
+            match count {
+                Some(n) => Text::new(
+                    format!("the archive declares {n} entries, more than the limit of {limit} (limits.max_entries): nothing was read"),
+                    format!("压缩包声明有 {n} 个条目，超过上限 {limit}（limits.max_entries）：未读取任何条目"),
+                ),
+                None => Text::new(
+                    format!("the folder holds more than {limit} entries (limits.max_entries): nothing was read"),
+                    format!("文件夹中的条目超过 {limit} 个（limits.max_entries）：未读取任何条目"),
+                ),
+            },
+        ),
+        SourceNote::PathTooLong { path, bytes, limit } => rules::PATH_TOO_LONG.finding(
+            Some(path),
+            Text::new(
+                format!("the path is {bytes} bytes long, more than the limit of {limit} (limits.max_path_bytes): not read"),
+                format!("路径长 {bytes} 字节，超过上限 {limit}（limits.max_path_bytes）：未读取"),
+            ),
+        ),
+        SourceNote::PathTooDeep { path, depth, limit } => rules::PATH_TOO_DEEP.finding(
+            Some(path),
+            Text::new(
+                format!("the path is {depth} levels deep, more than the limit of {limit} (limits.max_depth): not read"),
+                format!("路径深 {depth} 层，超过上限 {limit}（limits.max_depth）：未读取"),
+            ),
+        ),
+        SourceNote::OverlappingEntries { count, example } => rules::OVERLAPPING_ENTRIES.finding(
+            None,
+            Text::new(
+                format!("{count} entries share compressed data with another entry (for example {example}): a non-recursive zip bomb or a damaged archive; none of them was read"),
+                format!("{count} 个条目与其他条目共用压缩数据（例如 {example}）：非递归压缩炸弹或压缩包已损坏；均未读取"),
+            ),
+        ),
+        SourceNote::HeaderMismatch { path, message } => rules::HEADER_MISMATCH.finding(
+            Some(path),
+            Text::new(
+                format!("the local header disagrees with the central directory ({message}); different tools would see different files"),
+                format!("本地文件头与中央目录不一致（{message}）；不同工具会看到不同的文件"),
+            ),
+        ),
+        SourceNote::UnsupportedMethod { path, method } => rules::UNSUPPORTED_COMPRESSION.finding(
+            Some(path),
+            Text::new(
+                format!("compressed with {method}, which trainpack cannot read: not checked"),
+                format!("使用 {method} 压缩，trainpack 无法读取：未检查"),
+            ),
+        ),
     })
 }
 
@@ -873,6 +1056,38 @@ mod tests {
         assert_eq!(videos_needed(2, 5, 60), Some(1));
         assert_eq!(videos_needed(3, 5, 60), Some(0));
         assert_eq!(videos_needed(0, 7, 60), Some(5));
+    }
+
+    #[test]
+    fn an_entry_equal_to_the_archive_is_a_zip_quine() {
+        use std::io::Write;
+        // A real quine needs a crafted deflate stream; instead, point the
+        // package's root at a file whose bytes equal the stored entry's.
+        let dir = tempfile::tempdir().unwrap();
+        let zip_path = dir.path().join("a.zip");
+        let inner = b"PK\x05\x06 pretend this is the archive itself";
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("r.zip", stored).unwrap();
+        w.write_all(inner).unwrap();
+        w.start_file("other.txt", stored).unwrap();
+        w.write_all(b"hello").unwrap();
+        w.finish().unwrap();
+        let mut package = Package::open(&zip_path).unwrap();
+        let same = dir.path().join("same.zip");
+        std::fs::write(&same, inner).unwrap();
+        package.root = same;
+        let mut opts = CheckOptions::new(Policy::default());
+        opts.ffprobe = None;
+        let report = check_package(&package, &zip_path, &opts);
+        let quines: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == rules::SELF_CONTAINING.code)
+            .collect();
+        assert_eq!(quines.len(), 1);
+        assert_eq!(quines[0].path.as_deref(), Some("r.zip"));
     }
 
     #[test]

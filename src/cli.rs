@@ -312,7 +312,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
 fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
     let lang = args.check.lang();
     let options = args.check.options()?;
-    let package = Package::open(&args.path).map_err(|e| e.to_string())?;
+    let package =
+        Package::open_with(&args.path, &options.policy.limits).map_err(|e| e.to_string())?;
     let (report, archive) =
         check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());

@@ -68,7 +68,7 @@ pub enum PackOutcome {
 /// Check, then pack. The check and, for a zip source, the hash of the zip
 /// itself run side by side.
 pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Result<PackOutcome> {
-    let package = Package::open(path)?;
+    let package = Package::open_with(path, &check_opts.policy.limits)?;
     let (report, archive_hash) = check_with_archive_hash(&package, path, check_opts)?;
     if report.verdict == Verdict::Fail && !opts.force {
         return Ok(PackOutcome::Refused(Box::new(report)));
@@ -196,7 +196,10 @@ fn bag_info(
             "Payload-Oxum".to_owned(),
             format!("{payload_bytes}.{payload_files}"),
         ),
-        ("Bag-Size".to_owned(), crate::report::human_bytes(payload_bytes)),
+        (
+            "Bag-Size".to_owned(),
+            crate::report::human_bytes(payload_bytes),
+        ),
         (
             "Bag-Software-Agent".to_owned(),
             format!("{} {}", report.tool.name, report.tool.version),

@@ -4,11 +4,12 @@
 //! no core idles at the end while one big video finishes on another.
 
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
 use crate::identify::{Sniffed, Sniffer};
+use crate::policy::Limits;
 use crate::probe::builtin::{self, Details};
 use crate::probe::capture::Capture;
 use crate::source::{Entry, EntryReader, Package};
@@ -39,30 +40,134 @@ pub struct EarlyProbe {
     pub complete: bool,
 }
 
-/// Scan every entry of the package; results are in entry order.
-/// `on_bytes` is called with the bytes read so far, for progress.
+/// Why the scan stopped reading an entry on purpose: a limit, or a file that
+/// changed under it. Carried inside the `io::Error`; see [`scan_stop`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanStop {
+    /// The entry expanded past `limit`:1 of its compressed size.
+    Ratio {
+        limit: u64,
+        compressed: u64,
+        read: u64,
+    },
+    /// The package as a whole passed `limits.max_total_bytes`.
+    TotalBytes { limit: u64 },
+    /// A folder file changed size or time while it was read.
+    Changed { what: String },
+}
+
+impl std::fmt::Display for ScanStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanStop::Ratio {
+                limit,
+                compressed,
+                read,
+            } => write!(
+                f,
+                "{compressed} compressed bytes expanded to more than {read} bytes, past the compression-ratio limit of {limit}:1"
+            ),
+            ScanStop::TotalBytes { limit } => {
+                write!(f, "the package passed the limit of {limit} bytes read")
+            }
+            ScanStop::Changed { what } => write!(f, "the file changed while being read ({what})"),
+        }
+    }
+}
+
+impl std::error::Error for ScanStop {}
+
+/// The deliberate stop inside a scan error, if it is one.
+pub fn scan_stop(e: &io::Error) -> Option<&ScanStop> {
+    e.get_ref()?.downcast_ref::<ScanStop>()
+}
+
+/// Scan every entry of the package with the default limits.
 pub fn scan_package(
     package: &Package,
     threads: usize,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> Vec<io::Result<Scanned>> {
+    scan_package_with(package, threads, &Limits::default(), on_bytes)
+}
+
+/// Scan every entry of the package; results are in entry order.
+/// `on_bytes` is called with the bytes read so far, for progress. Reading
+/// stops at the limits, counted on the bytes actually read.
+pub fn scan_package_with(
+    package: &Package,
+    threads: usize,
+    limits: &Limits,
+    on_bytes: &(dyn Fn(u64) + Sync),
+) -> Vec<io::Result<Scanned>> {
     let mut order: Vec<usize> = (0..package.entries.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(package.entries[i].declared_size));
+    let total = AtomicU64::new(0);
+    let budget = Budget {
+        limits,
+        total: &total,
+    };
     run_queue(
         &order,
         threads,
         || (package.reader(), vec![0u8; CHUNK]),
-        |(reader, buf), i| scan_entry(reader, &package.entries[i], buf, on_bytes),
+        |(reader, buf), i| scan_entry(reader, &package.entries[i], buf, &budget, on_bytes),
     )
+}
+
+/// The limits and the bytes read so far by all workers.
+struct Budget<'a> {
+    limits: &'a Limits,
+    total: &'a AtomicU64,
+}
+
+impl Budget<'_> {
+    /// Count `n` more bytes of `entry` (`size` so far, this read included).
+    fn take(&self, entry: &Entry, n: u64, size: u64) -> io::Result<()> {
+        let before = self.total.fetch_add(n, Ordering::Relaxed);
+        let limit = self.limits.max_total_bytes;
+        if before.saturating_add(n) > limit {
+            return Err(io::Error::other(ScanStop::TotalBytes { limit }));
+        }
+        if let Some(compressed) = entry.compressed_size() {
+            let ratio = self.limits.max_ratio;
+            if size > self.limits.ratio_min_bytes
+                && u128::from(size) > u128::from(compressed.max(1)) * u128::from(ratio)
+            {
+                return Err(io::Error::other(ScanStop::Ratio {
+                    limit: ratio,
+                    compressed,
+                    read: size,
+                }));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Size and modification time, to notice a file written while it is read.
+fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
 }
 
 fn scan_entry(
     reader: &mut EntryReader,
     entry: &Entry,
     buf: &mut [u8],
+    budget: &Budget,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Scanned> {
-    let mut input = reader.open(entry)?;
+    // A folder file is opened here so its metadata can be compared before
+    // and after the read on the same descriptor.
+    let (mut input, file_stamp): (Box<dyn Read + '_>, _) = match entry.fs_path() {
+        Some(path) => {
+            let file = crate::source::open_regular(path)?;
+            let before = stamp(&file.metadata()?);
+            let check = file.try_clone()?;
+            (Box::new(file), Some((before, check)))
+        }
+        None => (reader.open(entry)?, None),
+    };
     let mut hasher = Sha256::new();
     let mut sniffer = Sniffer::new();
     let mut capture = Capture::new();
@@ -74,11 +179,27 @@ fn scan_entry(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
+        size += n as u64;
+        budget.take(entry, n as u64, size)?;
         hasher.update(&buf[..n]);
         sniffer.update(&buf[..n]);
         capture.update(&buf[..n]);
-        size += n as u64;
         on_bytes(n as u64);
+    }
+    if let Some(((before_len, before_time), file)) = file_stamp {
+        let (after_len, after_time) = stamp(&file.metadata()?);
+        let what = if after_len != before_len || size != before_len {
+            Some(format!(
+                "{before_len} bytes when opened, {size} read, {after_len} now"
+            ))
+        } else if after_time != before_time {
+            Some("its modification time changed".to_owned())
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(io::Error::other(ScanStop::Changed { what }));
+        }
     }
     // Probe now, while the captured index is at hand, so it never piles up
     // in memory across files.

@@ -423,7 +423,15 @@ impl Validator<'_> {
                     "a second entry with the same (Unicode NFC) path; only the first is checked"
                         .to_owned(),
                 ),
-                SourceNote::NonUtf8Name { .. } | SourceNote::LegacyEncodedName { .. } => continue,
+                SourceNote::NonUtf8Name { .. }
+                | SourceNote::LegacyEncodedName { .. }
+                | SourceNote::CaseCollision { .. }
+                | SourceNote::ControlCharacters { .. }
+                | SourceNote::HeaderMismatch { .. } => continue,
+                other => match other.subject() {
+                    Some(path) => (path, "not read (a hostile or damaged entry)".to_owned()),
+                    None => continue,
+                },
             };
             let rel = path.strip_prefix(&self.prefix).unwrap_or(path).to_owned();
             self.problem(

@@ -45,6 +45,44 @@ pub struct Policy {
     pub probe_timeout_s: u64,
     /// What makes an acceptable video.
     pub video: VideoPolicy,
+    /// Bounds on what a package may make trainpack read (hostile input).
+    pub limits: Limits,
+}
+
+/// Resource limits (`[limits]` in a policy file). Each one hit is a finding
+/// (TP080–TP084) and the package fails; sizes are counted from the bytes
+/// actually read, never trusted from headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Most entries (files, links, special files) a package may hold; over
+    /// it, nothing is read.
+    pub max_entries: u64,
+    /// Most bytes read from all entries together; reading stops there.
+    pub max_total_bytes: u64,
+    /// Highest compression ratio (uncompressed : compressed) of one zip
+    /// entry; reading the entry stops there.
+    pub max_ratio: u64,
+    /// The ratio limit applies only once an entry has produced this many bytes
+    /// (small, very compressible files such as blank text are common).
+    pub ratio_min_bytes: u64,
+    /// Longest entry path, in bytes of UTF-8.
+    pub max_path_bytes: u64,
+    /// Most path components (folders plus the file name).
+    pub max_depth: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_entries: 100_000,
+            max_total_bytes: 1 << 40,
+            max_ratio: 1000,
+            ratio_min_bytes: 1 << 20,
+            max_path_bytes: 1024,
+            max_depth: 64,
+        }
+    }
 }
 
 /// How much a per-video rule matters; `off` disables it. Ordered by weight.
@@ -161,6 +199,7 @@ impl Default for Policy {
                 .collect(),
             probe_timeout_s: 30,
             video: VideoPolicy::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -244,6 +283,18 @@ impl Policy {
         }
         if self.probe_timeout_s == 0 {
             return Err("probe_timeout_s must be at least 1".to_owned());
+        }
+        let l = &self.limits;
+        for (name, value) in [
+            ("max_entries", l.max_entries),
+            ("max_total_bytes", l.max_total_bytes),
+            ("max_ratio", l.max_ratio),
+            ("max_path_bytes", l.max_path_bytes),
+            ("max_depth", l.max_depth),
+        ] {
+            if value == 0 {
+                return Err(format!("limits.{name} must be at least 1"));
+            }
         }
         Ok(())
     }

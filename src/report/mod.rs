@@ -70,6 +70,8 @@ pub struct PolicyInfo {
     pub counted_kinds: Vec<ResourceKind>,
     /// The per-video rules applied.
     pub video: crate::policy::VideoPolicy,
+    /// The resource limits applied.
+    pub limits: crate::policy::Limits,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

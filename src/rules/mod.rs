@@ -247,6 +247,84 @@ rules! {
         fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
         example: "a folder without read permission",
     }
+    TOO_MANY_ENTRIES = "TP080" "too-many-entries" Error {
+        summary: "The package holds more entries than the limit: nothing was checked" / "包中条目数超过上限：未做任何检查",
+        why: "Millions of tiny entries exhaust memory and time in every tool that opens the package; no real training package comes near the limit (limits.max_entries, 100,000 by default).",
+        fix: "Remove what is not course material, or split the package; raise limits.max_entries in the policy only for a package you trust." / "请删除非课程资源的文件或拆分资源包；仅对可信的包在策略中调大 limits.max_entries。",
+        example: "a zip declaring 1,000,000 entries",
+    }
+    TOTAL_SIZE_LIMIT = "TP081" "total-size-limit" Error {
+        summary: "The package's content is larger than the limit: reading stopped" / "包内容总量超过上限：已停止读取",
+        why: "Counted from the bytes actually read, never from headers, so a package cannot hide its size (limits.max_total_bytes, 1 TiB by default).",
+        fix: "Split the package; raise limits.max_total_bytes only for a package you trust." / "请拆分资源包；仅对可信的包调大 limits.max_total_bytes。",
+        example: "a zip whose entries decompress to 2 TiB",
+    }
+    COMPRESSION_RATIO = "TP082" "compression-ratio-limit" Error {
+        summary: "A zip entry expands far more than real files do (a zip bomb): reading stopped" / "压缩条目的解压比例异常（疑似压缩炸弹）：已停止读取",
+        why: "Video, slides and documents compress at most a few times; an entry that expands past limits.max_ratio (1000:1) is built to exhaust disk or memory.",
+        fix: "Re-create the zip from the real files; if the entry is legitimate (a huge blank file), remove it." / "请用真实文件重新打包；如该条目确属正常（如超大空白文件），请删除它。",
+        example: "a 10 MB entry that inflates to 10 GB",
+    }
+    PATH_TOO_LONG = "TP083" "path-too-long" Error {
+        summary: "An entry's path is longer than the limit: not read" / "条目路径超过长度上限：未读取",
+        why: "Paths longer than file systems allow (Windows: 260 characters by default) cannot be extracted; absurd lengths are an attack on tools (limits.max_path_bytes, 1024 bytes of UTF-8).",
+        fix: "Shorten the folder and file names." / "请缩短文件夹和文件名。",
+        example: "a name of 5,000 characters",
+    }
+    PATH_TOO_DEEP = "TP084" "path-too-deep" Error {
+        summary: "An entry is nested deeper than the limit: not read" / "条目目录层级超过上限：未读取",
+        why: "Thousands of nested folders break extraction and recursion in many tools (limits.max_depth, 64 by default); courses need a few levels.",
+        fix: "Flatten the folder structure." / "请减少目录层级。",
+        example: "a/a/a/…/a/file.txt, 500 levels deep",
+    }
+    OVERLAPPING_ENTRIES = "TP085" "overlapping-zip-entries" Error {
+        summary: "Zip entries share the same compressed data (a non-recursive zip bomb): not read" / "多个压缩条目共用同一段压缩数据（非递归压缩炸弹）：未读取",
+        why: "No zip tool writes overlapping entries; the trick makes a small zip expand to terabytes. None of the overlapping entries is read.",
+        fix: "Do not use this archive; re-create it from the real files." / "请勿使用该压缩包，请用真实文件重新打包。",
+        example: "a 42 kB zip of 250 entries that all point at one compressed block",
+    }
+    LARGER_THAN_DECLARED = "TP086" "entry-larger-than-declared" Error {
+        summary: "A zip entry decompresses past the size its header declares: reading stopped" / "压缩条目解压后超过其声明的大小：已停止读取",
+        why: "The declared size is what tools allocate and check against; an entry that produces more is damaged or built to overflow them.",
+        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
+        example: "an entry declaring 1 KB whose data inflates to 1 GB",
+    }
+    SELF_CONTAINING = "TP087" "zip-contains-itself" Error {
+        summary: "A zip entry is the archive itself (a recursive zip quine)" / "压缩条目就是该压缩包本身（递归自包含压缩包）",
+        why: "A zip that contains itself makes recursive unpackers loop forever. trainpack never expands nested archives; it reports an entry whose bytes equal the whole archive's (same size and SHA-256).",
+        fix: "Do not use this archive." / "请勿使用该压缩包。",
+        example: "r.zip, which unzips to r.zip",
+    }
+    HEADER_MISMATCH = "TP088" "zip-header-mismatch" Error {
+        summary: "A zip entry's local header disagrees with the central directory" / "压缩条目的本地文件头与中央目录不一致",
+        why: "Tools that stream a zip read the local headers; others read the directory. When they disagree (name, size, CRC, method), different tools see different files: a way to smuggle content past a check.",
+        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
+        example: "an entry named 课件.pdf in the directory and setup.exe in its local header",
+    }
+    CASE_COLLISION = "TP089" "name-case-collision" Warning {
+        summary: "Two entries' names differ only in letter case" / "两个条目的名称仅大小写不同",
+        why: "Windows and macOS treat them as the same file: extracting the package there keeps one of them and loses the other.",
+        fix: "Rename one of them." / "请重命名其中一个。",
+        example: "Lesson1.mp4 and lesson1.mp4",
+    }
+    CONTROL_CHARACTERS = "TP090" "control-characters-in-name" Error {
+        summary: "An entry's name holds control characters (line breaks, tabs, escapes)" / "条目名称含有控制字符（换行、制表符、转义符等）",
+        why: "A line break in a name splits manifest and log lines, and escape sequences can rewrite a terminal; platforms refuse such names. Shown escaped (\\n).",
+        fix: "Rename the file without control characters." / "请去掉名称中的控制字符后重新命名。",
+        example: "第1课\\n.mp4",
+    }
+    UNSUPPORTED_COMPRESSION = "TP091" "unsupported-compression" Error {
+        summary: "A zip entry uses a compression method trainpack cannot read: not checked" / "压缩条目使用了无法读取的压缩方式：未检查",
+        why: "trainpack reads Stored, Deflate, Deflate64, BZIP2, LZMA and Zstandard; others (PPMd, XZ, Implode, Shrink...) are rare and many platforms cannot open them either.",
+        fix: "Re-create the zip with Deflate (the default of every zip tool; 7-Zip: -mm=Deflate)." / "请用 Deflate 方式重新压缩（各压缩工具的默认方式；7-Zip 用 -mm=Deflate）。",
+        example: "an entry compressed with PPMd by 7-Zip",
+    }
+    CHANGED_DURING_SCAN = "TP092" "file-changed-during-check" Error {
+        summary: "A file changed while it was being read: not counted" / "文件在读取过程中发生变化：不计入",
+        why: "Its size, time or content changed between the start and the end of the read, so its digest describes no version of the file; something is still writing it.",
+        fix: "Wait until the copy or export has finished, then check again." / "请等待复制或导出完成后重新检查。",
+        example: "a video still being exported",
+    }
     VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
         summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
         why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",

@@ -102,9 +102,69 @@ pub fn to_nfc(path: &str) -> (String, Option<String>) {
     }
 }
 
+/// Whether a name holds control characters (CR, LF, tab, ESC, DEL, C1...):
+/// they break line-based listings (manifests, logs) and can rewrite a terminal.
+/// NUL is refused earlier as unsafe.
+pub fn has_control_chars(name: &str) -> bool {
+    name.chars().any(char::is_control)
+}
+
+/// The name with control characters written as escapes (`\n`, `\u{1b}`), for
+/// messages: never lets a name move the cursor or split a line.
+pub fn escape_controls(name: &str) -> String {
+    if !has_control_chars(name) {
+        return name.to_owned();
+    }
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Number of components of a package path (`a/b/c.mp4` is 3).
+pub fn depth(path: &str) -> u64 {
+    path.split('/').filter(|p| !p.is_empty()).count() as u64
+}
+
+/// At most `max` characters of a name, with an ellipsis when cut: long names
+/// stay readable in messages.
+pub fn shorten(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_owned();
+    }
+    let mut out: String = name.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// The key under which two names collide on a case-insensitive file system
+/// (Windows, macOS by default): NFC, then lower case.
+pub fn case_key(nfc_path: &str) -> String {
+    nfc_path.to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_seen_and_escaped() {
+        assert!(has_control_chars("a\nb.txt"));
+        assert!(has_control_chars("a\rb"));
+        assert!(has_control_chars("x\u{1b}[31m"));
+        assert!(has_control_chars("x\u{85}"));
+        assert!(!has_control_chars("模块1/第1课.mp4"));
+        assert_eq!(escape_controls("a\nb"), "a\\nb");
+        assert_eq!(escape_controls("课件.pptx"), "课件.pptx");
+        assert_eq!(depth("a/b/c.mp4"), 3);
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(case_key("Ke.PDF"), case_key("ke.pdf"));
+    }
 
     #[test]
     fn gbk_names_decode_to_chinese() {

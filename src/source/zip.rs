@@ -6,11 +6,14 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use zip::ZipArchive;
+use std::collections::{HashMap, HashSet};
 
-use super::names::{NameEncoding, decode_zip_name, safe_relative_path, to_nfc};
+use zip::{CompressionMethod, ZipArchive};
+
+use super::names::{NameEncoding, decode_zip_name, escape_controls, safe_relative_path, to_nfc};
 use super::{Entry, Locator, SourceNote};
 use crate::error::{Error, Result};
+use crate::policy::Limits;
 
 /// A shared file read with positioned I/O (`pread`), so each worker thread
 /// has its own cursor over one descriptor and clones cost nothing.
@@ -48,32 +51,194 @@ impl Seek for PositionedFile {
     }
 }
 
-type Listing = (ZipArchive<PositionedFile>, Vec<Entry>, Vec<SourceNote>);
+type Listing = (
+    Option<ZipArchive<PositionedFile>>,
+    Vec<Entry>,
+    Vec<SourceNote>,
+);
 
-pub(super) fn list(path: &Path, file: Arc<File>) -> Result<Listing> {
-    let reader = PositionedFile::new(file).map_err(|e| Error::Unreadable {
+/// What the end of central directory record says (ZIP64 when present).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndRecord {
+    /// Number of this disk (part of a split archive); 0 for a whole archive.
+    pub disk: u32,
+    /// Disk where the central directory starts.
+    pub cd_disk: u32,
+    /// Total number of entries the archive declares.
+    pub entries: u64,
+}
+
+/// Find and read the end record in the last 64 KiB of the file, without
+/// trusting it for more than a count: read before the central directory is
+/// loaded, so an archive declaring millions of entries is refused cheaply.
+pub fn end_record<R: Read + Seek>(reader: &mut R) -> io::Result<Option<EndRecord>> {
+    let len = reader.seek(SeekFrom::End(0))?;
+    let tail_len = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    reader.read_exact(&mut tail)?;
+    let Some(at) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == *b"PK\x05\x06")
+    else {
+        return Ok(None);
+    };
+    let u16_at = |i: usize| u16::from_le_bytes([tail[at + i], tail[at + i + 1]]);
+    let mut end = EndRecord {
+        disk: u32::from(u16_at(4)),
+        cd_disk: u32::from(u16_at(6)),
+        entries: u64::from(u16_at(10)),
+    };
+    // ZIP64: a locator just before the record points to the ZIP64 end record.
+    let eocd_pos = len - tail_len + at as u64;
+    if eocd_pos >= 20 {
+        let mut locator = [0u8; 20];
+        reader.seek(SeekFrom::Start(eocd_pos - 20))?;
+        reader.read_exact(&mut locator)?;
+        if locator[0..4] == *b"PK\x06\x07" {
+            let mut off = [0u8; 8];
+            off.copy_from_slice(&locator[8..16]);
+            let offset = u64::from_le_bytes(off);
+            let mut rec = [0u8; 56];
+            if offset.checked_add(56).is_some_and(|e| e <= len)
+                && reader.seek(SeekFrom::Start(offset)).is_ok()
+                && reader.read_exact(&mut rec).is_ok()
+                && rec[0..4] == *b"PK\x06\x06"
+            {
+                let u32_at =
+                    |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+                let mut n = [0u8; 8];
+                n.copy_from_slice(&rec[32..40]);
+                end = EndRecord {
+                    disk: u32_at(16).max(end.disk),
+                    cd_disk: u32_at(20).max(end.cd_disk),
+                    entries: u64::from_le_bytes(n).max(end.entries),
+                };
+            }
+        }
+    }
+    Ok(Some(end))
+}
+
+/// Whether this file is (a part of) a split, multi-volume archive.
+fn split_reason(
+    path: &Path,
+    reader: &mut PositionedFile,
+    end: Option<&EndRecord>,
+) -> Option<String> {
+    let mut head = [0u8; 4];
+    let starts_split = reader.seek(SeekFrom::Start(0)).is_ok()
+        && reader.read_exact(&mut head).is_ok()
+        && head == *b"PK\x07\x08";
+    let sibling = path.with_extension("z01");
+    let has_sibling = sibling != path && sibling.exists();
+    let multi_disk = end.is_some_and(|e| e.disk != 0 || e.cd_disk != 0);
+    let ext_part = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        e.len() == 3 && e.starts_with(['z', 'Z']) && e[1..].bytes().all(|b| b.is_ascii_digit())
+    });
+    if multi_disk || has_sibling || ext_part || (starts_split && end.is_none()) {
+        let which = if multi_disk {
+            format!(
+                "its end record says it is disk {} of a split archive",
+                end.map_or(0, |e| e.disk) + 1
+            )
+        } else if has_sibling {
+            format!("{} lies next to it", sibling.display())
+        } else {
+            "it starts with the split-archive signature".to_owned()
+        };
+        return Some(format!(
+            "it is one part of a split (multi-volume) archive ({which}); join the parts first, for example `zip -s 0 PACKAGE.zip --out joined.zip`, then check joined.zip"
+        ));
+    }
+    None
+}
+
+/// The methods this build decodes; anything else is reported, not read.
+fn supported(method: CompressionMethod) -> bool {
+    matches!(
+        method,
+        CompressionMethod::Stored
+            | CompressionMethod::Deflated
+            | CompressionMethod::Deflate64
+            | CompressionMethod::Bzip2
+            | CompressionMethod::Lzma
+            | CompressionMethod::Zstd
+    )
+}
+
+fn method_name(method: CompressionMethod) -> String {
+    #[allow(deprecated)] // the number itself is what a reader can look up
+    let code = method.to_u16();
+    let name = match code {
+        1 => "Shrink",
+        2..=5 => "Reduce",
+        6 => "Implode",
+        10 => "PKWARE DCL Implode",
+        18 => "IBM TERSE",
+        19 => "IBM LZ77",
+        20 => "Zstandard (old id)",
+        94 => "MP3",
+        95 => "XZ",
+        96 => "JPEG",
+        97 => "WavPack",
+        98 => "PPMd",
+        99 => "AES",
+        _ => "unknown",
+    };
+    format!("{name} (method {code})")
+}
+
+pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<Listing> {
+    let mut reader = PositionedFile::new(file).map_err(|e| Error::Unreadable {
         path: path.to_owned(),
         source: e,
     })?;
-    let archive = ZipArchive::new(reader).map_err(|e| Error::NotAZip {
+    let not_a_zip = |reason: String| Error::NotAZip {
         path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    let end = end_record(&mut reader).ok().flatten();
+    if let Some(reason) = split_reason(path, &mut reader, end.as_ref()) {
+        return Err(not_a_zip(reason));
+    }
+    let mut notes = Vec::new();
+    if let Some(end) = end.filter(|e| e.entries > limits.max_entries) {
+        // Refused before the central directory is loaded into memory.
+        notes.push(SourceNote::TooManyEntries {
+            count: Some(end.entries),
+            limit: limits.max_entries,
+        });
+        return Ok((None, Vec::new(), notes));
+    }
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Error::Unreadable {
+            path: path.to_owned(),
+            source: e,
+        })?;
+    let mut archive = ZipArchive::new(reader).map_err(|e| not_a_zip(e.to_string()))?;
     // The zip crate accepts data before the archive (self-extractors). In a
     // package that only happens when the real end record is gone (a truncated
     // download) and the reader found the end record of a zip stored *inside*
     // it, such as a .pptx: refuse rather than report the inner file's parts.
     if archive.offset() != 0 {
-        return Err(Error::NotAZip {
-            path: path.to_owned(),
-            reason: format!(
-                "its end record is missing or damaged (the archive seems truncated; the directory found starts at byte {} and belongs to a file stored inside it)",
-                archive.offset()
-            ),
-        });
+        return Err(not_a_zip(format!(
+            "its end record is missing or damaged (the archive seems truncated; the directory found starts at byte {} and belongs to a file stored inside it)",
+            archive.offset()
+        )));
     }
+    if archive.len() as u64 > limits.max_entries {
+        notes.push(SourceNote::TooManyEntries {
+            count: Some(archive.len() as u64),
+            limit: limits.max_entries,
+        });
+        return Ok((None, Vec::new(), notes));
+    }
+    let overlapping = overlapping_entries(&mut archive);
+    let mismatched = mismatched_headers(&mut archive);
     let mut entries = Vec::with_capacity(archive.len());
-    let mut notes = Vec::new();
+    let mut overlap_example: Option<String> = None;
     for index in 0..archive.len() {
         let Ok(data) = archive.by_index_data(index) else {
             continue;
@@ -82,7 +247,10 @@ pub(super) fn list(path: &Path, file: Arc<File>) -> Result<Listing> {
         let rel = match safe_relative_path(&name) {
             Ok(rel) => rel,
             Err(reason) => {
-                notes.push(SourceNote::UnsafeName { name, reason });
+                notes.push(SourceNote::UnsafeName {
+                    name: escape_controls(&name),
+                    reason,
+                });
                 continue;
             }
         };
@@ -90,8 +258,17 @@ pub(super) fn list(path: &Path, file: Arc<File>) -> Result<Listing> {
             continue;
         }
         let (nfc, original) = to_nfc(&rel);
+        if !super::check_name(&nfc, limits, &mut notes) {
+            continue;
+        }
         if encoding == NameEncoding::Gb18030 {
             notes.push(SourceNote::LegacyEncodedName { path: nfc.clone() });
+        }
+        if let Some(message) = mismatched.get(&index) {
+            notes.push(SourceNote::HeaderMismatch {
+                path: nfc.clone(),
+                message: message.clone(),
+            });
         }
         if data.is_symlink() {
             notes.push(SourceNote::Symlink { path: nfc });
@@ -101,18 +278,144 @@ pub(super) fn list(path: &Path, file: Arc<File>) -> Result<Listing> {
             notes.push(SourceNote::Encrypted { path: nfc });
             continue;
         }
+        if overlapping.contains(&index) {
+            overlap_example.get_or_insert(nfc);
+            continue;
+        }
+        if !supported(data.compression()) {
+            notes.push(SourceNote::UnsupportedMethod {
+                path: nfc,
+                method: method_name(data.compression()),
+            });
+            continue;
+        }
         let stored = data.compression() == zip::CompressionMethod::Stored;
         entries.push(Entry {
             path: nfc,
             original: original.or_else(|| (name != rel).then(|| name.clone())),
             declared_size: data.size(),
-            locator: Locator::Zip { index, stored },
+            locator: Locator::Zip {
+                index,
+                stored,
+                compressed: data.compressed_size(),
+            },
         });
+    }
+    if let Some(example) = overlap_example {
+        notes.push(SourceNote::OverlappingEntries {
+            count: overlapping.len() as u64,
+            example,
+        });
+    }
+    if archive.has_duplicate_names() {
+        // The zip crate keeps one entry per name: find the names that were
+        // given more than once in the central directory itself.
+        for name in duplicate_raw_names(&mut archive) {
+            let (name, _) = decode_zip_name(&name);
+            let shown = safe_relative_path(&name).map_or(name, |rel| to_nfc(&rel).0);
+            notes.push(SourceNote::DuplicatePath {
+                path: escape_controls(&shown),
+            });
+        }
     }
     // Zip order is the writer's; sort so reports are stable whatever tool zipped it.
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     super::note_duplicates(&mut entries, &mut notes);
-    Ok((archive, entries, notes))
+    Ok((Some(archive), entries, notes))
+}
+
+/// Entries whose compressed data share bytes with another entry's: the
+/// construction of non-recursive zip bombs (one compressed kernel referenced
+/// by thousands of entries). Empty when none overlap.
+fn overlapping_entries(archive: &mut ZipArchive<PositionedFile>) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    if !archive.has_overlapping_files().unwrap_or(false) {
+        return out;
+    }
+    let mut ranges: Vec<(u64, u64, usize)> = (0..archive.len())
+        .filter_map(|i| {
+            let (start, len) = stored_span(archive, i).ok()?;
+            (len > 0).then_some((start, start.saturating_add(len), i))
+        })
+        .collect();
+    ranges.sort_unstable();
+    // Sweep: an entry overlaps when it starts before the furthest end so far.
+    let mut furthest: Option<(u64, usize)> = None;
+    for &(start, end, i) in &ranges {
+        if let Some((far_end, far_i)) = furthest {
+            if start < far_end {
+                out.insert(i);
+                out.insert(far_i);
+            }
+            if end > far_end {
+                furthest = Some((end, i));
+            }
+        } else {
+            furthest = Some((end, i));
+        }
+    }
+    out
+}
+
+/// Entries whose local header disagrees with the central directory (name,
+/// sizes, CRC, method, flags), with the zip crate's reason. Tools that read
+/// local headers (streaming unzippers) and tools that read the directory
+/// would see different files. Skipped when names repeat (reported apart).
+fn mismatched_headers(archive: &mut ZipArchive<PositionedFile>) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    if archive.has_duplicate_names() || archive.validate_header_consistency().is_ok() {
+        return out;
+    }
+    for index in 0..archive.len() {
+        let options = zip::ZipReadOptions::new().enforce_header_consistency(true);
+        let encrypted = archive.by_index_data(index).is_ok_and(|d| d.encrypted());
+        match archive.by_index_with_options(index, options) {
+            Ok(_) => {}
+            Err(e) => {
+                let message = e.to_string();
+                let about_headers = message.contains("header") || message.contains("Invalid");
+                if (about_headers && !encrypted) || message.contains("inconsisten") {
+                    out.insert(index, message);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Raw names given to more than one entry in the central directory (the zip
+/// crate's name map keeps only one of each).
+fn duplicate_raw_names(archive: &mut ZipArchive<PositionedFile>) -> Vec<Vec<u8>> {
+    let start = archive.central_directory_start();
+    let count = archive.len().saturating_add(archive.len());
+    let mut reader = archive.clone().into_inner();
+    let mut seen: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut order = Vec::new();
+    if reader.seek(SeekFrom::Start(start)).is_err() {
+        return order;
+    }
+    // Bounded by twice the listed count (duplicates included) and by the file.
+    for _ in 0..count {
+        let mut header = [0u8; 46];
+        if reader.read_exact(&mut header).is_err() || header[0..4] != *b"PK\x01\x02" {
+            break;
+        }
+        let u16_at = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]) as usize;
+        let mut name = vec![0u8; u16_at(28)];
+        if reader.read_exact(&mut name).is_err() {
+            break;
+        }
+        let skip = (u16_at(30) + u16_at(32)) as i64;
+        if reader.seek(SeekFrom::Current(skip)).is_err() {
+            break;
+        }
+        let n = seen.entry(name.clone()).or_insert(0);
+        *n += 1;
+        if *n == 2 {
+            order.push(name);
+        }
+    }
+    order
 }
 
 /// Offset and length of a stored entry's bytes inside the archive, read from
