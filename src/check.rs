@@ -107,7 +107,8 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     self_containing(package, &items, &mut findings);
 
     let outcomes = probe_videos(package, &items, opts);
-    let unconfirmed = |o: &Option<ProbeOutcome>| matches!(o, Some(ProbeOutcome::Unavailable));
+    let unconfirmed =
+        |o: &Option<Box<ProbeOutcome>>| matches!(o.as_deref(), Some(ProbeOutcome::Unavailable));
     if opts.ffprobe.is_none() && outcomes.iter().any(unconfirmed) {
         findings.push(rules::FFPROBE_MISSING.finding(
             None,
@@ -119,9 +120,12 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     }
 
     let mut files = Vec::with_capacity(items.len());
-    for (item, outcome) in items.iter().zip(outcomes) {
-        let resource = resource_of(item, outcome.as_ref(), &opts.policy, &mut findings);
-        file_findings(item, &resource, &mut findings);
+    for (mut item, outcome) in items.into_iter().zip(outcomes) {
+        let mut resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
+        file_findings(&item, &resource, &mut findings);
+        // Moved, not copied: with 100,000 files every string per file counts.
+        resource.sha256 = std::mem::take(&mut item.scanned.sha256);
+        resource.media_type = std::mem::take(&mut item.class.media_type);
         files.push(resource);
     }
 
@@ -270,11 +274,12 @@ fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
 }
 
 /// Probe every file whose content is a video container; None for the rest.
+/// Boxed: a `ProbeOutcome` is large and most files are not videos.
 fn probe_videos(
     package: &Package,
     items: &[Item],
     opts: &CheckOptions,
-) -> Vec<Option<ProbeOutcome>> {
+) -> Vec<Option<Box<ProbeOutcome>>> {
     let order: Vec<usize> = (0..items.len()).collect();
     run_queue(
         &order,
@@ -282,7 +287,8 @@ fn probe_videos(
         || package.reader(),
         |reader, i| {
             let item = &items[i];
-            (item.class.kind == ResourceKind::Video).then(|| probe_one(package, reader, item, opts))
+            (item.class.kind == ResourceKind::Video)
+                .then(|| Box::new(probe_one(package, reader, item, opts)))
         },
     )
 }
@@ -407,8 +413,8 @@ fn spool(
     Ok(temp)
 }
 
-fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> VideoSummary {
-    VideoSummary {
+fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> Box<VideoSummary> {
+    Box::new(VideoSummary {
         status,
         engine: info.map(|i| i.engine),
         container: info.map(|i| i.container.clone()),
@@ -421,7 +427,7 @@ fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> VideoSummary
         sample_rate: info.and_then(|i| i.sample_rate),
         channels: info.and_then(|i| i.channels),
         faststart: info.and_then(|i| i.faststart),
-    }
+    })
 }
 
 /// The resource record, with the probe's word on whether it is a video.
@@ -545,8 +551,9 @@ fn resource_of(
         path: item.entry.path.clone(),
         original_path: item.entry.original.clone(),
         size: item.scanned.size,
-        sha256: item.scanned.sha256.clone(),
-        media_type: item.class.media_type.clone(),
+        // Moved in by the caller once the file's findings are made.
+        sha256: String::new(),
+        media_type: String::new(),
         kind,
         counted,
         is_video: is_video && counted,
@@ -582,12 +589,12 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
         findings.push(rules::EXECUTABLE.finding(
             path,
             Text::new(
-                format!("executable content ({})", resource.media_type),
-                format!("可执行内容（{}）", resource.media_type),
+                format!("executable content ({})", item.class.media_type),
+                format!("可执行内容（{}）", item.class.media_type),
             ),
         ));
     }
-    if resource.media_type == "application/x-shockwave-flash" {
+    if item.class.media_type == "application/x-shockwave-flash" {
         findings.push(
             rules::OBSOLETE_FORMAT
                 .finding(path, Text::new("Flash (SWF) animation", "Flash（SWF）动画")),

@@ -293,8 +293,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
     }
-    let text = if args.json {
-        report::json::render(&report, lang)
+    if args.json {
+        // Streamed: a package of 100,000 files must not need its report twice in memory.
+        match report::json::write(&report, lang, std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(format!("cannot write the report: {e}"));
+            }
+            _ => {}
+        }
     } else {
         let colour = match args.color {
             ColourChoice::Always => true,
@@ -303,9 +309,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        report::terminal::render(&report, lang, colour)
-    };
-    write_stdout(&text)?;
+        write_stdout(&report::terminal::render(&report, lang, colour))?;
+    }
     Ok(verdict_code(report.verdict))
 }
 

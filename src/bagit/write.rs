@@ -164,7 +164,9 @@ fn already_compressed(resource: &Resource) -> bool {
     let t = resource.media_type.as_str();
     match resource.kind {
         ResourceKind::Video | ResourceKind::Courseware => true,
-        ResourceKind::Audio => !matches!(t, "audio/wav" | "audio/x-wav" | "audio/aiff" | "audio/midi"),
+        ResourceKind::Audio => {
+            !matches!(t, "audio/wav" | "audio/x-wav" | "audio/aiff" | "audio/midi")
+        }
         ResourceKind::Image => matches!(
             t,
             "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/heic" | "image/avif"

@@ -1,30 +1,89 @@
 //! The machine report (`--json`), described by `schemas/report.schema.json`.
+//!
+//! Serialised straight from the report through a borrowed view, never via a
+//! `serde_json::Value` tree: with 100,000 files that tree alone took more
+//! memory than the whole check.
 
-use serde_json::{Value, json};
+use std::io::{self, Write};
 
-use super::Report;
+use serde::Serialize;
+
+use super::{ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict};
 use crate::i18n::Lang;
+use crate::rules::{Finding, Severity};
 
-/// The report as JSON; each finding's `message` and `hint` are in `lang`,
-/// with both languages kept under `message_zh` / `message_en`.
-pub fn to_value(report: &Report, lang: Lang) -> Value {
-    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
-    value["schema_version"] = json!(1);
-    if let Some(findings) = value["findings"].as_array_mut() {
-        for (out, finding) in findings.iter_mut().zip(&report.findings) {
-            out["message"] = json!(finding.message.get(lang));
-            out["message_zh"] = json!(finding.message.zh);
-            out["message_en"] = json!(finding.message.en);
-            out["hint"] = json!(finding.hint.get(lang));
-            out["hint_zh"] = json!(finding.hint.zh);
-            out["hint_en"] = json!(finding.hint.en);
-        }
-    }
-    value
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct View<'a> {
+    tool: &'a ToolInfo,
+    package: &'a PackageInfo,
+    policy: &'a PolicyInfo,
+    verdict: Verdict,
+    summary: &'a Summary,
+    modules: &'a [ModuleSummary],
+    files: &'a [Resource],
+    findings: Vec<FindingView<'a>>,
+    schema_version: u32,
 }
 
+/// A finding with its message and fix in the chosen language, both
+/// languages kept beside them.
+#[derive(Serialize)]
+struct FindingView<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    path: &'a Option<String>,
+    message: &'a str,
+    hint: &'a str,
+    message_zh: &'a str,
+    message_en: &'a str,
+    hint_zh: &'a str,
+    hint_en: &'a str,
+}
+
+fn view(report: &Report, lang: Lang) -> View<'_> {
+    View {
+        tool: &report.tool,
+        package: &report.package,
+        policy: &report.policy,
+        verdict: report.verdict,
+        summary: &report.summary,
+        modules: &report.modules,
+        files: &report.files,
+        findings: report
+            .findings
+            .iter()
+            .map(|f: &Finding| FindingView {
+                code: f.code,
+                name: f.name,
+                severity: f.severity,
+                path: &f.path,
+                message: f.message.get(lang),
+                hint: f.hint.get(lang),
+                message_zh: &f.message.zh,
+                message_en: &f.message.en,
+                hint_zh: &f.hint.zh,
+                hint_en: &f.hint.en,
+            })
+            .collect(),
+        schema_version: SCHEMA_VERSION,
+    }
+}
+
+/// Write the report as pretty JSON, streaming.
+pub fn write(report: &Report, lang: Lang, out: impl Write) -> io::Result<()> {
+    let mut out = io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &view(report, lang)).map_err(io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The report as a JSON string (for files written atomically).
 pub fn render(report: &Report, lang: Lang) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report, lang)).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(report, lang, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }

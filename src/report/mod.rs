@@ -121,7 +121,8 @@ pub struct Resource {
     /// Counted as video (in the numerator).
     pub is_video: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoSummary>,
+    /// Boxed: most files are not videos, and this is the largest field.
+    pub video: Option<Box<VideoSummary>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
