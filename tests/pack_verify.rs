@@ -572,11 +572,9 @@ fn pack_writes_a_bag_zip_and_an_upload_ticket() {
         );
     }
 
-    // Videos and already-compressed formats (PDF, PPTX) stored, everything
-    // else (subtitles, tag files) deflated; every timestamp 1980-01-01 00:00:00.
+    // Videos stored, everything else deflated; every timestamp 1980-01-01 00:00:00.
     for item in &items {
-        let compressed = [".mp4", ".pdf", ".pptx"];
-        let want = if compressed.iter().any(|ext| item.name.ends_with(ext)) {
+        let want = if item.name.ends_with(".mp4") {
             zip::CompressionMethod::Stored
         } else {
             zip::CompressionMethod::Deflated

@@ -153,3 +153,49 @@ fn without_ffprobe_mp4_samples_are_still_confirmed() {
     let audio = file(&report, "模块2_法律法规/音频讲解.mp4").unwrap();
     assert_eq!(audio["kind"], "audio");
 }
+
+/// A faststart MP4 cut short keeps a valid index, so both probes call it a
+/// video; only `--deep`, which decodes every frame, finds it broken.
+#[test]
+fn deep_decoding_catches_a_truncated_video_the_index_hides() {
+    if !have_tool("ffmpeg") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let whole = pkg.join("whole.mp4");
+    ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x180:r=25:d=4,noise=alls=40:allf=t",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-threads",
+            "1",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+        ],
+        &whole,
+    );
+    let bytes = std::fs::read(&whole).unwrap();
+    std::fs::write(pkg.join("cut.mp4"), &bytes[..bytes.len() * 6 / 10]).unwrap();
+
+    let (_, shallow) = check_json(&pkg, &[]);
+    assert_eq!(file(&shallow, "cut.mp4").unwrap()["is_video"], true);
+    assert!(findings_at(&shallow, "TP013", "cut.mp4").is_empty());
+
+    let (code, deep) = check_json(&pkg, &["--deep"]);
+    assert_eq!(code, 1, "a broken video is an error: {deep:#}");
+    let cut = file(&deep, "cut.mp4").unwrap();
+    assert_eq!(cut["is_video"], false, "{cut}");
+    assert_eq!(cut["video"]["status"], "unreadable", "{cut}");
+    assert_eq!(findings_at(&deep, "TP013", "cut.mp4").len(), 1, "{deep:#}");
+    assert_eq!(file(&deep, "whole.mp4").unwrap()["is_video"], true);
+}
