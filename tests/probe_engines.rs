@@ -199,3 +199,46 @@ fn deep_decoding_catches_a_truncated_video_the_index_hides() {
     assert_eq!(findings_at(&deep, "TP013", "cut.mp4").len(), 1, "{deep:#}");
     assert_eq!(file(&deep, "whole.mp4").unwrap()["is_video"], true);
 }
+
+/// ffprobe reads a stored zip entry in place (subfile protocol): with no
+/// usable temporary folder, stored entries are still confirmed, while a
+/// deflated entry, which must be copied out first, cannot be.
+#[test]
+fn ffprobe_reads_stored_zip_entries_in_place_and_spools_only_compressed_ones() {
+    if !have_tool("ffprobe") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let stored = dir.path().join("stored.zip");
+    let deflated = dir.path().join("deflated.zip");
+    zip_dir(&sample("pass"), &stored, zip::CompressionMethod::Stored);
+    zip_dir(&sample("pass"), &deflated, zip::CompressionMethod::Deflated);
+    let no_tmp = dir.path().join("no-such-tmp");
+
+    let (code, report) = check_json_with(
+        trainpack().env("TMPDIR", &no_tmp),
+        &stored,
+        &["--probe", "ffprobe"],
+    );
+    assert_eq!(code, 0, "{report:#}");
+    for (path, video) in videos(&report) {
+        assert_eq!(video["status"], "confirmed", "{path}");
+        assert_eq!(video["engine"], "ffprobe", "{path}");
+    }
+
+    let (code, report) = check_json_with(
+        trainpack().env("TMPDIR", &no_tmp),
+        &deflated,
+        &["--probe", "ffprobe"],
+    );
+    assert_eq!(
+        code, 1,
+        "deflated entries need a temporary copy: {report:#}"
+    );
+    for (path, video) in videos(&report) {
+        assert_eq!(video["status"], "unreadable", "{path}");
+    }
+    // With a temporary folder, the copy works and the videos are confirmed.
+    let (code, _) = check_json(&deflated, &["--probe", "ffprobe"]);
+    assert_eq!(code, 0);
+}
