@@ -84,6 +84,45 @@ pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// Refuse an output that would land inside the package it describes (it
+/// would then be checked as part of the package) or replace the package
+/// itself (`pack pkg.zip -o .` with the id `pkg`).
+pub fn ensure_outside(package: &Path, output: &Path) -> Result<(), String> {
+    let Ok(package) = std::fs::canonicalize(package) else {
+        return Ok(()); // opening the package reports that
+    };
+    let output = resolve(output);
+    if output == package || (package.is_dir() && output.starts_with(&package)) {
+        return Err(format!(
+            "{}: this output would be written {} the package {}; choose a place outside it (-o)",
+            output.display(),
+            if output == package { "over" } else { "inside" },
+            package.display()
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute path with every existing ancestor's links resolved, so two
+/// spellings of the same place compare equal even before it exists.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return missing.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +142,20 @@ mod tests {
             1,
             "the temporary file was renamed, not copied"
         );
+    }
+
+    #[test]
+    fn outputs_inside_or_over_the_package_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir(&pkg).unwrap();
+        let zip = dir.path().join("pkg.zip");
+        std::fs::write(&zip, b"PK").unwrap();
+        assert!(ensure_outside(&pkg, &pkg.join("m.json")).is_err());
+        assert!(ensure_outside(&pkg, &pkg.join("new/dir/m.json")).is_err());
+        assert!(ensure_outside(&pkg, &dir.path().join("m.json")).is_ok());
+        assert!(ensure_outside(&zip, &dir.path().join("./pkg.zip")).is_err());
+        assert!(ensure_outside(&zip, &dir.path().join("out/pkg.zip")).is_ok());
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::rules::{self, Finding, Severity};
 use crate::scan::{ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
 use crate::source::{DirectLocation, Package, SourceNote};
 
+#[derive(Clone)]
 pub struct CheckOptions {
     pub policy: Policy,
     /// Worker threads for reading and probing.
@@ -34,6 +35,9 @@ pub struct CheckOptions {
     pub ffprobe: Option<Ffprobe>,
     /// Draw a progress bar on stderr (only ever drawn on a terminal).
     pub progress: bool,
+    /// The day deadlines are measured from; None: today (`descriptor::today`).
+    /// `pack` sets the bag's date so its output does not depend on the clock.
+    pub today: Option<time::Date>,
 }
 
 impl CheckOptions {
@@ -47,6 +51,7 @@ impl CheckOptions {
             deep: false,
             ffprobe: Ffprobe::locate(timeout),
             progress: false,
+            today: None,
         }
     }
 }
@@ -129,7 +134,8 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
         files.push(resource);
     }
 
-    let (descriptor, upload_deadline) = read_descriptor(package, &mut findings);
+    let today = opts.today.unwrap_or_else(descriptor::today);
+    let (descriptor, upload_deadline) = read_descriptor(package, today, &mut findings);
     let (summary, modules) = summarise(&files, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
@@ -174,6 +180,7 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
 /// implies, with findings for a broken descriptor or a near or missed deadline.
 fn read_descriptor(
     package: &Package,
+    today: time::Date,
     findings: &mut Vec<Finding>,
 ) -> (Option<Descriptor>, Option<time::Date>) {
     let Some(entry) = package
@@ -216,7 +223,7 @@ fn read_descriptor(
     let deadline = descriptor.upload_deadline();
     if let Some(deadline) = deadline {
         let day = descriptor::format_date(deadline);
-        match descriptor::deadline_state(deadline, descriptor::today()) {
+        match descriptor::deadline_state(deadline, today) {
             DeadlineState::Open => {}
             DeadlineState::Soon(left) => findings.push(rules::DEADLINE_SOON.finding(
                 None,
@@ -447,6 +454,25 @@ fn resource_of(
             is_video = true;
             video_summary("confirmed", Some(info))
         }
+        // Only content identified as a video container may count unconfirmed;
+        // unknown bytes under a video name are not a video.
+        ProbeOutcome::Unavailable if item.scanned.sniffed.container.is_none() => {
+            kind = ResourceKind::Other;
+            findings.push(rules::NOT_A_VIDEO.finding(
+                Some(path),
+                Text::new(
+                    format!(
+                        "named as a video, but the content is not a video container trainpack recognises ({}) and no probe could read it: not counted as video",
+                        item.class.media_type
+                    ),
+                    format!(
+                        "扩展名为视频，但内容不是可识别的视频格式（{}），且没有探测工具能读取：不计为视频",
+                        item.class.media_type
+                    ),
+                ),
+            ));
+            video_summary("not_video", None)
+        }
         ProbeOutcome::Unavailable => {
             is_video = true;
             findings.push(rules::VIDEO_UNCONFIRMED.finding(
@@ -619,7 +645,9 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
                 ),
             ),
         ));
-    } else if class.extension_mismatch {
+    } else if class.extension_mismatch && !(named_video && class.kind == ResourceKind::Video) {
+        // (A video name over content the sniffer does not know is the
+        // probe's to judge: see `resource_of`.)
         let ext = class.ext_kind.map_or("?", ResourceKind::as_str);
         let ext_zh = class.ext_kind.map_or("?", ResourceKind::name_zh);
         findings.push(rules::EXTENSION_MISMATCH.finding(
@@ -746,20 +774,28 @@ fn ratio_findings(
             (Basis::Count, Some(n)) => format!("；再将 {n} 个资源做成视频即可达标"),
             _ => String::new(),
         };
+        // The parts on the same basis as the share.
+        let (parts, parts_zh) = match policy.basis {
+            Basis::Count => (
+                format!("{} of {}", summary.videos, summary.course_resources),
+                format!("{}/{}", summary.videos, summary.course_resources),
+            ),
+            Basis::Bytes => {
+                let b = format!("{} of {} bytes", summary.video_bytes, summary.course_bytes);
+                let zh = format!("{}/{} 字节", summary.video_bytes, summary.course_bytes);
+                (b, zh)
+            }
+        };
         findings.push(rules::VIDEO_RATIO.finding(
             None,
             Text::new(
                 format!(
-                    "video is {} of course resources {basis_en} ({} of {}); at least {pct}% is required{add_en}",
+                    "video is {} of course resources {basis_en} ({parts}); at least {pct}% is required{add_en}",
                     percent(&summary.video_ratio),
-                    summary.videos,
-                    summary.course_resources
                 ),
                 format!(
-                    "视频占课程资源的 {}（{basis_zh}，{}/{}），要求不低于 {pct}%{add_zh}",
+                    "视频占课程资源的 {}（{basis_zh}，{parts_zh}），要求不低于 {pct}%{add_zh}",
                     percent(&summary.video_ratio),
-                    summary.videos,
-                    summary.course_resources
                 ),
             ),
         ));

@@ -317,6 +317,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
 fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
     let lang = args.check.lang();
     let options = args.check.options()?;
+    if let Some(output) = &args.output {
+        atomic::ensure_outside(&args.path, output)?;
+    }
     let package =
         Package::open_with(&args.path, &options.policy.limits).map_err(|e| e.to_string())?;
     let (report, archive) =
@@ -328,6 +331,7 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
             file_safe_id(&report.package.id)
         ))
     });
+    atomic::ensure_outside(&args.path, &output)?;
     atomic::write(&output, manifest.to_json().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     let verdict = match report.verdict {
@@ -388,6 +392,9 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
                 ),
                 verify::Change::Renamed { from, to } => {
                     format!("{} {from} → {to}", lang.pick("renamed ", "已改名"))
+                }
+                verify::Change::Unreadable { path, reason } => {
+                    format!("{} {path} ({reason})", lang.pick("unreadable", "无法读取"))
                 }
             };
             out.push_str(&line);

@@ -92,15 +92,19 @@ pub fn add_one_month(date: Date) -> Date {
 /// Today's date: `$TRAINPACK_TODAY` (YYYY-MM-DD) when set, for reproducible
 /// runs and tests; else the local date (China is UTC+8), else UTC.
 pub fn today() -> Date {
-    if let Some(d) = std::env::var("TRAINPACK_TODAY")
-        .ok()
-        .and_then(|v| parse_date(&v).ok())
-    {
+    if let Some(d) = pinned_today() {
         return d;
     }
     time::OffsetDateTime::now_local()
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
         .date()
+}
+
+/// `$TRAINPACK_TODAY`, when it is set to a date.
+pub fn pinned_today() -> Option<Date> {
+    std::env::var("TRAINPACK_TODAY")
+        .ok()
+        .and_then(|v| parse_date(&v).ok())
 }
 
 /// Where a package stands against its deadline.

@@ -69,16 +69,23 @@ pub enum PackOutcome {
 /// itself run side by side.
 pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Result<PackOutcome> {
     let package = Package::open_with(path, &check_opts.policy.limits)?;
+    // Deadlines are judged on the bag's date ($TRAINPACK_TODAY when pinned),
+    // not the clock, so the same input packs to the same bytes on any day.
+    let created = source_date(path, &package);
+    let check_opts = &CheckOptions {
+        today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
+        ..check_opts.clone()
+    };
     let (report, archive_hash) = check_with_archive_hash(&package, path, check_opts)?;
     if report.verdict == Verdict::Fail && !opts.force {
         return Ok(PackOutcome::Refused(Box::new(report)));
     }
+    atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Other)?;
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unwritable {
         path: opts.out_dir.clone(),
         source: e,
     })?;
     let id = file_safe_id(&report.package.id);
-    let created = source_date(path, &package);
     let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
     let manifest_json = manifest.to_json().into_bytes();
     let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
@@ -104,6 +111,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     };
 
     let archive_path = opts.out_dir.join(format!("{id}.zip"));
+    atomic::ensure_outside(path, &archive_path).map_err(Error::Other)?;
     let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
     let out = AtomicFile::create(&archive_path).map_err(write_err)?;
     let out = plan.write(&package, out).map_err(write_err)?;
@@ -237,6 +245,7 @@ pub fn file_safe_id(id: &str) -> String {
 }
 
 struct SourceDate {
+    day: time::Date,
     date: String,
     rfc3339: String,
 }
@@ -266,6 +275,7 @@ fn source_date(path: &Path, package: &Package) -> SourceDate {
     let at =
         time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     SourceDate {
+        day: at.date(),
         date: crate::descriptor::format_date(at.date()),
         rfc3339: at
             .format(&time::format_description::well_known::Rfc3339)

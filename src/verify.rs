@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::scan::scan_package;
 use crate::source::Package;
@@ -30,6 +30,8 @@ pub enum Change {
     },
     /// Same digest, new path.
     Renamed { from: String, to: String },
+    /// In the manifest, present, but its bytes can no longer be read.
+    Unreadable { path: String, reason: String },
 }
 
 impl Change {
@@ -39,6 +41,7 @@ impl Change {
                 path
             }
             Change::Renamed { to, .. } => to,
+            Change::Unreadable { path, .. } => path,
         }
     }
 }
@@ -48,6 +51,7 @@ impl Change {
 /// read), so it cannot see renames or same-size edits.
 pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> Result<Vec<Change>> {
     let package = Package::open(path)?;
+    let mut unreadable: Vec<(String, String)> = Vec::new();
     // path → (size, digest)
     let current: BTreeMap<String, (u64, Option<String>)> = if fast {
         package
@@ -59,11 +63,14 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         let scanned = scan_package(&package, threads, &|_| {});
         let mut map = BTreeMap::new();
         for (entry, result) in package.entries.iter().zip(scanned) {
-            let s = result.map_err(|e| Error::Unreadable {
-                path: path.join(&entry.path),
-                source: e,
-            })?;
-            map.insert(entry.path.clone(), (s.size, Some(s.sha256)));
+            match result {
+                Ok(s) => {
+                    map.insert(entry.path.clone(), (s.size, Some(s.sha256)));
+                }
+                // A file that no longer reads (a zip entry whose CRC fails
+                // after a flipped byte) has changed: say so, and go on.
+                Err(e) => unreadable.push((entry.path.clone(), e.to_string())),
+            }
         }
         map
     };
@@ -75,7 +82,18 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
 
     let mut changes = Vec::new();
     let mut missing = Vec::new();
+    let unreadable_paths: std::collections::HashSet<&str> =
+        unreadable.iter().map(|(p, _)| p.as_str()).collect();
+    for (p, reason) in &unreadable {
+        changes.push(Change::Unreadable {
+            path: p.clone(),
+            reason: reason.clone(),
+        });
+    }
     for (&p, &(size, sha)) in &expected {
+        if unreadable_paths.contains(p) {
+            continue;
+        }
         match current.get(p) {
             None => missing.push((p, size, sha)),
             Some((new_size, new_sha)) => {

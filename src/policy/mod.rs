@@ -261,10 +261,14 @@ impl Policy {
         }
         let name = base_profile
             .or_else(|| overlay.get("profile").and_then(|p| p.as_str()))
-            .unwrap_or("notice-2022");
+            .unwrap_or("notice-2022")
+            .to_owned();
+        let name = name.as_str();
         let base = Policy::profile(name).ok_or_else(|| fail(unknown_profile(name)))?;
         let mut merged = serde_json::to_value(&base).map_err(|e| fail(e.to_string()))?;
         merge(&mut merged, overlay);
+        // The profile applied is the one reported, whatever the file said.
+        merged["profile"] = serde_json::Value::from(name);
         let policy: Policy = serde_json::from_value(merged).map_err(|e| fail(e.to_string()))?;
         policy.validate().map_err(fail)?;
         Ok(policy)

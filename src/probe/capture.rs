@@ -172,16 +172,18 @@ impl Capture {
             }
             // Gather the header (8 bytes, 16 with a 64-bit size).
             let offset = (at + partial.len() as u64).saturating_sub(start) as usize;
+            let available = chunk.len().saturating_sub(offset);
+            let take = (8usize.saturating_sub(partial.len())).min(available);
+            partial.extend_from_slice(&chunk[offset..offset + take]);
+            // A size field of 1 means a 64-bit size follows: 16 bytes in all.
             let want = if partial.len() >= 8 && read_u32(partial) == 1 {
                 16
             } else {
                 8
             };
-            let take = (want - partial.len().min(want)).min(chunk.len().saturating_sub(offset));
-            partial.extend_from_slice(&chunk[offset..offset + take]);
-            if partial.len() == 8 && read_u32(partial) == 1 {
-                continue; // needs the 64-bit size too
-            }
+            let offset = offset + take;
+            let more = (want - partial.len().min(want)).min(chunk.len().saturating_sub(offset));
+            partial.extend_from_slice(&chunk[offset..offset + more]);
             if partial.len() < want {
                 return; // the rest is in the next chunk
             }
@@ -360,6 +362,33 @@ mod tests {
             r.seek(SeekFrom::Start(200_000)).unwrap();
             assert!(r.read(&mut [0u8; 4]).is_err());
             assert!(r.missed());
+        }
+    }
+
+    /// A 64-bit box size whose first 8 header bytes end exactly at a chunk
+    /// boundary once made the capture loop forever.
+    #[test]
+    fn large_size_headers_split_anywhere_are_read() {
+        let mut file = mp4_box(b"ftyp", b"isom\0\0\0\0isom");
+        let mut mdat = 1u32.to_be_bytes().to_vec();
+        mdat.extend_from_slice(b"mdat");
+        mdat.extend_from_slice(&(16u64 + 1000).to_be_bytes());
+        mdat.extend_from_slice(&[0u8; 1000]);
+        let mdat_at = file.len();
+        file.extend(mdat);
+        let moov_at = file.len() as u64;
+        file.extend(mp4_box(b"moov", &[9u8; 100]));
+        for cut in 1..=16 {
+            // The first chunk ends `cut` bytes into the mdat header.
+            let mut c = Capture::new();
+            c.update(&file[..mdat_at + cut]);
+            c.update(&file[mdat_at + cut..]);
+            let captured = c.finish().unwrap();
+            let mut r = captured.reader();
+            let mut moov = [0u8; 108];
+            r.seek(SeekFrom::Start(moov_at)).unwrap();
+            r.read_exact(&mut moov).unwrap();
+            assert_eq!(&moov[4..8], b"moov", "cut at {cut}");
         }
     }
 

@@ -27,11 +27,19 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         crate::source::SourceKind::Zip => t("zip", "压缩包"),
     };
     let (path, ratio) = (&report.package.path, percent(&s.video_ratio));
-    let (videos, total, pct) = (
-        s.videos,
-        s.course_resources,
-        report.policy.threshold_percent,
-    );
+    // The parts on the policy's basis: counts, or sizes when counting bytes.
+    let (videos, total, pct) = match report.policy.basis {
+        Basis::Count => (
+            s.videos.to_string(),
+            s.course_resources.to_string(),
+            report.policy.threshold_percent,
+        ),
+        Basis::Bytes => (
+            human_bytes(s.video_bytes),
+            human_bytes(s.course_bytes),
+            report.policy.threshold_percent,
+        ),
+    };
     let bytes_ratio = percent(&s.video_bytes_ratio);
     let (files, size) = (s.files, human_bytes(s.total_bytes));
     let head = bold.apply_to(t("trainpack check:", "trainpack 检查："));

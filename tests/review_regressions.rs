@@ -1,0 +1,118 @@
+//! Defects found in review, each pinned by the case that showed it.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+/// Unknown bytes under a video name are not a video, even when no probe
+/// can run: before, they counted as "unconfirmed" videos and could pass.
+#[test]
+fn random_bytes_named_mp4_are_not_videos_without_ffprobe() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("r");
+    fs::create_dir(&pkg).unwrap();
+    let noise: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    fs::write(pkg.join("a.mp4"), &noise).unwrap();
+    fs::write(pkg.join("b.avi"), &noise).unwrap();
+    fs::write(pkg.join("c.txt"), b"notes\n").unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let (code, report) = check_json_with(trainpack().env("PATH", empty.path()), &pkg, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["summary"]["videos"], 0);
+    for name in ["a.mp4", "b.avi"] {
+        assert_eq!(file(&report, name).unwrap()["is_video"], false, "{name}");
+        assert_eq!(findings_at(&report, "TP011", name).len(), 1, "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+    }
+}
+
+/// `pack pkg.zip -o .` would have replaced the package with its bag.
+#[test]
+fn pack_refuses_to_write_over_its_input_or_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("gbk-names.zip");
+    fs::copy(sample("gbk-names.zip"), &zip).unwrap();
+    let before = sha256_file(&zip);
+    let r = run(trainpack()
+        .current_dir(dir.path())
+        .args(["pack", "gbk-names.zip", "-o", "."]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("over the package"), "{}", r.stderr);
+    assert_eq!(sha256_file(&zip), before, "the input is untouched");
+
+    let pkg = copy_sample("exactly-60", &dir.path().join("p"));
+    let r = run(trainpack()
+        .args(["pack"])
+        .arg(&pkg)
+        .arg("-o")
+        .arg(pkg.join("out")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!pkg.join("out").exists());
+    let r = run(trainpack().current_dir(&pkg).args(["manifest", "."]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("inside the package"), "{}", r.stderr);
+    let (code, _) = check_json(&pkg, &[]);
+    assert_eq!(code, 0, "the package was not polluted by its own manifest");
+}
+
+/// One flipped byte in a zip entry fails its CRC: that is a change to
+/// report (exit 1), not a reason to give up (exit 2).
+#[test]
+fn verify_reports_a_zip_entry_that_no_longer_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("p.zip");
+    zip_dir(&sample("pass"), &zip, zip::CompressionMethod::Stored);
+    let manifest = dir.path().join("m.json");
+    let r = run(trainpack()
+        .arg("manifest")
+        .arg(&zip)
+        .arg("-o")
+        .arg(&manifest)
+        .arg("-q"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut bytes = fs::read(&zip).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"mdat").unwrap() + 200;
+    bytes[at] ^= 0xff;
+    fs::write(&zip, &bytes).unwrap();
+    let r = run(trainpack()
+        .arg("verify")
+        .arg(&zip)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--json"));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let changes = out["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["change"], "unreadable");
+}
+
+/// `--profile` with `--policy`: the profile reported is the one applied.
+#[test]
+fn the_reported_profile_is_the_one_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.toml");
+    fs::write(
+        &policy,
+        "profile = \"notice-2022\"\nthreshold_percent = 60\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(
+        &sample("pass"),
+        &[
+            "--policy",
+            policy.to_str().unwrap(),
+            "--profile",
+            "smartedu-2025",
+        ],
+    );
+    assert_eq!(report["policy"]["profile"], "smartedu-2025");
+    assert_eq!(
+        report["verdict"], "fail",
+        "smartedu-2025 makes 160×90 an error"
+    );
+}
