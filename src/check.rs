@@ -71,6 +71,7 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
 /// Check an opened package; `path` is how the user named it.
 pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Report {
     let mut findings = notes_findings(&package.notes);
+    let root = content_root(package);
 
     let bar = progress_bar(package, opts.progress);
     let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|n| bar.inc(n));
@@ -81,7 +82,7 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     for (entry, result) in package.entries.iter().zip(scanned) {
         match result {
             Ok(scanned) => {
-                let class = classify(&entry.path, &scanned.sniffed);
+                let class = classify(strip_root(&entry.path, &root), &scanned.sniffed);
                 items.push(Item {
                     entry,
                     scanned,
@@ -135,8 +136,8 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     }
 
     let today = opts.today.unwrap_or_else(descriptor::today);
-    let (descriptor, upload_deadline) = read_descriptor(package, today, &mut findings);
-    let (summary, modules) = summarise(&files, &opts.policy);
+    let (descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
+    let (summary, modules) = summarise(&files, &root, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
     let summary = Summary {
@@ -180,13 +181,14 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
 /// implies, with findings for a broken descriptor or a near or missed deadline.
 fn read_descriptor(
     package: &Package,
+    root: &str,
     today: time::Date,
     findings: &mut Vec<Finding>,
 ) -> (Option<Descriptor>, Option<time::Date>) {
     let Some(entry) = package
         .entries
         .iter()
-        .find(|e| e.path == descriptor::FILE_NAME)
+        .find(|e| strip_root(&e.path, root) == descriptor::FILE_NAME)
     else {
         findings.push(rules::DESCRIPTOR_MISSING.finding(
             None,
@@ -260,6 +262,35 @@ pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
     };
     name.map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "package".to_owned())
+}
+
+/// The folder the package's content sits in: `""`, or `"name/"` when every
+/// entry that is not junk is inside one top-level folder — a zip made of
+/// the folder itself (`zip -r pkg.zip pkg/`, Windows "Send to compressed
+/// folder"), or a folder holding one course folder. The descriptor is
+/// looked for there and modules are counted from there, so such a zip gives
+/// the same verdict as the folder it was made from. Paths in reports stay
+/// as the package spells them.
+fn content_root(package: &Package) -> String {
+    let mut root: Option<&str> = None;
+    for e in &package.entries {
+        if crate::identify::is_junk_name(&e.path) {
+            continue;
+        }
+        let Some((first, _)) = e.path.split_once('/') else {
+            return String::new(); // a file at the top: the top is the root
+        };
+        match root {
+            None => root = Some(first),
+            Some(r) if r == first => {}
+            Some(_) => return String::new(),
+        }
+    }
+    root.map(|r| format!("{r}/")).unwrap_or_default()
+}
+
+fn strip_root<'a>(path: &'a str, root: &str) -> &'a str {
+    path.strip_prefix(root).unwrap_or(path)
 }
 
 fn count(findings: &[Finding], severity: Severity) -> u64 {
@@ -689,7 +720,7 @@ fn junk_zh(reason: &str) -> &'static str {
     }
 }
 
-fn summarise(files: &[Resource], policy: &Policy) -> (Summary, Vec<ModuleSummary>) {
+fn summarise(files: &[Resource], root: &str, policy: &Policy) -> (Summary, Vec<ModuleSummary>) {
     let mut s = Summary::default();
     let mut modules: std::collections::BTreeMap<&str, (u64, u64, u64, u64)> = Default::default();
     for f in files {
@@ -701,7 +732,9 @@ fn summarise(files: &[Resource], policy: &Policy) -> (Summary, Vec<ModuleSummary
         }
         s.course_resources += 1;
         s.course_bytes += f.size;
-        let module = f.path.split_once('/').map_or("", |(m, _)| m);
+        let module = strip_root(&f.path, root)
+            .split_once('/')
+            .map_or("", |(m, _)| m);
         let m = modules.entry(module).or_default();
         m.0 += 1;
         m.2 += f.size;

@@ -116,3 +116,49 @@ fn the_reported_profile_is_the_one_applied() {
         "smartedu-2025 makes 160×90 an error"
     );
 }
+
+/// A zip made of the folder itself (`zip -r pkg.zip pkg/`) holds everything
+/// under `pkg/`: same verdict, same modules and the same descriptor as the
+/// folder. Before, the descriptor counted as a course resource and the
+/// module breakdown collapsed to `pkg`.
+#[test]
+fn a_zip_of_the_folder_itself_gives_the_folders_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = copy_sample("exactly-60", &dir.path().join("pkg"));
+    fs::write(
+        pkg.join("training-package.json"),
+        r#"{"id":"w1","provider":"某职业技术学院","end_date":"2099-06-30"}"#,
+    )
+    .unwrap();
+    let wrapped = dir.path().join("wrapped.zip");
+    let status = std::process::Command::new("zip")
+        .current_dir(dir.path())
+        .args(["-q", "-r", "wrapped.zip", "pkg"])
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        // No Info-ZIP: build the same layout with the zip crate.
+        let mut zip = zip::ZipWriter::new(fs::File::create(&wrapped).unwrap());
+        for (rel, path) in list_files(&pkg) {
+            zip.start_file(
+                format!("pkg/{rel}"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut zip, &fs::read(path).unwrap()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let (folder_code, folder) = check_json(&pkg, &[]);
+    let (zip_code, zipped) = check_json(&wrapped, &[]);
+    assert_eq!(folder_code, 0, "{folder:#}");
+    assert_eq!(zip_code, folder_code, "{zipped:#}");
+    for key in ["course_resources", "videos", "video_ratio"] {
+        assert_eq!(zipped["summary"][key], folder["summary"][key], "{key}");
+    }
+    assert_eq!(zipped["modules"], folder["modules"]);
+    assert_eq!(zipped["package"]["id"], "w1");
+    assert_eq!(
+        zipped["package"]["descriptor"],
+        folder["package"]["descriptor"]
+    );
+}

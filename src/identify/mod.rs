@@ -265,6 +265,11 @@ pub fn is_metadata_path(path: &str) -> bool {
         || bagit_manifest("tagmanifest-")
 }
 
+/// Whether a name alone marks a file as junk (`.DS_Store`, `__MACOSX/`, ...).
+pub fn is_junk_name(path: &str) -> bool {
+    junk_reason(path, 1).is_some()
+}
+
 fn junk_reason(path: &str, size: u64) -> Option<&'static str> {
     let base = path.rsplit('/').next().unwrap_or(path);
     if path.split('/').any(|c| c == "__MACOSX") || base.starts_with("._") {
