@@ -26,7 +26,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         crate::source::SourceKind::Folder => t("folder", "文件夹"),
         crate::source::SourceKind::Zip => t("zip", "压缩包"),
     };
-    let (path, ratio) = (&report.package.path, percent(&s.video_ratio));
+    let (path, ratio) = (shown(&report.package.path), percent(&s.video_ratio));
     // The parts on the policy's basis: counts, or sizes when counting bytes.
     let (videos, total, pct) = match report.policy.basis {
         Basis::Count => (
@@ -92,10 +92,11 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             bold.apply_to(t("Modules (top-level folders):", "各模块（顶层文件夹）："))
         );
         for m in &report.modules {
+            let module = shown(&m.name);
             let name = if m.name.is_empty() {
                 t("(package root)", "（包根目录）")
             } else {
-                m.name.as_str()
+                &module
             };
             let mark = if m.meets_threshold {
                 green.apply_to("✓")
@@ -136,7 +137,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             Severity::Warning => yellow.apply_to(f.severity.label(lang)),
             Severity::Info => dim.apply_to(f.severity.label(lang)),
         };
-        let path = f.path.as_deref().unwrap_or("");
+        let path = shown(f.path.as_deref().unwrap_or(""));
         let sep = match (path.is_empty(), lang) {
             (true, _) => "",
             (false, Lang::En) => ": ",
@@ -146,7 +147,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             out,
             "  {label} [{}] {path}{sep}{}",
             f.code,
-            f.message.get(lang)
+            shown(f.message.get(lang))
         );
         if explained.insert(f.code) {
             let _ = writeln!(
@@ -159,4 +160,35 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         }
     }
     out
+}
+
+/// Names come from the package, which may be hostile: control characters
+/// (escape sequences that would repaint the terminal, CR that would hide
+/// text) are shown escaped, never sent to the terminal.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(shown("a\x1b[2Jb\rc"), "a\\u{1b}[2Jb\\u{d}c");
+        assert_eq!(shown("模块1/第1课.mp4"), "模块1/第1课.mp4");
+    }
 }
