@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Output;
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
@@ -110,9 +112,19 @@ fn assert_valid_report(validator: &jsonschema::Validator, name: &str, code: i32,
     assert_eq!(summary["videos"], json!(videos), "{name}: videos");
 }
 
+/// Every schema in `schemas/` (new ones included without touching this
+/// test): draft 2020-12, our `$id`, closed, valid against the meta-schema,
+/// compiling, and every property documented.
 #[test]
 fn schemas_are_valid_json_schema() {
-    for name in ["report.schema.json", "policy.schema.json"] {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("schemas"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".schema.json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    for name in &names {
         let s = schema(name);
         assert_eq!(
             s["$schema"], "https://json-schema.org/draft/2020-12/schema",
@@ -123,12 +135,12 @@ fn schemas_are_valid_json_schema() {
             json!(format!("https://trainpack.invalid/schemas/{name}")),
             "{name}: $id"
         );
+        assert_eq!(s["additionalProperties"], false, "{name}: closed");
         if let Err(e) = jsonschema::meta::validate(&s) {
             panic!("schemas/{name} is not a valid JSON Schema: {e}");
         }
         validator(name);
-        let mut missing = Vec::new();
-        documented(&s, "#", &mut missing);
+        let missing = common::undocumented(&s);
         assert!(
             missing.is_empty(),
             "schemas/{name}: properties without a title and description:\n  {}",
@@ -137,27 +149,18 @@ fn schemas_are_valid_json_schema() {
     }
 }
 
-/// Collect properties (and `$defs`) lacking a title or description; a property
-/// that is only a `$ref` inherits them from its definition.
-fn documented(schema: &Value, at: &str, missing: &mut Vec<String>) {
-    let Some(obj) = schema.as_object() else {
-        return;
-    };
-    for key in ["properties", "$defs"] {
-        if let Some(children) = obj.get(key).and_then(Value::as_object) {
-            for (name, child) in children {
-                let here = format!("{at}/{key}/{name}");
-                let is_ref = child.get("$ref").is_some();
-                if !is_ref && (child.get("title").is_none() || child.get("description").is_none()) {
-                    missing.push(here.clone());
-                }
-                documented(child, &here, missing);
-            }
-        }
-    }
-    for key in ["items", "additionalProperties"] {
-        if let Some(child) = obj.get(key) {
-            documented(child, &format!("{at}/{key}"), missing);
+/// The report and the manifest embed the descriptor's shape in `$defs`;
+/// both copies must stay equal to `descriptor.schema.json`.
+#[test]
+fn embedded_descriptor_schemas_have_not_drifted() {
+    let descriptor = schema("descriptor.schema.json");
+    for name in ["report.schema.json", "manifest.schema.json"] {
+        let embedded = &schema(name)["$defs"]["descriptor"];
+        for key in ["properties", "type", "additionalProperties"] {
+            assert_eq!(
+                embedded[key], descriptor[key],
+                "{name} $defs/descriptor/{key} has drifted from descriptor.schema.json"
+            );
         }
     }
 }
