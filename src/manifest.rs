@@ -110,7 +110,7 @@ impl Manifest {
                 path: f.path.clone(),
                 size: f.size,
                 sha256: f.sha256.clone(),
-                media_type: f.media_type.clone(),
+                media_type: f.media_type.to_owned(),
                 kind: f.kind,
                 counted: f.counted,
                 is_video: f.is_video,

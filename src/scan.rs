@@ -157,50 +157,13 @@ fn scan_entry(
     budget: &Budget,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Scanned> {
-    // A folder file is opened here so its metadata can be compared before
-    // and after the read on the same descriptor.
-    let (mut input, file_stamp): (Box<dyn Read + '_>, _) = match entry.fs_path() {
-        Some(path) => {
-            let file = crate::source::open_regular(path)?;
-            let before = stamp(&file.metadata()?);
-            let check = file.try_clone()?;
-            (Box::new(file), Some((before, check)))
-        }
-        None => (reader.open(entry)?, None),
-    };
-    let mut hasher = Sha256::new();
-    let mut sniffer = Sniffer::new();
-    let mut capture = Capture::new();
-    let mut size = 0u64;
-    loop {
-        let n = match input.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        size += n as u64;
-        budget.take(entry, n as u64, size)?;
-        hasher.update(&buf[..n]);
-        sniffer.update(&buf[..n]);
-        capture.update(&buf[..n]);
-        on_bytes(n as u64);
-    }
-    if let Some(((before_len, before_time), file)) = file_stamp {
-        let (after_len, after_time) = stamp(&file.metadata()?);
-        let what = if after_len != before_len || size != before_len {
-            Some(format!(
-                "{before_len} bytes when opened, {size} read, {after_len} now"
-            ))
-        } else if after_time != before_time {
-            Some("its modification time changed".to_owned())
-        } else {
-            None
-        };
-        if let Some(what) = what {
-            return Err(io::Error::other(ScanStop::Changed { what }));
-        }
-    }
+    let pass = read_entry(reader, entry, buf, budget, on_bytes, true)?;
+    let Pass {
+        hasher,
+        content,
+        size,
+    } = pass;
+    let (sniffer, capture) = content.unwrap_or_default();
     // Probe now, while the captured index is at hand, so it never piles up
     // in memory across files.
     let early_probe = capture.finish().map(|captured| {
@@ -217,6 +180,114 @@ fn scan_entry(
         sniffed: sniffer.finish(),
         early_probe,
     })
+}
+
+/// Size and SHA-256 of every entry, nothing else: what `verify` needs.
+/// Results are in entry order.
+pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64, String)>> {
+    let mut order: Vec<usize> = (0..package.entries.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(package.entries[i].declared_size));
+    let total = AtomicU64::new(0);
+    let limits = Limits::default();
+    let budget = Budget {
+        limits: &limits,
+        total: &total,
+    };
+    run_queue(
+        &order,
+        threads,
+        || (package.reader(), vec![0u8; CHUNK]),
+        |(reader, buf), i| {
+            let pass = read_entry(reader, &package.entries[i], buf, &budget, &|_| {}, false)?;
+            Ok((pass.size, hex(&pass.hasher.finalize())))
+        },
+    )
+}
+
+/// Read one entry once, feeding the hasher and, when `sniff`, the content
+/// sniffer and the index capture.
+fn read_entry(
+    reader: &mut EntryReader,
+    entry: &Entry,
+    buf: &mut [u8],
+    budget: &Budget,
+    on_bytes: &(dyn Fn(u64) + Sync),
+    sniff: bool,
+) -> io::Result<Pass> {
+    let mut pass = Pass {
+        hasher: Sha256::new(),
+        content: sniff.then(|| (Sniffer::new(), Capture::new())),
+        size: 0,
+    };
+    match reader.fs_path(entry) {
+        Some(path) => {
+            // A folder file's size and time, from the descriptor it is read
+            // through, are compared before and after the read.
+            let (mut file, meta) = crate::source::open_regular_with_metadata(&path)?;
+            let (before_len, before_time) = stamp(&meta);
+            pass.read(&mut file, Some(before_len), entry, buf, budget, on_bytes)?;
+            let size = pass.size;
+            let (after_len, after_time) = stamp(&file.metadata()?);
+            let what = if after_len != before_len || size != before_len {
+                Some(format!(
+                    "{before_len} bytes when opened, {size} read, {after_len} now"
+                ))
+            } else if after_time != before_time {
+                Some("its modification time changed".to_owned())
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                return Err(io::Error::other(ScanStop::Changed { what }));
+            }
+        }
+        None => {
+            let mut input = reader.open(entry)?;
+            pass.read(&mut input, None, entry, buf, budget, on_bytes)?;
+        }
+    }
+    Ok(pass)
+}
+
+/// Everything one read of an entry feeds.
+struct Pass {
+    hasher: Sha256,
+    /// None when only the digest is wanted.
+    content: Option<(Sniffer, Capture)>,
+    size: u64,
+}
+
+impl Pass {
+    /// Read `input` to its end, or, when its size is `known`, to that size:
+    /// a file's final zero-length read is one system call per file saved,
+    /// and growth is still caught by the size check after the read.
+    fn read(
+        &mut self,
+        input: &mut dyn Read,
+        known: Option<u64>,
+        entry: &Entry,
+        buf: &mut [u8],
+        budget: &Budget,
+        on_bytes: &(dyn Fn(u64) + Sync),
+    ) -> io::Result<()> {
+        while known.is_none_or(|k| self.size < k) {
+            let n = match input.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.size += n as u64;
+            budget.take(entry, n as u64, self.size)?;
+            self.hasher.update(&buf[..n]);
+            if let Some((sniffer, capture)) = self.content.as_mut() {
+                sniffer.update(&buf[..n]);
+                capture.update(&buf[..n]);
+            }
+            on_bytes(n as u64);
+        }
+        Ok(())
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::manifest::Manifest;
-use crate::scan::scan_package;
+use crate::scan::digest_package;
 use crate::source::Package;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -60,12 +60,13 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
             .map(|e| (e.path.clone(), (e.declared_size, None)))
             .collect()
     } else {
-        let scanned = scan_package(&package, threads, &|_| {});
+        // Digests only: no sniffing or probing, which verify has no use for.
+        let digests = digest_package(&package, threads);
         let mut map = BTreeMap::new();
-        for (entry, result) in package.entries.iter().zip(scanned) {
+        for (entry, result) in package.entries.iter().zip(digests) {
             match result {
-                Ok(s) => {
-                    map.insert(entry.path.clone(), (s.size, Some(s.sha256)));
+                Ok((size, sha256)) => {
+                    map.insert(entry.path.clone(), (size, Some(sha256)));
                 }
                 // A file that no longer reads (a zip entry whose CRC fails
                 // after a flipped byte) has changed: say so, and go on.

@@ -166,7 +166,7 @@ impl BagPlan<'_> {
 /// CPU, so they get level 1. Videos are stored; everything else (text,
 /// subtitles, WAV, BMP, old Office files, unknown data) gets level 6.
 fn already_compressed(resource: &Resource) -> bool {
-    let t = resource.media_type.as_str();
+    let t = resource.media_type;
     match resource.kind {
         ResourceKind::Video | ResourceKind::Courseware => true,
         ResourceKind::Audio => {

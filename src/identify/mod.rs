@@ -64,7 +64,7 @@ impl Sniffer {
         let facts = self.zip.as_ref().map(|z| &z.facts);
         let (media_type, kind, container) = magic::detect(&self.head, self.size, facts);
         Sniffed {
-            media_type: media_type.to_string(),
+            media_type,
             kind,
             container,
             size: self.size,
@@ -76,7 +76,7 @@ impl Sniffer {
 pub struct Sniffed {
     /// IANA-style media type decided by content; "application/octet-stream"
     /// when unknown, "inode/x-empty" when zero bytes.
-    pub media_type: String,
+    pub media_type: &'static str,
     /// The kind the content implies; None when content alone cannot tell.
     pub kind: Option<ResourceKind>,
     /// Container family when content is a video-capable container.
@@ -89,7 +89,7 @@ pub struct Sniffed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Classification {
     pub kind: ResourceKind,
-    pub media_type: String,
+    pub media_type: &'static str,
     /// Kind the extension suggests (None: no or unknown extension).
     pub ext_kind: Option<ResourceKind>,
     /// Content and extension disagree in a way worth a finding.
@@ -302,7 +302,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
     let ext = extension(path);
     let ext = ext.as_deref().unwrap_or("");
     let ext_kind = kind_for_extension(ext);
-    let mut media_type = sniffed.media_type.clone();
+    let mut media_type = sniffed.media_type;
     let decided = |kind, mismatch, junk_reason, media_type| Classification {
         kind,
         media_type,
@@ -329,7 +329,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         };
         content_kind = Some(tied.map_or(Other, |(kind, _)| kind));
         if let Some((_, media)) = tied {
-            media_type = media.to_string();
+            media_type = media;
         }
     }
     let is_text = media_type.starts_with("text/") || media_type == "application/xml";

@@ -62,14 +62,14 @@ const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\
 fn iso_bmff_brands() {
     let mp4 = sniff(&ftyp(b"isom", &[b"isom", b"iso2", b"avc1", b"mp41"]));
     assert_eq!(
-        (mp4.media_type.as_str(), mp4.kind, mp4.container),
+        (mp4.media_type, mp4.kind, mp4.container),
         ("video/mp4", Some(Video), Some("mp4"))
     );
     let mov = sniff(&ftyp(b"qt  ", &[b"qt  "]));
     assert_eq!((mov.kind, mov.container), (Some(Video), Some("mov")));
     let m4a = sniff(&ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]));
     assert_eq!(
-        (m4a.media_type.as_str(), m4a.kind, m4a.container),
+        (m4a.media_type, m4a.kind, m4a.container),
         ("audio/mp4", Some(Audio), None)
     );
     assert_eq!(sniff(&ftyp(b"3gp4", &[b"isom"])).container, Some("3gp"));
@@ -93,12 +93,12 @@ fn matroska_vs_webm() {
     };
     let mkv = sniff(&ebml(b"matroska"));
     assert_eq!(
-        (mkv.media_type.as_str(), mkv.container),
+        (mkv.media_type, mkv.container),
         ("video/x-matroska", Some("matroska"))
     );
     let webm = sniff(&ebml(b"webm"));
     assert_eq!(
-        (webm.media_type.as_str(), webm.container),
+        (webm.media_type, webm.container),
         ("video/webm", Some("webm"))
     );
 }
@@ -125,10 +125,7 @@ fn other_video_containers() {
         let mut ts = vec![0u8; stride * 6];
         (0..6).for_each(|i| ts[first + i * stride] = 0x47);
         let s = sniff(&ts);
-        assert_eq!(
-            (s.media_type.as_str(), s.container),
-            ("video/mp2t", Some("mpegts"))
-        );
+        assert_eq!((s.media_type, s.container), ("video/mp2t", Some("mpegts")));
     }
     let mut theora = b"OggS\x00\x02".to_vec();
     theora.resize(26, 0);
@@ -141,10 +138,7 @@ fn other_video_containers() {
 fn audio() {
     assert_eq!(sniff(b"ID3\x04\x00\x00\x00\x00\x00\x00").kind, Some(Audio));
     let mp3 = sniff(b"\xff\xfb\x90\x64\x00\x00\x00\x00\x00\x00");
-    assert_eq!(
-        (mp3.media_type.as_str(), mp3.kind),
-        ("audio/mpeg", Some(Audio))
-    );
+    assert_eq!((mp3.media_type, mp3.kind), ("audio/mpeg", Some(Audio)));
     assert_eq!(
         sniff(b"\xff\xf1\x50\x80\x02\x1f\xfc").media_type,
         "audio/aac"
@@ -181,15 +175,12 @@ fn images_and_animation() {
 
     let swf = sniff(b"CWS\x0a\x00\x10\x00\x00");
     assert_eq!(
-        (swf.media_type.as_str(), swf.kind),
+        (swf.media_type, swf.kind),
         ("application/x-shockwave-flash", Some(Animation))
     );
     let svg =
         sniff(b"<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    assert_eq!(
-        (svg.media_type.as_str(), svg.kind),
-        ("image/svg+xml", Some(Image))
-    );
+    assert_eq!((svg.media_type, svg.kind), ("image/svg+xml", Some(Image)));
 }
 
 #[test]
@@ -215,10 +206,7 @@ fn office_documents() {
             true,
         );
         let s = sniff(&odf);
-        assert_eq!(
-            (s.media_type.as_str(), s.kind),
-            (mimetype.as_str(), Some(kind))
-        );
+        assert_eq!((s.media_type, s.kind), (mimetype.as_str(), Some(kind)));
     }
     assert_eq!(sniff(PDF).kind, Some(Document));
     assert_eq!(sniff(b"{\\rtf1\\ansi hello}").kind, Some(Document));
@@ -229,7 +217,7 @@ fn compound_files_use_the_extension_as_tiebreak() {
     let mut cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
     cfb.resize(4096, 0);
     let s = sniff(&cfb);
-    assert_eq!((s.media_type.as_str(), s.kind), (magic::OLE_STORAGE, None));
+    assert_eq!((s.media_type, s.kind), (magic::OLE_STORAGE, None));
     for (name, kind) in [
         ("a.ppt", Presentation),
         ("a.xls", Spreadsheet),
@@ -258,13 +246,13 @@ fn courseware_and_plain_zips() {
         false,
     ));
     assert_eq!(
-        (scorm.media_type.as_str(), scorm.kind),
+        (scorm.media_type, scorm.kind),
         (magic::SCORM_ZIP, Some(Courseware))
     );
     for index in ["index.html", "course/index.htm", "story.html"] {
         let s = sniff(&zip(&[("course/app.js", b"x"), (index, b"<html>")], false));
         assert_eq!(
-            (s.media_type.as_str(), s.kind),
+            (s.media_type, s.kind),
             (magic::HTML5_ZIP, Some(Courseware)),
             "{index}"
         );
@@ -272,7 +260,7 @@ fn courseware_and_plain_zips() {
     }
     let deep = sniff(&zip(&[("a/b/index.html", b"<html>")], false));
     assert_eq!(
-        (deep.media_type.as_str(), deep.kind),
+        (deep.media_type, deep.kind),
         ("application/zip", Some(Other))
     );
     let plain = classify("资料.zip", &sniff(&zip(&[("a.txt", b"hi")], false)));
@@ -313,30 +301,21 @@ fn text_formats() {
     let srt = "\u{feff}1\r\n00:00:01,000 --> 00:00:04,000\r\n你好\r\n\r\n2\r\n00:00:05,000 --> 00:00:06,500\r\n再见\r\n";
     let s = sniff(srt.as_bytes());
     assert_eq!(
-        (s.media_type.as_str(), s.kind),
+        (s.media_type, s.kind),
         ("application/x-subrip", Some(Subtitle))
     );
     let vtt = sniff(b"WEBVTT\n\n00:01.000 --> 00:04.000\nhi\n");
-    assert_eq!(
-        (vtt.media_type.as_str(), vtt.kind),
-        ("text/vtt", Some(Subtitle))
-    );
+    assert_eq!((vtt.media_type, vtt.kind), ("text/vtt", Some(Subtitle)));
     for html in [
         &b"  <!DOCTYPE html><html></html>"[..],
         b"\xef\xbb\xbf<HTML lang=\"zh\">",
         b"<!-- saved -->\n<html>",
     ] {
         let h = sniff(html);
-        assert_eq!(
-            (h.media_type.as_str(), h.kind),
-            ("text/html", Some(Document))
-        );
+        assert_eq!((h.media_type, h.kind), ("text/html", Some(Document)));
     }
     let plain = sniff("第一章 概述\n这是说明。\n".as_bytes());
-    assert_eq!(
-        (plain.media_type.as_str(), plain.kind),
-        ("text/plain", None)
-    );
+    assert_eq!((plain.media_type, plain.kind), ("text/plain", None));
     // GBK-encoded Chinese text is text too.
     let gbk = encoding_rs::GBK.encode("第一章 概述\n").0;
     assert_eq!(sniff(&gbk).media_type, "text/plain");
@@ -382,12 +361,7 @@ fn text_formats() {
 fn pdf_named_mp4_and_mp4_named_pdf() {
     let c = of("第1课.mp4", PDF);
     assert_eq!(
-        (
-            c.kind,
-            c.media_type.as_str(),
-            c.ext_kind,
-            c.extension_mismatch
-        ),
+        (c.kind, c.media_type, c.ext_kind, c.extension_mismatch),
         (Document, "application/pdf", Some(Video), true)
     );
     let c = of("a.pdf", &ftyp(b"isom", &[b"isom"]));
@@ -396,7 +370,7 @@ fn pdf_named_mp4_and_mp4_named_pdf() {
     // Unknown binary named as a video: kind from the name, flagged.
     let c = of("a.mp4", &[0x13, 0x37, 0x00, 0x01, 0xfe, 0x00, 0x80, 0x00]);
     assert_eq!(
-        (c.media_type.as_str(), c.kind, c.extension_mismatch),
+        (c.media_type, c.kind, c.extension_mismatch),
         ("application/octet-stream", Video, true)
     );
 }
@@ -416,10 +390,7 @@ fn junk_metadata_and_empty() {
         assert_eq!((c.kind, c.junk_reason), (Junk, Some(reason)), "{path}");
     }
     let empty = sniff(b"");
-    assert_eq!(
-        (empty.media_type.as_str(), empty.size),
-        ("inode/x-empty", 0)
-    );
+    assert_eq!((empty.media_type, empty.size), ("inode/x-empty", 0));
     let c = classify("a.mp4", &empty);
     assert_eq!(
         (c.kind, c.junk_reason, c.extension_mismatch),
@@ -526,7 +497,7 @@ fn large_non_zip_stream_stays_bounded() {
     assert!(s.zip.is_none());
     let sniffed = s.finish();
     assert_eq!(
-        (sniffed.size, sniffed.media_type.as_str()),
+        (sniffed.size, sniffed.media_type),
         (50 << 20, "application/octet-stream")
     );
 }

@@ -114,7 +114,7 @@ pub struct Resource {
     pub original_path: Option<String>,
     pub size: u64,
     pub sha256: String,
-    pub media_type: String,
+    pub media_type: &'static str,
     pub kind: ResourceKind,
     /// A course resource (in the denominator).
     pub counted: bool,

