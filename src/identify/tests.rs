@@ -346,7 +346,7 @@ fn text_formats() {
         classify("app.ts", &plain),
         Classification {
             kind: Other,
-            media_type: "text/plain".into(),
+            media_type: "text/plain",
             ext_kind: Some(Video),
             extension_mismatch: false,
             junk_reason: None,
