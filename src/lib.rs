@@ -12,6 +12,7 @@ pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod descriptor;
+pub mod digest_sink;
 pub mod error;
 pub mod i18n;
 pub mod identify;

@@ -2,8 +2,7 @@
 //! zip, plus an upload ticket that lets an upload resume chunk by chunk.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic::{self, AtomicFile};
 use crate::bagit::write::BagPlan;
 use crate::check::{CheckOptions, check_package};
+use crate::digest_sink::{DigestSink, StreamDigest};
 use crate::error::{Error, Result};
 use crate::kinds::ResourceKind;
 use crate::manifest::{Manifest, hash_file};
@@ -76,6 +76,9 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
         ..check_opts.clone()
     };
+    // Payload files are trusted as checked only if not modified since now.
+    let checked_at = std::time::SystemTime::now();
+    let source_stamp = zip_stamp(path, &package);
     let (report, archive_hash) = check_with_archive_hash(&package, path, check_opts)?;
     if report.verdict == Verdict::Fail && !opts.force {
         return Ok(PackOutcome::Refused(Box::new(report)));
@@ -114,10 +117,35 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     atomic::ensure_outside(path, &archive_path).map_err(Error::Other)?;
     let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
     let out = AtomicFile::create(&archive_path).map_err(write_err)?;
-    let out = plan.write(&package, out).map_err(write_err)?;
-    let (size, sha256, chunks) =
-        hash_with_chunks(out.temp_path(), opts.chunk_size).map_err(write_err)?;
+    // The archive is hashed as it is written (whole and per chunk, each on
+    // its own thread), never read back.
+    let (out, digest) = std::thread::scope(|scope| {
+        let sink = DigestSink::new(scope, out, opts.chunk_size);
+        plan.write(&package, sink, checked_at)?.finish()
+    })
+    .map_err(write_err)?;
+    if zip_stamp(path, &package) != source_stamp {
+        return Err(Error::Other(format!(
+            "{} changed while it was being packed; check it again",
+            path.display()
+        )));
+    }
     out.commit().map_err(write_err)?;
+    let StreamDigest {
+        size,
+        sha256,
+        chunks,
+    } = digest;
+    let chunks = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, c)| Chunk {
+            index: index as u64,
+            offset: c.offset,
+            size: c.size,
+            sha256: c.sha256,
+        })
+        .collect();
 
     let upload = UploadTicket {
         ticket_version: 1,
@@ -283,47 +311,14 @@ fn source_date(path: &Path, package: &Package) -> SourceDate {
     }
 }
 
-/// Size, SHA-256 and per-chunk SHA-256 of a file: two threads each read it
-/// once (from the page cache, just written), so neither hash waits on the other.
-fn hash_with_chunks(path: &Path, chunk_size: u64) -> io::Result<(u64, String, Vec<Chunk>)> {
-    let chunk_size = chunk_size.max(1);
-    std::thread::scope(|scope| {
-        let whole = scope.spawn(|| hash_file(path));
-        let chunks = (|| -> io::Result<Vec<Chunk>> {
-            let mut file = File::open(path)?;
-            let mut chunks = Vec::new();
-            let mut buf = vec![0u8; (chunk_size as usize).min(8 << 20)];
-            let mut offset = 0u64;
-            loop {
-                let mut hasher = Sha256::new();
-                let mut size = 0u64;
-                while size < chunk_size {
-                    let want = (chunk_size - size).min(buf.len() as u64) as usize;
-                    let n = file.read(&mut buf[..want])?;
-                    if n == 0 {
-                        break;
-                    }
-                    hasher.update(&buf[..n]);
-                    size += n as u64;
-                }
-                if size == 0 {
-                    break;
-                }
-                chunks.push(Chunk {
-                    index: chunks.len() as u64,
-                    offset,
-                    size,
-                    sha256: hex(&hasher.finalize()),
-                });
-                offset += size;
-            }
-            Ok(chunks)
-        })();
-        let (sha256, size) = whole
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-        Ok((size, sha256, chunks?))
-    })
+/// Size and modification time of a zip source, to notice it changing
+/// between the check and the end of the copy (None for a folder).
+fn zip_stamp(path: &Path, package: &Package) -> Option<(u64, Option<std::time::SystemTime>)> {
+    if package.kind != SourceKind::Zip {
+        return None;
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
 }
 
 #[cfg(test)]
@@ -335,19 +330,5 @@ mod tests {
         assert_eq!(file_safe_id("../a/b:c"), "_a_b_c");
         assert_eq!(file_safe_id("  "), "package");
         assert_eq!(file_safe_id("2022-国培-01"), "2022-国培-01");
-    }
-
-    #[test]
-    fn chunks_cover_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f");
-        std::fs::write(&p, vec![7u8; 2500]).unwrap();
-        let (size, sha, chunks) = hash_with_chunks(&p, 1000).unwrap();
-        assert_eq!(size, 2500);
-        assert_eq!(sha, hex(&Sha256::digest(vec![7u8; 2500])));
-        let sizes: Vec<u64> = chunks.iter().map(|c| c.size).collect();
-        assert_eq!(sizes, vec![1000, 1000, 500]);
-        assert_eq!(chunks[2].offset, 2000);
-        assert_eq!(chunks[2].sha256, hex(&Sha256::digest(vec![7u8; 500])));
     }
 }

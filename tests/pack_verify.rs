@@ -526,9 +526,11 @@ fn pack_writes_a_bag_zip_and_an_upload_ticket() {
         );
     }
 
-    // Videos stored, everything else deflated; every timestamp 1980-01-01 00:00:00.
+    // Videos and other media deflate cannot shrink (PDF, Office files) are
+    // stored; subtitles and tag files deflated. Every timestamp 1980-01-01 00:00:00.
     for item in &items {
-        let want = if item.name.ends_with(".mp4") {
+        let stored = [".mp4", ".pdf", ".pptx"];
+        let want = if stored.iter().any(|ext| item.name.ends_with(ext)) {
             zip::CompressionMethod::Stored
         } else {
             zip::CompressionMethod::Deflated

@@ -1,13 +1,21 @@
 //! Writing a package as a BagIt bag (RFC 8493, version 1.0) serialised as
 //! one deterministic zip: a single top-level bag folder, entries in sorted
-//! order, fixed timestamps and permissions, videos stored and other files
-//! deflated, ZIP64 where sizes need it.
+//! order, fixed timestamps and permissions, ZIP64 where sizes need it.
+//! Videos and other already-compressed media are stored, the rest deflated
+//! (as Info-ZIP's `zip` stores what deflate cannot shrink).
 //!
 //! Every tag file is known before the payload is copied, because the
-//! payload's digests come from the check that precedes packing; the copy
-//! re-hashes each file to make sure it did not change in between.
+//! payload's digests come from the check that precedes packing. The copy
+//! makes sure each file is still what the check read: same size, and not
+//! modified since the check began (a file modified later, or with a clock
+//! in the future, is hashed again on the way).
+//!
+//! The zip is written as a stream (sizes and CRCs in data descriptors after
+//! each entry, never a seek back), so the caller can hash the archive as it
+//! is written instead of reading it back.
 
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, Read, Write};
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
@@ -16,7 +24,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::kinds::ResourceKind;
 use crate::report::Resource;
 use crate::scan::hex;
-use crate::source::{Entry, Package};
+use crate::source::{Entry, EntryReader, Package};
 
 /// A bag about to be written.
 pub struct BagPlan<'a> {
@@ -84,16 +92,19 @@ impl BagPlan<'_> {
         tags
     }
 
-    /// Write the bag zip to `out`. Fails if a payload file no longer has
-    /// the size and digest the check recorded.
-    pub fn write<W: Write + Seek>(&self, package: &Package, out: W) -> io::Result<W> {
+    /// Write the bag zip to `out`, which need not seek. `checked_at` is
+    /// when the check that hashed the payload began. Fails if a payload
+    /// file no longer has the size and digest the check recorded.
+    pub fn write<W: Write>(
+        &self,
+        package: &Package,
+        out: W,
+        checked_at: SystemTime,
+    ) -> io::Result<W> {
         let base = SimpleFileOptions::default()
             .last_modified_time(DateTime::default())
             .unix_permissions(0o644);
         let deflated = base.compression_method(CompressionMethod::Deflated);
-        // Level 1 for content deflate cannot shrink: still deflated, as the
-        // bag format promises, at a fraction of level 6's CPU.
-        let deflated_fast = deflated.compression_level(Some(1));
         let stored = base.compression_method(CompressionMethod::Stored);
 
         // One sorted list of (zip name, what to write), so the order is the
@@ -115,7 +126,7 @@ impl BagPlan<'_> {
         }
         items.sort_by(|a, b| a.0.cmp(&b.0));
 
-        let mut zip = ZipWriter::new(out);
+        let mut zip = ZipWriter::new_stream(out);
         let mut reader = package.reader();
         let mut buf = vec![0u8; 1 << 20];
         for (name, item) in items {
@@ -125,46 +136,92 @@ impl BagPlan<'_> {
                     zip.write_all(&bytes)?;
                 }
                 Item::Payload(entry, resource) => {
-                    let options = if resource.kind == ResourceKind::Video {
+                    let options = if already_compressed(resource) {
                         stored
-                    } else if already_compressed(resource) {
-                        deflated_fast
                     } else {
                         deflated
                     };
                     let large = resource.size >= u64::from(u32::MAX);
                     zip.start_file(name, options.large_file(large))
                         .map_err(io::Error::other)?;
-                    let mut input = reader.open(entry)?;
-                    let mut hasher = Sha256::new();
-                    let mut size = 0u64;
-                    loop {
-                        let n = input.read(&mut buf)?;
-                        if n == 0 {
-                            break;
-                        }
-                        hasher.update(&buf[..n]);
-                        zip.write_all(&buf[..n])?;
-                        size += n as u64;
-                    }
-                    if size != resource.size || hex(&hasher.finalize()) != resource.sha256 {
-                        return Err(io::Error::other(format!(
-                            "{} changed while it was being packed; check the package again",
-                            entry.path
-                        )));
-                    }
+                    copy_unchanged(&mut reader, entry, resource, checked_at, &mut zip, &mut buf)?;
                 }
             }
         }
-        zip.finish().map_err(io::Error::other)
+        Ok(zip.finish().map_err(io::Error::other)?.into_inner())
     }
 }
 
-/// Content that deflate cannot shrink: compressed audio and images, PDFs
-/// and zip-based formats (Office, ODF, EPUB, courseware, archives).
-/// Deflating them at level 6 saves under 1% and was about 15% of `pack`'s
-/// CPU, so they get level 1. Videos are stored; everything else (text,
-/// subtitles, WAV, BMP, old Office files, unknown data) gets level 6.
+/// Timestamps this close to the check's start may predate it by less than
+/// the filesystem's granularity (FAT and some network mounts keep 2 s).
+const CLOCK_SLACK: Duration = Duration::from_secs(2);
+
+/// Copy one payload file into the zip, making sure it is what the check read.
+fn copy_unchanged(
+    reader: &mut EntryReader,
+    entry: &Entry,
+    resource: &Resource,
+    checked_at: SystemTime,
+    zip: &mut impl Write,
+    buf: &mut [u8],
+) -> io::Result<()> {
+    let changed = || {
+        io::Error::other(format!(
+            "{} changed while it was being packed; check the package again",
+            entry.path
+        ))
+    };
+    let stamp = |m: &std::fs::Metadata| (m.len(), m.modified().ok());
+    let (mut input, before, mut hasher): (Box<dyn Read>, _, _) = match reader.fs_path(entry) {
+        Some(path) => {
+            let (file, meta) = crate::source::open_regular_with_metadata(&path)?;
+            let before = stamp(&meta);
+            // Modified since the check began (or dated in the future): the
+            // digest the check took may be of other bytes, so hash again.
+            let recent = before.1.is_none_or(|t| t + CLOCK_SLACK >= checked_at);
+            let hasher = recent.then(Sha256::new);
+            let check = file.try_clone()?;
+            (Box::new(file), Some((before, check)), hasher)
+        }
+        // A zip source is one file; the caller compares it before and after.
+        None => (reader.open(entry)?, None, None),
+    };
+    let mut size = 0u64;
+    loop {
+        let n = match input.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(h) = hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
+        zip.write_all(&buf[..n])?;
+        size += n as u64;
+    }
+    if size != resource.size {
+        return Err(changed());
+    }
+    if let Some((before, file)) = before
+        && stamp(&file.metadata()?) != before
+    {
+        return Err(changed());
+    }
+    if let Some(h) = hasher
+        && hex(&h.finalize()) != resource.sha256
+    {
+        return Err(changed());
+    }
+    Ok(())
+}
+
+/// Content that deflate cannot shrink: video, compressed audio and images,
+/// PDFs and zip-based formats (Office, ODF, EPUB, courseware, archives).
+/// These are stored. Measured on the large benchmark corpus: level 1 made
+/// its PDFs 5% larger and cost about 10% of `pack`'s CPU; level 6 saved
+/// under 1%. Everything else (text, subtitles, WAV, BMP, old Office files,
+/// unknown data) is deflated at the default level.
 fn already_compressed(resource: &Resource) -> bool {
     let t = resource.media_type;
     match resource.kind {
@@ -197,6 +254,64 @@ fn already_compressed(resource: &Resource) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Copy `a.txt` (which holds "hello") as if the check had recorded
+    /// `size` and `sha256` for it and begun at `checked_at`.
+    fn copy_as_checked(size: u64, sha256: &str, checked_at: SystemTime) -> io::Result<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"hello").unwrap();
+        let package = Package::open(dir.path()).unwrap();
+        let entry = &package.entries[0];
+        let resource = Resource {
+            path: entry.path.clone(),
+            original_path: None,
+            size,
+            sha256: sha256.to_owned(),
+            media_type: "text/plain",
+            kind: ResourceKind::Document,
+            counted: true,
+            is_video: false,
+            video: None,
+        };
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; 4];
+        copy_unchanged(
+            &mut package.reader(),
+            entry,
+            &resource,
+            checked_at,
+            &mut out,
+            &mut buf,
+        )?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_file_older_than_the_check_is_copied_without_hashing_again() {
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        // The recorded digest is not even right: proof it was not recomputed.
+        assert_eq!(copy_as_checked(5, "not-hashed", later).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn a_file_modified_since_the_check_began_is_hashed_again() {
+        let right = hex(&Sha256::digest(b"hello"));
+        let long_ago = SystemTime::UNIX_EPOCH;
+        assert_eq!(copy_as_checked(5, &right, long_ago).unwrap(), b"hello");
+        let err = copy_as_checked(5, &hex(&Sha256::digest(b"HELLO")), long_ago).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while it was being packed"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_another_size_is_refused() {
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let err = copy_as_checked(4, "x", later).unwrap_err();
+        assert!(err.to_string().contains("changed"), "{err}");
+    }
 
     #[test]
     fn manifest_paths_are_percent_encoded() {
