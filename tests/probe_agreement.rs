@@ -1,6 +1,6 @@
 //! The built-in probe agrees with ffprobe on files made by the local ffmpeg.
 //!
-//! Generates ~40 tiny files (testsrc2 + sine, 1–3 s, `-threads 1`) in a
+//! Generates ~60 tiny files (testsrc2 + sine, 1–3 s, `-threads 1`) in a
 //! temp dir on two threads, probes each with both engines, prints a table
 //! and the average time per probe, and asserts: same outcome class, and for
 //! videos the same codec, width and height and a duration within 0.1 s or
@@ -33,6 +33,12 @@ enum Make {
     From(&'static str, &'static [&'static str]),
     /// The first half of an earlier case.
     HalfOf(&'static str),
+    /// The first bytes of an earlier case.
+    Prefix(&'static str, usize),
+    /// An earlier AVI made OpenDML (AVI 2.0), as ffmpeg makes files over
+    /// 1 GiB: `LIST odml`/`dmlh` and an `indx` in the header, a second RIFF
+    /// (`AVIX`) with more frames, the stream length counting them all.
+    OpenDml(&'static str),
     /// An earlier MP4 with its `mvhd` duration set to zero.
     ZeroMvhd(&'static str),
     /// Literal bytes.
@@ -414,6 +420,77 @@ fn cases() -> Vec<Case> {
             make: Make::ZeroMvhd("h264_aac.mp4"),
             divergence: None,
         },
+        enc(
+            "mpeg4_mp3.avi",
+            true,
+            true,
+            &["-c:v", "mpeg4", "-c:a", "libmp3lame"],
+        ),
+        enc(
+            "mjpeg_pcm.avi",
+            true,
+            true,
+            &["-c:v", "mjpeg", "-c:a", "pcm_s16le"],
+        ),
+        enc(
+            "h264_aac.avi",
+            true,
+            true,
+            &["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+        ),
+        enc(
+            "xvid_ac3.avi",
+            true,
+            true,
+            &["-c:v", "mpeg4", "-vtag", "XVID", "-c:a", "ac3"],
+        ),
+        enc(
+            "hevc.avi",
+            true,
+            false,
+            &[
+                "-c:v",
+                "libx265",
+                "-preset",
+                "ultrafast",
+                "-x265-params",
+                "log-level=error:pools=1:frame-threads=1",
+                "-tag:v",
+                "HEVC",
+            ],
+        ),
+        enc("video_only.avi", true, false, &["-c:v", "mpeg4"]),
+        enc("audio_mp3.avi", false, true, &["-c:a", "libmp3lame"]),
+        enc("audio_pcm.avi", false, true, &["-c:a", "pcm_s16le"]),
+        enc("audio_s24.avi", false, true, &["-c:a", "pcm_s24le"]),
+        Case {
+            name: "pipe.avi",
+            make: Make::Encode {
+                video: true,
+                audio: true,
+                size: "160x90",
+                rate: "25",
+                secs: "1",
+                // Written to a pipe: the sizes and lengths are placeholders.
+                args: &["-c:v", "mpeg4", "-c:a", "libmp3lame", "-f", "avi", "pipe:"],
+            },
+            divergence: None,
+        },
+        Case {
+            name: "truncated.avi",
+            make: Make::HalfOf("mpeg4_mp3.avi"),
+            divergence: None,
+        },
+        Case {
+            name: "truncated_header.avi",
+            make: Make::Prefix("mpeg4_mp3.avi", 3000),
+            divergence: None,
+        },
+        Case {
+            name: "odml.avi",
+            make: Make::OpenDml("video_only.avi"),
+            divergence: None,
+        },
         Case {
             name: "zero.mp4",
             make: Make::Bytes(b""),
@@ -497,6 +574,15 @@ fn make(dir: &Path, case: &Case) -> Result<PathBuf, String> {
             let bytes = std::fs::read(dir.join(from)).map_err(|e| e.to_string())?;
             std::fs::write(&path, &bytes[..bytes.len() / 2]).map_err(|e| e.to_string())?;
         }
+        Make::Prefix(from, n) => {
+            let bytes = std::fs::read(dir.join(from)).map_err(|e| e.to_string())?;
+            let head = bytes.get(..*n).ok_or("source too short")?;
+            std::fs::write(&path, head).map_err(|e| e.to_string())?;
+        }
+        Make::OpenDml(from) => {
+            let bytes = std::fs::read(dir.join(from)).map_err(|e| e.to_string())?;
+            std::fs::write(&path, open_dml(bytes, 10)?).map_err(|e| e.to_string())?;
+        }
         Make::ZeroMvhd(from) => {
             let mut bytes = std::fs::read(dir.join(from)).map_err(|e| e.to_string())?;
             let at = bytes
@@ -530,6 +616,49 @@ fn make(dir: &Path, case: &Case) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// ffmpeg's AVI with `more` frames in a second RIFF, made OpenDML in the
+/// placeholders ffmpeg leaves for it: the `JUNK` closing `hdrl` becomes
+/// `LIST odml` + `dmlh`, the stream's `JUNK` an (empty) `indx`. `avih`
+/// keeps counting the first RIFF only, as OpenDML writers do.
+fn open_dml(mut avi: Vec<u8>, more: u32) -> Result<Vec<u8>, String> {
+    let find = |d: &[u8], what: &[u8], from: usize| {
+        d.get(from..)
+            .and_then(|t| t.windows(what.len()).position(|w| w == what))
+            .map(|p| p + from)
+            .ok_or(format!("no {}", String::from_utf8_lossy(what)))
+    };
+    let le = |d: &[u8], at: usize| u32::from_le_bytes(d[at..at + 4].try_into().unwrap());
+    let strh = find(&avi, b"strh", 0)?;
+    let frames = le(&avi, strh + 8 + 32);
+    let total = frames + more;
+    avi[strh + 8 + 32..strh + 8 + 36].copy_from_slice(&total.to_le_bytes());
+    // The stream's reserved index space: a super index with no entries.
+    let junk = find(&avi, b"JUNK", strh)?;
+    avi[junk..junk + 4].copy_from_slice(b"indx");
+    let mut indx = vec![4u8, 0, 0, 0, 0, 0, 0, 0];
+    indx.extend(b"00dc");
+    avi[junk + 8..junk + 8 + indx.len()].copy_from_slice(&indx);
+    // The reserved odml list: the JUNK of 260 bytes just before LIST INFO.
+    let odml = find(&avi, b"JUNK\x04\x01\0\0", junk + 4)?;
+    let mut list = b"LIST\x04\x01\0\0odmldmlh\xf8\0\0\0".to_vec();
+    list.extend(total.to_le_bytes());
+    list.resize(8 + 260, 0);
+    avi[odml..odml + list.len()].copy_from_slice(&list);
+    // The second RIFF: copies of the first frame.
+    let movi = find(&avi, b"movi", odml)?;
+    let frame_at = find(&avi, b"00dc", movi)?;
+    let frame_len = le(&avi, frame_at + 4) as usize;
+    let frame = avi[frame_at..frame_at + 8 + frame_len + (frame_len & 1)].to_vec();
+    let movi_body: Vec<u8> = [b"movi".to_vec(), frame.repeat(more as usize)].concat();
+    let mut riff = b"RIFF".to_vec();
+    riff.extend((movi_body.len() as u32 + 12).to_le_bytes());
+    riff.extend(b"AVIXLIST");
+    riff.extend((movi_body.len() as u32).to_le_bytes());
+    riff.extend(movi_body);
+    avi.extend(riff);
+    Ok(avi)
+}
+
 fn hint(name: &str) -> &'static str {
     match name.rsplit('.').next() {
         Some("mp4") => "mp4",
@@ -539,6 +668,7 @@ fn hint(name: &str) -> &'static str {
         Some("3gp") => "3gp",
         Some("mkv") => "matroska",
         Some("webm") => "webm",
+        Some("avi") => "avi",
         _ => "",
     }
 }

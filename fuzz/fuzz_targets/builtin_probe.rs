@@ -1,4 +1,4 @@
-//! The built-in MP4/Matroska probe on any bytes, under every container hint.
+//! The built-in MP4/Matroska/AVI probe on any bytes, under every container hint.
 #![no_main]
 
 use std::io::Cursor;
@@ -6,7 +6,7 @@ use std::io::Cursor;
 use libfuzzer_sys::fuzz_target;
 use trainpack::probe::builtin;
 
-const HINTS: [&str; 6] = ["mp4", "mov", "matroska", "webm", "3gp", ""];
+const HINTS: [&str; 7] = ["mp4", "mov", "matroska", "webm", "3gp", "avi", ""];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, body)) = data.split_first() else {

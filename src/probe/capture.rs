@@ -1,7 +1,8 @@
 //! Probing in the same pass as hashing: while a file streams through the
 //! scanner, `Capture` keeps just the bytes a container probe will ask for —
 //! the head, every top-level MP4 box header, the `moov`/`moof` index boxes,
-//! and for Matroska the first and last few MiB — so the built-in probe can
+//! for Matroska the first and last few MiB, and for AVI the head through the
+//! `hdrl` header list and 64 KiB past it — so the built-in probe can
 //! run on them afterwards (`SparseReader`) without opening the file again.
 //! A compressed zip entry, which cannot seek, is probed this way too.
 //!
@@ -16,6 +17,8 @@ const HEAD: u64 = 64 << 10;
 /// Matroska keeps more of its start (Info, Tracks) and a tail (Cues, Tags).
 const MKV_HEAD: u64 = 4 << 20;
 const MKV_TAIL: usize = 1 << 20;
+/// Most AVI head kept when the `hdrl` list is larger than `HEAD`.
+const AVI_HEAD: u64 = 4 << 20;
 /// Most index bytes kept for one file: bounds memory whatever the input.
 const BUDGET: usize = 16 << 20;
 
@@ -32,6 +35,11 @@ enum Mode {
         keeping: Option<(u64, u64)>,
     },
     Mkv,
+    /// Keeps `0..keep_to`: the header chunks, up to `LIST movi`. None until
+    /// the size of the `hdrl` list (bytes 12..24) is known.
+    Avi {
+        keep_to: Option<u64>,
+    },
 }
 
 /// Collects probe regions from a stream (see the module doc).
@@ -90,6 +98,10 @@ impl Capture {
         {
             self.mode = Some(if chunk.get(..4) == Some(&[0x1A, 0x45, 0xDF, 0xA3][..]) {
                 Mode::Mkv
+            } else if chunk.get(..4) == Some(b"RIFF")
+                && matches!(chunk.get(8..12), Some(b"AVI " | b"AVIX" | b"AVI\x19"))
+            {
+                Mode::Avi { keep_to: None }
             } else if chunk.len() >= 12 && looks_like_mp4(&chunk[4..8]) {
                 Mode::Mp4 {
                     next_box: 0,
@@ -124,6 +136,43 @@ impl Capture {
                 self.keep(start, chunk, 0, HEAD);
                 self.mp4_boxes(start, chunk);
             }
+            Some(Mode::Avi { keep_to }) => {
+                self.keep(start, chunk, 0, keep_to.unwrap_or(HEAD));
+                if keep_to.is_none() && self.pos >= 24 {
+                    let to = self.avi_header_end();
+                    self.mode = Some(Mode::Avi { keep_to: Some(to) });
+                    self.keep(start, chunk, HEAD, to);
+                }
+            }
+        }
+    }
+
+    /// Where the AVI header ends, give or take: the `hdrl` list (read from
+    /// the kept head) plus `HEAD` for what follows it before `LIST movi`
+    /// (`INFO`, `JUNK`); at least `HEAD`, at most `AVI_HEAD`.
+    fn avi_header_end(&self) -> u64 {
+        let head = self.regions.first().map(|(_, b)| b.as_slice());
+        match head.and_then(|h| h.get(12..24)) {
+            Some(
+                [
+                    b'L',
+                    b'I',
+                    b'S',
+                    b'T',
+                    s0,
+                    s1,
+                    s2,
+                    s3,
+                    b'h',
+                    b'd',
+                    b'r',
+                    b'l',
+                ],
+            ) => {
+                let hdrl_end = 20 + u64::from(u32::from_le_bytes([*s0, *s1, *s2, *s3]));
+                (hdrl_end + HEAD).clamp(HEAD, AVI_HEAD)
+            }
+            _ => HEAD,
         }
     }
 
@@ -235,6 +284,7 @@ impl Capture {
         let family = match self.mode {
             Some(Mode::Mp4 { .. }) => "mp4",
             Some(Mode::Mkv) => "matroska",
+            Some(Mode::Avi { .. }) => "avi",
             _ => return None,
         };
         for (at, buf) in std::mem::take(&mut self.tail) {
@@ -389,6 +439,86 @@ mod tests {
             r.seek(SeekFrom::Start(moov_at)).unwrap();
             r.read_exact(&mut moov).unwrap();
             assert_eq!(&moov[4..8], b"moov", "cut at {cut}");
+        }
+    }
+
+    fn riff(tag: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut b = tag.to_vec();
+        b.extend((body.len() as u32).to_le_bytes());
+        b.extend_from_slice(body);
+        b
+    }
+
+    /// An AVI whose `hdrl` (with a 200 KiB OpenDML `indx`, as ffmpeg
+    /// reserves for large files) is larger than `HEAD`: the probe on the
+    /// captured bytes needs nothing more, and the media data is not kept.
+    #[test]
+    fn avi_header_is_kept_whole() {
+        let mut strh = b"vidsFMP4".to_vec();
+        for v in [0u32, 0, 0, 1, 25, 0, 250, 0, 0, 0, 0, 0] {
+            strh.extend(v.to_le_bytes());
+        }
+        let mut bih = Vec::new();
+        for v in [
+            40u32,
+            320,
+            240,
+            0x0018_0001,
+            u32::from_le_bytes(*b"FMP4"),
+            0,
+            0,
+            0,
+            0,
+            0,
+        ] {
+            bih.extend(v.to_le_bytes());
+        }
+        let strl = [
+            b"strl".to_vec(),
+            riff(b"strh", &strh),
+            riff(b"strf", &bih),
+            riff(b"indx", &vec![0u8; 200 << 10]),
+        ]
+        .concat();
+        let hdrl = [
+            b"hdrl".to_vec(),
+            riff(b"avih", &[0u8; 56]),
+            riff(b"LIST", &strl),
+        ]
+        .concat();
+        let movi = [b"movi".to_vec(), riff(b"00dc", &vec![0xAB; 2 << 20])].concat();
+        let body = [
+            b"AVI ".to_vec(),
+            riff(b"LIST", &hdrl),
+            riff(b"JUNK", &[0; 1016]),
+        ]
+        .concat();
+        let file = riff(b"RIFF", &[body, riff(b"LIST", &movi)].concat());
+        let direct = crate::probe::builtin::probe_details(
+            &mut io::Cursor::new(&file),
+            file.len() as u64,
+            "avi",
+        );
+        assert!(
+            matches!(&direct, Some(Ok(d)) if d.info.duration_s == 10.0),
+            "{direct:?}"
+        );
+        for chunk in [1, 7, 4096, 1 << 20] {
+            let mut c = Capture::new();
+            for part in file.chunks(chunk) {
+                c.update(part);
+            }
+            let captured = c.finish().expect("an avi was captured");
+            assert_eq!(captured.family, "avi");
+            let kept: usize = captured.regions.iter().map(|(_, b)| b.len()).sum();
+            assert!(
+                kept < (200 << 10) + HEAD as usize + 4096,
+                "chunk {chunk}: kept {kept}"
+            );
+            let mut r = captured.reader();
+            let early = crate::probe::builtin::probe_details(&mut r, captured.len, "avi");
+            assert!(!r.missed(), "chunk {chunk}");
+            assert_eq!(early, direct, "chunk {chunk}");
         }
     }
 

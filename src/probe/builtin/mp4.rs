@@ -6,7 +6,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc};
+use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc, show};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the ISO-BMFF family.
@@ -127,18 +127,6 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
     let mut details = parse_moov(&moov, &trafs, fragmented);
     details.faststart = first_mdat.map(|m| moov_pos < m);
     Ok(details)
-}
-
-fn show(kind: &[u8; 4]) -> String {
-    kind.iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '?'
-            }
-        })
-        .collect()
 }
 
 /// Child boxes of a box body held in memory; stops at the first malformed
