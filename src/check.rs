@@ -133,8 +133,8 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
         findings.push(rules::FFPROBE_MISSING.finding(
             None,
             Text::new(
-                "ffprobe was not found on PATH: videos the built-in probe cannot read (AVI, FLV, MPEG-TS, ...) are identified by content only and counted unconfirmed",
-                "未在 PATH 中找到 ffprobe：内置探测无法读取的视频（AVI、FLV、MPEG-TS 等）仅按内容识别，未经确认即计入",
+                "ffprobe was not found on PATH: videos the built-in probe cannot read (FLV, MPEG-TS, WMV, ...) are identified by content only and counted unconfirmed",
+                "未在 PATH 中找到 ffprobe：内置探测无法读取的视频（FLV、MPEG-TS、WMV 等）仅按内容识别，未经确认即计入",
             ),
         ));
     }
