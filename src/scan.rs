@@ -15,8 +15,10 @@ use crate::probe::capture::Capture;
 use crate::source::{Entry, EntryReader, Package};
 
 /// Read size: large enough that per-call costs vanish, small enough that
-/// memory stays bounded (one buffer per worker).
-const CHUNK: usize = 1 << 20;
+/// the buffer stays in the core's L2 cache, so SHA-256 reads what the
+/// kernel just copied from there. Measured on the large corpus (3.15 GB,
+/// folder, 10 runs): 128 KiB 1.12 s, 256 KiB 1.14 s, 1 MiB 1.17 s.
+const CHUNK: usize = 128 << 10;
 
 /// What one read of an entry learned.
 #[derive(Clone, Debug)]
