@@ -436,3 +436,31 @@ fn check_name(path: &str, limits: &Limits, notes: &mut Vec<SourceNote>) -> bool 
     }
     true
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// What the scan meets when a listed file was swapped after the listing:
+    /// the open itself refuses a link or a FIFO, without following or blocking.
+    #[test]
+    fn open_regular_refuses_what_is_no_longer_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.txt");
+        std::fs::write(&target, b"data").unwrap();
+        assert_eq!(open_regular_with_metadata(&target).unwrap().1.len(), 4);
+
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = open_regular(&link).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if status.is_ok_and(|s| s.success()) {
+            // Returns at once (O_NONBLOCK): no writer is waited for.
+            let err = open_regular(&fifo).unwrap_err().to_string();
+            assert!(err.contains("no longer a regular file"), "{err}");
+        }
+    }
+}
