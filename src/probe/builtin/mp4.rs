@@ -466,8 +466,8 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
     };
     let boxes = entry.get(boxes_at..).unwrap_or_default();
     let kind = unwrap_encrypted(kind, boxes);
-    let esds =
-        || esds_object_type(boxes).or_else(|| find(boxes, b"wave").and_then(esds_object_type));
+    let config = || esds_config(boxes).or_else(|| find(boxes, b"wave").and_then(esds_config));
+    let esds = || config().map(|(object_type, _)| object_type);
     let pcm = |be: bool| -> String {
         let bits = match sample_size {
             8 => return "pcm_s8".to_owned(),
@@ -528,47 +528,114 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
     };
     t.codec = Some(name);
     t.sample_rate = rate.filter(|&r| r > 0);
+    // The sample entry's channelcount is often just 2 for AAC (ffmpeg
+    // writes 2 for mono); the AudioSpecificConfig has the real count.
+    if kind == *b"mp4a"
+        && let Some((0x40, Some(asc))) = config()
+        && let Some(c) = aac_channels(asc)
+    {
+        channels = Some(c);
+    }
     t.channels = channels.filter(|&c| c > 0);
 }
 
 /// objectTypeIndication from the `esds` box among `boxes`.
 fn esds_object_type(boxes: &[u8]) -> Option<u8> {
+    esds_config(boxes).map(|(object_type, _)| object_type)
+}
+
+/// objectTypeIndication and DecoderSpecificInfo (tag 5) payload, if any,
+/// from the `esds` box among `boxes`: ES_Descriptor (tag 3) →
+/// DecoderConfigDescriptor (tag 4) → DecoderSpecificInfo (tag 5).
+fn esds_config(boxes: &[u8]) -> Option<(u8, Option<&[u8]>)> {
     let esds = find(boxes, b"esds")?;
     let mut at = 4; // full box header
     // ES_Descriptor (tag 3)
     if *esds.get(at)? != 0x03 {
         return None;
     }
-    at = skip_descriptor_len(esds, at + 1)?;
-    let flags = *esds.get(at + 2)?;
-    at += 3;
+    let (_, next) = descriptor_len(esds, at.checked_add(1)?)?;
+    at = next;
+    let flags = *esds.get(at.checked_add(2)?)?;
+    at = at.checked_add(3)?;
     if flags & 0x80 != 0 {
-        at += 2;
+        at = at.checked_add(2)?;
     }
     if flags & 0x40 != 0 {
-        at += 1 + usize::from(*esds.get(at)?);
+        at = at.checked_add(1 + usize::from(*esds.get(at)?))?;
     }
     if flags & 0x20 != 0 {
-        at += 2;
+        at = at.checked_add(2)?;
     }
     // DecoderConfigDescriptor (tag 4)
     if *esds.get(at)? != 0x04 {
         return None;
     }
-    at = skip_descriptor_len(esds, at + 1)?;
-    esds.get(at).copied()
+    let (len, body_at) = descriptor_len(esds, at.checked_add(1)?)?;
+    let object_type = *esds.get(body_at)?;
+    // The descriptor's body, clipped to what is there.
+    let body_end = body_at.checked_add(len)?.min(esds.len());
+    let body = esds.get(body_at..body_end).unwrap_or_default();
+    // objectTypeIndication, streamType, bufferSizeDB (3), maxBitrate (4),
+    // avgBitrate (4); then, optionally, DecoderSpecificInfo (tag 5).
+    let specific = body.get(13).filter(|&&t| t == 0x05).and_then(|_| {
+        let (len, at) = descriptor_len(body, 14)?;
+        body.get(at..at.checked_add(len)?)
+    });
+    Some((object_type, specific))
 }
 
-/// Skip an expandable descriptor length (1–4 bytes); returns the next offset.
-fn skip_descriptor_len(d: &[u8], mut at: usize) -> Option<usize> {
+/// An expandable descriptor length (1–4 bytes, 7 bits each, high bit =
+/// more) at `at`; returns the length and the offset after it.
+fn descriptor_len(d: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    let mut len = 0usize;
     for _ in 0..4 {
         let b = *d.get(at)?;
-        at += 1;
+        at = at.checked_add(1)?;
+        len = (len << 7) | usize::from(b & 0x7F);
         if b & 0x80 == 0 {
-            return Some(at);
+            break;
         }
     }
-    Some(at)
+    Some((len, at))
+}
+
+/// The channel count from an AAC AudioSpecificConfig: its
+/// channelConfiguration when 1–7, `None` when 0 (a program config element
+/// decides) or the config is cut short.
+fn aac_channels(asc: &[u8]) -> Option<u32> {
+    let mut bits = Bits { data: asc, at: 0 };
+    if bits.read(5)? == 31 {
+        bits.read(6)?; // audioObjectTypeExt
+    }
+    if bits.read(4)? == 15 {
+        bits.read(24)?; // explicit samplingFrequency
+    }
+    match bits.read(4)? {
+        c @ 1..=6 => Some(c),
+        7 => Some(8),
+        _ => None,
+    }
+}
+
+/// A big-endian bit reader over a byte slice.
+struct Bits<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Bits<'_> {
+    /// The next `n` (≤ 32) bits, or `None` past the end.
+    fn read(&mut self, n: u32) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let byte = *self.data.get(self.at / 8)?;
+            let bit = (byte >> (7 - self.at % 8)) & 1;
+            v = (v << 1) | u32::from(bit);
+            self.at = self.at.checked_add(1)?;
+        }
+        Some(v)
+    }
 }
 
 fn read_moof(moof: &[u8], out: &mut Vec<TrafSummary>) {
@@ -711,6 +778,101 @@ mod tests {
         );
         let trak = bx(b"trak", &[full(b"tkhd", 0, &tkhd), mdia].concat());
         bx(b"moov", &[full(b"mvhd", 0, &mvhd), trak].concat())
+    }
+
+    /// An `mp4a` sample entry (channelcount 2) whose `esds` carries the
+    /// objectTypeIndication `oti` and, if given, the DecoderSpecificInfo
+    /// `asc`; `long_sizes` writes the descriptor sizes in 4 bytes.
+    fn mp4a(oti: u8, asc: Option<&[u8]>, long_sizes: bool) -> Vec<u8> {
+        let size = |n: usize| -> Vec<u8> {
+            if long_sizes {
+                vec![0x80, 0x80, 0x80, n as u8]
+            } else {
+                vec![n as u8]
+            }
+        };
+        let mut dsi = Vec::new();
+        if let Some(asc) = asc {
+            dsi.push(0x05);
+            dsi.extend(size(asc.len()));
+            dsi.extend(asc);
+        }
+        let mut dcd_body = vec![oti, 0x15, 0, 0, 0];
+        dcd_body.extend([0u8; 8]);
+        dcd_body.extend(dsi);
+        let mut dcd = vec![0x04];
+        dcd.extend(size(dcd_body.len()));
+        dcd.extend(dcd_body);
+        let mut es_body = vec![0, 1, 0];
+        es_body.extend(dcd);
+        es_body.extend([0x06, 1, 2]);
+        let mut es = vec![0x03];
+        es.extend(size(es_body.len()));
+        es.extend(es_body);
+        let mut entry = vec![0u8; 28];
+        entry[16..18].copy_from_slice(&2u16.to_be_bytes());
+        entry[24..28].copy_from_slice(&(44100u32 << 16).to_be_bytes());
+        entry.extend(full(b"esds", 0, &es));
+        entry
+    }
+
+    fn channels_of(entry: &[u8]) -> (Option<String>, Option<u32>) {
+        let mut t = super::Track::default();
+        super::audio_entry(&mut t, *b"mp4a", entry);
+        (t.codec, t.channels)
+    }
+
+    #[test]
+    fn aac_channels_from_audio_specific_config() {
+        let aac = Some("aac".to_owned());
+        // AAC-LC (2), 44.1 kHz (4), channelConfiguration in bits 9..13.
+        let lc = |config: u8| [0x12, config << 3];
+        for long in [false, true] {
+            for (config, want) in [(1, 1), (2, 2), (6, 6), (7, 8)] {
+                assert_eq!(
+                    channels_of(&mp4a(0x40, Some(&lc(config)), long)),
+                    (aac.clone(), Some(want)),
+                    "channelConfiguration {config}, long sizes {long}"
+                );
+            }
+            // 0: defined by a program config element; keep the entry's 2.
+            assert_eq!(channels_of(&mp4a(0x40, Some(&lc(0)), long)).1, Some(2));
+        }
+        // Escaped object type (31 → 6 more bits) and explicit frequency (15).
+        // 11111 000010 1111 <24 bits of 48000> 0001 (mono)
+        let mut bits: u64 = 31; // escape
+        bits = (bits << 6) | 2; // 32 + 2 = 34
+        bits = (bits << 4) | 15; // explicit frequency
+        bits = (bits << 24) | 48000;
+        bits = (bits << 4) | 1;
+        let total = 5 + 6 + 4 + 24 + 4; // 43 bits → 6 bytes
+        let asc = (bits << (48 - total)).to_be_bytes();
+        assert_eq!(channels_of(&mp4a(0x40, Some(&asc[2..]), false)).1, Some(1));
+        // Cut short before channelConfiguration: fall back.
+        assert_eq!(channels_of(&mp4a(0x40, Some(&asc[2..5]), false)).1, Some(2));
+        assert_eq!(channels_of(&mp4a(0x40, Some(&[0x12]), false)).1, Some(2));
+        assert_eq!(channels_of(&mp4a(0x40, Some(&[]), false)).1, Some(2));
+        // No DecoderSpecificInfo, or not MPEG-4 Audio: the entry's count.
+        assert_eq!(channels_of(&mp4a(0x40, None, false)).1, Some(2));
+        let mp3 = channels_of(&mp4a(0x6B, Some(&lc(1)), false));
+        assert_eq!(mp3, (Some("mp3".to_owned()), Some(2)));
+        // Every truncation and a few corruptions: no panic, a count.
+        let whole = mp4a(0x40, Some(&lc(6)), true);
+        for end in 0..=whole.len() {
+            let _ = channels_of(&whole[..end]);
+            for at in 28..end {
+                for byte in [0x00, 0x05, 0x7F, 0x80, 0xFF] {
+                    let mut bad = whole[..end].to_vec();
+                    bad[at] = byte;
+                    let _ = channels_of(&bad);
+                }
+            }
+        }
+        // A DecoderSpecificInfo claiming more than is there: fall back.
+        let mut cut = mp4a(0x40, Some(&lc(6)), false);
+        let len = cut.len();
+        cut[len - 6] = 0x7F; // the tag-5 size, before 2 ASC bytes and the SL descriptor
+        assert_eq!(channels_of(&cut).1, Some(2));
     }
 
     #[test]
