@@ -52,15 +52,6 @@ impl AtomicFile {
         })
     }
 
-    pub fn file(&mut self) -> &mut File {
-        self.temp.as_file_mut()
-    }
-
-    /// The temporary file's path, to read back what was written before commit.
-    pub fn temp_path(&self) -> &Path {
-        self.temp.path()
-    }
-
     /// Flush, sync and rename into place. Dropping without committing
     /// removes the temporary file.
     pub fn commit(mut self) -> io::Result<()> {
@@ -72,12 +63,6 @@ impl AtomicFile {
             let _ = File::open(dir).and_then(|d| d.sync_all());
         }
         Ok(())
-    }
-}
-
-impl io::Seek for AtomicFile {
-    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
-        self.temp.as_file_mut().seek(pos)
     }
 }
 

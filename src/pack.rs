@@ -317,8 +317,7 @@ fn zip_stamp(path: &Path, package: &Package) -> Option<(u64, Option<std::time::S
     if package.kind != SourceKind::Zip {
         return None;
     }
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()))
+    Some(crate::source::stamp(&std::fs::metadata(path).ok()?))
 }
 
 #[cfg(test)]

@@ -104,6 +104,33 @@ pub fn scan_package_with(
     limits: &Limits,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> Vec<io::Result<Scanned>> {
+    read_entries(package, threads, limits, |reader, entry, buf, budget| {
+        scan_entry(reader, entry, buf, budget, on_bytes)
+    })
+}
+
+/// Size and SHA-256 of every entry, nothing else: what `verify` needs.
+/// Results are in entry order.
+pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64, String)>> {
+    read_entries(
+        package,
+        threads,
+        &Limits::default(),
+        |reader, entry, buf, budget| {
+            let (size, hasher) = read_entry(reader, entry, buf, budget, &|_| {}, &mut |_| {})?;
+            Ok((size, hex(&hasher.finalize())))
+        },
+    )
+}
+
+/// Run `read` over every entry, largest first, on `threads` workers that
+/// each have their own reader and buffer; results are in entry order.
+fn read_entries<T: Send>(
+    package: &Package,
+    threads: usize,
+    limits: &Limits,
+    read: impl Fn(&mut EntryReader, &Entry, &mut [u8], &Budget) -> io::Result<T> + Sync,
+) -> Vec<io::Result<T>> {
     let mut order: Vec<usize> = (0..package.entries.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(package.entries[i].declared_size));
     let total = AtomicU64::new(0);
@@ -115,7 +142,7 @@ pub fn scan_package_with(
         &order,
         threads,
         || (package.reader(), vec![0u8; CHUNK]),
-        |(reader, buf), i| scan_entry(reader, &package.entries[i], buf, &budget, on_bytes),
+        |(reader, buf), i| read(reader, &package.entries[i], buf, &budget),
     )
 }
 
@@ -149,11 +176,6 @@ impl Budget<'_> {
     }
 }
 
-/// Size and modification time, to notice a file written while it is read.
-fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
-    (meta.len(), meta.modified().ok())
-}
-
 fn scan_entry(
     reader: &mut EntryReader,
     entry: &Entry,
@@ -161,13 +183,12 @@ fn scan_entry(
     budget: &Budget,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Scanned> {
-    let pass = read_entry(reader, entry, buf, budget, on_bytes, true)?;
-    let Pass {
-        hasher,
-        content,
-        size,
-    } = pass;
-    let (sniffer, capture) = content.unwrap_or_default();
+    let mut sniffer = Sniffer::new();
+    let mut capture = Capture::new();
+    let (size, hasher) = read_entry(reader, entry, buf, budget, on_bytes, &mut |chunk| {
+        sniffer.update(chunk);
+        capture.update(chunk);
+    })?;
     // Probe now, while the captured index is at hand, so it never piles up
     // in memory across files.
     let early_probe = capture.finish().map(|captured| {
@@ -186,41 +207,19 @@ fn scan_entry(
     })
 }
 
-/// Size and SHA-256 of every entry, nothing else: what `verify` needs.
-/// Results are in entry order.
-pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64, String)>> {
-    let mut order: Vec<usize> = (0..package.entries.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(package.entries[i].declared_size));
-    let total = AtomicU64::new(0);
-    let limits = Limits::default();
-    let budget = Budget {
-        limits: &limits,
-        total: &total,
-    };
-    run_queue(
-        &order,
-        threads,
-        || (package.reader(), vec![0u8; CHUNK]),
-        |(reader, buf), i| {
-            let pass = read_entry(reader, &package.entries[i], buf, &budget, &|_| {}, false)?;
-            Ok((pass.size, hex(&pass.hasher.finalize())))
-        },
-    )
-}
-
-/// Read one entry once, feeding the hasher and, when `sniff`, the content
-/// sniffer and the index capture.
+/// Read one entry once, feeding the hasher and `also` (the sniffer and
+/// the index capture, for a scan). Returns the bytes read and the hasher.
 fn read_entry(
     reader: &mut EntryReader,
     entry: &Entry,
     buf: &mut [u8],
     budget: &Budget,
     on_bytes: &(dyn Fn(u64) + Sync),
-    sniff: bool,
-) -> io::Result<Pass> {
+    also: &mut dyn FnMut(&[u8]),
+) -> io::Result<(u64, Sha256)> {
     let mut pass = Pass {
         hasher: Sha256::new(),
-        content: sniff.then(|| (Sniffer::new(), Capture::new())),
+        also,
         size: 0,
     };
     match reader.fs_path(entry) {
@@ -228,10 +227,10 @@ fn read_entry(
             // A folder file's size and time, from the descriptor it is read
             // through, are compared before and after the read.
             let (mut file, meta) = crate::source::open_regular_with_metadata(&path)?;
-            let (before_len, before_time) = stamp(&meta);
+            let (before_len, before_time) = crate::source::stamp(&meta);
             pass.read(&mut file, Some(before_len), entry, buf, budget, on_bytes)?;
             let size = pass.size;
-            let (after_len, after_time) = stamp(&file.metadata()?);
+            let (after_len, after_time) = crate::source::stamp(&file.metadata()?);
             let what = if after_len != before_len || size != before_len {
                 Some(format!(
                     "{before_len} bytes when opened, {size} read, {after_len} now"
@@ -250,18 +249,17 @@ fn read_entry(
             pass.read(&mut input, None, entry, buf, budget, on_bytes)?;
         }
     }
-    Ok(pass)
+    Ok((pass.size, pass.hasher))
 }
 
 /// Everything one read of an entry feeds.
-struct Pass {
+struct Pass<'a> {
     hasher: Sha256,
-    /// None when only the digest is wanted.
-    content: Option<(Sniffer, Capture)>,
+    also: &'a mut dyn FnMut(&[u8]),
     size: u64,
 }
 
-impl Pass {
+impl Pass<'_> {
     /// Read `input` to its end, or, when its size is `known`, to that size:
     /// a file's final zero-length read is one system call per file saved,
     /// and growth is still caught by the size check after the read.
@@ -284,10 +282,7 @@ impl Pass {
             self.size += n as u64;
             budget.take(entry, n as u64, self.size)?;
             self.hasher.update(&buf[..n]);
-            if let Some((sniffer, capture)) = self.content.as_mut() {
-                sniffer.update(&buf[..n]);
-                capture.update(&buf[..n]);
-            }
+            (self.also)(&buf[..n]);
             on_bytes(n as u64);
         }
         Ok(())

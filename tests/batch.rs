@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::*;
@@ -513,10 +513,7 @@ fn batch_reports_resumes_shards_and_merges() {
 fn a_killed_batch_resumes_without_redoing_finished_packages() {
     let inbox = make_inbox_with(true);
     let out = inbox.root.join("reports");
-    let mut child = StdCommand::new(bin_path())
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
+    let mut child = trainpack_std()
         .env("TRAINPACK_TODAY", "2024-01-01")
         .arg("batch")
         .arg(&inbox.inbox)

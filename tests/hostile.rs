@@ -16,16 +16,6 @@ use serde_json::Value;
 const MINUTE: Duration = Duration::from_secs(60);
 const MEMORY_LIMIT_KIB: u64 = 128 * 1024;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(common::bin_path());
-    cmd.env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("TRAINPACK_FFPROBE")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 /// `trainpack check PATH --json -q ARGS`, run from an empty folder that must
 /// stay empty (nothing written outside an output folder).
 fn check(path: &Path, args: &[&str]) -> Outcome {
@@ -36,7 +26,7 @@ fn check_env(path: &Path, args: &[&str], env: &[(&str, &Path)]) -> Outcome {
     let cwd = tempfile::tempdir().unwrap();
     let parent = path.parent().unwrap();
     let before = tree(parent);
-    let mut cmd = bin();
+    let mut cmd = common::trainpack_std();
     cmd.current_dir(cwd.path())
         .arg("check")
         .arg(path)
@@ -183,7 +173,7 @@ fn zip_slip_and_absolute_names_are_never_read_or_written() {
     let before = tree(dir.path());
     let run = run_measured(
         {
-            let mut c = bin();
+            let mut c = common::trainpack_std();
             c.current_dir(dir.path())
                 .args(["pack", "--force", "-o"])
                 .arg(&outdir)
@@ -641,7 +631,7 @@ fn a_file_growing_during_the_check_is_reported() {
             }
         })
     };
-    let mut cmd = bin();
+    let mut cmd = common::trainpack_std();
     cmd.arg("check").arg(&pkg).args(["--json", "-q"]);
     let out = run_measured(cmd, MINUTE);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -758,7 +748,7 @@ fn sigkill_during_pack_leaves_no_final_partial_file() {
     // A whole run first, to know how long one takes.
     let started = std::time::Instant::now();
     let full = dir.path().join("full");
-    let status = bin()
+    let status = common::trainpack_std()
         .args(["pack", "--force", "-q", "-o"])
         .arg(&full)
         .arg(&pkg)
@@ -773,7 +763,7 @@ fn sigkill_during_pack_leaves_no_final_partial_file() {
     {
         let delay = whole.mul_f64(share);
         let out = dir.path().join(format!("out{round}"));
-        let mut child = bin()
+        let mut child = common::trainpack_std()
             .args(["pack", "--force", "-q", "-o"])
             .arg(&out)
             .arg(&pkg)
@@ -830,7 +820,7 @@ fn a_full_disk_is_a_clear_error_with_no_final_file() {
     }
     let _guard = Unmount(mnt.clone());
 
-    let mut cmd = bin();
+    let mut cmd = common::trainpack_std();
     cmd.args(["pack", "--force", "-q", "-o"])
         .arg(&mnt)
         .arg(&pkg);
@@ -847,7 +837,7 @@ fn a_full_disk_is_a_clear_error_with_no_final_file() {
     let filler = mnt.join("filler");
     let _ = std::fs::write(&filler, vec![0u8; 2 << 20]);
     let target = mnt.join("m.json");
-    let mut cmd = bin();
+    let mut cmd = common::trainpack_std();
     cmd.arg("manifest").arg(&pkg).arg("-o").arg(&target);
     let out = run_measured(cmd, MINUTE);
     assert_eq!(out.code, Some(2), "manifest on a full disk: {}", out.stderr);

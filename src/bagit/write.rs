@@ -24,7 +24,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::kinds::ResourceKind;
 use crate::report::Resource;
 use crate::scan::hex;
-use crate::source::{Entry, EntryReader, Package};
+use crate::source::{Entry, EntryReader, Package, stamp};
 
 /// A bag about to be written.
 pub struct BagPlan<'a> {
@@ -171,21 +171,36 @@ fn copy_unchanged(
             entry.path
         ))
     };
-    let stamp = |m: &std::fs::Metadata| (m.len(), m.modified().ok());
-    let (mut input, before, mut hasher): (Box<dyn Read>, _, _) = match reader.fs_path(entry) {
+    let (size, digest) = match reader.fs_path(entry) {
         Some(path) => {
-            let (file, meta) = crate::source::open_regular_with_metadata(&path)?;
+            let (mut file, meta) = crate::source::open_regular_with_metadata(&path)?;
             let before = stamp(&meta);
             // Modified since the check began (or dated in the future): the
             // digest the check took may be of other bytes, so hash again.
             let recent = before.1.is_none_or(|t| t + CLOCK_SLACK >= checked_at);
-            let hasher = recent.then(Sha256::new);
-            let check = file.try_clone()?;
-            (Box::new(file), Some((before, check)), hasher)
+            let copied = copy_into(&mut file, zip, buf, recent)?;
+            if stamp(&file.metadata()?) != before {
+                return Err(changed());
+            }
+            copied
         }
         // A zip source is one file; the caller compares it before and after.
-        None => (reader.open(entry)?, None, None),
+        None => copy_into(&mut reader.open(entry)?, zip, buf, false)?,
     };
+    if size != resource.size || digest.is_some_and(|d| d != resource.sha256) {
+        return Err(changed());
+    }
+    Ok(())
+}
+
+/// Copy `input` to `out`; the byte count, and the SHA-256 when `hash`.
+fn copy_into(
+    input: &mut dyn Read,
+    out: &mut impl Write,
+    buf: &mut [u8],
+    hash: bool,
+) -> io::Result<(u64, Option<String>)> {
+    let mut hasher = hash.then(Sha256::new);
     let mut size = 0u64;
     loop {
         let n = match input.read(buf) {
@@ -197,23 +212,10 @@ fn copy_unchanged(
         if let Some(h) = hasher.as_mut() {
             h.update(&buf[..n]);
         }
-        zip.write_all(&buf[..n])?;
+        out.write_all(&buf[..n])?;
         size += n as u64;
     }
-    if size != resource.size {
-        return Err(changed());
-    }
-    if let Some((before, file)) = before
-        && stamp(&file.metadata()?) != before
-    {
-        return Err(changed());
-    }
-    if let Some(h) = hasher
-        && hex(&h.finalize()) != resource.sha256
-    {
-        return Err(changed());
-    }
-    Ok(())
+    Ok((size, hasher.map(|h| hex(&h.finalize()))))
 }
 
 /// Content that deflate cannot shrink: video, compressed audio and images,

@@ -36,6 +36,8 @@ struct Level {
     dir: PathBuf,
     /// Relative path of the directory with `/`, empty at the root.
     rel: String,
+    /// `rel` is the OS spelling (every name on the way is UTF-8).
+    utf8: bool,
     depth: u64,
     children: std::vec::IntoIter<Child>,
 }
@@ -63,6 +65,12 @@ fn read_children(dir: &Path) -> std::io::Result<Vec<Child>> {
     }
     children.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     Ok(children)
+}
+
+/// Whether the walk goes into a folder at `depth` whose relative path is
+/// `rel_len` bytes: below the limits nothing could be read anyway.
+fn descends(depth: u64, rel_len: usize, limits: &Limits) -> bool {
+    depth < limits.max_depth && rel_len as u64 <= limits.max_path_bytes
 }
 
 /// Length of a relative path as the walk spells it (lossy for non-UTF-8).
@@ -98,10 +106,7 @@ fn read_tree(
     }
     children.par_iter_mut().for_each(|child| {
         let below = rel_len(rel, &child.name);
-        if child.file_type.is_some_and(|t| t.is_dir())
-            && depth + 1 < limits.max_depth
-            && below as u64 <= limits.max_path_bytes
-        {
+        if child.file_type.is_some_and(|t| t.is_dir()) && descends(depth + 1, below, limits) {
             child.sub = Some(read_tree(
                 &dir.join(&child.name),
                 below,
@@ -122,6 +127,7 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
         Ok(children) => vec![Level {
             dir: root.to_owned(),
             rel: String::new(),
+            utf8: true,
             depth: 0,
             children: children.into_iter(),
         }],
@@ -139,7 +145,7 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
             continue;
         };
         let depth = level.depth + 1;
-        let full = level.dir.join(&child.name);
+        let utf8 = level.utf8 && child.name.to_str().is_some();
         let rel_text = {
             let name = match child.name.to_str() {
                 Some(s) => std::borrow::Cow::Borrowed(s),
@@ -183,16 +189,18 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
             continue;
         }
         if file_type.is_dir() {
-            if depth >= limits.max_depth || rel_text.len() as u64 > limits.max_path_bytes {
+            if !descends(depth, rel_text.len(), limits) {
                 // Nothing below can be within the limits: say so once, for the folder.
                 check_name(&format!("{rel_text}/…"), limits, &mut notes);
                 continue;
             }
+            let full = level.dir.join(&child.name);
             let children = child.sub.unwrap_or_else(|| read_children(&full));
             match children {
                 Ok(children) => stack.push(Level {
                     dir: full,
                     rel: rel_text,
+                    utf8,
                     depth,
                     children: children.into_iter(),
                 }),
@@ -209,11 +217,10 @@ pub(super) fn list(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<SourceNote>
         }
         let (path, original) = to_nfc(&rel_text);
         // Only a name the walk had to change keeps its OS spelling.
-        let os_spelling = if root.join(&path) == full {
-            None
-        } else {
-            full.strip_prefix(root).ok().map(Path::to_owned)
-        };
+        let os_spelling = (!utf8 || original.is_some()).then(|| {
+            let full = level.dir.join(&child.name);
+            full.strip_prefix(root).map(Path::to_owned).unwrap_or(full)
+        });
         if !check_name(&path, limits, &mut notes) {
             continue;
         }

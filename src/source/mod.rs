@@ -307,6 +307,12 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     open_regular_with_metadata(path).map(|(file, _)| file)
 }
 
+/// Size and modification time: what tells that a file changed between two
+/// looks at it (during a read, or between the check and `pack`'s copy).
+pub fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
+}
+
 /// [`open_regular`], also giving the metadata it read on the open
 /// descriptor, so a caller that needs size and time does not ask again
 /// (with 100,000 small files every system call per file shows).

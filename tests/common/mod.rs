@@ -21,7 +21,13 @@ pub fn bin_path() -> PathBuf {
 /// variables (so messages are English unless a test sets `LANG` or passes
 /// `--lang`), no ffprobe override, no colour.
 pub fn trainpack() -> Command {
-    let mut cmd = Command::new(bin_path());
+    Command::from_std(trainpack_std())
+}
+
+/// [`trainpack`] as a plain `std::process::Command`, for tests that spawn
+/// and measure the process themselves.
+pub fn trainpack_std() -> StdCommand {
+    let mut cmd = StdCommand::new(bin_path());
     cmd.env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -254,6 +260,41 @@ pub fn require_tool(program: &str) {
         "`{program}` is required by this test but is not installed or not on PATH \
          (install ffmpeg: `apt install ffmpeg`)"
     );
+}
+
+/// Turn `folder` into a bag in place with bagit.py, the reference tool:
+/// `flags` choose the algorithms (`--sha256`, `--md5`...), `org` is the
+/// Source-Organization. Panics with bagit.py's message if it fails.
+pub fn make_bag_with_bagit_py(folder: &Path, flags: &[&str], org: &str) {
+    let out = StdCommand::new("bagit.py")
+        .args(flags)
+        .arg("--source-organization")
+        .arg(org)
+        .arg(folder)
+        .output()
+        .expect("cannot run bagit.py");
+    assert!(
+        out.status.success(),
+        "bagit.py failed on {}: {}",
+        folder.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// bagit.py's verdict on a bag: `bagit.py --validate FLAGS BAG`, with
+/// its error output when it says invalid.
+pub fn bagit_py_validate(bag: &Path, flags: &[&str]) -> Result<(), String> {
+    let out = StdCommand::new("bagit.py")
+        .arg("--validate")
+        .args(flags)
+        .arg(bag)
+        .output()
+        .expect("cannot run bagit.py");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
 
 /// Whether bagit.py (the reference BagIt tool) can be run. Without it a test
