@@ -966,7 +966,11 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
     };
     let mut archive_digest: Option<Option<String>> = None;
     for item in items.iter().filter(|i| i.scanned.size == len) {
-        let digest = archive_digest.get_or_insert_with(|| sha256_of_file(&package.root).ok());
+        let digest = archive_digest.get_or_insert_with(|| {
+            crate::manifest::hash_file(&package.root)
+                .ok()
+                .map(|(d, _)| d)
+        });
         if digest.as_deref() == Some(crate::scan::hex(&item.scanned.sha256).as_str()) {
             findings.push(rules::SELF_CONTAINING.finding(
                 Some(&item.entry.path),
@@ -977,22 +981,6 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
             ));
         }
     }
-}
-
-fn sha256_of_file(path: &Path) -> io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match io::Read::read(&mut file, &mut buf) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(crate::scan::hex(&hasher.finalize()))
 }
 
 /// Findings for what the source noticed. Legacy-encoded names come in whole

@@ -62,6 +62,60 @@ enum Command {
     Merge(crate::batch::cli::MergeArgs),
 }
 
+/// The policy and what the command line overrides in it: shared by every
+/// command that checks packages (`check`, `manifest`, `pack`, `batch`).
+#[derive(Debug, clap::Args)]
+pub struct PolicyFlags {
+    /// Policy file (TOML, or JSON when it ends in .json), described by
+    /// schemas/policy.schema.json. Fields left out keep their defaults
+    /// (60% video by count; subtitles, metadata and junk not counted).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Built-in policy profile: notice-2022 (the default: 60% video, MP4/H.264/AAC
+    /// and ≥720p as warnings) or smartedu-2025 (1920×1080 16:9 MP4/H.264/AAC as
+    /// errors, 48 kHz audio). With --policy, the base the file's settings apply to.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Measure the video share by resource count or by bytes (overrides the policy).
+    #[arg(long, value_enum)]
+    pub basis: Option<Basis>,
+
+    /// Minimum video share in percent (overrides the policy; 60 by default).
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub threshold: Option<u32>,
+
+    /// Longest one ffprobe run may take, in seconds (overrides the policy; 30 by default).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub probe_timeout: Option<u64>,
+}
+
+impl PolicyFlags {
+    /// The policy file or profile (else the default), with the overrides.
+    pub fn policy(&self) -> Result<Policy, String> {
+        let mut policy = match (&self.policy, &self.profile) {
+            (Some(path), profile) => {
+                Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
+            }
+            (None, Some(name)) => {
+                Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
+            }
+            (None, None) => Policy::default(),
+        };
+        if let Some(basis) = self.basis {
+            policy.basis = basis;
+        }
+        if let Some(threshold) = self.threshold {
+            policy.threshold_percent = threshold;
+        }
+        if let Some(timeout) = self.probe_timeout {
+            policy.probe_timeout_s = timeout;
+        }
+        Ok(policy)
+    }
+}
+
 /// Options shared by every command that checks a package.
 #[derive(Debug, clap::Args)]
 struct CheckFlags {
@@ -69,26 +123,6 @@ struct CheckFlags {
     /// LC_MESSAGES, LANG), else en].
     #[arg(long, value_enum)]
     lang: Option<Lang>,
-
-    /// Policy file (TOML, or JSON when it ends in .json), described by
-    /// schemas/policy.schema.json. Fields left out keep their defaults
-    /// (60% video by count; subtitles, metadata and junk not counted).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-
-    /// Built-in policy profile: notice-2022 (the default: 60% video, MP4/H.264/AAC
-    /// and ≥720p as warnings) or smartedu-2025 (1920×1080 16:9 MP4/H.264/AAC as
-    /// errors, 48 kHz audio). With --policy, the base the file's settings apply to.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-
-    /// Measure the video share by resource count or by bytes (overrides the policy).
-    #[arg(long, value_enum)]
-    basis: Option<Basis>,
-
-    /// Minimum video share in percent (overrides the policy; 60 by default).
-    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
-    threshold: Option<u32>,
 
     /// Worker threads for reading and probing [default: number of cores].
     #[arg(long, short = 'j', value_name = "N")]
@@ -106,9 +140,8 @@ struct CheckFlags {
     #[arg(long)]
     deep: bool,
 
-    /// Longest one ffprobe run may take, in seconds (overrides the policy; 30 by default).
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
-    probe_timeout: Option<u64>,
+    #[command(flatten)]
+    policy: PolicyFlags,
 
     /// No progress bar (it is only ever shown on a terminal).
     #[arg(long, short = 'q')]
@@ -243,24 +276,7 @@ impl CheckFlags {
     }
 
     fn options(&self) -> Result<CheckOptions, String> {
-        let mut policy = match (&self.policy, &self.profile) {
-            (Some(path), profile) => {
-                Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
-            }
-            (None, Some(name)) => {
-                Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
-            }
-            (None, None) => Policy::default(),
-        };
-        if let Some(basis) = self.basis {
-            policy.basis = basis;
-        }
-        if let Some(threshold) = self.threshold {
-            policy.threshold_percent = threshold;
-        }
-        if let Some(timeout) = self.probe_timeout {
-            policy.probe_timeout_s = timeout;
-        }
+        let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
         options.engine = self.probe;
         options.deep = self.deep;

@@ -20,9 +20,10 @@ const BLOCK: usize = 1 << 20;
 /// Blocks that may wait for a hasher before the writer waits for it.
 const QUEUE: usize = 4;
 
-/// One chunk of the stream and its digest.
-#[derive(Clone, Debug, PartialEq)]
+/// One chunk of the stream and its digest, as the upload ticket lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChunkDigest {
+    pub index: u64,
     pub offset: u64,
     pub size: u64,
     pub sha256: String,
@@ -164,6 +165,7 @@ fn hash_chunks(blocks: Receiver<Block>, chunk_size: u64) -> Vec<ChunkDigest> {
             rest = &rest[take..];
             if filled == chunk_size {
                 chunks.push(ChunkDigest {
+                    index: chunks.len() as u64,
                     offset,
                     size: filled,
                     sha256: hex(&hasher.finalize_reset()),
@@ -175,6 +177,7 @@ fn hash_chunks(blocks: Receiver<Block>, chunk_size: u64) -> Vec<ChunkDigest> {
     }
     if filled > 0 {
         chunks.push(ChunkDigest {
+            index: chunks.len() as u64,
             offset,
             size: filled,
             sha256: hex(&hasher.finalize()),
@@ -208,7 +211,8 @@ mod tests {
         assert_eq!(digest.sha256, hex(&Sha256::digest(&data)));
         assert_eq!(digest.chunks.len(), 4);
         let mut offset = 0usize;
-        for c in &digest.chunks {
+        for (i, c) in digest.chunks.iter().enumerate() {
+            assert_eq!(c.index, i as u64);
             assert_eq!(c.offset, offset as u64);
             let slice = &data[offset..offset + c.size as usize];
             assert_eq!(c.sha256, hex(&Sha256::digest(slice)));

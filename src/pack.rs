@@ -46,13 +46,8 @@ pub struct UploadTicket {
     pub upload_deadline: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Chunk {
-    pub index: u64,
-    pub offset: u64,
-    pub size: u64,
-    pub sha256: String,
-}
+/// One chunk of the bag and its digest.
+pub type Chunk = crate::digest_sink::ChunkDigest;
 
 pub enum PackOutcome {
     /// The package failed and `--force` was not given: nothing written.
@@ -136,16 +131,6 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         sha256,
         chunks,
     } = digest;
-    let chunks = chunks
-        .into_iter()
-        .enumerate()
-        .map(|(index, c)| Chunk {
-            index: index as u64,
-            offset: c.offset,
-            size: c.size,
-            sha256: c.sha256,
-        })
-        .collect();
 
     let upload = UploadTicket {
         ticket_version: 1,
@@ -296,7 +281,7 @@ fn source_date(path: &Path, package: &Package) -> SourceDate {
         SourceKind::Folder => package
             .entries
             .iter()
-            .filter_map(|e| mtime(&path.join(&e.path)))
+            .filter_map(|e| mtime(&e.fs_path(path)?))
             .max(),
     };
     let secs = from_env.or_else(newest).unwrap_or(0);

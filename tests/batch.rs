@@ -641,3 +641,21 @@ fn summary_schema_is_valid_and_documented() {
     let missing = undocumented(&s);
     assert!(missing.is_empty(), "undocumented: {missing:?}");
 }
+
+#[test]
+fn batch_takes_the_same_policy_flags_as_check() {
+    // One definition (cli::PolicyFlags) serves both: a flag check knows and
+    // batch does not would be a policy silently left at its default.
+    for cmd in ["check", "batch"] {
+        let out = trainpack()
+            .args([cmd, "--probe-timeout", "0", "--threshold", "60", "x"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("invalid value '0' for '--probe-timeout"),
+            "{cmd}: {stderr}"
+        );
+    }
+}

@@ -891,3 +891,41 @@ fn the_deadline_is_one_calendar_month_later_clamped() {
     assert!(findings(&report, "TP040").is_empty());
     assert!(findings(&report, "TP041").is_empty());
 }
+
+#[test]
+fn the_bag_date_is_the_newest_file_even_under_a_name_changed_to_nfc() {
+    // The newest file is spelled decomposed (as macOS writes names): the
+    // date must come from the file as the OS names it, not its NFC path.
+    let dir = tempdir();
+    let pkg = copy_sample("pass", &dir.path().join("pkg"));
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800); // 2020-01-01
+    for (_, path) in list_files(&pkg) {
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let newest = pkg.join("资料e\u{301}.txt"); // "é" as e + combining acute
+    fs::write(&newest, b"notes").unwrap();
+    let june = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_717_200_000); // 2024-06-01
+    fs::File::options()
+        .write(true)
+        .open(&newest)
+        .unwrap()
+        .set_modified(june)
+        .unwrap();
+
+    let out = dir.path().join("out");
+    let mut cmd = trainpack();
+    cmd.env_remove("SOURCE_DATE_EPOCH")
+        .args(["pack", "-q", "--force", "-o"])
+        .arg(&out)
+        .arg(&pkg);
+    let r = run(&mut cmd);
+    assert!(r.code <= 1, "{}{}", r.stdout, r.stderr);
+    let items = read_zip(&out.join("pkg.zip"));
+    let info = String::from_utf8(entry(&items, "pkg/bag-info.txt").bytes.clone()).unwrap();
+    assert!(info.contains("Bagging-Date: 2024-06-01"), "{info}");
+}

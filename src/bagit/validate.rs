@@ -227,7 +227,8 @@ struct Manifest {
     file: String,
     algorithm: Option<Algorithm>,
     tag: bool,
-    /// NFC path → (lowercase checksum, candidate spellings to look up).
+    /// NFC path → its line: the lowercase checksum and, once resolved, the
+    /// bag path it refers to.
     entries: BTreeMap<String, ManifestEntry>,
 }
 

@@ -8,7 +8,6 @@ use super::shard::Shard;
 use super::{BatchOptions, ProgressMode};
 use crate::check::CheckOptions;
 use crate::i18n::Lang;
-use crate::policy::{Basis, Policy};
 use crate::probe::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -59,22 +58,8 @@ pub struct BatchArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 
-    /// Policy file (TOML, or JSON when it ends in .json).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
-
-    /// Built-in policy profile (as for `trainpack check --profile`); with
-    /// --policy, the base the file's settings apply to.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Measure the video share by resource count or by bytes (overrides the policy).
-    #[arg(long, value_enum)]
-    pub basis: Option<Basis>,
-
-    /// Minimum video share in percent (overrides the policy; 60 by default).
-    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub threshold: Option<u32>,
+    #[command(flatten)]
+    pub policy: crate::cli::PolicyFlags,
 
     /// How videos are confirmed (as for `trainpack check --probe`).
     #[arg(long, value_enum, default_value_t = Engine::Auto, value_name = "ENGINE")]
@@ -116,21 +101,7 @@ fn cores() -> usize {
 
 pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
-    let mut policy = match (&args.policy, &args.profile) {
-        (Some(path), profile) => {
-            Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
-        }
-        (None, Some(name)) => {
-            Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
-        }
-        (None, None) => Policy::default(),
-    };
-    if let Some(basis) = args.basis {
-        policy.basis = basis;
-    }
-    if let Some(threshold) = args.threshold {
-        policy.threshold_percent = threshold;
-    }
+    let policy = args.policy.policy()?;
     let jobs = args.jobs.unwrap_or_else(|| cores().min(2)).max(1);
     let mut check = CheckOptions::new(policy);
     check.threads = args
@@ -242,12 +213,8 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
         };
         eprintln!("{line}");
     }
-    let code = if data.error > 0 {
-        2
-    } else if data.fail > 0 {
-        1
-    } else {
-        0
-    };
-    Ok(ExitCode::from(code))
+    Ok(ExitCode::from(super::exit_code(
+        data.fail as u64,
+        data.error as u64,
+    )))
 }

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::catalog::{PackageRow, Status};
+use super::catalog::Status;
 use super::summary::SummaryData;
 use crate::check::percent;
 use crate::i18n::Lang;
@@ -179,14 +179,16 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-fn package_link(row: &PackageRow) -> String {
-    match &row.html_file {
+/// A package's id, linked to its report when it has one. `class` marks
+/// the links of the packages table (the tests count them).
+fn package_link(html_file: Option<&str>, id: &str, class: &str) -> String {
+    match html_file {
         Some(file) => format!(
-            "<a class=\"package-link\" href=\"{}\">{}</a>",
+            "<a{class} href=\"{}\">{}</a>",
             escape(&href(file)),
-            escape(&row.id)
+            escape(id)
         ),
-        None => escape(&row.id),
+        None => escape(id),
     }
 }
 
@@ -231,7 +233,7 @@ fn packages_table(out: &mut String, data: &SummaryData, lang: Lang) {
             out,
             "<tr class=\"package row-{class}\" data-package=\"{}\"><td>{}</td><td>{}</td><td class=\"{class}\">{verdict}</td><td class=\"num\">{counts}</td><td class=\"num\">{ratio}</td><td class=\"num\">{}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
             escape(&r.id),
-            package_link(r),
+            package_link(r.html_file.as_deref(), &r.id, " class=\"package-link\""),
             escape(r.provider.as_deref().unwrap_or("")),
             escape(&human_bytes(r.size)),
             escape(r.deadline.as_deref().unwrap_or("")),
@@ -277,12 +279,7 @@ fn duplicates_section(out: &mut String, data: &SummaryData, lang: Lang) {
             .places
             .iter()
             .map(|p| {
-                let pkg = match &p.html_file {
-                    Some(file) => {
-                        format!("<a href=\"{}\">{}</a>", escape(&href(file)), escape(&p.id))
-                    }
-                    None => escape(&p.id),
-                };
+                let pkg = package_link(p.html_file.as_deref(), &p.id, "");
                 format!("{pkg}: <span class=\"mono\">{}</span>", escape(&p.path))
             })
             .collect();

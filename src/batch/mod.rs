@@ -81,15 +81,20 @@ pub struct BatchOutcome {
 }
 
 impl BatchOutcome {
-    /// 0 all pass, 1 any fails the policy, 2 any could not be processed.
     pub fn exit_code(&self) -> u8 {
-        if self.error > 0 {
-            2
-        } else if self.fail > 0 {
-            1
-        } else {
-            0
-        }
+        exit_code(self.fail as u64, self.error as u64)
+    }
+}
+
+/// A batch's exit code: 0 all pass, 1 any fails the policy, 2 any could
+/// not be processed.
+pub fn exit_code(fail: u64, error: u64) -> u8 {
+    if error > 0 {
+        2
+    } else if fail > 0 {
+        1
+    } else {
+        0
     }
 }
 
