@@ -148,10 +148,8 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
         .into_iter()
         .zip(outcomes)
         .map(|(item, outcome)| {
-            let mut resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
+            let resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
             file_findings(&item, &resource, &mut findings);
-            // Moved, not copied: with 100,000 files every string per file counts.
-            resource.sha256 = crate::scan::hex(&item.scanned.sha256);
             resource
         })
         .collect();
@@ -447,14 +445,7 @@ fn probe_spooled(
     reader: &mut crate::source::EntryReader,
     entry: &crate::source::Entry,
 ) -> ProbeOutcome {
-    let mut spool = || -> io::Result<tempfile::NamedTempFile> {
-        let mut temp = tempfile::Builder::new()
-            .prefix("trainpack-probe-")
-            .tempfile()?;
-        io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
-        Ok(temp)
-    };
-    match spool() {
+    match spool(reader, entry) {
         Ok(temp) => ffprobe.probe(&DirectLocation::File(temp.path().to_owned())),
         Err(e) => ProbeOutcome::Unreadable(format!("cannot copy the entry for probing: {e}")),
     }
@@ -499,8 +490,6 @@ fn resource_of(
     let path = item.entry.path.as_str();
     let mut kind = item.class.kind;
     let mut is_video = false;
-    let mut no_video_stream = false;
-    let mark = findings.len();
     let video = outcome.map(|outcome| match outcome {
         ProbeOutcome::Video(info) => {
             is_video = true;
@@ -537,7 +526,6 @@ fn resource_of(
             video_summary("unconfirmed", None)
         }
         ProbeOutcome::NoVideoStream(info) => {
-            no_video_stream = true;
             kind = if info.audio_codec.is_some() {
                 ResourceKind::Audio
             } else {
@@ -557,13 +545,17 @@ fn resource_of(
             } else {
                 "没有视频流"
             };
-            findings.push(rules::AUDIO_ONLY.finding(
-                Some(path),
-                Text::new(
-                    format!("holds {what_en}: counted as {kind}, not as video"),
-                    format!("{what_zh}：计为{}，不计为视频", kind.name_zh()),
-                ),
-            ));
+            // The policy sets how much a missing video stream matters.
+            if let Some(severity) = policy.video.no_video_stream.severity() {
+                findings.push(rules::AUDIO_ONLY.finding_at(
+                    severity,
+                    Some(path),
+                    Text::new(
+                        format!("holds {what_en}: counted as {kind}, not as video"),
+                        format!("{what_zh}：计为{}，不计为视频", kind.name_zh()),
+                    ),
+                ));
+            }
             video_summary("not_video", Some(info))
         }
         ProbeOutcome::ZeroDuration(info) => {
@@ -600,20 +592,6 @@ fn resource_of(
             video_summary("timeout", None)
         }
     });
-    // The policy sets how much a missing video stream matters.
-    if no_video_stream {
-        match policy.video.no_video_stream.severity() {
-            Some(severity) => {
-                for f in &mut findings[mark..] {
-                    if f.code == rules::AUDIO_ONLY.code {
-                        f.severity = severity;
-                    }
-                }
-            }
-            None => findings
-                .retain(|f| f.code != rules::AUDIO_ONLY.code || f.path.as_deref() != Some(path)),
-        }
-    }
     if let Some(ProbeOutcome::Video(info)) = outcome {
         crate::video_rules::apply(
             path,
@@ -629,8 +607,7 @@ fn resource_of(
         path: item.entry.path.clone(),
         original_path: item.entry.original.clone(),
         size: item.scanned.size,
-        // Moved in by the caller once the file's findings are made.
-        sha256: String::new(),
+        sha256: crate::scan::hex(&item.scanned.sha256),
         media_type: item.class.media_type,
         kind,
         counted,

@@ -129,7 +129,7 @@ struct CheckFlags {
     jobs: Option<usize>,
 
     /// How videos are confirmed: `auto` uses the built-in probe (MP4, MOV,
-    /// 3GP, M4V, MKV, WebM; no program needed) and ffprobe for other formats
+    /// 3GP, M4V, MKV, WebM, AVI; no program needed) and ffprobe for other formats
     /// or files it cannot read; `builtin` never runs ffprobe; `ffprobe` only
     /// uses ffprobe.
     #[arg(long, value_enum, default_value_t = Engine::Auto, value_name = "ENGINE")]

@@ -86,15 +86,6 @@ pub fn scan_stop(e: &io::Error) -> Option<&ScanStop> {
     e.get_ref()?.downcast_ref::<ScanStop>()
 }
 
-/// Scan every entry of the package with the default limits.
-pub fn scan_package(
-    package: &Package,
-    threads: usize,
-    on_bytes: &(dyn Fn(u64) + Sync),
-) -> Vec<io::Result<Scanned>> {
-    scan_package_with(package, threads, &Limits::default(), on_bytes)
-}
-
 /// Scan every entry of the package; results are in entry order.
 /// `on_bytes` is called with the bytes read so far, for progress. Reading
 /// stops at the limits, counted on the bytes actually read.

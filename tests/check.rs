@@ -667,3 +667,24 @@ fn mp4_named_pdf_counts_as_video_with_tp010() {
     assert_eq!(report["summary"]["course_resources"], 2);
     assert_eq!(code, 1);
 }
+
+/// `video.no_video_stream` sets the level of TP012 (audio-only "video"):
+/// an error by default, a warning, or no finding at all.
+#[test]
+fn the_policy_sets_the_level_of_an_audio_only_video() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut levels = Vec::new();
+    for level in ["error", "warning", "off"] {
+        let policy = dir.path().join(format!("{level}.toml"));
+        std::fs::write(&policy, format!("[video]\nno_video_stream = \"{level}\"\n")).unwrap();
+        let (_, report) = check_json(&sample("junk"), &["--policy", policy.to_str().unwrap()]);
+        let severities: Vec<String> = findings(&report, "TP012")
+            .iter()
+            .map(|f| f["severity"].as_str().unwrap().to_owned())
+            .collect();
+        levels.push(severities);
+    }
+    assert_eq!(levels[0], ["error"]);
+    assert_eq!(levels[1], ["warning"]);
+    assert!(levels[2].is_empty(), "{:?}", levels[2]);
+}

@@ -88,6 +88,28 @@ pub fn probe<R: Read + Seek + ?Sized>(
     })
 }
 
+/// A container this probe reads, as told by a file's first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Opening {
+    Matroska,
+    Mp4,
+    Avi,
+}
+
+/// What the first bytes open; None for formats left to ffprobe. The one
+/// test, shared with the scan's index capture so both agree on what is ours.
+pub(crate) fn opening(head: &[u8]) -> Option<Opening> {
+    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some(Opening::Matroska)
+    } else if mp4::looks_like(head) {
+        Some(Opening::Mp4)
+    } else if avi::looks_like(head) {
+        Some(Opening::Avi)
+    } else {
+        None
+    }
+}
+
 /// Like [`probe`], with the details `VideoInfo` does not carry; `Err` is the
 /// reason the file is unreadable.
 pub fn probe_details<R: Read + Seek + ?Sized>(
@@ -103,14 +125,11 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
         Err(e) => return family.map(|_| Err(e)),
     };
     let head = head.get(..n).unwrap_or_default();
-    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        return mkv::probe(&mut src);
-    }
-    if mp4::looks_like(head) {
-        return Some(mp4::probe(&mut src));
-    }
-    if avi::looks_like(head) {
-        return avi::probe(&mut src);
+    match opening(head) {
+        Some(Opening::Matroska) => return mkv::probe(&mut src),
+        Some(Opening::Mp4) => return Some(mp4::probe(&mut src)),
+        Some(Opening::Avi) => return avi::probe(&mut src),
+        None => {}
     }
     match family {
         // Named like one of ours but too short to be anything: say so rather
