@@ -350,11 +350,27 @@ fn probe_videos(
     )
 }
 
-/// One video through the chosen engine. `auto`: the built-in probe's answer
-/// from the scan when it is final; else the built-in probe on a seekable
-/// reader; ffprobe when the built-in probe cannot read the format or calls
-/// the file unreadable (a second opinion), or when `--deep` asks.
+/// One video through the chosen engine, then, with `--deep`, decoded
+/// whole by ffmpeg whatever engine confirmed it.
 fn probe_one(
+    package: &Package,
+    reader: &mut crate::source::EntryReader,
+    item: &Item,
+    opts: &CheckOptions,
+) -> ProbeOutcome {
+    let outcome = confirm(package, reader, item, opts);
+    match outcome {
+        ProbeOutcome::Video(_) if opts.deep => {
+            deep_check(package, reader, item, opts).unwrap_or(outcome)
+        }
+        _ => outcome,
+    }
+}
+
+/// `auto`: the built-in probe's answer from the scan when it is final; else
+/// the built-in probe on a seekable reader; ffprobe when the built-in probe
+/// cannot read the format or calls the file unreadable (a second opinion).
+fn confirm(
     package: &Package,
     reader: &mut crate::source::EntryReader,
     item: &Item,
@@ -370,28 +386,15 @@ fn probe_one(
     if opts.engine == Engine::Ffprobe {
         return run_ffprobe(reader);
     }
-    let builtin = builtin_probe(reader, item);
-    let outcome = match builtin {
-        Some(Ok(details)) if !opts.deep => return details.outcome(),
-        Some(Ok(details)) => details.outcome(),
+    let outcome = match builtin_probe(reader, item) {
+        Some(Ok(details)) => return details.outcome(),
         Some(Err(reason)) => ProbeOutcome::Unreadable(reason),
         None => ProbeOutcome::Unavailable,
     };
     if opts.engine == Engine::Builtin || opts.ffprobe.is_none() {
         return outcome;
     }
-    let outcome = match outcome {
-        ProbeOutcome::Video(_) | ProbeOutcome::NoVideoStream(_) | ProbeOutcome::ZeroDuration(_) => {
-            outcome
-        }
-        _ => run_ffprobe(reader),
-    };
-    match (&outcome, opts.deep) {
-        (ProbeOutcome::Video(_), true) => {
-            deep_check(package, reader, item, opts).unwrap_or(outcome)
-        }
-        _ => outcome,
-    }
+    run_ffprobe(reader)
 }
 
 /// `--deep`: decode the whole video with ffmpeg; a decoding error makes the

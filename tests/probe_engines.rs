@@ -191,13 +191,21 @@ fn deep_decoding_catches_a_truncated_video_the_index_hides() {
     assert_eq!(file(&shallow, "cut.mp4").unwrap()["is_video"], true);
     assert!(findings_at(&shallow, "TP013", "cut.mp4").is_empty());
 
-    let (code, deep) = check_json(&pkg, &["--deep"]);
-    assert_eq!(code, 1, "a broken video is an error: {deep:#}");
-    let cut = file(&deep, "cut.mp4").unwrap();
-    assert_eq!(cut["is_video"], false, "{cut}");
-    assert_eq!(cut["video"]["status"], "unreadable", "{cut}");
-    assert_eq!(findings_at(&deep, "TP013", "cut.mp4").len(), 1, "{deep:#}");
-    assert_eq!(file(&deep, "whole.mp4").unwrap()["is_video"], true);
+    // --deep decodes whatever engine confirmed the video (it once ran only
+    // in `auto`).
+    for engine in ["auto", "builtin", "ffprobe"] {
+        let (code, deep) = check_json(&pkg, &["--deep", "--probe", engine]);
+        assert_eq!(code, 1, "{engine}: a broken video is an error: {deep:#}");
+        let cut = file(&deep, "cut.mp4").unwrap();
+        assert_eq!(cut["is_video"], false, "{engine}: {cut}");
+        assert_eq!(cut["video"]["status"], "unreadable", "{engine}: {cut}");
+        assert_eq!(findings_at(&deep, "TP013", "cut.mp4").len(), 1, "{engine}");
+        assert_eq!(
+            file(&deep, "whole.mp4").unwrap()["is_video"],
+            true,
+            "{engine}"
+        );
+    }
 }
 
 /// ffprobe reads a stored zip entry in place (subfile protocol): with no
