@@ -19,7 +19,7 @@ use crate::report::{
     VideoSummary,
 };
 use crate::rules::{self, Finding, Severity};
-use crate::scan::{ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
+use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
 use crate::source::{DirectLocation, Package, SourceNote};
 
 #[derive(Clone)]
@@ -64,7 +64,7 @@ struct Item<'a> {
 }
 
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
-    let package = Package::open_with(path, &opts.policy.limits)?;
+    let package = Package::open_for_scan(path, &opts.policy.limits)?;
     Ok(check_package(&package, path, opts))
 }
 
@@ -74,7 +74,10 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
     let root = content_root(package);
 
     let bar = progress_bar(package, opts.progress);
-    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|n| bar.inc(n));
+    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|p| match p {
+        Progress::Found(n) => bar.inc_length(n),
+        Progress::Read(n) => bar.inc(n),
+    });
     bar.finish_and_clear();
 
     // Classified on all cores, consuming the scan results as it goes: with
@@ -320,7 +323,8 @@ fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
-    let total = package.entries.iter().map(|e| e.declared_size).sum();
+    // Sizes the listing did not give are added as the scan finds them.
+    let total = package.entries.iter().filter_map(|e| e.declared_size).sum();
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
         "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ETA {eta}",

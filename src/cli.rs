@@ -337,7 +337,7 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
         atomic::ensure_outside(&args.path, output)?;
     }
     let package =
-        Package::open_with(&args.path, &options.policy.limits).map_err(|e| e.to_string())?;
+        Package::open_for_scan(&args.path, &options.policy.limits).map_err(|e| e.to_string())?;
     let (report, archive) =
         check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());

@@ -63,7 +63,7 @@ pub enum PackOutcome {
 /// Check, then pack. The check and, for a zip source, the hash of the zip
 /// itself run side by side.
 pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Result<PackOutcome> {
-    let package = Package::open_with(path, &check_opts.policy.limits)?;
+    let package = Package::open_for_scan(path, &check_opts.policy.limits)?;
     // Deadlines are judged on the bag's date ($TRAINPACK_TODAY when pinned),
     // not the clock, so the same input packs to the same bytes on any day.
     let created = source_date(path, &package);

@@ -12,7 +12,7 @@ use crate::identify::{Sniffed, Sniffer};
 use crate::policy::Limits;
 use crate::probe::builtin::{self, Details};
 use crate::probe::capture::Capture;
-use crate::source::{Entry, EntryReader, Package};
+use crate::source::{Entry, EntryReader, Opened, Package};
 
 /// Read size: large enough that per-call costs vanish, small enough that
 /// the buffer stays in the core's L2 cache, so SHA-256 reads what the
@@ -86,18 +86,37 @@ pub fn scan_stop(e: &io::Error) -> Option<&ScanStop> {
     e.get_ref()?.downcast_ref::<ScanStop>()
 }
 
+/// Files at least this big, met by a scan that did not know their size (a
+/// folder listed without sizes), wait for a second pass that takes the
+/// largest first, so no core idles at the end while one big video finishes
+/// on the other. Smaller files are read as they come, in listing order.
+const LATER_BYTES: u64 = 1 << 20;
+
+/// What the scan tells a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// An entry whose size the listing did not give turned out this big.
+    Found(u64),
+    /// This many more bytes were read.
+    Read(u64),
+}
+
 /// Scan every entry of the package; results are in entry order.
-/// `on_bytes` is called with the bytes read so far, for progress. Reading
-/// stops at the limits, counted on the bytes actually read.
+/// `progress` hears of sizes found and bytes read. Reading stops at the
+/// limits, counted on the bytes actually read.
 pub fn scan_package_with(
     package: &Package,
     threads: usize,
     limits: &Limits,
-    on_bytes: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<io::Result<Scanned>> {
-    read_entries(package, threads, limits, |reader, entry, buf, budget| {
-        scan_entry(reader, entry, buf, budget, on_bytes)
-    })
+    read_entries(
+        package,
+        threads,
+        limits,
+        progress,
+        |input, entry, buf, budget| scan_entry(input, entry, buf, budget, progress),
+    )
 }
 
 /// Size and SHA-256 of every entry, nothing else: what `verify` needs.
@@ -107,34 +126,77 @@ pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64,
         package,
         threads,
         &Limits::default(),
-        |reader, entry, buf, budget| {
-            let (size, hasher) = read_entry(reader, entry, buf, budget, &|_| {}, &mut |_| {})?;
+        &|_| {},
+        |input, entry, buf, budget| {
+            let (size, hasher) = read_entry(input, entry, buf, budget, &|_| {}, &mut |_| {})?;
             Ok((size, hex(&hasher.finalize())))
         },
     )
 }
 
-/// Run `read` over every entry, largest first, on `threads` workers that
-/// each have their own reader and buffer; results are in entry order.
+/// Run `read` over every entry on `threads` workers that each have their
+/// own reader and buffer; results are in entry order. Entries of known size
+/// go largest first; the others in listing order, except that big ones
+/// (see [`LATER_BYTES`]) wait for a second, largest-first pass.
 fn read_entries<T: Send>(
     package: &Package,
     threads: usize,
     limits: &Limits,
-    read: impl Fn(&mut EntryReader, &Entry, &mut [u8], &Budget) -> io::Result<T> + Sync,
+    progress: &(dyn Fn(Progress) + Sync),
+    read: impl Fn(Opened, &Entry, &mut [u8], &Budget) -> io::Result<T> + Sync,
 ) -> Vec<io::Result<T>> {
-    let mut order: Vec<usize> = (0..package.entries.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(package.entries[i].declared_size));
+    let entries = &package.entries;
+    // Stable, and None sorts below every size: unknown sizes keep their
+    // listing order, after the known ones.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].declared_size));
     let total = AtomicU64::new(0);
     let budget = Budget {
         limits,
         total: &total,
     };
-    run_queue(
+    let later = std::sync::Mutex::new(Vec::new());
+    let step = |(reader, buf): &mut (EntryReader, Vec<u8>), i: usize, first: bool| {
+        let entry = &entries[i];
+        let input = match reader.open_to_read(entry) {
+            Ok(input) => input,
+            Err(e) => return Some(Err(e)),
+        };
+        if let (true, None, Opened::File(_, meta)) = (first, entry.declared_size, &input) {
+            progress(Progress::Found(meta.len()));
+            if meta.len() >= LATER_BYTES {
+                let mut later = later.lock().unwrap_or_else(|e| e.into_inner());
+                later.push((i, meta.len()));
+                return None;
+            }
+        }
+        Some(read(input, entry, buf, &budget))
+    };
+    let init = || (package.reader(), vec![0u8; CHUNK]);
+    let mut slots: Vec<Option<io::Result<T>>> = (0..entries.len()).map(|_| None).collect();
+    fill_queue(
         &order,
         threads,
-        || (package.reader(), vec![0u8; CHUNK]),
-        |(reader, buf), i| read(reader, &package.entries[i], buf, &budget),
-    )
+        init,
+        |state, i| step(state, i, true),
+        &mut slots,
+    );
+    let mut later = std::mem::take(&mut *later.lock().unwrap_or_else(|e| e.into_inner()));
+    if !later.is_empty() {
+        later.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
+        let order: Vec<usize> = later.into_iter().map(|(i, _)| i).collect();
+        fill_queue(
+            &order,
+            threads,
+            init,
+            |state, i| step(state, i, false),
+            &mut slots,
+        );
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| Err(io::Error::other("not read"))))
+        .collect()
 }
 
 /// The limits and the bytes read so far by all workers.
@@ -168,15 +230,16 @@ impl Budget<'_> {
 }
 
 fn scan_entry(
-    reader: &mut EntryReader,
+    input: Opened,
     entry: &Entry,
     buf: &mut [u8],
     budget: &Budget,
-    on_bytes: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> io::Result<Scanned> {
     let mut sniffer = Sniffer::new();
     let mut capture = Capture::new();
-    let (size, hasher) = read_entry(reader, entry, buf, budget, on_bytes, &mut |chunk| {
+    let on_bytes = |n| progress(Progress::Read(n));
+    let (size, hasher) = read_entry(input, entry, buf, budget, &on_bytes, &mut |chunk| {
         sniffer.update(chunk);
         capture.update(chunk);
     })?;
@@ -198,10 +261,10 @@ fn scan_entry(
     })
 }
 
-/// Read one entry once, feeding the hasher and `also` (the sniffer and
-/// the index capture, for a scan). Returns the bytes read and the hasher.
+/// Read one opened entry once, feeding the hasher and `also` (the sniffer
+/// and the index capture, for a scan). Returns the bytes read and the hasher.
 fn read_entry(
-    reader: &mut EntryReader,
+    input: Opened,
     entry: &Entry,
     buf: &mut [u8],
     budget: &Budget,
@@ -213,11 +276,10 @@ fn read_entry(
         also,
         size: 0,
     };
-    match reader.fs_path(entry) {
-        Some(path) => {
+    match input {
+        Opened::File(mut file, meta) => {
             // A folder file's size and time, from the descriptor it is read
             // through, are compared before and after the read.
-            let (mut file, meta) = crate::source::open_regular_with_metadata(&path)?;
             let (before_len, before_time) = crate::source::stamp(&meta);
             pass.read(&mut file, Some(before_len), entry, buf, budget, on_bytes)?;
             let size = pass.size;
@@ -235,8 +297,7 @@ fn read_entry(
                 return Err(io::Error::other(ScanStop::Changed { what }));
             }
         }
-        None => {
-            let mut input = reader.open(entry)?;
+        Opened::Stream(mut input) => {
             pass.read(&mut input, None, entry, buf, budget, on_bytes)?;
         }
     }
@@ -291,21 +352,39 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Run `work` over `order` (a permutation of `0..order.len()`) on
-/// `threads` workers that each take the next item as they finish the last
-/// (rayon's splitting would hand a worker a fixed half; a shared cursor keeps
-/// the largest-first order exact). Results come back indexed by item, each
-/// stored once, straight into its slot: with 100,000 files, per-worker result
-/// lists merged afterwards were a third of the peak memory.
+/// `threads` workers; results come back indexed by item. See [`fill_queue`].
 pub fn run_queue<S, T: Send>(
     order: &[usize],
     threads: usize,
     init: impl Fn() -> S + Sync,
     work: impl Fn(&mut S, usize) -> T + Sync,
 ) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = (0..order.len()).map(|_| None).collect();
+    fill_queue(
+        order,
+        threads,
+        init,
+        |state, i| Some(work(state, i)),
+        &mut slots,
+    );
+    slots.into_iter().flatten().collect()
+}
+
+/// Run `work` over the items `order` names (indexes into `slots`) on
+/// `threads` workers that each take the next item as they finish the last
+/// (rayon's splitting would hand a worker a fixed half; a shared cursor keeps
+/// the largest-first order exact). Each result is stored once, straight into
+/// its slot (None leaves the slot as it was): with 100,000 files, per-worker
+/// result lists merged afterwards were a third of the peak memory.
+fn fill_queue<S, T: Send>(
+    order: &[usize],
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, usize) -> Option<T> + Sync,
+    slots: &mut [Option<T>],
+) {
     let next = AtomicUsize::new(0);
-    let len = order.iter().max().map_or(0, |m| m + 1);
-    let slots: std::sync::Mutex<Vec<Option<T>>> =
-        std::sync::Mutex::new((0..len).map(|_| None).collect());
+    let slots = std::sync::Mutex::new(slots);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.clamp(1, order.len().max(1)))
             .map(|_| {
@@ -314,7 +393,9 @@ pub fn run_queue<S, T: Send>(
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&i) = order.get(k) else { break };
-                        let result = work(&mut state, i);
+                        let Some(result) = work(&mut state, i) else {
+                            continue;
+                        };
                         // A poisoned lock only means another worker panicked;
                         // that panic is re-raised below.
                         let mut slots = slots.lock().unwrap_or_else(|e| e.into_inner());
@@ -327,12 +408,6 @@ pub fn run_queue<S, T: Send>(
             w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         }
     });
-    slots
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 #[cfg(test)]
@@ -345,6 +420,80 @@ mod tests {
         let out = run_queue(&order, 3, || (), |_, i| i * 10);
         assert_eq!(out, vec![0, 10, 20, 30]);
         assert!(run_queue(&[], 2, || (), |_, i| i).is_empty());
+    }
+
+    /// A folder listed without sizes: each size is found once (the progress
+    /// total is right), big files wait for the second pass and still come
+    /// back in entry order with the right digests.
+    #[test]
+    fn unsized_folder_finds_each_size_once_and_keeps_entry_order() {
+        use std::sync::Mutex;
+        let dir = tempfile::tempdir().unwrap();
+        let sizes = [
+            10usize,
+            LATER_BYTES as usize + 5,
+            0,
+            3 * LATER_BYTES as usize,
+            7,
+        ];
+        for (i, n) in sizes.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("f{i}")), vec![i as u8; *n]).unwrap();
+        }
+        let package = Package::open_for_scan(dir.path(), &Limits::default()).unwrap();
+        assert!(package.entries.iter().all(|e| e.declared_size.is_none()));
+        let events = Mutex::new(Vec::new());
+        let results = scan_package_with(&package, 2, &Limits::default(), &|p| {
+            events.lock().unwrap().push(p)
+        });
+        let events = events.into_inner().unwrap();
+        let found: Vec<u64> = events
+            .iter()
+            .filter_map(|p| match p {
+                Progress::Found(n) => Some(*n),
+                Progress::Read(_) => None,
+            })
+            .collect();
+        let mut expected: Vec<u64> = sizes.iter().map(|&n| n as u64).collect();
+        let mut found_sorted = found.clone();
+        found_sorted.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(found_sorted, expected, "one Found per file");
+        let read: u64 = events
+            .iter()
+            .filter_map(|p| match p {
+                Progress::Read(n) => Some(*n),
+                Progress::Found(_) => None,
+            })
+            .sum();
+        assert_eq!(read, expected.iter().sum::<u64>());
+        for (entry, result) in package.entries.iter().zip(results) {
+            let i: usize = entry.path[1..].parse().unwrap();
+            let scanned = result.unwrap();
+            assert_eq!(scanned.size, sizes[i] as u64, "{}", entry.path);
+            let want: [u8; 32] = Sha256::digest(vec![i as u8; sizes[i]]).into();
+            assert_eq!(scanned.sha256, want, "{}", entry.path);
+        }
+    }
+
+    /// Files are opened through their folder's descriptor, and a folder
+    /// swapped for a link after the listing is not followed (opening by the
+    /// full path would have read whatever the link points at).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_replaced_by_a_link_after_listing_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir_all(pkg.join("lesson")).unwrap();
+        std::fs::write(pkg.join("lesson/a.txt"), b"listed").unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a.txt"), b"secret").unwrap();
+        let package = Package::open_for_scan(&pkg, &Limits::default()).unwrap();
+        std::fs::rename(pkg.join("lesson"), dir.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, pkg.join("lesson")).unwrap();
+        let results = digest_package(&package, 1);
+        let err = results[0].as_ref().unwrap_err().to_string();
+        assert!(err.contains("folder was replaced"), "{err}");
     }
 
     #[test]

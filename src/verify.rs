@@ -50,14 +50,20 @@ impl Change {
 /// only (sizes as the folder or the zip directory declares them; no file is
 /// read), so it cannot see renames or same-size edits.
 pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> Result<Vec<Change>> {
-    let package = Package::open(path)?;
+    // `fast` compares the sizes the listing gives; otherwise every file is
+    // read and the reader learns its size.
+    let package = if fast {
+        Package::open(path)?
+    } else {
+        Package::open_for_scan(path, &crate::policy::Limits::default())?
+    };
     let mut unreadable: Vec<(String, String)> = Vec::new();
     // path → (size, digest)
     let current: BTreeMap<String, (u64, Option<String>)> = if fast {
         package
             .entries
             .iter()
-            .map(|e| (e.path.clone(), (e.declared_size, None)))
+            .map(|e| (e.path.clone(), (e.declared_size.unwrap_or(0), None)))
             .collect()
     } else {
         // Digests only: no sniffing or probing, which verify has no use for.

@@ -180,6 +180,7 @@ impl MultiHasher {
 /// Validate a bag given as a folder or a zip. Err only when the path cannot
 /// be opened at all; everything wrong with the bag is a problem in the report.
 pub fn validate_bag(path: &Path, fast: bool) -> Result<BagReport> {
+    // Listed with sizes (Payload-Oxum is checked against them).
     let package = Package::open(path)?;
     Ok(validate_package(&package, fast))
 }
@@ -341,7 +342,7 @@ pub fn validate_package(package: &Package, fast: bool) -> BagReport {
         .files
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
-        .map(|(p, &i)| (p.clone(), package.entries[i].declared_size))
+        .map(|(p, &i)| (p.clone(), package.entries[i].declared_size.unwrap_or(0)))
         .collect();
     let payload_files = payload.len() as u64;
     let payload_bytes = payload.iter().map(|(_, n)| n).sum();

@@ -308,7 +308,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<ResourceRow>) {
     let mut row = base_row(c, ident, ctx);
     let lang = ctx.opts.lang;
-    let package = match Package::open_with(&c.path, &ctx.opts.check.policy.limits) {
+    let package = match Package::open_for_scan(&c.path, &ctx.opts.check.policy.limits) {
         Ok(p) => p,
         Err(e) => {
             row.error_text = Some(e.to_string());

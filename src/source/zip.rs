@@ -293,7 +293,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         entries.push(Entry {
             path: nfc,
             original: original.or_else(|| (name != rel).then(|| name.clone())),
-            declared_size: data.size(),
+            declared_size: Some(data.size()),
             locator: Locator::Zip {
                 index,
                 stored,
