@@ -514,3 +514,21 @@ fn large_zip_stream_keeps_a_bounded_carry() {
         assert!(s.zip.as_ref().unwrap().carry_len() <= 3);
     }
 }
+
+/// infer sees at most `INFER_BYTES` of the head: what it recognises by
+/// content past the first bytes (tar's magic at 257) still comes through,
+/// and a PDF header late in the first kilobyte is found by our own search.
+#[test]
+fn infer_types_still_recognised_from_a_short_head() {
+    let mut tar = vec![0u8; 4096];
+    tar[..8].copy_from_slice(b"lesson01");
+    tar[257..263].copy_from_slice(b"ustar\0");
+    assert_eq!(sniff(&tar).media_type, "application/x-tar");
+    let mut seven = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
+    seven.resize(4096, 0x5a);
+    assert_eq!(sniff(&seven).media_type, "application/x-7z-compressed");
+    let mut pdf = vec![b' '; 700];
+    pdf.extend_from_slice(b"%PDF-1.7\n");
+    pdf.resize(4096, 0x80);
+    assert_eq!(sniff(&pdf).media_type, "application/pdf");
+}

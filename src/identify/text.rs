@@ -53,6 +53,11 @@ fn decode(head: &[u8], whole: bool) -> Option<Cow<'_, str>> {
             Some(nl) if !whole => &head[..=nl],
             _ => head,
         };
+        // A NUL makes it binary whatever the decoding (below, too): said
+        // first, by a vector search, most binary files cost no decoding.
+        if memchr::memchr(0, complete).is_some() {
+            return None;
+        }
         match std::str::from_utf8(complete) {
             Ok(s) => Cow::Borrowed(s),
             // A UTF-8 sequence cut by the end of the head.
