@@ -12,7 +12,7 @@ use crate::i18n::Text;
 use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
-use crate::probe::ffprobe::Ffprobe;
+use crate::probe::ffprobe::{Ffmpeg, Ffprobe};
 use crate::probe::{Engine, ProbeOutcome, VideoInfo, builtin};
 use crate::report::{
     ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
@@ -29,8 +29,8 @@ pub struct CheckOptions {
     pub threads: usize,
     /// Which engine confirms videos.
     pub engine: Engine,
-    /// Also decode every video with ffmpeg to catch corrupt streams.
-    pub deep: bool,
+    /// Also decode every video with this ffmpeg to catch corrupt streams.
+    pub deep: Option<Ffmpeg>,
     /// ffprobe, when installed.
     pub ffprobe: Option<Ffprobe>,
     /// Draw a progress bar on stderr (only ever drawn on a terminal).
@@ -48,7 +48,7 @@ impl CheckOptions {
             policy,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             engine: Engine::Auto,
-            deep: false,
+            deep: None,
             ffprobe: Ffprobe::locate(timeout),
             progress: false,
             today: None,
@@ -364,9 +364,10 @@ fn probe_one(
 ) -> ProbeOutcome {
     let outcome = confirm(package, reader, item, opts);
     match outcome {
-        ProbeOutcome::Video(_) if opts.deep => {
-            deep_check(package, reader, item, opts).unwrap_or(outcome)
-        }
+        ProbeOutcome::Video(_) => match &opts.deep {
+            Some(ffmpeg) => deep_check(ffmpeg, package, reader, item).unwrap_or(outcome),
+            None => outcome,
+        },
         _ => outcome,
     }
 }
@@ -402,20 +403,19 @@ fn confirm(
 }
 
 /// `--deep`: decode the whole video with ffmpeg; a decoding error makes the
-/// file unreadable. None when the video decodes cleanly (or ffmpeg is absent).
+/// file unreadable. None when the video decodes cleanly.
 fn deep_check(
+    ffmpeg: &Ffmpeg,
     package: &Package,
     reader: &mut crate::source::EntryReader,
     item: &Item,
-    opts: &CheckOptions,
 ) -> Option<ProbeOutcome> {
-    let ffprobe = opts.ffprobe.as_ref()?;
     let result = match package.direct_location(item.entry) {
-        Some(location) => ffprobe.decode(&location),
-        None => {
-            let spooled = spool(reader, item.entry).ok()?;
-            ffprobe.decode(&DirectLocation::File(spooled.path().to_owned()))
-        }
+        Some(location) => ffmpeg.decode(&location),
+        None => match spool(reader, item.entry) {
+            Ok(spooled) => ffmpeg.decode(&DirectLocation::File(spooled.path().to_owned())),
+            Err(e) => Err(format!("cannot copy it out to decode: {e}")),
+        },
     };
     match result {
         Ok(()) => None,

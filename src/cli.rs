@@ -136,7 +136,8 @@ struct CheckFlags {
     probe: Engine,
 
     /// Also decode every video with ffmpeg to catch truncated or corrupt
-    /// streams (slow: it reads every frame).
+    /// streams (slow: it reads every frame). ffmpeg is found on PATH or
+    /// through TRAINPACK_FFMPEG; without it this is an error.
     #[arg(long)]
     deep: bool,
 
@@ -279,13 +280,33 @@ impl CheckFlags {
         let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
         options.engine = self.probe;
-        options.deep = self.deep;
+        options.deep = deep_decoder(self.deep, &options.policy)?;
         if let Some(jobs) = self.jobs {
             options.threads = jobs.max(1);
         }
         options.progress = !self.quiet && std::io::stderr().is_terminal();
         Ok(options)
     }
+}
+
+/// The ffmpeg `--deep` decodes with; asking for it without ffmpeg is an
+/// error before any work, not a run that silently skips it.
+pub(crate) fn deep_decoder(
+    deep: bool,
+    policy: &crate::policy::Policy,
+) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, String> {
+    if !deep {
+        return Ok(None);
+    }
+    let timeout = std::time::Duration::from_secs(policy.probe_timeout_s);
+    crate::probe::ffprobe::Ffmpeg::locate(timeout)
+        .map(Some)
+        .ok_or_else(|| {
+            "--deep decodes every video with ffmpeg, which was not found: install it \
+             (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
+             set TRAINPACK_FFMPEG to its path, or leave out --deep"
+                .to_owned()
+        })
 }
 
 fn verdict_code(verdict: Verdict) -> ExitCode {

@@ -208,6 +208,44 @@ fn deep_decoding_catches_a_truncated_video_the_index_hides() {
     }
 }
 
+/// `--deep` without ffmpeg is an error before any work (exit 2, naming
+/// the fix), for `check` and `batch`: it used to turn every video into
+/// "unreadable" (ffprobe present) or skip decoding silently (no ffprobe).
+#[test]
+fn deep_without_ffmpeg_is_an_error_that_says_how_to_fix_it() {
+    let out = tempfile::tempdir().unwrap();
+    let runs = [
+        vec![
+            "check".into(),
+            "--deep".into(),
+            sample("pass").into_os_string(),
+        ],
+        vec![
+            "batch".into(),
+            "--deep".into(),
+            sample("pass").into_os_string(),
+            "--out".into(),
+            out.path().join("reports").into_os_string(),
+        ],
+    ];
+    for args in runs {
+        let r = run(trainpack()
+            .args(&args)
+            .env("TRAINPACK_FFMPEG", out.path().join("no-such-ffmpeg")));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--deep") && r.stderr.contains("apt install ffmpeg"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stdout.is_empty(),
+            "{args:?}: nothing checked: {}",
+            r.stdout
+        );
+    }
+}
+
 /// ffprobe reads a stored zip entry in place (subfile protocol): with no
 /// usable temporary folder, stored entries are still confirmed, while a
 /// deflated entry, which must be copied out first, cannot be.

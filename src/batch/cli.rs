@@ -110,7 +110,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
         .max(1);
     check.progress = false;
     check.engine = args.probe;
-    check.deep = args.deep;
+    check.deep = crate::cli::deep_decoder(args.deep, &check.policy)?;
     let progress = if args.quiet {
         ProgressMode::Quiet
     } else if std::io::stderr().is_terminal() {

@@ -1,4 +1,5 @@
-//! The ffprobe engine: runs `ffprobe` as a child process with a time limit.
+//! The ffprobe engine, and ffmpeg for `--deep`: child processes with a time
+//! limit.
 //!
 //! We run the command ourselves rather than through the `ffprobe` crate: its
 //! runner has no timeout, no input options and passes the path bare, so a name
@@ -39,101 +40,141 @@ impl Ffprobe {
         &self.program
     }
 
-    /// `--deep`: decode every frame with ffmpeg (beside ffprobe) and report
-    /// the first error; `-xerror` stops at it.
-    pub fn decode(&self, location: &DirectLocation) -> Result<(), String> {
-        let ffmpeg = self.program.with_file_name(
-            self.program
-                .file_name()
-                .map(|n| n.to_string_lossy().replacen("ffprobe", "ffmpeg", 1))
-                .unwrap_or_else(|| "ffmpeg".to_owned()),
-        );
-        let input = input_url(location)?;
-        let mut child = Command::new(&ffmpeg)
-            .args(["-nostdin", "-v", "error", "-xerror", "-protocol_whitelist"])
-            .arg("file,subfile")
-            .arg("-i")
-            .arg(&input)
-            .args(["-map", "0:v?", "-map", "0:a?", "-f", "null", "-"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", ffmpeg.display()))?;
-        let stderr = child.stderr.take().map(drain);
-        // Decoding takes longer than probing: allow ten probe timeouts.
-        let status = match child.wait_timeout(self.timeout * 10) {
-            Ok(Some(status)) => status,
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "decoding took longer than {} s",
-                    (self.timeout * 10).as_secs()
-                ));
-            }
-            Err(e) => return Err(e.to_string()),
-        };
-        let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-        let text = String::from_utf8_lossy(&err);
-        match (
-            status.success(),
-            text.lines().find(|l| !l.trim().is_empty()),
-        ) {
-            (true, None) => Ok(()),
-            (_, Some(line)) => Err(line.trim().to_owned()),
-            (false, None) => Err(format!("ffmpeg exited with {status}")),
-        }
-    }
-
     /// Probe a file or a stored zip entry in place.
     pub fn probe(&self, location: &DirectLocation) -> ProbeOutcome {
         let input = match input_url(location) {
             Ok(url) => url,
             Err(e) => return ProbeOutcome::Unreadable(e),
         };
-        let mut child = match Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(["-v", "error", "-hide_banner", "-protocol_whitelist"])
             .arg("file,subfile")
             .args(["-show_format", "-show_streams", "-of", "json", "-i"])
-            .arg(&input)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-        {
-            Ok(child) => child,
-            Err(e) => return ProbeOutcome::Unreadable(format!("cannot run ffprobe: {e}")),
-        };
-        // Drain both pipes on threads so a chatty probe cannot block on a full
-        // pipe while we wait for it to exit.
-        let stdout = child.stdout.take().map(drain);
-        let stderr = child.stderr.take().map(drain);
-        let status = match child.wait_timeout(self.timeout) {
-            Ok(Some(status)) => status,
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return ProbeOutcome::TimedOut(self.timeout);
+            .arg(&input);
+        let run = match run(command, self.timeout) {
+            Ok(run) => run,
+            Err(Failed::TimedOut) => return ProbeOutcome::TimedOut(self.timeout),
+            Err(Failed::Io(e)) => {
+                return ProbeOutcome::Unreadable(format!(
+                    "cannot run {}: {e}",
+                    self.program.display()
+                ));
             }
-            Err(e) => return ProbeOutcome::Unreadable(format!("waiting for ffprobe: {e}")),
         };
-        let out = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-        let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-        if !status.success() {
-            let msg = String::from_utf8_lossy(&err);
-            let first = msg.lines().next().unwrap_or("").trim();
-            return ProbeOutcome::Unreadable(if first.is_empty() {
-                format!("ffprobe exited with {status}")
-            } else {
-                first.to_owned()
-            });
+        if !run.status.success() {
+            return ProbeOutcome::Unreadable(run.first_error("ffprobe"));
         }
-        match serde_json::from_slice::<ProbeJson>(&out) {
+        match serde_json::from_slice::<ProbeJson>(&run.stdout) {
             Ok(json) => interpret(&json),
             Err(e) => ProbeOutcome::Unreadable(format!("unexpected ffprobe output: {e}")),
         }
     }
+}
+
+/// A located ffmpeg, for `--deep`, and the limit on decoding one video.
+#[derive(Clone, Debug)]
+pub struct Ffmpeg {
+    program: PathBuf,
+    timeout: Duration,
+}
+
+impl Ffmpeg {
+    /// Find ffmpeg: `$TRAINPACK_FFMPEG` if set, else beside `ffprobe` (the
+    /// one `$TRAINPACK_FFPROBE` names, when it does), else `ffmpeg` on
+    /// `PATH`. Decoding takes longer than probing: the limit is ten probe
+    /// timeouts.
+    pub fn locate(probe_timeout: Duration) -> Option<Ffmpeg> {
+        let beside_ffprobe = || {
+            let ffprobe = PathBuf::from(std::env::var_os("TRAINPACK_FFPROBE")?);
+            let name = ffprobe
+                .file_name()?
+                .to_string_lossy()
+                .replacen("ffprobe", "ffmpeg", 1);
+            Some(ffprobe.with_file_name(name)).filter(|p| p.is_file())
+        };
+        let program = match std::env::var_os("TRAINPACK_FFMPEG") {
+            Some(p) if !p.is_empty() => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+            _ => beside_ffprobe().or_else(|| find_on_path("ffmpeg")),
+        }?;
+        Some(Ffmpeg {
+            program,
+            timeout: probe_timeout * 10,
+        })
+    }
+
+    /// Decode every frame and report the first error (`-xerror` stops at it).
+    pub fn decode(&self, location: &DirectLocation) -> Result<(), String> {
+        let input = input_url(location)?;
+        let mut command = Command::new(&self.program);
+        command
+            .args(["-nostdin", "-v", "error", "-xerror", "-protocol_whitelist"])
+            .arg("file,subfile")
+            .arg("-i")
+            .arg(&input)
+            .args(["-map", "0:v?", "-map", "0:a?", "-f", "null", "-"]);
+        let run = run(command, self.timeout).map_err(|e| match e {
+            Failed::TimedOut => format!("decoding took longer than {} s", self.timeout.as_secs()),
+            Failed::Io(e) => format!("cannot run {}: {e}", self.program.display()),
+        })?;
+        // ffmpeg may exit 0 and still print decoding errors.
+        if run.status.success() && run.stderr.iter().all(u8::is_ascii_whitespace) {
+            Ok(())
+        } else {
+            Err(run.first_error("ffmpeg"))
+        }
+    }
+}
+
+/// A child that ran to its end.
+struct Finished {
+    status: std::process::ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl Finished {
+    /// The first line the program wrote to stderr, else its exit status.
+    fn first_error(&self, name: &str) -> String {
+        let text = String::from_utf8_lossy(&self.stderr);
+        match text.lines().map(str::trim).find(|l| !l.is_empty()) {
+            Some(line) => line.to_owned(),
+            None => format!("{name} exited with {}", self.status),
+        }
+    }
+}
+
+enum Failed {
+    TimedOut,
+    Io(std::io::Error),
+}
+
+/// Run `command` with no stdin, killing it after `timeout`. Both pipes are
+/// drained on threads so a chatty child cannot block on a full pipe while
+/// we wait for it to exit.
+fn run(mut command: Command, timeout: Duration) -> Result<Finished, Failed> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(Failed::Io)?;
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Failed::TimedOut);
+        }
+        Err(e) => return Err(Failed::Io(e)),
+    };
+    Ok(Finished {
+        status,
+        stdout: stdout.and_then(|t| t.join().ok()).unwrap_or_default(),
+        stderr: stderr.and_then(|t| t.join().ok()).unwrap_or_default(),
+    })
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {

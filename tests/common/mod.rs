@@ -32,6 +32,7 @@ pub fn trainpack_std() -> StdCommand {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("TRAINPACK_FFPROBE")
+        .env_remove("TRAINPACK_FFMPEG")
         .env("NO_COLOR", "1");
     cmd
 }
