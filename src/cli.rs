@@ -393,7 +393,7 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
     let Some(manifest_path) = &args.manifest else {
-        return run_verify_bag(&args, lang);
+        return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
     let changes =
@@ -455,7 +455,7 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
     Ok(clean_or_one(changes.is_empty()))
 }
 
-fn run_verify_bag(args: &VerifyArgs, lang: Lang) -> Result<ExitCode, String> {
+fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, String> {
     let package = Package::open(&args.path).map_err(|e| e.to_string())?;
     if !validate::looks_like_bag(&package) {
         return Err(format!(
@@ -463,7 +463,7 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang) -> Result<ExitCode, String> {
             args.path.display()
         ));
     }
-    let bag = validate::validate_package(&package, args.fast);
+    let bag = validate::validate_package(&package, args.fast, threads);
     let text = if args.json {
         let value = serde_json::json!({
             "path": args.path.display().to_string(),

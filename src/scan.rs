@@ -112,52 +112,94 @@ pub fn scan_package_with(
 ) -> Vec<io::Result<Scanned>> {
     read_entries(
         package,
+        &all(package),
         threads,
         limits,
         progress,
-        |input, entry, buf, budget| scan_entry(input, entry, buf, budget, progress),
+        |input, entry, buf, budget, _| scan_entry(input, entry, buf, budget, progress),
     )
+}
+
+fn all(package: &Package) -> Vec<usize> {
+    (0..package.entries.len()).collect()
 }
 
 /// Size and SHA-256 of every entry, nothing else: what `verify` needs.
 /// Results are in entry order.
 pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64, String)>> {
+    feed_entries(package, &all(package), threads, &Limits::default(), |_| {
+        Sha256::new()
+    })
+    .into_iter()
+    .map(|result| result.map(|(size, hasher)| (size, hex(&hasher.finalize()))))
+    .collect()
+}
+
+/// Something that takes an entry's bytes in order: a hasher, or several.
+pub trait Consume {
+    fn consume(&mut self, bytes: &[u8]);
+}
+
+impl Consume for Sha256 {
+    fn consume(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+/// Read the entries `which` names (indexes into `package.entries`), each
+/// once and under the limits, feeding every byte to the consumer `start`
+/// makes for it (given the position in `which`). Results, in `which` order:
+/// the bytes read and the consumer. What bag validation and `verify` share
+/// with the scan: the same opening, scheduling, change check and budget.
+pub fn feed_entries<C: Consume + Send>(
+    package: &Package,
+    which: &[usize],
+    threads: usize,
+    limits: &Limits,
+    start: impl Fn(usize) -> C + Sync,
+) -> Vec<io::Result<(u64, C)>> {
     read_entries(
         package,
+        which,
         threads,
-        &Limits::default(),
+        limits,
         &|_| {},
-        |input, entry, buf, budget| {
-            let (size, hasher) = read_entry(input, entry, buf, budget, &|_| {}, &mut |_| {})?;
-            Ok((size, hex(&hasher.finalize())))
+        |input, entry, buf, budget, k| {
+            let mut consumer = start(k);
+            let size = read_entry(input, entry, buf, budget, &|_| {}, &mut |b| {
+                consumer.consume(b)
+            })?;
+            Ok((size, consumer))
         },
     )
 }
 
-/// Run `read` over every entry on `threads` workers that each have their
-/// own reader and buffer; results are in entry order. Entries of known size
-/// go largest first; the others in listing order, except that big ones
-/// (see [`LATER_BYTES`]) wait for a second, largest-first pass.
+/// Run `read` over the entries `which` names, on `threads` workers that
+/// each have their own reader and buffer; results are in `which` order.
+/// Entries of known size go largest first; the others in listing order,
+/// except that big ones (see [`LATER_BYTES`]) wait for a second,
+/// largest-first pass.
 fn read_entries<T: Send>(
     package: &Package,
+    which: &[usize],
     threads: usize,
     limits: &Limits,
     progress: &(dyn Fn(Progress) + Sync),
-    read: impl Fn(Opened, &Entry, &mut [u8], &Budget) -> io::Result<T> + Sync,
+    read: impl Fn(Opened, &Entry, &mut [u8], &Budget, usize) -> io::Result<T> + Sync,
 ) -> Vec<io::Result<T>> {
-    let entries = &package.entries;
-    // Stable, and None sorts below every size: unknown sizes keep their
-    // listing order, after the known ones.
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].declared_size));
+    let entry_of = |k: usize| &package.entries[which[k]];
+    // Positions in `which`. Stable, and None sorts below every size:
+    // unknown sizes keep their listing order, after the known ones.
+    let mut order: Vec<usize> = (0..which.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(entry_of(k).declared_size));
     let total = AtomicU64::new(0);
     let budget = Budget {
         limits,
         total: &total,
     };
     let later = std::sync::Mutex::new(Vec::new());
-    let step = |(reader, buf): &mut (EntryReader, Vec<u8>), i: usize, first: bool| {
-        let entry = &entries[i];
+    let step = |(reader, buf): &mut (EntryReader, Vec<u8>), k: usize, first: bool| {
+        let entry = entry_of(k);
         let input = match reader.open_to_read(entry) {
             Ok(input) => input,
             Err(e) => return Some(Err(e)),
@@ -166,30 +208,30 @@ fn read_entries<T: Send>(
             progress(Progress::Found(meta.len()));
             if meta.len() >= LATER_BYTES {
                 let mut later = later.lock().unwrap_or_else(|e| e.into_inner());
-                later.push((i, meta.len()));
+                later.push((k, meta.len()));
                 return None;
             }
         }
-        Some(read(input, entry, buf, &budget))
+        Some(read(input, entry, buf, &budget, k))
     };
     let init = || (package.reader(), vec![0u8; CHUNK]);
-    let mut slots: Vec<Option<io::Result<T>>> = (0..entries.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<io::Result<T>>> = (0..which.len()).map(|_| None).collect();
     fill_queue(
         &order,
         threads,
         init,
-        |state, i| step(state, i, true),
+        |state, k| step(state, k, true),
         &mut slots,
     );
     let mut later = std::mem::take(&mut *later.lock().unwrap_or_else(|e| e.into_inner()));
     if !later.is_empty() {
-        later.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
-        let order: Vec<usize> = later.into_iter().map(|(i, _)| i).collect();
+        later.sort_by_key(|&(k, size)| (std::cmp::Reverse(size), k));
+        let order: Vec<usize> = later.into_iter().map(|(k, _)| k).collect();
         fill_queue(
             &order,
             threads,
             init,
-            |state, i| step(state, i, false),
+            |state, k| step(state, k, false),
             &mut slots,
         );
     }
@@ -238,8 +280,10 @@ fn scan_entry(
 ) -> io::Result<Scanned> {
     let mut sniffer = Sniffer::new();
     let mut capture = Capture::new();
+    let mut hasher = Sha256::new();
     let on_bytes = |n| progress(Progress::Read(n));
-    let (size, hasher) = read_entry(input, entry, buf, budget, &on_bytes, &mut |chunk| {
+    let size = read_entry(input, entry, buf, budget, &on_bytes, &mut |chunk| {
+        hasher.update(chunk);
         sniffer.update(chunk);
         capture.update(chunk);
     })?;
@@ -261,21 +305,18 @@ fn scan_entry(
     })
 }
 
-/// Read one opened entry once, feeding the hasher and `also` (the sniffer
-/// and the index capture, for a scan). Returns the bytes read and the hasher.
+/// Read one opened entry once, to its end, feeding every byte to `consume`
+/// (the hasher, the sniffer and the index capture, for a scan). Returns the
+/// bytes read.
 fn read_entry(
     input: Opened,
     entry: &Entry,
     buf: &mut [u8],
     budget: &Budget,
     on_bytes: &(dyn Fn(u64) + Sync),
-    also: &mut dyn FnMut(&[u8]),
-) -> io::Result<(u64, Sha256)> {
-    let mut pass = Pass {
-        hasher: Sha256::new(),
-        also,
-        size: 0,
-    };
+    consume: &mut dyn FnMut(&[u8]),
+) -> io::Result<u64> {
+    let mut pass = Pass { consume, size: 0 };
     match input {
         Opened::File(mut file, meta) => {
             // A folder file's size and time, from the descriptor it is read
@@ -301,13 +342,12 @@ fn read_entry(
             pass.read(&mut input, None, entry, buf, budget, on_bytes)?;
         }
     }
-    Ok((pass.size, pass.hasher))
+    Ok(pass.size)
 }
 
 /// Everything one read of an entry feeds.
 struct Pass<'a> {
-    hasher: Sha256,
-    also: &'a mut dyn FnMut(&[u8]),
+    consume: &'a mut dyn FnMut(&[u8]),
     size: u64,
 }
 
@@ -333,8 +373,7 @@ impl Pass<'_> {
             };
             self.size += n as u64;
             budget.take(entry, n as u64, self.size)?;
-            self.hasher.update(&buf[..n]);
-            (self.also)(&buf[..n]);
+            (self.consume)(&buf[..n]);
             on_bytes(n as u64);
         }
         Ok(())

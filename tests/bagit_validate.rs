@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::bagit_py_available;
+use common::{bagit_py_available, zip_entries};
 use trainpack::bagit::validate::{BagReport, ProblemKind, validate_bag};
 
 /// A file with Chinese in its name and a space, inside a nested folder.
@@ -379,4 +379,58 @@ fn a_file_missing_from_one_of_two_payload_manifests_is_manifests_disagree() {
 fn a_path_that_cannot_be_opened_is_an_error_not_a_report() {
     let tmp = tempfile::tempdir().unwrap();
     assert!(validate_bag(&tmp.path().join("no such bag"), false).is_err());
+}
+
+/// A zipped bag is read through the scan's reader and its limits: a payload
+/// entry that inflates past the compression-ratio limit (here 32 MiB of
+/// zeros, about 1030:1) is reported unreadable, naming the limit, even with
+/// a correct manifest. It used to be inflated whole, whatever its size.
+#[test]
+fn a_zip_bomb_inside_a_zipped_bag_stops_at_the_ratio_limit() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let zeros = vec![0u8; 32 << 20];
+    let small: &[u8] = b"lesson notes\n";
+    let hex = |b: &[u8]| -> String {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    let manifest = format!(
+        "{}  data/zeros.bin\n{}  data/notes.txt\n",
+        hex(&zeros),
+        hex(small)
+    );
+    let oxum = format!("Payload-Oxum: {}.2\n", zeros.len() + small.len());
+    let zip_path = tmp.path().join("bag.zip");
+    zip_entries(
+        &zip_path,
+        &[
+            (
+                "bag/bagit.txt",
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".as_slice(),
+            ),
+            ("bag/bag-info.txt", oxum.as_bytes()),
+            ("bag/manifest-sha256.txt", manifest.as_bytes()),
+            ("bag/data/notes.txt", small),
+            ("bag/data/zeros.bin", zeros.as_slice()),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let report = validate_bag(&zip_path, false).unwrap();
+    assert!(!report.is_valid());
+    assert_eq!(
+        paths_of(&report, ProblemKind::Unreadable),
+        ["data/zeros.bin"],
+        "{:#?}",
+        report.problems
+    );
+    let problem = &report.problems[0];
+    assert!(problem.message.contains("compression-ratio"), "{problem:?}");
+    assert!(
+        paths_of(&report, ProblemKind::ChecksumMismatch).is_empty(),
+        "notes.txt still checks out: {:#?}",
+        report.problems
+    );
 }

@@ -14,7 +14,8 @@ use sha2::Digest;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::Result;
-use crate::scan::{hex, run_queue};
+use crate::policy::Limits;
+use crate::scan::{feed_entries, hex};
 use crate::source::{Package, SourceNote};
 
 /// What is wrong with a bag.
@@ -132,6 +133,12 @@ enum OneHasher {
     Sha512(sha2::Sha512),
 }
 
+impl crate::scan::Consume for MultiHasher {
+    fn consume(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
 impl MultiHasher {
     pub fn new(algorithms: &[Algorithm]) -> MultiHasher {
         let hashers = algorithms
@@ -182,7 +189,8 @@ impl MultiHasher {
 pub fn validate_bag(path: &Path, fast: bool) -> Result<BagReport> {
     // Listed with sizes (Payload-Oxum is checked against them).
     let package = Package::open(path)?;
-    Ok(validate_package(&package, fast))
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Ok(validate_package(&package, fast, threads))
 }
 
 /// True when the package looks like a bag: `bagit.txt` at its root or in its
@@ -221,7 +229,6 @@ fn guess_bag_root(package: &Package) -> String {
 
 /// Tag files larger than this are not read into memory.
 const TAG_FILE_LIMIT: u64 = 256 << 20;
-const CHUNK: usize = 1 << 20;
 
 struct Manifest {
     /// File name, e.g. `manifest-sha256.txt`.
@@ -298,8 +305,8 @@ impl Validator<'_> {
     }
 }
 
-/// Validate an opened package as a bag.
-pub fn validate_package(package: &Package, fast: bool) -> BagReport {
+/// Validate an opened package as a bag, reading files on `threads` workers.
+pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagReport {
     let found_root = find_bag_root(package);
     let root = found_root
         .clone()
@@ -370,7 +377,7 @@ pub fn validate_package(package: &Package, fast: bool) -> BagReport {
         );
     }
     if !v.fast {
-        check_checksums(&mut v, &manifests);
+        check_checksums(&mut v, &manifests, threads);
     }
 
     let algorithms: BTreeSet<Algorithm> = payload_manifests
@@ -883,7 +890,7 @@ fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
 }
 
 /// Read each listed file once, through every algorithm its manifests use.
-fn check_checksums(v: &mut Validator, manifests: &[Manifest]) {
+fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
     let mut plan: BTreeMap<&str, BTreeSet<Algorithm>> = BTreeMap::new();
     for m in manifests {
         let Some(alg) = m.algorithm else { continue };
@@ -897,38 +904,29 @@ fn check_checksums(v: &mut Validator, manifests: &[Manifest]) {
         .into_iter()
         .map(|(p, algs)| (p, algs.into_iter().collect()))
         .collect();
-    let package = v.package;
-    let files = &v.files;
-    let cache = &v.cache;
-    let mut order: Vec<usize> = (0..plan.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(package.entries[files[plan[i].0]].declared_size));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let digests: Vec<io::Result<BTreeMap<Algorithm, String>>> = run_queue(
-        &order,
-        threads,
-        || (package.reader(), vec![0u8; CHUNK]),
-        |(reader, buf), i| {
-            let (path, algs) = &plan[i];
-            let mut hasher = MultiHasher::new(algs);
-            if let Some(bytes) = cache.get(*path) {
-                hasher.update(bytes);
-                return Ok(hasher.finish());
-            }
-            let mut input = reader.open(&package.entries[files[*path]])?;
-            loop {
-                match input.read(buf) {
-                    Ok(0) => break,
-                    Ok(n) => hasher.update(&buf[..n]),
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(hasher.finish())
-        },
-    );
+    // Tag files already read (their bytes are cached) are hashed from
+    // memory; every other file is read once, through the scan's reader, so
+    // it gets the same scheduling, change check and limits (a bomb inside a
+    // zipped bag stops at the compression-ratio limit).
+    let (cached, read): (Vec<usize>, Vec<usize>) =
+        (0..plan.len()).partition(|&i| v.cache.contains_key(plan[i].0));
+    let mut digests: Vec<Option<io::Result<BTreeMap<Algorithm, String>>>> =
+        (0..plan.len()).map(|_| None).collect();
+    for i in cached {
+        let mut hasher = MultiHasher::new(&plan[i].1);
+        hasher.update(&v.cache[plan[i].0]);
+        digests[i] = Some(Ok(hasher.finish()));
+    }
+    let which: Vec<usize> = read.iter().map(|&i| v.files[plan[i].0]).collect();
+    let results = feed_entries(v.package, &which, threads, &Limits::default(), |k| {
+        MultiHasher::new(&plan[read[k]].1)
+    });
+    for (i, result) in read.into_iter().zip(results) {
+        digests[i] = Some(result.map(|(_, hasher)| hasher.finish()));
+    }
     let mut computed: HashMap<&str, BTreeMap<Algorithm, String>> = HashMap::new();
     let mut problems = Vec::new();
-    for ((path, _), result) in plan.iter().zip(digests) {
+    for ((path, _), result) in plan.iter().zip(digests.into_iter().flatten()) {
         match result {
             Ok(d) => {
                 computed.insert(path, d);
