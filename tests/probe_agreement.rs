@@ -847,7 +847,7 @@ fn builtin_probe_agrees_with_ffprobe() {
         let mut file = File::open(&path).unwrap();
         let faststart = builtin::probe_details(&mut file, len, hint(case.name))
             .and_then(Result::ok)
-            .and_then(|d| d.faststart);
+            .and_then(|d| d.info.faststart);
         compared += 1;
 
         let problems = compare(built.as_ref(), &reference);

@@ -527,7 +527,7 @@ fn check_name(path: &str, limits: &Limits, notes: &mut Vec<SourceNote>) -> bool 
     }
     if names::has_control_chars(path) {
         notes.push(SourceNote::ControlCharacters {
-            path: names::escape_controls(path),
+            path: names::escape_controls(path).into_owned(),
         });
     }
     true

@@ -118,19 +118,19 @@ pub fn has_control_chars(name: &str) -> bool {
 
 /// The name with control characters written as escapes (`\n`, `\u{1b}`), for
 /// messages: never lets a name move the cursor or split a line.
-pub fn escape_controls(name: &str) -> String {
+pub fn escape_controls(name: &str) -> std::borrow::Cow<'_, str> {
     if !has_control_chars(name) {
-        return name.to_owned();
+        return std::borrow::Cow::Borrowed(name);
     }
-    name.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Number of components of a package path (`a/b/c.mp4` is 3).

@@ -248,7 +248,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             Ok(rel) => rel,
             Err(reason) => {
                 notes.push(SourceNote::UnsafeName {
-                    name: escape_controls(&name),
+                    name: escape_controls(&name).into_owned(),
                     reason,
                 });
                 continue;
@@ -314,7 +314,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             let (name, _) = decode_zip_name(&name);
             let shown = safe_relative_path(&name).map_or(name, |rel| to_nfc(&rel).0);
             notes.push(SourceNote::DuplicatePath {
-                path: escape_controls(&shown),
+                path: escape_controls(&shown).into_owned(),
             });
         }
     }

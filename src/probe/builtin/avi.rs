@@ -598,7 +598,6 @@ fn details(h: &Header, len: u64) -> Details {
             faststart: None,
             engine: "builtin",
         },
-        faststart: None,
     }
 }
 

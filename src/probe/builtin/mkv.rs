@@ -321,7 +321,6 @@ fn probe_segment<R: Read + Seek + ?Sized>(
             faststart: None,
             engine: "builtin",
         },
-        faststart: None,
     })
 }
 

@@ -44,20 +44,15 @@ pub const MAX_INDEX_BYTES: u64 = 64 << 20;
 /// Most tracks looked at in one file (bounds memory on hostile indexes).
 const MAX_TRACKS: usize = 1024;
 
-/// What the built-in probe learned, with facts `VideoInfo` has no field for.
+/// What the built-in probe learned (`info.faststart` is known only to it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Details {
     pub info: VideoInfo,
-    /// MP4: the index (`moov`) comes before the media data (`mdat`), so the
-    /// file can start playing while it downloads. None when not applicable
-    /// (Matroska) or unknown (no `mdat`).
-    pub faststart: Option<bool>,
 }
 
 impl Details {
     /// The meaning for counting, exactly as the ffprobe engine decides it.
-    pub fn outcome(mut self) -> ProbeOutcome {
-        self.info.faststart = self.faststart;
+    pub fn outcome(self) -> ProbeOutcome {
         let d = self.info.duration_s;
         if self.info.codec.is_none() {
             ProbeOutcome::NoVideoStream(self.info)

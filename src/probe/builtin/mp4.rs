@@ -125,7 +125,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         });
     };
     let mut details = parse_moov(&moov, &trafs, fragmented);
-    details.faststart = first_mdat.map(|m| moov_pos < m);
+    details.info.faststart = first_mdat.map(|m| moov_pos < m);
     Ok(details)
 }
 
@@ -318,7 +318,6 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
             faststart: None,
             engine: "builtin",
         },
-        faststart: None,
     }
 }
 
@@ -894,7 +893,7 @@ mod tests {
         let d = super::super::probe_details(&mut c, file.len() as u64, "mp4")
             .unwrap()
             .unwrap();
-        assert_eq!(d.faststart, Some(true));
+        assert_eq!(d.info.faststart, Some(true));
     }
 
     #[test]
