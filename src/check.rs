@@ -341,17 +341,23 @@ fn probe_videos(
     items: &[Item],
     opts: &CheckOptions,
 ) -> Vec<Option<Box<ProbeOutcome>>> {
-    let order: Vec<usize> = (0..items.len()).collect();
-    run_queue(
+    // Only the videos are queued: with 100,000 files and few videos, a
+    // queue over every file cost more than the probing.
+    let videos: Vec<usize> = (0..items.len())
+        .filter(|&i| items[i].class.kind == ResourceKind::Video)
+        .collect();
+    let order: Vec<usize> = (0..videos.len()).collect();
+    let probed = run_queue(
         &order,
         opts.threads,
         || package.reader(),
-        |reader, i| {
-            let item = &items[i];
-            (item.class.kind == ResourceKind::Video)
-                .then(|| Box::new(probe_one(package, reader, item, opts)))
-        },
-    )
+        |reader, k| Box::new(probe_one(package, reader, &items[videos[k]], opts)),
+    );
+    let mut outcomes: Vec<Option<Box<ProbeOutcome>>> = (0..items.len()).map(|_| None).collect();
+    for (i, outcome) in videos.into_iter().zip(probed) {
+        outcomes[i] = Some(outcome);
+    }
+    outcomes
 }
 
 /// One video through the chosen engine, then, with `--deep`, decoded
