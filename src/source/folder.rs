@@ -223,7 +223,7 @@ pub(super) fn list(root: &Path, limits: &Limits, sized: bool) -> (Vec<Entry>, Ve
             notes.push(SourceNote::SpecialFile { path: rel_text });
             continue;
         }
-        let (path, original) = to_nfc(&rel_text);
+        let (path, original) = to_nfc(rel_text);
         // Only a name the walk had to change keeps its OS spelling.
         let os_spelling = (!utf8 || original.is_some()).then(|| {
             let full = level.dir.join(&child.name);

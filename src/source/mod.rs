@@ -339,10 +339,22 @@ impl EntryReader {
     #[cfg(target_os = "linux")]
     fn open_file(&mut self, relative: &Path) -> io::Result<(File, std::fs::Metadata)> {
         use rustix::fs::{Mode, OFlags};
-        let folder = relative.parent().unwrap_or(Path::new(""));
-        let Some(name) = relative.file_name() else {
-            return Err(io::Error::other("not a file name"));
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        // Split at the last '/' by bytes: the listing's paths are already
+        // clean, and `Path::parent` parses every component (measurable per file).
+        let bytes = relative.as_os_str().as_bytes();
+        let (folder, name) = match bytes.iter().rposition(|&b| b == b'/') {
+            Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
+            None => (&b""[..], bytes),
         };
+        let (folder, name) = (
+            Path::new(OsStr::from_bytes(folder)),
+            OsStr::from_bytes(name),
+        );
+        if name.is_empty() {
+            return Err(io::Error::other("not a file name"));
+        }
         let cached = self
             .folder
             .as_ref()

@@ -257,7 +257,8 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         if data.is_dir() {
             continue;
         }
-        let (nfc, original) = to_nfc(&rel);
+        let renamed = name != rel;
+        let (nfc, original) = to_nfc(rel);
         if !super::check_name(&nfc, limits, &mut notes) {
             continue;
         }
@@ -292,7 +293,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         let stored = data.compression() == zip::CompressionMethod::Stored;
         entries.push(Entry {
             path: nfc,
-            original: original.or_else(|| (name != rel).then(|| name.clone())),
+            original: original.or_else(|| renamed.then(|| name.clone())),
             declared_size: Some(data.size()),
             locator: Locator::Zip {
                 index,
@@ -312,7 +313,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         // given more than once in the central directory itself.
         for name in duplicate_raw_names(&mut archive) {
             let (name, _) = decode_zip_name(&name);
-            let shown = safe_relative_path(&name).map_or(name, |rel| to_nfc(&rel).0);
+            let shown = safe_relative_path(&name).map_or(name, |rel| to_nfc(rel).0);
             notes.push(SourceNote::DuplicatePath {
                 path: escape_controls(&shown).into_owned(),
             });
