@@ -606,6 +606,43 @@ fn the_packed_bag_is_valid_for_bagit_py_and_for_trainpack() {
     }
 }
 
+/// A payload name with `%` (common: "完成率100%") gives a bag that
+/// bagit.py validates: the manifest leaves a `%` that cannot be read as an
+/// escape as it is (it used to write `%25`, which bagit.py reads literally).
+/// A name holding `%25` itself is still written the RFC's way and read back
+/// by trainpack.
+#[test]
+fn a_percent_sign_in_a_name_packs_to_a_bag_bagit_py_accepts() {
+    let dir = tempdir();
+    let package = dir.path().join("pct");
+    copy_sample("pass", &package);
+    fs::write(package.join("模块1_基础知识/完成率100%.txt"), "97%\n").unwrap();
+    let out = dir.path().join("out");
+    // --force: the added text files lower the video share below 60%.
+    let packed = |out: &Path| {
+        let r = pack(&package, out, &["--force"]);
+        assert!(r.code <= 1, "{}{}", r.stdout, r.stderr);
+    };
+    packed(&out);
+    let unzipped = dir.path().join("unzipped");
+    unzip(&out.join("pct.zip"), &unzipped);
+    let bag = unzipped.join("pct");
+    let manifest = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    assert!(
+        manifest.contains("  data/模块1_基础知识/完成率100%.txt\n"),
+        "{manifest}"
+    );
+    assert_trainpack_bag_valid(&bag);
+    if bagit_py_available() {
+        assert_bagit_py_valid(&bag);
+    }
+
+    fs::write(package.join("模块1_基础知识/a%25b.txt"), "x\n").unwrap();
+    let out = dir.path().join("out2");
+    packed(&out);
+    assert_trainpack_bag_valid(&out.join("pct.zip"));
+}
+
 #[test]
 fn trainpack_accepts_a_bag_made_by_bagit_py() {
     if !bagit_py_available() {

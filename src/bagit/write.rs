@@ -40,11 +40,34 @@ pub struct BagPlan<'a> {
 
 pub const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
-/// Percent-encode what RFC 8493 §2.1.3 requires in manifest paths.
+/// Percent-encode a manifest path. RFC 8493 §2.1.3 asks for CR, LF and
+/// `%`, but the tools in use (bagit-python, the reference issue 4 names,
+/// among them) encode CR and LF only and read `%` literally
+/// (LibraryOfCongress/bagit-spec#46). So `%` is encoded only where a reader
+/// could take it for an escape, before `0A`, `0D` or `25`: "完成率100%.docx"
+/// then validates in bagit.py and in RFC readers alike, and only a name that
+/// literally holds such a sequence is written the RFC's way (bagit.py cannot
+/// tell that one apart either way).
 pub fn encode_manifest_path(path: &str) -> String {
-    path.replace('%', "%25")
-        .replace('\n', "%0A")
-        .replace('\r', "%0D")
+    let mut out = String::with_capacity(path.len());
+    for (at, c) in path.char_indices() {
+        match c {
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            '%' if reads_as_escape(&path[at + 1..]) => out.push_str("%25"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `%` followed by `rest` is one of the escapes manifests use.
+fn reads_as_escape(rest: &str) -> bool {
+    rest.get(..2).is_some_and(|code| {
+        ["0A", "0D", "25"]
+            .iter()
+            .any(|e| code.eq_ignore_ascii_case(e))
+    })
 }
 
 /// Labels and values must stay on one line each.
@@ -317,7 +340,14 @@ mod tests {
 
     #[test]
     fn manifest_paths_are_percent_encoded() {
-        assert_eq!(encode_manifest_path("a%b\nc\rd"), "a%25b%0Ac%0Dd");
+        assert_eq!(encode_manifest_path("a%b\nc\rd"), "a%b%0Ac%0Dd");
+        assert_eq!(encode_manifest_path("完成率100%.docx"), "完成率100%.docx");
+        // What a reader would decode is encoded, so it reads back as written.
+        assert_eq!(
+            encode_manifest_path("a%25b%0a%0D.txt"),
+            "a%2525b%250a%250D.txt"
+        );
+        assert_eq!(encode_manifest_path("end%"), "end%");
         assert_eq!(encode_manifest_path("模块1/第1课.mp4"), "模块1/第1课.mp4");
     }
 }
