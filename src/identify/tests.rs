@@ -532,3 +532,21 @@ fn infer_types_still_recognised_from_a_short_head() {
     pdf.resize(4096, 0x80);
     assert_eq!(sniff(&pdf).media_type, "application/pdf");
 }
+
+/// What infer found before it was given 262 bytes still comes through:
+/// zstd behind a long skippable frame, and `%PDF` without a dash late in
+/// the first kilobyte.
+#[test]
+fn skippable_frames_and_dashless_pdf_headers_are_still_recognised() {
+    let mut z = Vec::new();
+    z.extend_from_slice(&0x184D_2A50u32.to_le_bytes());
+    z.extend_from_slice(&300u32.to_le_bytes());
+    z.extend(std::iter::repeat_n(0u8, 300));
+    z.extend_from_slice(b"\x28\xb5\x2f\xfd");
+    z.resize(4096, 0);
+    assert_eq!(sniff(&z).media_type, "application/zstd");
+    let mut p = vec![0u8; 300];
+    p.extend_from_slice(b"%PDF");
+    p.resize(4096, 0);
+    assert_eq!(sniff(&p).media_type, "application/pdf");
+}
