@@ -18,6 +18,7 @@ use crate::probe::Engine;
 use crate::report::{self, Verdict};
 use crate::rules;
 use crate::source::Package;
+use crate::source::names::escape_controls;
 use crate::verify;
 
 const AFTER_HELP: &str = "\
@@ -301,11 +302,16 @@ pub(crate) fn deep_decoder(
     let timeout = std::time::Duration::from_secs(policy.probe_timeout_s);
     crate::probe::ffprobe::Ffmpeg::locate(timeout)
         .map(Some)
-        .ok_or_else(|| {
-            "--deep decodes every video with ffmpeg, which was not found: install it \
-             (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
-             set TRAINPACK_FFMPEG to its path, or leave out --deep"
-                .to_owned()
+        .ok_or_else(|| match std::env::var_os("TRAINPACK_FFMPEG") {
+            Some(p) if !p.is_empty() => format!(
+                "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
+                 point it at ffmpeg, unset it, or leave out --deep",
+                std::path::Path::new(&p).display()
+            ),
+            _ => "--deep decodes every video with ffmpeg, which was not found: install it \
+                  (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
+                  set TRAINPACK_FFMPEG to its path, or leave out --deep"
+                .to_owned(),
         })
 }
 
@@ -486,13 +492,15 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
+            // Paths and messages quote the bag's manifests, which may be
+            // hostile: control characters are shown escaped.
             out.push_str(&format!(
                 "{kind}: {}{}\n",
                 p.path
                     .as_deref()
-                    .map(|x| format!("{x}: "))
+                    .map(|x| format!("{}: ", escape_controls(x)))
                     .unwrap_or_default(),
-                p.message
+                escape_controls(&p.message)
             ));
         }
         let summary = match (bag.is_valid(), lang) {

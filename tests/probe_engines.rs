@@ -228,13 +228,24 @@ fn deep_without_ffmpeg_is_an_error_that_says_how_to_fix_it() {
             out.path().join("reports").into_os_string(),
         ],
     ];
+    let empty_path = out.path().join("bin");
+    std::fs::create_dir(&empty_path).unwrap();
     for args in runs {
+        // Not on PATH: the message says how to install it.
+        let r = run(trainpack().args(&args).env("PATH", &empty_path));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--deep") && r.stderr.contains("apt install ffmpeg"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        // TRAINPACK_FFMPEG naming no file: the message names it.
         let r = run(trainpack()
             .args(&args)
             .env("TRAINPACK_FFMPEG", out.path().join("no-such-ffmpeg")));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(
-            r.stderr.contains("--deep") && r.stderr.contains("apt install ffmpeg"),
+            r.stderr.contains("TRAINPACK_FFMPEG=") && r.stderr.contains("no-such-ffmpeg"),
             "{args:?}: {}",
             r.stderr
         );
@@ -244,6 +255,28 @@ fn deep_without_ffmpeg_is_an_error_that_says_how_to_fix_it() {
             r.stdout
         );
     }
+}
+
+/// A TRAINPACK_FFPROBE whose name lacks "ffprobe" has no ffmpeg "beside"
+/// it to guess: --deep takes ffmpeg from PATH. It used to take the
+/// ffprobe program itself for ffmpeg, and every video failed to decode.
+#[test]
+fn deep_with_an_oddly_named_ffprobe_still_finds_ffmpeg() {
+    if !have_tool("ffmpeg") || !have_tool("ffprobe") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = dir.path().join("probe-wrapper");
+    let ffprobe = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join("ffprobe"))
+        .find(|p| p.is_file())
+        .unwrap();
+    std::os::unix::fs::symlink(ffprobe, &wrapper).unwrap();
+    let mut cmd = trainpack();
+    cmd.env("TRAINPACK_FFPROBE", &wrapper);
+    let (code, report) = check_json_with(&mut cmd, &sample("pass"), &["--deep"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(findings(&report, "TP013").is_empty(), "{report:#}");
 }
 
 /// ffprobe reads a stored zip entry in place (subfile protocol): with no

@@ -87,11 +87,13 @@ impl Ffmpeg {
     pub fn locate(probe_timeout: Duration) -> Option<Ffmpeg> {
         let beside_ffprobe = || {
             let ffprobe = PathBuf::from(std::env::var_os("TRAINPACK_FFPROBE")?);
-            let name = ffprobe
-                .file_name()?
-                .to_string_lossy()
-                .replacen("ffprobe", "ffmpeg", 1);
-            Some(ffprobe.with_file_name(name)).filter(|p| p.is_file())
+            let own = ffprobe.file_name()?.to_string_lossy().into_owned();
+            let name = own.replacen("ffprobe", "ffmpeg", 1);
+            // A name without "ffprobe" in it has no ffmpeg beside it to
+            // guess (it would be ffprobe itself).
+            (name != own)
+                .then(|| ffprobe.with_file_name(name))
+                .filter(|p| p.is_file())
         };
         let program = match std::env::var_os("TRAINPACK_FFMPEG") {
             Some(p) if !p.is_empty() => Some(PathBuf::from(p)).filter(|p| p.is_file()),
@@ -99,7 +101,7 @@ impl Ffmpeg {
         }?;
         Some(Ffmpeg {
             program,
-            timeout: probe_timeout * 10,
+            timeout: probe_timeout.saturating_mul(10),
         })
     }
 
@@ -118,7 +120,10 @@ impl Ffmpeg {
             Failed::Io(e) => format!("cannot run {}: {e}", self.program.display()),
         })?;
         // ffmpeg may exit 0 and still print decoding errors.
-        if run.status.success() && run.stderr.iter().all(u8::is_ascii_whitespace) {
+        let quiet = String::from_utf8_lossy(&run.stderr)
+            .lines()
+            .all(|l| l.trim().is_empty());
+        if run.status.success() && quiet {
             Ok(())
         } else {
             Err(run.first_error("ffmpeg"))
@@ -185,10 +190,12 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8
     })
 }
 
+/// `name` in a folder of PATH (`name.exe` on Windows).
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
     std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
+        .map(|dir| dir.join(&file))
         .find(|candidate| candidate.is_file())
 }
 
