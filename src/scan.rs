@@ -127,12 +127,11 @@ fn all(package: &Package) -> Vec<usize> {
 /// Size and SHA-256 of every entry, nothing else: what `verify` needs.
 /// Results are in entry order.
 pub fn digest_package(package: &Package, threads: usize) -> Vec<io::Result<(u64, String)>> {
-    feed_entries(package, &all(package), threads, &Limits::default(), |_| {
-        Sha256::new()
-    })
-    .into_iter()
-    .map(|result| result.map(|(size, hasher)| (size, hex(&hasher.finalize()))))
-    .collect()
+    let limits = crate::bagit::validate::verify_limits();
+    feed_entries(package, &all(package), threads, &limits, |_| Sha256::new())
+        .into_iter()
+        .map(|result| result.map(|(size, hasher)| (size, hex(&hasher.finalize()))))
+        .collect()
 }
 
 /// Something that takes an entry's bytes in order: a hasher, or several.
@@ -533,6 +532,43 @@ mod tests {
         let results = digest_package(&package, 1);
         let err = results[0].as_ref().unwrap_err().to_string();
         assert!(err.contains("folder was replaced"), "{err}");
+    }
+
+    /// The same, two levels up: a link anywhere below the root is refused,
+    /// not only in the file's own folder.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_two_levels_up_replaced_by_a_link_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir_all(pkg.join("a/b")).unwrap();
+        std::fs::write(pkg.join("a/b/x.txt"), b"listed").unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(elsewhere.join("b")).unwrap();
+        std::fs::write(elsewhere.join("b/x.txt"), b"secret").unwrap();
+        let package = Package::open_for_scan(&pkg, &Limits::default()).unwrap();
+        std::fs::rename(pkg.join("a"), dir.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, pkg.join("a")).unwrap();
+        let results = digest_package(&package, 1);
+        let err = results[0].as_ref().unwrap_err().to_string();
+        assert!(err.contains("folder was replaced"), "{err}");
+    }
+
+    /// A package root given through a link is the user's choice: followed.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_root_named_through_a_link_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("m")).unwrap();
+        std::fs::write(real.join("m/x.txt"), b"x").unwrap();
+        std::fs::write(real.join("top.txt"), b"t").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let package = Package::open_for_scan(&link, &Limits::default()).unwrap();
+        let results = digest_package(&package, 1);
+        assert_eq!(results.len(), 2);
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
     }
 
     #[test]

@@ -434,7 +434,7 @@ fn compression_ratio_bomb_is_stopped() {
     };
     let zip = write(dir.path(), "bomb.zip", &raw_zip(&[note(), bomb], None));
     let out = check(&zip, &[]);
-    expect_finding(&out, "TP082", "past the limit of 1000:1");
+    expect_finding(&out, "TP082", "past the limit of 2000:1");
     assert_bounded(&out, "ratio bomb");
 }
 

@@ -607,10 +607,10 @@ fn the_packed_bag_is_valid_for_bagit_py_and_for_trainpack() {
 }
 
 /// A payload name with `%` (common: "完成率100%") gives a bag that
-/// bagit.py validates: the manifest leaves a `%` that cannot be read as an
-/// escape as it is (it used to write `%25`, which bagit.py reads literally).
-/// A name holding `%25` itself is still written the RFC's way and read back
-/// by trainpack.
+/// bagit.py validates: the manifest leaves a `%` that bagit.py would not
+/// decode as it is (it used to write `%25`, which bagit.py reads
+/// literally). So do names holding `%25` or a lower-case `%0a`; only an
+/// upper-case `%0A`/`%0D` is escaped, and trainpack reads all of them back.
 #[test]
 fn a_percent_sign_in_a_name_packs_to_a_bag_bagit_py_accepts() {
     let dir = tempdir();
@@ -637,10 +637,62 @@ fn a_percent_sign_in_a_name_packs_to_a_bag_bagit_py_accepts() {
         assert_bagit_py_valid(&bag);
     }
 
-    fs::write(package.join("模块1_基础知识/a%25b.txt"), "x\n").unwrap();
+    // Names an RFC reader would decode, but bagit.py reads literally.
+    for name in ["a%25b.txt", "c%0ad.txt"] {
+        fs::write(package.join("模块1_基础知识").join(name), "x\n").unwrap();
+    }
     let out = dir.path().join("out2");
     packed(&out);
+    let unzipped = dir.path().join("unzipped2");
+    unzip(&out.join("pct.zip"), &unzipped);
+    let bag = unzipped.join("pct");
+    let manifest = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    assert!(
+        manifest.contains("/a%25b.txt\n") && manifest.contains("/c%0ad.txt\n"),
+        "{manifest}"
+    );
+    assert_trainpack_bag_valid(&bag);
+    if bagit_py_available() {
+        assert_bagit_py_valid(&bag);
+    }
+
+    // An upper-case %0A would read as a line break in bagit.py: escaped,
+    // and read back by trainpack (bagit.py cannot read it either way).
+    fs::write(package.join("模块1_基础知识/e%0Af.txt"), "x\n").unwrap();
+    let out = dir.path().join("out3");
+    packed(&out);
     assert_trainpack_bag_valid(&out.join("pct.zip"));
+}
+
+/// pack deflates an uncompressed WAV; 16 MiB of silence deflates at about
+/// 1030:1, which the old ratio limit (1000:1) took for a bomb when the bag
+/// was verified: `verify` rejected a bag `pack` had just written.
+#[test]
+fn a_bag_with_silence_deflated_past_1000_to_1_verifies() {
+    let dir = tempdir();
+    let package = dir.path().join("quiet");
+    copy_sample("pass", &package);
+    let samples = 16u32 << 20;
+    let mut wav = b"RIFF".to_vec();
+    wav.extend_from_slice(&(36 + samples).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [
+        16u32.to_le_bytes(),
+        [1, 0, 1, 0],
+        44100u32.to_le_bytes(),
+        88200u32.to_le_bytes(),
+        [2, 0, 16, 0],
+    ] {
+        wav.extend_from_slice(&field);
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&samples.to_le_bytes());
+    wav.resize(wav.len() + samples as usize, 0);
+    fs::write(package.join("模块1_基础知识/静音.wav"), &wav).unwrap();
+    let out = dir.path().join("out");
+    let r = pack(&package, &out, &["--force"]);
+    assert!(r.code <= 1, "{}{}", r.stdout, r.stderr);
+    assert_trainpack_bag_valid(&out.join("quiet.zip"));
 }
 
 #[test]

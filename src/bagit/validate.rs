@@ -889,6 +889,16 @@ fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
     }
 }
 
+/// Bags are read under the default compression-ratio limit (a bomb stops),
+/// but with no cap on the total: `verify` has no policy to raise it, and a
+/// bag over 1 TiB is still a bag.
+pub(crate) fn verify_limits() -> Limits {
+    Limits {
+        max_total_bytes: u64::MAX,
+        ..Limits::default()
+    }
+}
+
 /// Read each listed file once, through every algorithm its manifests use.
 fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
     let mut plan: BTreeMap<&str, BTreeSet<Algorithm>> = BTreeMap::new();
@@ -918,7 +928,7 @@ fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
         digests[i] = Some(Ok(hasher.finish()));
     }
     let which: Vec<usize> = read.iter().map(|&i| v.files[plan[i].0]).collect();
-    let results = feed_entries(v.package, &which, threads, &Limits::default(), |k| {
+    let results = feed_entries(v.package, &which, threads, &verify_limits(), |k| {
         MultiHasher::new(&plan[read[k]].1)
     });
     for (i, result) in read.into_iter().zip(results) {

@@ -61,7 +61,11 @@ pub struct Limits {
     /// Most bytes read from all entries together; reading stops there.
     pub max_total_bytes: u64,
     /// Highest compression ratio (uncompressed : compressed) of one zip
-    /// entry; reading the entry stops there.
+    /// entry; reading the entry stops there. The default, 2000, is above
+    /// what deflate can reach at all (1032:1, on a run of one byte), so a
+    /// deflated silent WAV or zero-padded file is never taken for a bomb,
+    /// whether in a provider's zip or in a bag `pack` wrote; bzip2, zstd,
+    /// LZMA and Deflate64 bombs go far past it.
     pub max_ratio: u64,
     /// The ratio limit applies only once an entry has produced this many bytes
     /// (small, very compressible files such as blank text are common).
@@ -77,7 +81,7 @@ impl Default for Limits {
         Limits {
             max_entries: 100_000,
             max_total_bytes: 1 << 40,
-            max_ratio: 1000,
+            max_ratio: 2000,
             ratio_min_bytes: 1 << 20,
             max_path_bytes: 1024,
             max_depth: 64,

@@ -261,7 +261,7 @@ rules! {
     }
     COMPRESSION_RATIO = "TP082" "compression-ratio-limit" Error {
         summary: "A zip entry expands far more than real files do (a zip bomb): reading stopped" / "压缩条目的解压比例异常（疑似压缩炸弹）：已停止读取",
-        why: "Video, slides and documents compress at most a few times; an entry that expands past limits.max_ratio (1000:1) is built to exhaust disk or memory.",
+        why: "Video, slides and documents compress at most a few times; an entry that expands past limits.max_ratio (2000:1, above deflate's ceiling of 1032:1) is built to exhaust disk or memory.",
         fix: "Re-create the zip from the real files; if the entry is legitimate (a huge blank file), remove it." / "请用真实文件重新打包；如该条目确属正常（如超大空白文件），请删除它。",
         example: "a 10 MB entry that inflates to 10 GB",
     }

@@ -226,6 +226,8 @@ impl Package {
             root: self.root.clone(),
             zip: self.zip.clone(),
             #[cfg(target_os = "linux")]
+            root_fd: None,
+            #[cfg(target_os = "linux")]
             folder: None,
         }
     }
@@ -267,11 +269,14 @@ pub enum DirectLocation {
 pub struct EntryReader {
     root: PathBuf,
     zip: Option<::zip::ZipArchive<PositionedFile>>,
+    /// The package root, opened once: folders are opened beneath it.
+    #[cfg(target_os = "linux")]
+    root_fd: Option<std::os::fd::OwnedFd>,
     /// The folder of the last file read whole (its path under the root),
     /// kept open: files are opened relative to it, so the kernel looks up
     /// one name instead of every component of the path (a tenth of the CPU
     /// on 100,000 small files, which come folder by folder). A folder
-    /// replaced by a link since the listing is not followed either.
+    /// replaced by a link since the listing, at any depth, is not followed.
     #[cfg(target_os = "linux")]
     folder: Option<(PathBuf, std::os::fd::OwnedFd)>,
 }
@@ -361,17 +366,7 @@ impl EntryReader {
             .is_some_and(|(path, _)| path.as_os_str() == folder.as_os_str());
         if !cached {
             self.folder = None;
-            let fd = rustix::fs::open(
-                self.root.join(folder),
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .map_err(|e| match e {
-                rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR => io::Error::other(
-                    "its folder was replaced (by a link or a file) while being checked; not followed",
-                ),
-                e => e.into(),
-            })?;
+            let fd = self.open_folder(folder)?;
             self.folder = Some((folder.to_owned(), fd));
         }
         let Some((_, dir)) = &self.folder else {
@@ -385,6 +380,44 @@ impl EntryReader {
         )
         .map_err(|e| replaced_by_link(e.into()))?;
         regular_file(File::from(fd))
+    }
+
+    /// Open `folder` (under the root, "" for the root itself) as a
+    /// directory. openat2's RESOLVE_NO_SYMLINKS refuses a link at any depth
+    /// below the root (the listing never followed one, so one now means a
+    /// swap); kernels before 5.6 fall back to O_NOFOLLOW, which only sees
+    /// the last component.
+    #[cfg(target_os = "linux")]
+    fn open_folder(&mut self, folder: &Path) -> io::Result<std::os::fd::OwnedFd> {
+        use rustix::fs::{Mode, OFlags, ResolveFlags};
+        use rustix::io::Errno;
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        if self.root_fd.is_none() {
+            // The root as the user named it: a link there is their choice.
+            let fd = rustix::fs::open(&self.root, flags & !OFlags::NOFOLLOW, Mode::empty())?;
+            self.root_fd = Some(fd);
+        }
+        let Some(root) = &self.root_fd else {
+            unreachable!("opened above")
+        };
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let resolve = ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH;
+        let opened = match rustix::fs::openat2(root, folder, flags, Mode::empty(), resolve) {
+            Err(Errno::NOSYS | Errno::PERM) => {
+                rustix::fs::openat(root, folder, flags, Mode::empty())
+            }
+            other => other,
+        };
+        opened.map_err(|e| match e {
+            Errno::LOOP | Errno::NOTDIR | Errno::XDEV => io::Error::other(
+                "its folder was replaced (by a link or a file) while being checked; not followed",
+            ),
+            e => e.into(),
+        })
     }
 
     pub fn open(&mut self, entry: &Entry) -> io::Result<Box<dyn Read + '_>> {
