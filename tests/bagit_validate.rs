@@ -435,3 +435,24 @@ fn a_zip_bomb_inside_a_zipped_bag_stops_at_the_ratio_limit() {
         report.problems
     );
 }
+
+/// bagit.py writes '%' as it is: "x%" and "x%25" are two files whose
+/// manifest lines an RFC reader would both decode to "x%". A manifest that
+/// holds a bare '%' is read literally, so both check out (the second was
+/// "listed more than once" and the file "in no payload manifest").
+#[test]
+fn names_that_decode_alike_in_a_bagit_py_bag_stay_two_files() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = tmp.path().join("bag");
+    fs::create_dir(&bag).unwrap();
+    fs::write(bag.join("%%"), "one\n").unwrap();
+    fs::write(bag.join("%25%25"), "two\n").unwrap();
+    fs::write(bag.join("完成率100%.txt"), "three\n").unwrap();
+    common::make_bag_with_bagit_py(&bag, &["--sha256"], "test");
+    let report = validate_agreeing(&bag);
+    assert!(report.is_valid(), "{:#?}", report.problems);
+    assert_eq!(report.payload_files, 3);
+}

@@ -629,6 +629,27 @@ fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<String>) {
     (tags, errors)
 }
 
+/// Whether a manifest was written the way bagit-python (and most tools,
+/// bagit-spec#46) write one, with `%` left as it is: some path holds a `%`
+/// that starts no RFC escape. Its other paths are then read the same way,
+/// so "x%" and "x%25" from one such bag stay two files.
+fn writes_percent_literally(text: &str) -> bool {
+    lines(text)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.trim_start().split_once([' ', '\t']).map(|(_, p)| p))
+        .any(|path| {
+            path.match_indices('%').any(|(at, _)| {
+                let code = path.get(at + 1..at + 3).map(str::to_ascii_uppercase);
+                !matches!(code.as_deref(), Some("0A" | "0D" | "25"))
+            })
+        })
+}
+
+/// What bagit-python 1.9 decodes: upper-case `%0A` and `%0D`, nothing else.
+fn decode_path_as_bagit_py(path: &str) -> String {
+    path.replace("%0D", "\r").replace("%0A", "\n")
+}
+
 /// Decode `%0A`, `%0D` and `%25` in a manifest path (RFC 8493 §2.1.3).
 fn decode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -723,6 +744,7 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
             continue;
         };
         let text = tag_text(v, &file, &bytes, ProblemKind::BadManifestLine);
+        let literal = writes_percent_literally(&text);
         let mut entries = BTreeMap::new();
         for (n, line) in lines(&text).enumerate() {
             let n = n + 1;
@@ -743,7 +765,11 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
                 );
                 continue;
             };
-            let decoded = decode_path(raw_path);
+            let decoded = if literal {
+                decode_path_as_bagit_py(raw_path)
+            } else {
+                decode_path(raw_path)
+            };
             let path = match clean_path(&decoded) {
                 Ok(path) => path,
                 Err(PathError::Outside(why)) => {
@@ -799,6 +825,7 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
             let resolved = [
                 Some(path.clone()),
                 clean_path(raw_path).ok(),
+                clean_path(&decode_path(raw_path)).ok(),
                 clean_path(decoded.trim_start_matches('*')).ok(),
             ]
             .into_iter()
