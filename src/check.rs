@@ -620,7 +620,7 @@ fn resource_of(
         path: item.entry.path.clone(),
         original_path: item.entry.original.clone(),
         size: item.scanned.size,
-        sha256: crate::scan::hex(&item.scanned.sha256),
+        sha256: crate::report::Sha256Digest(item.scanned.sha256),
         media_type: item.class.media_type,
         kind,
         counted,

@@ -109,7 +109,7 @@ impl Manifest {
             .map(|f| FileRecord {
                 path: f.path.clone(),
                 size: f.size,
-                sha256: f.sha256.clone(),
+                sha256: f.sha256.to_string(),
                 media_type: f.media_type.to_owned(),
                 kind: f.kind,
                 counted: f.counted,

@@ -206,7 +206,7 @@ fn copy_unchanged(
         // A zip source is one file; the caller compares it before and after.
         None => copy_into(&mut reader.open(entry)?, zip, buf, false)?,
     };
-    if size != resource.size || digest.is_some_and(|d| d != resource.sha256) {
+    if size != resource.size || digest.is_some_and(|d| resource.sha256 != *d) {
         return Err(changed());
     }
     Ok(())
@@ -278,7 +278,7 @@ mod tests {
 
     /// Copy `a.txt` (which holds "hello") as if the check had recorded
     /// `size` and `sha256` for it and begun at `checked_at`.
-    fn copy_as_checked(size: u64, sha256: &str, checked_at: SystemTime) -> io::Result<Vec<u8>> {
+    fn copy_as_checked(size: u64, sha256: [u8; 32], checked_at: SystemTime) -> io::Result<Vec<u8>> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), b"hello").unwrap();
         let package = Package::open(dir.path()).unwrap();
@@ -287,7 +287,7 @@ mod tests {
             path: entry.path.clone(),
             original_path: None,
             size,
-            sha256: sha256.to_owned(),
+            sha256: crate::report::Sha256Digest(sha256),
             media_type: "text/plain",
             kind: ResourceKind::Document,
             counted: true,
@@ -311,15 +311,15 @@ mod tests {
     fn a_file_older_than_the_check_is_copied_without_hashing_again() {
         let later = SystemTime::now() + Duration::from_secs(3600);
         // The recorded digest is not even right: proof it was not recomputed.
-        assert_eq!(copy_as_checked(5, "not-hashed", later).unwrap(), b"hello");
+        assert_eq!(copy_as_checked(5, [0; 32], later).unwrap(), b"hello");
     }
 
     #[test]
     fn a_file_modified_since_the_check_began_is_hashed_again() {
-        let right = hex(&Sha256::digest(b"hello"));
+        let right = Sha256::digest(b"hello").into();
         let long_ago = SystemTime::UNIX_EPOCH;
-        assert_eq!(copy_as_checked(5, &right, long_ago).unwrap(), b"hello");
-        let err = copy_as_checked(5, &hex(&Sha256::digest(b"HELLO")), long_ago).unwrap_err();
+        assert_eq!(copy_as_checked(5, right, long_ago).unwrap(), b"hello");
+        let err = copy_as_checked(5, Sha256::digest(b"HELLO").into(), long_ago).unwrap_err();
         assert!(
             err.to_string()
                 .contains("changed while it was being packed"),
@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn a_file_of_another_size_is_refused() {
         let later = SystemTime::now() + Duration::from_secs(3600);
-        let err = copy_as_checked(4, "x", later).unwrap_err();
+        let err = copy_as_checked(4, [0; 32], later).unwrap_err();
         assert!(err.to_string().contains("changed"), "{err}");
     }
 

@@ -379,7 +379,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
         .iter()
         .map(|f| ResourceRow {
             path: f.path.clone(),
-            sha256: f.sha256.clone(),
+            sha256: f.sha256.to_string(),
             size: f.size,
             kind: f.kind.as_str().to_owned(),
         })

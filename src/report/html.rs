@@ -337,8 +337,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
             escape(&human_bytes(f.size)),
             escape(counted),
             escape(&video),
-            escape(&f.sha256),
-            escape(f.sha256.get(..12).unwrap_or(&f.sha256)),
+            escape(&f.sha256.to_string()),
+            escape(&f.sha256.to_string()[..12]),
         );
     }
     out.push_str("</table>\n");
