@@ -107,7 +107,7 @@ pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Rep
             Ok(item) => Some(item),
             Err((entry, e)) => {
                 match scan_stop(&e) {
-                    Some(ScanStop::TotalBytes { .. }) => over_total.push(entry.path.as_str()),
+                    Some(ScanStop::TotalBytes { .. }) => over_total.push(&*entry.path),
                     _ => findings.push(unreadable_finding(&entry.path, &e)),
                 }
                 None
@@ -500,7 +500,7 @@ fn resource_of(
     policy: &Policy,
     findings: &mut Vec<Finding>,
 ) -> Resource {
-    let path = item.entry.path.as_str();
+    let path = &*item.entry.path;
     let mut kind = item.class.kind;
     let mut is_video = false;
     let video = outcome.map(|outcome| match outcome {
@@ -631,7 +631,7 @@ fn resource_of(
 
 /// Findings about a file itself: junk, executables, names that lie.
 fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) {
-    let path = Some(resource.path.as_str());
+    let path = Some(&*resource.path);
     let class = &item.class;
     match class.junk_reason {
         Some("empty") => findings.push(rules::EMPTY_FILE.finding(

@@ -107,7 +107,7 @@ impl Manifest {
             .files
             .iter()
             .map(|f| FileRecord {
-                path: f.path.clone(),
+                path: f.path.to_string(),
                 size: f.size,
                 sha256: f.sha256.to_string(),
                 media_type: f.media_type.to_owned(),

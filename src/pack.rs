@@ -88,17 +88,14 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     let manifest_json = manifest.to_json().into_bytes();
     let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
 
-    let entries: HashMap<&str, &crate::source::Entry> = package
-        .entries
-        .iter()
-        .map(|e| (e.path.as_str(), e))
-        .collect();
+    let entries: HashMap<&str, &crate::source::Entry> =
+        package.entries.iter().map(|e| (&*e.path, e)).collect();
     // Junk stays behind: it is not course material and the platform does not want it.
     let payload: Vec<_> = report
         .files
         .iter()
         .filter(|f| f.kind != ResourceKind::Junk)
-        .filter_map(|f| Some((*entries.get(f.path.as_str())?, f)))
+        .filter_map(|f| Some((*entries.get(&*f.path)?, f)))
         .collect();
     let payload_bytes: u64 = payload.iter().map(|(_, f)| f.size).sum();
     let plan = BagPlan {

@@ -63,7 +63,7 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         package
             .entries
             .iter()
-            .map(|e| (e.path.clone(), (e.declared_size.unwrap_or(0), None)))
+            .map(|e| (e.path.to_string(), (e.declared_size.unwrap_or(0), None)))
             .collect()
     } else {
         // Digests only: no sniffing or probing, which verify has no use for.
@@ -72,11 +72,11 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         for (entry, result) in package.entries.iter().zip(digests) {
             match result {
                 Ok((size, sha256)) => {
-                    map.insert(entry.path.clone(), (size, Some(sha256)));
+                    map.insert(entry.path.to_string(), (size, Some(sha256)));
                 }
                 // A file that no longer reads (a zip entry whose CRC fails
                 // after a flipped byte) has changed: say so, and go on.
-                Err(e) => unreadable.push((entry.path.clone(), e.to_string())),
+                Err(e) => unreadable.push((entry.path.to_string(), e.to_string())),
             }
         }
         map

@@ -203,7 +203,7 @@ pub fn looks_like_bag(package: &Package) -> bool {
 /// folder that holds it (other top-level entries, such as `__MACOSX/`, are
 /// reported as outside the bag by the validator).
 fn find_bag_root(package: &Package) -> Option<String> {
-    if package.entries.iter().any(|e| e.path == "bagit.txt") {
+    if package.entries.iter().any(|e| &*e.path == "bagit.txt") {
         return Some(String::new());
     }
     let mut candidates = package.entries.iter().filter_map(|e| {

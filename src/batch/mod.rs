@@ -378,7 +378,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
         .files
         .iter()
         .map(|f| ResourceRow {
-            path: f.path.clone(),
+            path: f.path.to_string(),
             sha256: f.sha256.to_string(),
             size: f.size,
             kind: f.kind.as_str().to_owned(),

@@ -138,7 +138,7 @@ impl PartialEq<str> for Sha256Digest {
 /// One file of the package as checked.
 #[derive(Clone, Debug, Serialize)]
 pub struct Resource {
-    pub path: String,
+    pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
     pub size: u64,

@@ -233,7 +233,7 @@ pub(super) fn list(root: &Path, limits: &Limits, sized: bool) -> (Vec<Entry>, Ve
             continue;
         }
         entries.push(Entry {
-            path,
+            path: path.into(),
             original,
             declared_size: sized.then_some(child.size),
             locator: Locator::File(os_spelling),

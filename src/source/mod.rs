@@ -25,8 +25,9 @@ pub enum SourceKind {
 /// One file of the package.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// Package-relative path with `/`, in Unicode NFC.
-    pub path: String,
+    /// Package-relative path with `/`, in Unicode NFC. Shared (not copied)
+    /// with the report's record of the file: 100,000 paths are kept once.
+    pub path: std::sync::Arc<str>,
     /// The name as the source spelled it, when that differs from `path`
     /// (decomposed Unicode, or a legacy-encoded zip name).
     pub original: Option<String>,
@@ -58,7 +59,7 @@ impl Entry {
     pub fn fs_path(&self, root: &Path) -> Option<PathBuf> {
         match &self.locator {
             Locator::File(Some(os)) => Some(root.join(os)),
-            Locator::File(None) => Some(root.join(&self.path)),
+            Locator::File(None) => Some(root.join(&*self.path)),
             Locator::Zip { .. } => None,
         }
     }
@@ -327,7 +328,7 @@ impl EntryReader {
     pub fn open_to_read(&mut self, entry: &Entry) -> io::Result<Opened<'_>> {
         match &entry.locator {
             Locator::File(os) => {
-                let relative = os.as_deref().unwrap_or(Path::new(&entry.path));
+                let relative = os.as_deref().unwrap_or(Path::new(&*entry.path));
                 let (file, meta) = self.open_file(relative)?;
                 Ok(Opened::File(file, meta))
             }
@@ -521,20 +522,20 @@ fn note_duplicates(entries: &mut Vec<Entry>, notes: &mut Vec<SourceNote>) {
     let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
     let mut dropped = vec![false; entries.len()];
     for (i, e) in entries.iter().enumerate() {
-        match first_of.entry(e.path.as_str()) {
+        match first_of.entry(&*e.path) {
             Slot::Vacant(slot) => {
                 slot.insert(i);
             }
             Slot::Occupied(slot) => {
                 let first = &entries[*slot.get()];
-                let spelled = |x: &Entry| x.original.clone().unwrap_or_else(|| x.path.clone());
+                let spelled = |x: &Entry| x.original.clone().unwrap_or_else(|| x.path.to_string());
                 notes.push(if spelled(first) == spelled(e) {
                     SourceNote::DuplicatePath {
-                        path: e.path.clone(),
+                        path: e.path.to_string(),
                     }
                 } else {
                     SourceNote::NormalisationDuplicate {
-                        path: e.path.clone(),
+                        path: e.path.to_string(),
                     }
                 });
                 dropped[i] = true;
@@ -553,8 +554,8 @@ fn note_duplicates(entries: &mut Vec<Entry>, notes: &mut Vec<SourceNote>) {
     for (i, e) in entries.iter().enumerate() {
         match by_case.entry(names::case_key(&e.path)) {
             Slot::Occupied(other) => notes.push(SourceNote::CaseCollision {
-                path: e.path.clone(),
-                other: entries[*other.get()].path.clone(),
+                path: e.path.to_string(),
+                other: entries[*other.get()].path.to_string(),
             }),
             Slot::Vacant(slot) => {
                 slot.insert(i);

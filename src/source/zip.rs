@@ -292,7 +292,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         }
         let stored = data.compression() == zip::CompressionMethod::Stored;
         entries.push(Entry {
-            path: nfc,
+            path: nfc.into(),
             original: original.or_else(|| renamed.then(|| name.clone())),
             declared_size: Some(data.size()),
             locator: Locator::Zip {
