@@ -46,7 +46,7 @@ impl CheckOptions {
         let timeout = Duration::from_secs(policy.probe_timeout_s);
         CheckOptions {
             policy,
-            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            threads: crate::scan::cores(),
             engine: Engine::Auto,
             deep: None,
             ffprobe: Ffprobe::locate(timeout),
@@ -620,7 +620,7 @@ fn resource_of(
         path: item.entry.path.clone(),
         original_path: item.entry.original.clone(),
         size: item.scanned.size,
-        sha256: crate::report::Sha256Digest(item.scanned.sha256),
+        sha256: item.scanned.sha256,
         media_type: item.class.media_type,
         kind,
         counted,
@@ -961,7 +961,7 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
                 .ok()
                 .map(|(d, _)| d)
         });
-        if digest.as_deref() == Some(crate::scan::hex(&item.scanned.sha256).as_str()) {
+        if digest.as_deref().is_some_and(|d| item.scanned.sha256 == *d) {
             findings.push(rules::SELF_CONTAINING.finding(
                 Some(&item.entry.path),
                 Text::new(

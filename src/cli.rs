@@ -394,10 +394,7 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
 
 fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
-    let threads = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .max(1);
+    let threads = args.jobs.unwrap_or_else(crate::scan::cores).max(1);
     let Some(manifest_path) = &args.manifest else {
         return run_verify_bag(&args, lang, threads);
     };
@@ -462,7 +459,8 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
 }
 
 fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, String> {
-    let package = Package::open(&args.path).map_err(|e| e.to_string())?;
+    let package = Package::open_with(&args.path, &crate::policy::Limits::for_verify())
+        .map_err(|e| e.to_string())?;
     if !validate::looks_like_bag(&package) {
         return Err(format!(
             "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",

@@ -52,10 +52,11 @@ impl Change {
 pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> Result<Vec<Change>> {
     // `fast` compares the sizes the listing gives; otherwise every file is
     // read and the reader learns its size.
+    let limits = crate::policy::Limits::for_verify();
     let package = if fast {
-        Package::open(path)?
+        Package::open_with(path, &limits)?
     } else {
-        Package::open_for_scan(path, &crate::policy::Limits::default())?
+        Package::open_for_scan(path, &limits)?
     };
     let mut unreadable: Vec<(String, String)> = Vec::new();
     // path → (size, digest)

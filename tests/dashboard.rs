@@ -128,11 +128,7 @@ fn summary_html_is_self_contained_and_escapes_package_text() {
 
 /// Whether Chromium can be used; panics when it is required (CI).
 fn chromium() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("chromium"))
-            .find(|p| p.is_file())
-    });
+    let found = common::on_path("chromium");
     if found.is_none() {
         let required = std::env::var_os("CI").is_some()
             || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();

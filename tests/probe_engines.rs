@@ -267,10 +267,7 @@ fn deep_with_an_oddly_named_ffprobe_still_finds_ffmpeg() {
     }
     let dir = tempfile::tempdir().unwrap();
     let wrapper = dir.path().join("probe-wrapper");
-    let ffprobe = std::env::split_paths(&std::env::var_os("PATH").unwrap())
-        .map(|d| d.join("ffprobe"))
-        .find(|p| p.is_file())
-        .unwrap();
+    let ffprobe = on_path("ffprobe").unwrap();
     std::os::unix::fs::symlink(ffprobe, &wrapper).unwrap();
     let mut cmd = trainpack();
     cmd.env("TRAINPACK_FFPROBE", &wrapper);

@@ -188,8 +188,8 @@ impl MultiHasher {
 /// be opened at all; everything wrong with the bag is a problem in the report.
 pub fn validate_bag(path: &Path, fast: bool) -> Result<BagReport> {
     // Listed with sizes (Payload-Oxum is checked against them).
-    let package = Package::open(path)?;
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let package = Package::open_with(path, &Limits::for_verify())?;
+    let threads = crate::scan::cores();
     Ok(validate_package(&package, fast, threads))
 }
 
@@ -916,16 +916,6 @@ fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
     }
 }
 
-/// Bags are read under the default compression-ratio limit (a bomb stops),
-/// but with no cap on the total: `verify` has no policy to raise it, and a
-/// bag over 1 TiB is still a bag.
-pub(crate) fn verify_limits() -> Limits {
-    Limits {
-        max_total_bytes: u64::MAX,
-        ..Limits::default()
-    }
-}
-
 /// Read each listed file once, through every algorithm its manifests use.
 fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
     let mut plan: BTreeMap<&str, BTreeSet<Algorithm>> = BTreeMap::new();
@@ -945,28 +935,24 @@ fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
     // memory; every other file is read once, through the scan's reader, so
     // it gets the same scheduling, change check and limits (a bomb inside a
     // zipped bag stops at the compression-ratio limit).
-    let (cached, read): (Vec<usize>, Vec<usize>) =
-        (0..plan.len()).partition(|&i| v.cache.contains_key(plan[i].0));
-    let mut digests: Vec<Option<io::Result<BTreeMap<Algorithm, String>>>> =
-        (0..plan.len()).map(|_| None).collect();
-    for i in cached {
-        let mut hasher = MultiHasher::new(&plan[i].1);
-        hasher.update(&v.cache[plan[i].0]);
-        digests[i] = Some(Ok(hasher.finish()));
-    }
-    let which: Vec<usize> = read.iter().map(|&i| v.files[plan[i].0]).collect();
-    let results = feed_entries(v.package, &which, threads, &verify_limits(), |k| {
-        MultiHasher::new(&plan[read[k]].1)
-    });
-    for (i, result) in read.into_iter().zip(results) {
-        digests[i] = Some(result.map(|(_, hasher)| hasher.finish()));
-    }
     let mut computed: HashMap<&str, BTreeMap<Algorithm, String>> = HashMap::new();
+    let (cached, read): (Vec<_>, Vec<_>) = plan
+        .iter()
+        .partition(|(path, _)| v.cache.contains_key(*path));
+    for (path, algs) in cached {
+        let mut hasher = MultiHasher::new(algs);
+        hasher.update(&v.cache[*path]);
+        computed.insert(path, hasher.finish());
+    }
+    let which: Vec<usize> = read.iter().map(|(path, _)| v.files[*path]).collect();
+    let results = feed_entries(v.package, &which, threads, &Limits::for_verify(), |k| {
+        MultiHasher::new(&read[k].1)
+    });
     let mut problems = Vec::new();
-    for ((path, _), result) in plan.iter().zip(digests.into_iter().flatten()) {
+    for ((path, _), result) in read.into_iter().zip(results) {
         match result {
-            Ok(d) => {
-                computed.insert(path, d);
+            Ok((_, hasher)) => {
+                computed.insert(path, hasher.finish());
             }
             Err(e) => problems.push(BagProblem {
                 kind: ProblemKind::Unreadable,

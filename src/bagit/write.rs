@@ -23,8 +23,8 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::kinds::ResourceKind;
 use crate::report::Resource;
-use crate::scan::hex;
-use crate::source::{Entry, EntryReader, Package, stamp};
+use crate::scan::{Sha256Digest, hex};
+use crate::source::{Entry, EntryReader, Opened, Package, stamp};
 
 /// A bag about to be written.
 pub struct BagPlan<'a> {
@@ -190,9 +190,8 @@ fn copy_unchanged(
             entry.path
         ))
     };
-    let (size, digest) = match reader.fs_path(entry) {
-        Some(path) => {
-            let (mut file, meta) = crate::source::open_regular_with_metadata(&path)?;
+    let (size, digest) = match reader.open_to_read(entry)? {
+        Opened::File(mut file, meta) => {
             let before = stamp(&meta);
             // Modified since the check began (or dated in the future): the
             // digest the check took may be of other bytes, so hash again.
@@ -204,9 +203,9 @@ fn copy_unchanged(
             copied
         }
         // A zip source is one file; the caller compares it before and after.
-        None => copy_into(&mut reader.open(entry)?, zip, buf, false)?,
+        Opened::Stream(mut input) => copy_into(&mut input, zip, buf, false)?,
     };
-    if size != resource.size || digest.is_some_and(|d| resource.sha256 != *d) {
+    if size != resource.size || digest.is_some_and(|d| d != resource.sha256) {
         return Err(changed());
     }
     Ok(())
@@ -218,7 +217,7 @@ fn copy_into(
     out: &mut impl Write,
     buf: &mut [u8],
     hash: bool,
-) -> io::Result<(u64, Option<String>)> {
+) -> io::Result<(u64, Option<Sha256Digest>)> {
     let mut hasher = hash.then(Sha256::new);
     let mut size = 0u64;
     loop {
@@ -234,7 +233,7 @@ fn copy_into(
         out.write_all(&buf[..n])?;
         size += n as u64;
     }
-    Ok((size, hasher.map(|h| hex(&h.finalize()))))
+    Ok((size, hasher.map(|h| Sha256Digest(h.finalize().into()))))
 }
 
 /// Content that deflate cannot shrink: video, compressed audio and images,
@@ -287,7 +286,7 @@ mod tests {
             path: entry.path.clone(),
             original_path: None,
             size,
-            sha256: crate::report::Sha256Digest(sha256),
+            sha256: Sha256Digest(sha256),
             media_type: "text/plain",
             kind: ResourceKind::Document,
             counted: true,

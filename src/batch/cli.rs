@@ -95,18 +95,17 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
 pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     let policy = args.policy.policy()?;
-    let jobs = args.jobs.unwrap_or_else(|| cores().min(2)).max(1);
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| crate::scan::cores().min(2))
+        .max(1);
     let mut check = CheckOptions::new(policy);
     check.threads = args
         .threads
-        .unwrap_or_else(|| cores().div_ceil(jobs))
+        .unwrap_or_else(|| crate::scan::cores().div_ceil(jobs))
         .max(1);
     check.progress = false;
     check.engine = args.probe;

@@ -89,6 +89,18 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// What `verify` lists and reads under: the defaults (a bomb still
+    /// stops), with no cap on the total, since verify has no policy to
+    /// raise it and a package or bag over 1 TiB is still one.
+    pub fn for_verify() -> Limits {
+        Limits {
+            max_total_bytes: u64::MAX,
+            ..Limits::default()
+        }
+    }
+}
+
 /// How much a per-video rule matters; `off` disables it. Ordered by weight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -148,27 +148,10 @@ impl Capture {
     /// the kept head) plus `HEAD` for what follows it before `LIST movi`
     /// (`INFO`, `JUNK`); at least `HEAD`, at most `AVI_HEAD`.
     fn avi_header_end(&self) -> u64 {
-        let head = self.regions.first().map(|(_, b)| b.as_slice());
-        match head.and_then(|h| h.get(12..24)) {
-            Some(
-                [
-                    b'L',
-                    b'I',
-                    b'S',
-                    b'T',
-                    s0,
-                    s1,
-                    s2,
-                    s3,
-                    b'h',
-                    b'd',
-                    b'r',
-                    b'l',
-                ],
-            ) => {
-                let hdrl_end = 20 + u64::from(u32::from_le_bytes([*s0, *s1, *s2, *s3]));
-                (hdrl_end + HEAD).clamp(HEAD, AVI_HEAD)
-            }
+        let head = self.regions.first().map_or(&[][..], |(_, b)| b.as_slice());
+        let hdrl = head.get(12..16) == Some(b"LIST") && head.get(20..24) == Some(b"hdrl");
+        match crate::probe::builtin::le_u32(head, 16) {
+            Some(size) if hdrl => (20 + u64::from(size) + HEAD).clamp(HEAD, AVI_HEAD),
             _ => HEAD,
         }
     }

@@ -329,6 +329,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
             }
             text
         });
+        // Hex digits need no escaping.
+        let sha256 = f.sha256.to_string();
         let _ = writeln!(
             out,
             "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"mono muted\" title=\"{}\">{}</td></tr>",
@@ -337,8 +339,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
             escape(&human_bytes(f.size)),
             escape(counted),
             escape(&video),
-            escape(&f.sha256.to_string()),
-            escape(&f.sha256.to_string()[..12]),
+            sha256,
+            &sha256[..12],
         );
     }
     out.push_str("</table>\n");

@@ -106,34 +106,7 @@ pub struct ModuleSummary {
     pub meets_threshold: bool,
 }
 
-/// A SHA-256 digest: 32 bytes kept, lowercase hex written. With 100,000
-/// files, a hex String per file was 10 MB of the peak memory.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sha256Digest(pub [u8; 32]);
-
-impl std::fmt::Display for Sha256Digest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
-impl std::fmt::Debug for Sha256Digest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self, f)
-    }
-}
-
-impl Serialize for Sha256Digest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&crate::scan::hex(&self.0))
-    }
-}
-
-impl PartialEq<str> for Sha256Digest {
-    fn eq(&self, hex: &str) -> bool {
-        hex.len() == 64 && crate::scan::hex(&self.0).eq_ignore_ascii_case(hex)
-    }
-}
+pub use crate::scan::Sha256Digest;
 
 /// One file of the package as checked.
 #[derive(Clone, Debug, Serialize)]
@@ -195,24 +168,5 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(test)]
-mod digest_tests {
-    use super::Sha256Digest;
-
-    #[test]
-    fn a_digest_is_written_and_compared_as_lowercase_hex() {
-        let mut bytes = [0u8; 32];
-        bytes[0] = 0xab;
-        bytes[31] = 0x01;
-        let d = Sha256Digest(bytes);
-        let hex = format!("ab{}01", "00".repeat(30));
-        assert_eq!(d.to_string(), hex);
-        assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{hex}\""));
-        assert!(d == *hex.as_str());
-        assert!(d == *hex.to_uppercase().as_str());
-        assert!(d != *"ab");
     }
 }

@@ -57,9 +57,13 @@ pub(crate) enum Locator {
 impl Entry {
     /// The file itself, for a folder entry under `root`.
     pub fn fs_path(&self, root: &Path) -> Option<PathBuf> {
+        self.relative_file().map(|relative| root.join(relative))
+    }
+
+    /// A folder entry's path under the root, as the OS spells it.
+    fn relative_file(&self) -> Option<&Path> {
         match &self.locator {
-            Locator::File(Some(os)) => Some(root.join(os)),
-            Locator::File(None) => Some(root.join(&*self.path)),
+            Locator::File(os) => Some(os.as_deref().unwrap_or(Path::new(&*self.path))),
             Locator::Zip { .. } => None,
         }
     }
@@ -296,18 +300,13 @@ pub trait ReadSeek: Read + io::Seek {}
 impl<T: Read + io::Seek> ReadSeek for T {}
 
 impl EntryReader {
-    /// The file of a folder entry.
-    pub fn fs_path(&self, entry: &Entry) -> Option<PathBuf> {
-        entry.fs_path(&self.root)
-    }
-
     /// Open an entry for seeking, when the source allows it without a copy:
     /// a file, or a stored zip entry. None for a compressed zip entry.
     pub fn open_seekable(&mut self, entry: &Entry) -> io::Result<Option<Box<dyn ReadSeek + '_>>> {
+        if let Locator::File(_) = entry.locator {
+            return Ok(Some(Box::new(self.open_entry_file(entry)?.0)));
+        }
         match (&entry.locator, &mut self.zip) {
-            (Locator::File(_), _) => Ok(Some(Box::new(open_regular(
-                &entry.fs_path(&self.root).unwrap_or_default(),
-            )?))),
             (
                 Locator::Zip {
                     index,
@@ -327,13 +326,20 @@ impl EntryReader {
     /// and time (for the check that it did not change while read).
     pub fn open_to_read(&mut self, entry: &Entry) -> io::Result<Opened<'_>> {
         match &entry.locator {
-            Locator::File(os) => {
-                let relative = os.as_deref().unwrap_or(Path::new(&*entry.path));
-                let (file, meta) = self.open_file(relative)?;
+            Locator::File(_) => {
+                let (file, meta) = self.open_entry_file(entry)?;
                 Ok(Opened::File(file, meta))
             }
             Locator::Zip { .. } => self.open(entry).map(Opened::Stream),
         }
+    }
+
+    /// A folder entry's file, opened the one way every reader of it uses.
+    fn open_entry_file(&mut self, entry: &Entry) -> io::Result<(File, std::fs::Metadata)> {
+        let relative = entry
+            .relative_file()
+            .ok_or_else(|| io::Error::other("not a folder entry"))?;
+        self.open_file(relative)
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -423,24 +429,16 @@ impl EntryReader {
     }
 
     pub fn open(&mut self, entry: &Entry) -> io::Result<Box<dyn Read + '_>> {
-        match (&entry.locator, &mut self.zip) {
-            (Locator::File(_), _) => Ok(Box::new(open_regular(
-                &entry.fs_path(&self.root).unwrap_or_default(),
-            )?)),
-            (Locator::Zip { index, .. }, Some(archive)) => {
-                let file = archive.by_index(*index).map_err(io::Error::other)?;
-                Ok(Box::new(file))
-            }
-            (Locator::Zip { .. }, None) => Err(io::Error::other("zip entry without an archive")),
-        }
+        let index = match entry.locator {
+            Locator::File(_) => return Ok(Box::new(self.open_entry_file(entry)?.0)),
+            Locator::Zip { index, .. } => index,
+        };
+        let archive = self
+            .zip
+            .as_mut()
+            .ok_or_else(|| io::Error::other("zip entry without an archive"))?;
+        Ok(Box::new(archive.by_index(index).map_err(io::Error::other)?))
     }
-}
-
-/// Open a folder entry for reading, refusing anything that stopped being the
-/// regular file listed: a FIFO or device swapped in (opened without blocking,
-/// never read) or a symbolic link swapped in (its target would be read).
-pub fn open_regular(path: &Path) -> io::Result<File> {
-    open_regular_with_metadata(path).map(|(file, _)| file)
 }
 
 /// Size and modification time: what tells that a file changed between two
@@ -449,9 +447,12 @@ pub fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
     (meta.len(), meta.modified().ok())
 }
 
-/// [`open_regular`], also giving the metadata it read on the open
-/// descriptor, so a caller that needs size and time does not ask again
-/// (with 100,000 small files every system call per file shows).
+/// Open a file for reading by its full path, refusing anything that is not
+/// the regular file listed: a FIFO or device swapped in (opened without
+/// blocking, never read) or a symbolic link swapped in (its target would be
+/// read). Gives the metadata read on the open descriptor, so a caller that
+/// needs size and time does not ask again. Folder entries go through
+/// [`EntryReader`], which opens beneath the root; this is for other files.
 pub fn open_regular_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -518,38 +519,29 @@ fn regular_file(file: File) -> io::Result<(File, std::fs::Metadata)> {
 fn note_duplicates(entries: &mut Vec<Entry>, notes: &mut Vec<SourceNote>) {
     use std::collections::HashMap;
     use std::collections::hash_map::Entry as Slot;
-    // Indexes into `entries`, keyed by borrowed paths: no copy of 100,000 names.
-    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-    let mut dropped = vec![false; entries.len()];
-    for (i, e) in entries.iter().enumerate() {
-        match first_of.entry(&*e.path) {
-            Slot::Vacant(slot) => {
-                slot.insert(i);
-            }
-            Slot::Occupied(slot) => {
-                let first = &entries[*slot.get()];
-                let spelled = |x: &Entry| x.original.clone().unwrap_or_else(|| x.path.to_string());
-                notes.push(if spelled(first) == spelled(e) {
-                    SourceNote::DuplicatePath {
-                        path: e.path.to_string(),
-                    }
-                } else {
-                    SourceNote::NormalisationDuplicate {
-                        path: e.path.to_string(),
-                    }
-                });
-                dropped[i] = true;
-            }
+    // The first entry's spelling, keyed by its path (a shared Arc: no copy
+    // of 100,000 names).
+    let mut first_of: HashMap<std::sync::Arc<str>, Option<String>> =
+        HashMap::with_capacity(entries.len());
+    entries.retain(|e| match first_of.entry(e.path.clone()) {
+        Slot::Vacant(slot) => {
+            slot.insert(e.original.clone());
+            true
         }
-    }
+        Slot::Occupied(first) => {
+            let path = e.path.to_string();
+            // Same path (same NFC text): the same bytes, or another spelling?
+            let spelled =
+                |original: &Option<String>| original.clone().unwrap_or_else(|| path.clone());
+            notes.push(if spelled(first.get()) == spelled(&e.original) {
+                SourceNote::DuplicatePath { path }
+            } else {
+                SourceNote::NormalisationDuplicate { path }
+            });
+            false
+        }
+    });
     drop(first_of);
-    if dropped.contains(&true) {
-        let mut i = 0;
-        entries.retain(|_| {
-            i += 1;
-            !dropped[i - 1]
-        });
-    }
     let mut by_case: HashMap<std::borrow::Cow<str>, usize> = HashMap::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         match by_case.entry(names::case_key(&e.path)) {
@@ -608,14 +600,14 @@ mod tests {
 
         let link = dir.path().join("link.txt");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let err = open_regular(&link).unwrap_err().to_string();
+        let err = open_regular_with_metadata(&link).unwrap_err().to_string();
         assert!(err.contains("symbolic link"), "{err}");
 
         let fifo = dir.path().join("fifo");
         let status = std::process::Command::new("mkfifo").arg(&fifo).status();
         if status.is_ok_and(|s| s.success()) {
             // Returns at once (O_NONBLOCK): no writer is waited for.
-            let err = open_regular(&fifo).unwrap_err().to_string();
+            let err = open_regular_with_metadata(&fifo).unwrap_err().to_string();
             assert!(err.contains("no longer a regular file"), "{err}");
         }
     }

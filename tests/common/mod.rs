@@ -250,6 +250,13 @@ pub fn have_tool(program: &str) -> bool {
     false
 }
 
+/// Where `program` is on PATH, if it is.
+pub fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
 /// Panic with a clear message unless `program` runs (`program -version`).
 pub fn require_tool(program: &str) {
     let ok = StdCommand::new(program)

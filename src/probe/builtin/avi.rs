@@ -29,7 +29,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, Source, fourcc, show};
+use super::{Details, Source, fourcc, le_u16, le_u32, show};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for AVI.
@@ -50,16 +50,13 @@ pub fn looks_like(head: &[u8]) -> bool {
         && matches!(head.get(8..12), Some(b"AVI " | b"AVIX" | b"AVI\x19"))
 }
 
-fn le16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        d.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
-}
-
-fn le32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        d.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
+/// A chunk's size cut to the end of the list it starts in.
+fn clip_to_list(body: u64, size: u64, list_end: u64) -> u64 {
+    if body < list_end {
+        size.min(list_end - body)
+    } else {
+        size
+    }
 }
 
 /// What `strh.fccType` says a stream is (FFmpeg keeps the last known type
@@ -150,7 +147,7 @@ fn bytes_at<R: Read + Seek + ?Sized>(
 fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Option<Header>, String> {
     let len = src.len;
     let riff = bytes_at(src, 0, 12)?;
-    let riff_end = 8 + u64::from(le32(&riff, 4).unwrap_or(0));
+    let riff_end = 8 + u64::from(le_u32(&riff, 4).unwrap_or(0));
     // FFmpeg's `fsize`: the file, or the RIFF size when that is larger.
     let fsize = len.max(riff_end);
     let mut streams: Vec<Stream> = Vec::new();
@@ -161,7 +158,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
     for _ in 0..MAX_CHUNKS {
         let head = bytes_at(src, pos, 8)?;
         let tag = fourcc(&head, 0).unwrap_or_default();
-        let size = le32(&head, 4).unwrap_or(0);
+        let size = le_u32(&head, 4).unwrap_or(0);
         let body = pos + 8;
         let size64 = u64::from(size);
         let padded = size64 + u64::from(size & 1);
@@ -186,7 +183,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
             b"amvh" => return Ok(None),
             b"avih" => {
                 let avih = bytes_at(src, body, 40)?;
-                frame_period = le32(&avih, 0).unwrap_or(0);
+                frame_period = le_u32(&avih, 0).unwrap_or(0);
                 body + 40 + u64::from(size.wrapping_sub(40))
             }
             b"strh" => {
@@ -215,11 +212,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
                 None => body + size64,
                 Some(stream) => {
                     // Clipped to the list it is in, as FFmpeg does.
-                    let size = if body < list_end {
-                        size64.min(list_end - body)
-                    } else {
-                        size64
-                    };
+                    let size = clip_to_list(body, size64, list_end);
                     if stream.format.is_some() {
                         body + size
                     } else {
@@ -229,11 +222,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
             },
             b"strd" => match streams.last_mut() {
                 Some(s) if !s.has_extradata && s.video_tag != Some(*b"H264") => {
-                    let size = if body < list_end {
-                        size64.min(list_end - body)
-                    } else {
-                        size64
-                    };
+                    let size = clip_to_list(body, size64, list_end);
                     if size < 1 << 30 {
                         if body + size > len {
                             return Err(truncated(body));
@@ -284,13 +273,13 @@ fn info_end<R: Read + Seek + ?Sized>(
             return Ok(cur);
         }
         let head = bytes_at(src, cur, 8)?;
-        let (mut code, mut sub) = (le32(&head, 0), le32(&head, 4).unwrap_or(0));
+        let (mut code, mut sub) = (le_u32(&head, 0), le_u32(&head, 4).unwrap_or(0));
         let mut next = cur + 8;
         if !fits(cur, sub) {
             // Perhaps a missing pad byte: FFmpeg reads the header again one
             // byte earlier, and gives up if that does not fit either.
             let again = bytes_at(src, cur - 1, 8)?;
-            (code, sub) = (le32(&again, 0), le32(&again, 4).unwrap_or(0));
+            (code, sub) = (le_u32(&again, 0), le_u32(&again, 4).unwrap_or(0));
             next = cur + 7;
             if !fits(cur, sub) {
                 return Ok(next);
@@ -315,7 +304,7 @@ fn stream_header(
     frame_period: u32,
     (len, riff_end): (u64, u64),
 ) -> Stream {
-    let field = |at| le32(strh, at).unwrap_or(0);
+    let field = |at| le_u32(strh, at).unwrap_or(0);
     let (mut scale, mut rate) = (field(20), field(24));
     if scale == 0 || rate == 0 {
         // FFmpeg's repair of a broken time base.
@@ -370,9 +359,9 @@ fn stream_format<R: Read + Seek + ?Sized>(
         Some(Kind::Video) => {
             // BITMAPINFOHEADER: FFmpeg reads its 40 bytes whatever the size.
             let bih = bytes_at(src, body, 40)?;
-            let header_size = u64::from(le32(&bih, 0).unwrap_or(0));
-            let width = le32(&bih, 4).unwrap_or(0);
-            let height = le32(&bih, 8).unwrap_or(0);
+            let header_size = u64::from(le_u32(&bih, 0).unwrap_or(0));
+            let width = le_u32(&bih, 4).unwrap_or(0);
+            let height = le_u32(&bih, 8).unwrap_or(0);
             let tag = fourcc(&bih, 16).unwrap_or_default();
             if matches!(&tag, b"DXSB" | b"DXSA") {
                 // DivX subtitles (XSUB) dressed as video.
@@ -433,24 +422,24 @@ fn stream_format<R: Read + Seek + ?Sized>(
 /// WAVEFORMAT(EX/EXTENSIBLE): the first ≤ 40 bytes of a `strf` of `size`
 /// bytes. Returns the format and whether codec extradata follows.
 fn wave_format(w: &[u8], size: u64) -> (Format, bool) {
-    let tag = le16(w, 0).unwrap_or(0);
-    let channels = le16(w, 2).unwrap_or(0);
-    let sample_rate = le32(w, 4).unwrap_or(0);
-    let bit_rate = u64::from(le32(w, 8).unwrap_or(0)) * 8;
+    let tag = le_u16(w, 0).unwrap_or(0);
+    let channels = le_u16(w, 2).unwrap_or(0);
+    let sample_rate = le_u32(w, 4).unwrap_or(0);
+    let bit_rate = u64::from(le_u32(w, 8).unwrap_or(0)) * 8;
     let mut bits = if size == 14 {
         8
     } else {
-        le16(w, 14).unwrap_or(0)
+        le_u16(w, 14).unwrap_or(0)
     };
     let mut codec = (tag != 0xFFFE)
         .then(|| audio_codec(u32::from(tag), bits))
         .flatten();
     let mut extradata = 0u64;
     if size >= 18 && tag != 0x0165 {
-        let mut cb_size = u64::from(le16(w, 16).unwrap_or(0)).min(size - 18);
+        let mut cb_size = u64::from(le_u16(w, 16).unwrap_or(0)).min(size - 18);
         if cb_size >= 22 && tag == 0xFFFE {
             // WAVEFORMATEXTENSIBLE: valid bits, channel mask, sub-format.
-            let valid_bits = le16(w, 18).unwrap_or(0);
+            let valid_bits = le_u16(w, 18).unwrap_or(0);
             if valid_bits != 0 {
                 bits = valid_bits;
             }
@@ -500,7 +489,7 @@ fn sub_format(guid: &[u8], bits: u16) -> Option<&'static str> {
         ),
     ];
     if guid.get(4..16) == Some(&BASE[..]) {
-        return audio_codec(le32(guid, 0)?, bits);
+        return audio_codec(le_u32(guid, 0)?, bits);
     }
     GUIDS
         .iter()

@@ -242,6 +242,19 @@ pub(crate) fn be_u32(d: &[u8], at: usize) -> Option<u32> {
     ))
 }
 
+/// Little-endian readers over slices (AVI); None past the end.
+pub(crate) fn le_u16(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(
+        d.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
+}
+
+pub(crate) fn le_u32(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        d.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
 pub(crate) fn be_u64(d: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(
         d.get(at..at.checked_add(8)?)?.try_into().ok()?,

@@ -465,8 +465,11 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
     };
     let boxes = entry.get(boxes_at..).unwrap_or_default();
     let kind = unwrap_encrypted(kind, boxes);
-    let config = || esds_config(boxes).or_else(|| find(boxes, b"wave").and_then(esds_config));
-    let esds = || config().map(|(object_type, _)| object_type);
+    // MPEG-4 audio's decoder config, parsed once: it names the codec and
+    // holds the real channel count.
+    let config = (kind == *b"mp4a")
+        .then(|| esds_config(boxes).or_else(|| find(boxes, b"wave").and_then(esds_config)))
+        .flatten();
     let pcm = |be: bool| -> String {
         let bits = match sample_size {
             8 => return "pcm_s8".to_owned(),
@@ -477,7 +480,7 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
         format!("pcm_s{bits}{}", if be { "be" } else { "le" })
     };
     let name: String = match &kind {
-        b"mp4a" => match esds() {
+        b"mp4a" => match config.map(|(object_type, _)| object_type) {
             Some(0x69 | 0x6B) => "mp3",
             Some(0xA5) => "ac3",
             Some(0xA6) => "eac3",
@@ -529,8 +532,7 @@ fn audio_entry(t: &mut Track, kind: [u8; 4], entry: &[u8]) {
     t.sample_rate = rate.filter(|&r| r > 0);
     // The sample entry's channelcount is often just 2 for AAC (ffmpeg
     // writes 2 for mono); the AudioSpecificConfig has the real count.
-    if kind == *b"mp4a"
-        && let Some((0x40, Some(asc))) = config()
+    if let Some((0x40, Some(asc))) = config
         && let Some(c) = aac_channels(asc)
     {
         channels = Some(c);
