@@ -807,16 +807,23 @@ fn ratio_findings(
         Basis::Bytes => "按字节计",
     };
     if !summary.meets_threshold {
-        let needed = videos_needed(summary.videos, summary.course_resources, pct);
-        let add_en = match (policy.basis, needed) {
-            (Basis::Count, Some(n)) => {
-                format!("; turning {n} more resource(s) into video would meet it")
-            }
-            _ => String::new(),
-        };
-        let add_zh = match (policy.basis, needed) {
-            (Basis::Count, Some(n)) => format!("；再将 {n} 个资源做成视频即可达标"),
-            _ => String::new(),
+        // Two ways to meet it, each exact: converting k existing resources
+        // keeps the total; adding m new videos grows it too (8/18 + 3 new
+        // is 11/21, still short, so the two numbers differ).
+        let convert = videos_needed(summary.videos, summary.course_resources, pct);
+        let add = videos_to_add(summary.videos, summary.course_resources, pct);
+        let (add_en, add_zh) = match (policy.basis, convert, add) {
+            (Basis::Count, Some(k), Some(m)) => (
+                format!(
+                    "; to meet it, turn {k} existing non-video resource(s) into video, or add {m} new video(s)"
+                ),
+                format!("；达标办法：将 {k} 个现有非视频资源改做成视频，或新增 {m} 个视频"),
+            ),
+            (Basis::Count, Some(k), None) => (
+                format!("; to meet it, turn {k} existing non-video resource(s) into video"),
+                format!("；达标办法：将 {k} 个现有非视频资源改做成视频"),
+            ),
+            _ => (String::new(), String::new()),
         };
         // The parts on the same basis as the share.
         let (parts, parts_zh) = match policy.basis {
@@ -873,6 +880,18 @@ fn ratio_findings(
 fn videos_needed(videos: u64, total: u64, pct: u32) -> Option<u64> {
     let need = (u128::from(pct) * u128::from(total)).div_ceil(100);
     u64::try_from(need.saturating_sub(u128::from(videos))).ok()
+}
+
+/// New videos to add (the total grows with them) so the share reaches
+/// `pct`%: the least m with (v + m)·100 ≥ pct·(t + m). None when no number
+/// of added videos can do it (a threshold of 100% with non-video resources).
+fn videos_to_add(videos: u64, total: u64, pct: u32) -> Option<u64> {
+    let short = (u128::from(pct) * u128::from(total)).saturating_sub(100 * u128::from(videos));
+    if short == 0 {
+        return Some(0);
+    }
+    let per_video = 100u128.checked_sub(u128::from(pct)).filter(|d| *d > 0)?;
+    u64::try_from(short.div_ceil(per_video)).ok()
 }
 
 /// `"0.6667"` → `"66.67%"`.
@@ -1125,6 +1144,41 @@ fn note_finding(note: &SourceNote) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_piece_of_advice_meets_the_threshold_and_is_the_least() {
+        let policy = crate::policy::Policy::default();
+        for pct in [1u32, 50, 60, 99] {
+            let policy = crate::policy::Policy {
+                threshold_percent: pct,
+                ..policy.clone()
+            };
+            for total in 1u64..40 {
+                for videos in 0..=total {
+                    let k = videos_needed(videos, total, pct).unwrap();
+                    let m = videos_to_add(videos, total, pct).unwrap();
+                    assert!(
+                        policy.meets_threshold(videos + k, total),
+                        "{videos}/{total} +{k} converted"
+                    );
+                    assert!(
+                        policy.meets_threshold(videos + m, total + m),
+                        "{videos}/{total} +{m} added"
+                    );
+                    if k > 0 {
+                        assert!(!policy.meets_threshold(videos + k - 1, total));
+                    }
+                    if m > 0 {
+                        assert!(!policy.meets_threshold(videos + m - 1, total + m - 1));
+                    }
+                }
+            }
+        }
+        // The case: 8/18 at 60% needs 3 converted, or 7 added (15/25).
+        assert_eq!(videos_needed(8, 18, 60), Some(3));
+        assert_eq!(videos_to_add(8, 18, 60), Some(7));
+        assert_eq!(videos_to_add(1, 2, 100), None);
+    }
 
     #[test]
     fn videos_needed_reaches_the_threshold_exactly() {

@@ -596,6 +596,7 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
             .map(|r| {
                 serde_json::json!({
                     "code": r.code, "name": r.name, "severity": r.severity,
+                    "on_by_default": r.on_by_default(),
                     "summary_en": r.summary_en, "summary_zh": r.summary_zh,
                     "rationale": r.rationale, "fix_en": r.fix_en, "fix_zh": r.fix_zh,
                     "example": r.example,
@@ -607,10 +608,15 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
         let mut out = String::new();
         for r in &selected {
             out.push_str(&format!(
-                "{} {} ({})\n  {}\n  {}: {}\n  {}: {}\n  {}: {}\n\n",
+                "{} {} ({}{})\n  {}\n  {}: {}\n  {}: {}\n  {}: {}\n\n",
                 r.code,
                 r.name,
                 r.severity.label(lang),
+                if r.on_by_default() {
+                    ""
+                } else {
+                    lang.pick(", off by default", "，默认不启用")
+                },
                 lang.pick(r.summary_en, r.summary_zh),
                 lang.pick("why", "原因"),
                 r.rationale,

@@ -688,3 +688,76 @@ fn the_policy_sets_the_level_of_an_audio_only_video() {
     assert_eq!(levels[1], ["warning"]);
     assert!(levels[2].is_empty(), "{:?}", levels[2]);
 }
+
+/// TP001 gives two exact ways to pass; following either one passes, and one
+/// video fewer does not. (Adding k new videos, where k is the number to
+/// convert, is not enough: the total grows too.)
+#[test]
+fn following_either_piece_of_tp001_advice_passes() {
+    let (code, report) = check_json(&sample("fail"), &["--lang", "en"]);
+    assert_eq!(code, 1, "{report:#}");
+    let message = findings(&report, "TP001")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let number_before = |word: &str| -> usize {
+        let at = message
+            .find(word)
+            .unwrap_or_else(|| panic!("{word:?} in {message}"));
+        let digits: String = message[..at]
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let convert = number_before(" existing non-video");
+    let add = number_before(" new video");
+    // samples/fail: 2 videos among 6 resources; 4/6 or 6/10 reach 60%.
+    assert_eq!((convert, add), (2, 4), "{message}");
+
+    let video = sample("pass").join("模块1_基础知识/第1课_导论.mp4");
+    let outcome = |edit: &dyn Fn(&Path)| -> i32 {
+        let dir = tempfile::tempdir().unwrap();
+        let root = copy_sample("fail", dir.path());
+        edit(&root);
+        check_json(&root, &[]).0
+    };
+    let video = &video;
+    let add_videos = |n: usize| {
+        move |root: &Path| {
+            for i in 0..n {
+                fs::copy(video, root.join(format!("模块2_法律法规/新增{i}.mp4"))).unwrap();
+            }
+        }
+    };
+    assert_eq!(outcome(&add_videos(add)), 0, "adding {add} videos passes");
+    assert_eq!(outcome(&add_videos(add - 1)), 1, "one fewer does not");
+    assert_eq!(
+        outcome(&add_videos(convert)),
+        1,
+        "adding only {convert} does not"
+    );
+    let non_videos = [
+        "模块2_法律法规/法规解读音频.mp3",
+        "模块2_法律法规/法律法规课件.pptx",
+        "模块2_法律法规/法规体系图.png",
+        "模块1_基础知识/基础知识讲义.pdf",
+    ];
+    let non_videos = &non_videos;
+    let convert_some = |n: usize| {
+        move |root: &Path| {
+            for old in &non_videos[..n] {
+                fs::remove_file(root.join(old)).unwrap();
+                fs::copy(video, root.join(old).with_extension("mp4")).unwrap();
+            }
+        }
+    };
+    assert_eq!(
+        outcome(&convert_some(convert)),
+        0,
+        "converting {convert} passes"
+    );
+    assert_eq!(outcome(&convert_some(convert - 1)), 1, "one fewer does not");
+}

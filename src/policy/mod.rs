@@ -368,6 +368,42 @@ pub fn ratio_string(part: u64, whole: u64) -> String {
 mod tests {
     use super::*;
 
+    /// The level each per-video rule has under the default policy is the
+    /// severity `trainpack rules` documents for it (or it is documented as
+    /// off by default): the two never disagree.
+    #[test]
+    fn default_video_levels_are_the_documented_severities() {
+        use crate::rules;
+        let v = VideoPolicy::default();
+        let short_or_long = if v.min_short_side.level != Level::Off {
+            v.min_short_side.level
+        } else {
+            v.min_long_side.level
+        };
+        let pairs: [(&rules::Rule, Level); 11] = [
+            (&rules::AUDIO_ONLY, v.no_video_stream),
+            (&rules::VIDEO_CONTAINER, v.container_mp4),
+            (&rules::VIDEO_CODEC, v.codec_h264),
+            (&rules::AUDIO_CODEC, v.audio_aac),
+            (&rules::NO_AUDIO, v.audio_present),
+            (&rules::NOT_FASTSTART, v.faststart),
+            (&rules::LOW_RESOLUTION, short_or_long),
+            (&rules::ASPECT_RATIO, v.aspect_16_9),
+            (&rules::LOW_FRAME_RATE, v.min_fps.level),
+            (&rules::FILE_TOO_LARGE, v.max_bytes.level),
+            (&rules::LOW_SAMPLE_RATE, v.min_sample_rate.level),
+        ];
+        for (rule, level) in pairs {
+            match level.severity() {
+                Some(severity) => {
+                    assert!(rule.on_by_default(), "{} is on by default", rule.code);
+                    assert_eq!(severity, rule.severity, "{} default level", rule.code);
+                }
+                None => assert!(!rule.on_by_default(), "{} is off by default", rule.code),
+            }
+        }
+    }
+
     #[test]
     fn exactly_sixty_percent_passes() {
         let p = Policy::default();

@@ -112,7 +112,7 @@ rules! {
     VIDEO_RATIO = "TP001" "video-ratio-below-threshold" Error {
         summary: "Video is less than the required share of course resources" / "视频资源占课程资源的比例低于要求",
         why: "The 2022 notice (教师厅函〔2022〕7号) requires 60% or more (以上 includes 60%) of course resources to be video. Counted by number of resources by default; the policy can count bytes instead.",
-        fix: "Add videos, or convert lectures recorded as slides or audio into video, until the share reaches the threshold." / "补充视频资源（如把讲义、录音录制成讲解视频），直到视频占比达到要求。",
+        fix: "The finding gives two exact numbers: how many existing non-video resources to turn into video (e.g. record a lecture over its slides), or how many new videos to add (more than the first, since new videos also raise the total)." / "该问题给出两个确切数字：需要将多少个现有非视频资源改做成视频（如为讲义录制讲解视频），或需要新增多少个视频（新增视频也会增加总数，因此数量更多）。",
         example: "3 videos among 6 course resources: 50% < 60%",
     }
     MODULE_RATIO = "TP002" "module-video-ratio-low" Info {
@@ -139,7 +139,7 @@ rules! {
         fix: "Replace it with the real video, or rename it to its real type." / "替换为真正的视频文件，或按实际类型改名。",
         example: "a slide deck renamed 第1课.mp4",
     }
-    AUDIO_ONLY = "TP012" "audio-only-video-file" Warning {
+    AUDIO_ONLY = "TP012" "audio-only-video-file" Error {
         summary: "A video container holds only audio (or only cover art): counted as audio, not video" / "视频格式文件中只有音频（或只有封面图），计为音频而非视频",
         why: "An MP4 with no video stream plays as sound only; it is an audio resource.",
         fix: "Export the lecture with its picture track, or rename it .m4a if audio is intended." / "重新导出带画面的视频；如本就是音频，请改为 .m4a。",
@@ -413,6 +413,18 @@ rules! {
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.code == code)
+}
+
+/// Rules the default policy does not run (stricter profiles or a policy
+/// file turn them on, at the severity they give). Their documented severity
+/// is the one they have when turned on by a profile that names no level.
+pub static OFF_BY_DEFAULT: &[&str] = &["TP066", "TP069"];
+
+impl Rule {
+    /// Whether the default policy emits this rule at all.
+    pub fn on_by_default(&self) -> bool {
+        !OFF_BY_DEFAULT.contains(&self.code)
+    }
 }
 
 #[cfg(test)]
