@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    sink: Sink,
     target: PathBuf,
     /// Bytes written, and up to where the kernel was asked to start
     /// writing them to disk (see [`WRITEBACK_STEP`]).
@@ -23,8 +23,46 @@ pub struct AtomicFile {
 /// of several gigabytes.
 const WRITEBACK_STEP: u64 = 64 << 20;
 
+/// Where the bytes go: a temporary file renamed over a regular target, or
+/// straight into a target that is not a regular file (`/dev/null`, a FIFO,
+/// a terminal), which a rename would replace instead of writing to.
+enum Sink {
+    Temp(tempfile::NamedTempFile),
+    Direct(File),
+}
+
 impl AtomicFile {
+    /// An output to `target`. A symbolic link is written through (its target
+    /// gets the new content, atomically; the link stays); a device, FIFO or
+    /// socket is written to directly; anything else is replaced atomically.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        match std::fs::symlink_metadata(target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let real = std::fs::canonicalize(target).map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("it is a symbolic link whose target cannot be reached ({e})"),
+                    )
+                })?;
+                return AtomicFile::create(&real);
+            }
+            Ok(meta) if meta.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "it is a folder: give a file name",
+                ));
+            }
+            Ok(meta) if !meta.is_file() => {
+                let file = std::fs::OpenOptions::new().write(true).open(target)?;
+                return Ok(AtomicFile {
+                    sink: Sink::Direct(file),
+                    target: target.to_owned(),
+                    written: 0,
+                    writeback_from: 0,
+                });
+            }
+            _ => {}
+        }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -45,7 +83,7 @@ impl AtomicFile {
         }
         let temp = builder.tempfile_in(dir)?;
         Ok(AtomicFile {
-            temp,
+            sink: Sink::Temp(temp),
             target: target.to_owned(),
             written: 0,
             writeback_from: 0,
@@ -54,10 +92,15 @@ impl AtomicFile {
 
     /// Flush, sync and rename into place. Dropping without committing
     /// removes the temporary file.
-    pub fn commit(mut self) -> io::Result<()> {
-        self.temp.as_file_mut().flush()?;
-        self.temp.as_file().sync_all()?;
-        self.temp.persist(&self.target).map_err(|e| e.error)?;
+    pub fn commit(self) -> io::Result<()> {
+        let mut temp = match self.sink {
+            Sink::Temp(temp) => temp,
+            // Nothing to rename; a device may not support syncing at all.
+            Sink::Direct(mut file) => return file.flush(),
+        };
+        temp.as_file_mut().flush()?;
+        temp.as_file().sync_all()?;
+        temp.persist(&self.target).map_err(|e| e.error)?;
         if let Some(dir) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
             // Make the rename itself durable; not every filesystem allows it.
             let _ = File::open(dir).and_then(|d| d.sync_all());
@@ -66,18 +109,29 @@ impl AtomicFile {
     }
 }
 
+impl Sink {
+    fn file(&mut self) -> &mut File {
+        match self {
+            Sink::Temp(temp) => temp.as_file_mut(),
+            Sink::Direct(file) => file,
+        }
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.temp.as_file_mut().write(buf)?;
+        let n = self.sink.file().write(buf)?;
         self.written += n as u64;
         if self.written - self.writeback_from >= WRITEBACK_STEP {
-            start_writeback(self.temp.as_file(), self.writeback_from, self.written);
+            if let Sink::Temp(temp) = &self.sink {
+                start_writeback(temp.as_file(), self.writeback_from, self.written);
+            }
             self.writeback_from = self.written;
         }
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.as_file_mut().flush()
+        self.sink.file().flush()
     }
 }
 
@@ -178,6 +232,49 @@ mod tests {
         assert!(ensure_outside(&pkg, &dir.path().join("m.json")).is_ok());
         assert!(ensure_outside(&zip, &dir.path().join("./pkg.zip")).is_err());
         assert!(ensure_outside(&zip, &dir.path().join("out/pkg.zip")).is_ok());
+    }
+
+    /// A link is written through, never replaced by a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_written_through_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.html");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.html");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    /// A FIFO (like `/dev/null` or a terminal, not a regular file) is
+    /// written to, not replaced by a file. A FIFO rather than `/dev/null`
+    /// itself, so a regression run as root cannot replace the system's.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write(&fifo, b"report").unwrap();
+        assert_eq!(reader.join().unwrap(), b"report");
+        let meta = std::fs::symlink_metadata(&fifo).unwrap();
+        assert!(meta.file_type().is_fifo());
     }
 
     #[test]

@@ -331,6 +331,11 @@ fn clean_or_one(clean: bool) -> ExitCode {
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let lang = args.check.lang();
     let options = args.check.options()?;
+    // Refused before the work: over the package, or inside it where the
+    // next check would count the report and change the verdict.
+    if let Some(html) = &args.html {
+        atomic::ensure_outside(&args.path, html)?;
+    }
     let report = check(&args.path, &options).map_err(|e| e.to_string())?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())

@@ -761,3 +761,52 @@ fn following_either_piece_of_tp001_advice_passes() {
     );
     assert_eq!(outcome(&convert_some(convert - 1)), 1, "one fewer does not");
 }
+
+/// `--html` never lands on the package or inside it: `check x.zip --html
+/// x.zip` would replace the package, and `cd pkg && check . --html r.html`
+/// would add a file the next check counts. Both exit 2 and change nothing.
+#[test]
+fn html_report_over_or_inside_the_package_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = copy_sample("pass", &dir.path().join("pkg"));
+    let zip = dir.path().join("pkg.zip");
+    zip_dir(&pkg, &zip, CompressionMethod::Stored);
+    let zip_digest = sha256_file(&zip);
+
+    let over = run(trainpack()
+        .arg("check")
+        .arg(&zip)
+        .arg("--html")
+        .arg(&zip)
+        .args(["--lang", "en"]));
+    assert_eq!(over.code, 2, "{}", over.stderr);
+    assert!(over.stderr.contains("over the package"), "{}", over.stderr);
+    assert_eq!(sha256_file(&zip), zip_digest, "the zip is untouched");
+
+    let before = list_files(&pkg).len();
+    let inside = run(trainpack().current_dir(&pkg).args([
+        "check",
+        ".",
+        "--html",
+        "report.html",
+        "--lang",
+        "en",
+    ]));
+    assert_eq!(inside.code, 2, "{}", inside.stderr);
+    assert!(
+        inside.stderr.contains("inside the package"),
+        "{}",
+        inside.stderr
+    );
+    assert!(!pkg.join("report.html").exists());
+    assert_eq!(list_files(&pkg).len(), before);
+
+    // Next to the package is fine.
+    let beside = run(trainpack()
+        .arg("check")
+        .arg(&pkg)
+        .arg("--html")
+        .arg(dir.path().join("report.html")));
+    assert_eq!(beside.code, 0, "{}", beside.stderr);
+    assert!(dir.path().join("report.html").is_file());
+}
