@@ -1020,7 +1020,7 @@ fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
     findings
 }
 
-fn note_finding(note: &SourceNote) -> Option<Finding> {
+pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
     Some(match note {
         SourceNote::Symlink { path } => rules::SYMLINK.finding(
             Some(path),

@@ -417,13 +417,16 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
         serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
     } else {
         let mut out = String::new();
+        // Paths come from the package: control characters are shown
+        // escaped, so a name cannot rewrite the terminal or fake a line.
+        let esc = |p: &str| crate::source::names::escape_controls(p).into_owned();
         for c in &changes {
             let line = match c {
                 verify::Change::Missing { path } => {
-                    format!("{} {path}", lang.pick("missing ", "缺失  "))
+                    format!("{} {}", lang.pick("missing ", "缺失  "), esc(path))
                 }
                 verify::Change::Extra { path } => {
-                    format!("{} {path}", lang.pick("extra   ", "多出  "))
+                    format!("{} {}", lang.pick("extra   ", "多出  "), esc(path))
                 }
                 verify::Change::Changed {
                     path,
@@ -431,16 +434,49 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
                     new_size,
                     ..
                 } => format!(
-                    "{} {path} ({old_size} → {new_size} {})",
+                    "{} {} ({old_size} → {new_size} {})",
                     lang.pick("changed ", "已修改"),
+                    esc(path),
                     lang.pick("bytes", "字节")
                 ),
                 verify::Change::Renamed { from, to } => {
-                    format!("{} {from} → {to}", lang.pick("renamed ", "已改名"))
+                    format!(
+                        "{} {} → {}",
+                        lang.pick("renamed ", "已改名"),
+                        esc(from),
+                        esc(to)
+                    )
                 }
                 verify::Change::Unreadable { path, reason } => {
-                    format!("{} {path} ({reason})", lang.pick("unreadable", "无法读取"))
+                    format!(
+                        "{} {} ({})",
+                        lang.pick("unreadable", "无法读取"),
+                        esc(path),
+                        esc(reason)
+                    )
                 }
+                verify::Change::Archive {
+                    path,
+                    old_size,
+                    new_size,
+                    ..
+                } => format!(
+                    "{} {} ({old_size} → {new_size} {})",
+                    lang.pick("archive changed", "压缩包已变化"),
+                    esc(path),
+                    lang.pick("bytes", "字节")
+                ),
+                verify::Change::Hazard {
+                    path,
+                    code,
+                    message_en,
+                    message_zh,
+                } => format!(
+                    "{} [{code}] {}: {}",
+                    lang.pick("hazard  ", "安全隐患"),
+                    esc(path),
+                    esc(lang.pick(message_en, message_zh))
+                ),
             };
             out.push_str(&line);
             out.push('\n');

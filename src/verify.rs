@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::manifest::Manifest;
+use crate::rules::Severity;
 use crate::scan::digest_package;
-use crate::source::Package;
+use crate::source::{Package, SourceKind, SourceNote};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
@@ -32,6 +33,27 @@ pub enum Change {
     Renamed { from: String, to: String },
     /// In the manifest, present, but its bytes can no longer be read.
     Unreadable { path: String, reason: String },
+    /// The zip file itself differs from the one the manifest recorded
+    /// (`archive_size`, and `archive_sha256` unless `--fast`): bytes outside
+    /// the entries (comments, padding, hidden local entries) count too.
+    Archive {
+        path: String,
+        old_size: u64,
+        new_size: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        old_sha256: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_sha256: Option<String>,
+    },
+    /// A listing hazard `check` reports (an unsafe name, an encrypted entry,
+    /// a link, a special file, a limit hit): the package is not what a
+    /// clean manifest vouches for, whatever its listed files say.
+    Hazard {
+        path: String,
+        code: &'static str,
+        message_en: String,
+        message_zh: String,
+    },
 }
 
 impl Change {
@@ -41,7 +63,9 @@ impl Change {
                 path
             }
             Change::Renamed { to, .. } => to,
-            Change::Unreadable { path, .. } => path,
+            Change::Unreadable { path, .. }
+            | Change::Archive { path, .. }
+            | Change::Hazard { path, .. } => path,
         }
     }
 }
@@ -58,6 +82,28 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     } else {
         Package::open_for_scan(path, &limits)?
     };
+    let mut changes = hazards(&package);
+    let archive = match (&manifest.package.archive_size, package.kind) {
+        (Some(old_size), SourceKind::Zip) => Some(archive_change(
+            path,
+            *old_size,
+            manifest.package.archive_sha256.as_deref(),
+            fast,
+        )?),
+        _ => None,
+    };
+    if let Some(archive) = archive {
+        match archive {
+            // The same bytes as when the manifest was made: every entry is
+            // the same too, so they need no second read.
+            None if !fast && manifest.package.archive_sha256.is_some() => {
+                changes.sort_by(|a, b| a.path().cmp(b.path()));
+                return Ok(changes);
+            }
+            None => {}
+            Some(change) => changes.push(change),
+        }
+    }
     let mut unreadable: Vec<(String, String)> = Vec::new();
     // path → (size, digest)
     let current: BTreeMap<String, (u64, Option<String>)> = if fast {
@@ -88,7 +134,6 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         .map(|f| (f.path.as_str(), (f.size, f.sha256.as_str())))
         .collect();
 
-    let mut changes = Vec::new();
     let mut missing = Vec::new();
     let unreadable_paths: std::collections::HashSet<&str> =
         unreadable.iter().map(|(p, _)| p.as_str()).collect();
@@ -152,4 +197,63 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     }
     changes.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(changes)
+}
+
+/// Every listing hazard of the package that `check` reports as an error,
+/// and links and special files (never read, so never in a manifest).
+fn hazards(package: &Package) -> Vec<Change> {
+    package
+        .notes
+        .iter()
+        .filter_map(|note| {
+            let finding = crate::check::note_finding(note)?;
+            let hazard = finding.severity == Severity::Error
+                || matches!(
+                    note,
+                    SourceNote::Symlink { .. } | SourceNote::SpecialFile { .. }
+                );
+            hazard.then(|| Change::Hazard {
+                path: finding.path.as_deref().unwrap_or("").to_owned(),
+                code: finding.code,
+                message_en: finding.message.en,
+                message_zh: finding.message.zh,
+            })
+        })
+        .collect()
+}
+
+/// The zip file against the manifest's record of it: None when it is the
+/// same (by size when `fast`, else by size and SHA-256).
+fn archive_change(
+    path: &Path,
+    old_size: u64,
+    old_sha256: Option<&str>,
+    fast: bool,
+) -> Result<Option<Change>> {
+    let unreadable = |e| crate::error::Error::Unreadable {
+        path: path.to_owned(),
+        source: e,
+    };
+    let new_size = std::fs::metadata(path).map_err(unreadable)?.len();
+    let (new_sha256, same_digest) = match old_sha256 {
+        Some(old) if !fast && new_size == old_size => {
+            let (sha, _) = crate::manifest::hash_file(path).map_err(unreadable)?;
+            let same = sha.eq_ignore_ascii_case(old);
+            (Some(sha), same)
+        }
+        _ => (None, true),
+    };
+    if new_size == old_size && same_digest {
+        return Ok(None);
+    }
+    Ok(Some(Change::Archive {
+        path: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        old_size,
+        new_size,
+        old_sha256: new_sha256.as_ref().and(old_sha256.map(str::to_owned)),
+        new_sha256,
+    }))
 }

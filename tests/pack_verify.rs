@@ -1013,3 +1013,104 @@ fn the_bag_date_is_the_newest_file_even_under_a_name_changed_to_nfc() {
     let info = String::from_utf8(entry(&items, "pkg/bag-info.txt").bytes.clone()).unwrap();
     assert!(info.contains("Bagging-Date: 2024-06-01"), "{info}");
 }
+
+/// Entries `check` refuses (`../../evil.sh`, `C:/x.exe`) are never read, so
+/// the listed files still match: verify must still see that the zip is not
+/// the one the manifest recorded, and name the hazards.
+#[test]
+fn verify_reports_unsafe_entries_added_to_a_zip() {
+    let dir = tempdir();
+    let zip = dir.path().join("pass.zip");
+    zip_dir(&sample("pass"), &zip, zip::CompressionMethod::Deflated);
+    let manifest = dir.path().join("m.json");
+    let m = make_manifest(&zip, &manifest);
+    assert!(m["package"]["archive_sha256"].is_string(), "{m:#}");
+    let (code, v) = verify_json(&zip, &manifest, &[]);
+    assert_eq!(code, 0, "{v:#}");
+
+    let appended = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile\n\
+             with zipfile.ZipFile(sys.argv[1], 'a') as z:\n\
+             \x20   z.writestr(zipfile.ZipInfo('../../evil.sh'), b'#!/bin/sh\\nrm -rf ~\\n')\n\
+             \x20   z.writestr(zipfile.ZipInfo('C:/x.exe'), b'MZ')\n",
+        )
+        .arg(&zip)
+        .status()
+        .unwrap();
+    assert!(appended.success());
+    for extra in [&[][..], &["--fast"][..]] {
+        let (code, v) = verify_json(&zip, &manifest, extra);
+        assert_eq!(code, 1, "{extra:?}: {v:#}");
+        assert_eq!(v["unchanged"], false);
+        let all = changes(&v);
+        let kinds: Vec<&str> = all.iter().map(|c| c["change"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"archive"), "{extra:?}: {v:#}");
+        let hazards: Vec<(&str, &str)> = all
+            .iter()
+            .filter(|c| c["change"] == "hazard")
+            .map(|c| (c["code"].as_str().unwrap(), c["path"].as_str().unwrap()))
+            .collect();
+        assert!(hazards.contains(&("TP030", "../../evil.sh")), "{v:#}");
+        assert!(
+            hazards
+                .iter()
+                .any(|(code, p)| *code == "TP030" && p.contains("x.exe")),
+            "{v:#}"
+        );
+    }
+}
+
+/// A link, a FIFO and a file too deep for the limits are hazards `check`
+/// reports; verify of a folder reports them as changes too.
+#[cfg(unix)]
+#[test]
+fn verify_reports_links_fifos_and_deep_files_in_a_folder() {
+    let dir = tempdir();
+    let copy = copy_sample("pass", &dir.path().join("copy"));
+    let manifest = dir.path().join("m.json");
+    make_manifest(&copy, &manifest);
+    std::os::unix::fs::symlink("/etc/passwd", copy.join("模块1_基础知识/link.pdf")).unwrap();
+    let fifo = copy.join("模块1_基础知识/pipe.mp4");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut deep = copy.clone();
+    for i in 0..71 {
+        deep.push(format!("d{i}"));
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("x.txt"), b"deep").unwrap();
+
+    let (code, v) = verify_json(&copy, &manifest, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let all = changes(&v);
+    let codes: Vec<&str> = all
+        .iter()
+        .filter(|c| c["change"] == "hazard")
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    for code in ["TP032", "TP034", "TP084"] {
+        assert!(codes.contains(&code), "{code} missing: {v:#}");
+    }
+}
+
+/// Every path verify prints has its control characters escaped.
+#[test]
+fn verify_escapes_control_characters_in_paths() {
+    let dir = tempdir();
+    let copy = copy_sample("pass", &dir.path().join("copy"));
+    let manifest = dir.path().join("m.json");
+    make_manifest(&copy, &manifest);
+    fs::write(copy.join("fake\x1b[2Kunchanged\rline.txt"), b"x").unwrap();
+    let r = tp(&[&"verify", &copy, &"--manifest", &manifest, &"--lang", &"en"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\r'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("extra"), "{}", r.stdout);
+}
