@@ -330,11 +330,11 @@ fn ffprobe_reads_stored_zip_entries_in_place_and_spools_only_compressed_ones() {
 /// Issue 12: a faststart MP4 cut to half its size keeps its whole index, but
 /// the samples the index points to are gone. The built-in probe checks the
 /// video track's chunk offsets and sample sizes against the file's size
-/// (from the index already captured, no extra read): the cut copy is
-/// unreadable (TP013) and not counted, in a folder and in a stored zip; the
-/// intact one is confirmed.
+/// (from the index already captured, no extra read), and a Matroska
+/// Segment's size likewise: the cut copies are unreadable (TP013) and not
+/// counted, in a folder and in a stored zip; the intact ones are confirmed.
 #[test]
-fn builtin_probe_refuses_an_mp4_whose_samples_lie_past_the_end() {
+fn builtin_probe_refuses_videos_whose_data_lies_past_the_end() {
     if !have_tool("ffmpeg") {
         return;
     }
@@ -371,25 +371,33 @@ fn builtin_probe_refuses_an_mp4_whose_samples_lie_past_the_end() {
     );
     let bytes = std::fs::read(&whole).unwrap();
     std::fs::write(pkg.join("lecture-half.mp4"), &bytes[..bytes.len() / 2]).unwrap();
+    // Matroska: the header survives, the Segment's size runs past the end.
+    ffmpeg(
+        &["-i", whole.to_str().unwrap(), "-c", "copy"],
+        &pkg.join("lecture.mkv"),
+    );
+    let bytes = std::fs::read(pkg.join("lecture.mkv")).unwrap();
+    std::fs::write(pkg.join("lecture-half.mkv"), &bytes[..bytes.len() / 2]).unwrap();
     let stored = dir.path().join("stored.zip");
     zip_dir(&pkg, &stored, zip::CompressionMethod::Stored);
 
     for source in [&pkg, &stored] {
         let what = source.display();
         let (_, report) = check_json(source, &["--probe", "builtin"]);
-        let intact = file(&report, "lecture.mp4").unwrap();
-        assert_eq!(intact["is_video"], true, "{what}: {intact}");
-        assert_eq!(intact["video"]["status"], "confirmed", "{what}: {intact}");
-        assert!(
-            findings_at(&report, "TP013", "lecture.mp4").is_empty(),
-            "{what}"
-        );
+        for ext in ["mp4", "mkv"] {
+            let name = format!("lecture.{ext}");
+            let intact = file(&report, &name).unwrap();
+            assert_eq!(intact["is_video"], true, "{what}: {intact}");
+            assert_eq!(intact["video"]["status"], "confirmed", "{what}: {intact}");
+            assert!(findings_at(&report, "TP013", &name).is_empty(), "{what}");
 
-        let half = file(&report, "lecture-half.mp4").unwrap();
-        assert_eq!(half["is_video"], false, "{what}: {half}");
-        assert_eq!(half["video"]["status"], "unreadable", "{what}: {half}");
-        let tp013 = findings_at(&report, "TP013", "lecture-half.mp4");
-        assert_eq!(tp013.len(), 1, "{what}: {report:#}");
-        assert_eq!(report["summary"]["videos"], 1, "{what}: {report:#}");
+            let name = format!("lecture-half.{ext}");
+            let half = file(&report, &name).unwrap();
+            assert_eq!(half["is_video"], false, "{what}: {half}");
+            assert_eq!(half["video"]["status"], "unreadable", "{what}: {half}");
+            let tp013 = findings_at(&report, "TP013", &name);
+            assert_eq!(tp013.len(), 1, "{what}: {report:#}");
+        }
+        assert_eq!(report["summary"]["videos"], 2, "{what}: {report:#}");
     }
 }
