@@ -154,8 +154,11 @@ fn without_ffprobe_mp4_samples_are_still_confirmed() {
     assert_eq!(audio["kind"], "audio");
 }
 
-/// A faststart MP4 cut short keeps a valid index, so both probes call it a
-/// video; only `--deep`, which decodes every frame, finds it broken.
+/// A faststart MP4 cut short keeps a valid index, so ffprobe calls it a
+/// video (and so does `auto`, which asks ffprobe for a second opinion when
+/// the built-in probe refuses a file); the built-in probe sees that the
+/// samples lie past the end (issue 12); `--deep` decodes every frame and
+/// finds it broken whatever the engine.
 #[test]
 fn deep_decoding_catches_a_truncated_video_the_index_hides() {
     if !have_tool("ffmpeg") {
@@ -187,9 +190,14 @@ fn deep_decoding_catches_a_truncated_video_the_index_hides() {
     let bytes = std::fs::read(&whole).unwrap();
     std::fs::write(pkg.join("cut.mp4"), &bytes[..bytes.len() * 6 / 10]).unwrap();
 
-    let (_, shallow) = check_json(&pkg, &[]);
-    assert_eq!(file(&shallow, "cut.mp4").unwrap()["is_video"], true);
-    assert!(findings_at(&shallow, "TP013", "cut.mp4").is_empty());
+    if on_path("ffprobe").is_some() {
+        let (_, shallow) = check_json(&pkg, &[]);
+        assert_eq!(file(&shallow, "cut.mp4").unwrap()["is_video"], true);
+        assert!(findings_at(&shallow, "TP013", "cut.mp4").is_empty());
+    }
+    let (_, builtin) = check_json(&pkg, &["--probe", "builtin"]);
+    assert_eq!(file(&builtin, "cut.mp4").unwrap()["is_video"], false);
+    assert_eq!(findings_at(&builtin, "TP013", "cut.mp4").len(), 1);
 
     // --deep decodes whatever engine confirmed the video (it once ran only
     // in `auto`).
@@ -317,4 +325,79 @@ fn ffprobe_reads_stored_zip_entries_in_place_and_spools_only_compressed_ones() {
     // With a temporary folder, the copy works and the videos are confirmed.
     let (code, _) = check_json(&deflated, &["--probe", "ffprobe"]);
     assert_eq!(code, 0);
+}
+
+/// Issue 12: a faststart MP4 cut to half its size keeps its whole index, but
+/// the samples the index points to are gone. The built-in probe checks the
+/// video track's chunk offsets and sample sizes against the file's size
+/// (from the index already captured, no extra read), and a Matroska
+/// Segment's size likewise: the cut copies are unreadable (TP013) and not
+/// counted, in a folder and in a stored zip; the intact ones are confirmed.
+#[test]
+fn builtin_probe_refuses_videos_whose_data_lies_past_the_end() {
+    if !have_tool("ffmpeg") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let whole = pkg.join("lecture.mp4");
+    ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=2:size=160x120",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine",
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-threads",
+            "1",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            // The index first, so that halving the file keeps it whole.
+            "-movflags",
+            "+faststart",
+        ],
+        &whole,
+    );
+    let bytes = std::fs::read(&whole).unwrap();
+    std::fs::write(pkg.join("lecture-half.mp4"), &bytes[..bytes.len() / 2]).unwrap();
+    // Matroska: the header survives, the Segment's size runs past the end.
+    ffmpeg(
+        &["-i", whole.to_str().unwrap(), "-c", "copy"],
+        &pkg.join("lecture.mkv"),
+    );
+    let bytes = std::fs::read(pkg.join("lecture.mkv")).unwrap();
+    std::fs::write(pkg.join("lecture-half.mkv"), &bytes[..bytes.len() / 2]).unwrap();
+    let stored = dir.path().join("stored.zip");
+    zip_dir(&pkg, &stored, zip::CompressionMethod::Stored);
+
+    for source in [&pkg, &stored] {
+        let what = source.display();
+        let (_, report) = check_json(source, &["--probe", "builtin"]);
+        for ext in ["mp4", "mkv"] {
+            let name = format!("lecture.{ext}");
+            let intact = file(&report, &name).unwrap();
+            assert_eq!(intact["is_video"], true, "{what}: {intact}");
+            assert_eq!(intact["video"]["status"], "confirmed", "{what}: {intact}");
+            assert!(findings_at(&report, "TP013", &name).is_empty(), "{what}");
+
+            let name = format!("lecture-half.{ext}");
+            let half = file(&report, &name).unwrap();
+            assert_eq!(half["is_video"], false, "{what}: {half}");
+            assert_eq!(half["video"]["status"], "unreadable", "{what}: {half}");
+            let tp013 = findings_at(&report, "TP013", &name);
+            assert_eq!(tp013.len(), 1, "{what}: {report:#}");
+        }
+        assert_eq!(report["summary"]["videos"], 2, "{what}: {report:#}");
+    }
 }

@@ -124,7 +124,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             "no index (moov box) found: not a complete MP4 file".to_owned()
         });
     };
-    let mut details = parse_moov(&moov, &trafs, fragmented);
+    let mut details = parse_moov(&moov, &trafs, fragmented, src.len)?;
     details.info.faststart = first_mdat.map(|m| moov_pos < m);
     Ok(details)
 }
@@ -186,9 +186,24 @@ struct Track {
     frames: u64,
     sample_time: u64,
     first_cto: Option<i64>,
+    /// Where the track's sample data ends in the file, by its sample tables
+    /// (`stco`/`co64`, `stsc`, `stsz`); None without a chunk table or when
+    /// the data lives in another file (`dref`).
+    data_end: Option<u64>,
 }
 
-fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
+/// Most sample-table entries walked for one track (bounds the work on a
+/// hostile index; the tables of a real file fit in `MAX_INDEX_BYTES`).
+const MAX_TABLE_ENTRIES: usize = 16 << 20;
+
+/// `Err` when the video track's samples, as its index places them, run
+/// past the end of the file (a file cut short whose index survived).
+fn parse_moov(
+    moov: &[u8],
+    trafs: &[TrafSummary],
+    fragmented: bool,
+    file_len: u64,
+) -> Result<Details, String> {
     let (movie_timescale, movie_duration) = find(moov, b"mvhd")
         .and_then(|d| {
             if d.first() == Some(&1) {
@@ -299,11 +314,19 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
     if video.is_some_and(|v| v.quarter_turn) {
         std::mem::swap(&mut width, &mut height);
     }
+    if let Some(end) = video.and_then(|v| v.data_end)
+        && end > file_len
+    {
+        return Err(format!(
+            "the index places video samples up to offset {end}, past the end of the file \
+             ({file_len} bytes): the file was cut short (truncated download?)"
+        ));
+    }
     let fps = video.and_then(|v| {
         let secs = seconds(v.sample_time as f64, v.timescale);
         (v.frames > 0 && secs > 0.0).then(|| v.frames as f64 / secs)
     });
-    Details {
+    Ok(Details {
         info: VideoInfo {
             container: CONTAINER.to_owned(),
             duration_s,
@@ -318,7 +341,7 @@ fn parse_moov(moov: &[u8], trafs: &[TrafSummary], fragmented: bool) -> Details {
             faststart: None,
             engine: "builtin",
         },
-    }
+    })
 }
 
 fn parse_trak(trak: &[u8]) -> Track {
@@ -351,9 +374,15 @@ fn parse_trak(trak: &[u8]) -> Track {
     if let Some(h) = find(mdia, b"hdlr").and_then(|d| fourcc(d, 8)) {
         t.handler = h;
     }
-    let Some(stbl) = path(mdia, &[b"minf", b"stbl"]) else {
+    let Some(minf) = find(mdia, b"minf") else {
         return t;
     };
+    let Some(stbl) = find(minf, b"stbl") else {
+        return t;
+    };
+    if self_contained(minf) {
+        t.data_end = data_end(stbl);
+    }
     if let Some((kind, entry)) = find(stbl, b"stsd").and_then(|d| children(d.get(8..)?).next()) {
         match &t.handler {
             b"vide" => video_entry(&mut t, kind, entry),
@@ -381,6 +410,83 @@ fn parse_trak(trak: &[u8]) -> Track {
             .map(|v| i64::from(v as i32));
     }
     t
+}
+
+/// The track's data is in this file: the first `dref` entry has the
+/// self-reference flag (or there is no `dref` to say otherwise).
+fn self_contained(minf: &[u8]) -> bool {
+    match path(minf, &[b"dinf", b"dref"]).and_then(|d| children(d.get(8..)?).next()) {
+        Some((_, entry)) => be_u32(entry, 0).is_some_and(|f| f & 1 != 0),
+        None => true,
+    }
+}
+
+/// The end of the track's furthest chunk: each chunk's offset (`stco` or
+/// `co64`) plus the sizes (`stsz`) of the samples `stsc` puts in it. A
+/// missing or cut-short `stsz`/`stsc` counts its samples as empty, so the
+/// chunk offsets alone are still checked. None without a chunk table.
+fn data_end(stbl: &[u8]) -> Option<u64> {
+    let (offsets, wide) = match find(stbl, b"co64") {
+        Some(d) => (d, true),
+        None => (find(stbl, b"stco")?, false),
+    };
+    let width = if wide { 8 } else { 4 };
+    let chunks = usize::try_from(be_u32(offsets, 4)?)
+        .unwrap_or(usize::MAX)
+        .min(offsets.len().saturating_sub(8) / width)
+        .min(MAX_TABLE_ENTRIES);
+    let stsc = find(stbl, b"stsc").unwrap_or_default();
+    let runs = usize::try_from(be_u32(stsc, 4).unwrap_or(0))
+        .unwrap_or(usize::MAX)
+        .min(stsc.len().saturating_sub(8) / 12)
+        .min(MAX_TABLE_ENTRIES);
+    // (first chunk, 1-based; samples per chunk) of run `i`.
+    let run = |i: usize| -> Option<(u64, u64)> {
+        let at = i.checked_mul(12)?.checked_add(8)?;
+        Some((
+            u64::from(be_u32(stsc, at)?),
+            u64::from(be_u32(stsc, at.checked_add(4)?)?),
+        ))
+    };
+    let stsz = find(stbl, b"stsz").unwrap_or_default();
+    let fixed = u64::from(be_u32(stsz, 4).unwrap_or(0));
+    let sizes = usize::try_from(be_u32(stsz, 8).unwrap_or(0))
+        .unwrap_or(usize::MAX)
+        .min(stsz.len().saturating_sub(12) / 4)
+        .min(MAX_TABLE_ENTRIES);
+    let mut sample = 0usize;
+    let mut run_at = 0usize;
+    let mut end = 0u64;
+    for chunk in 0..chunks {
+        let at = 8 + chunk * width;
+        let offset = if wide {
+            be_u64(offsets, at)?
+        } else {
+            u64::from(be_u32(offsets, at)?)
+        };
+        // The run this chunk (1-based number) falls in.
+        let number = chunk as u64 + 1;
+        while run_at + 1 < runs && run(run_at + 1).is_some_and(|(first, _)| first <= number) {
+            run_at += 1;
+        }
+        let per_chunk = run(run_at).map_or(0, |(_, n)| n);
+        let bytes = if fixed > 0 {
+            fixed.saturating_mul(per_chunk)
+        } else {
+            let take = usize::try_from(per_chunk)
+                .unwrap_or(usize::MAX)
+                .min(sizes.saturating_sub(sample));
+            let mut sum = 0u64;
+            for i in sample..sample + take {
+                let size = be_u32(stsz, 12 + 4 * i).unwrap_or(0);
+                sum = sum.saturating_add(u64::from(size));
+            }
+            sample += take;
+            sum
+        };
+        end = end.max(offset.saturating_add(bytes));
+    }
+    Some(end)
 }
 
 /// The original format of an encrypted (`encv`/`enca`) sample entry.
@@ -736,6 +842,17 @@ mod tests {
 
     /// A minimal movie: one track of `handler` with sample entry `entry`.
     fn movie(handler: &[u8; 4], entry: &[u8; 4], matrix_b: i32, frames: u32) -> Vec<u8> {
+        movie_with(handler, entry, matrix_b, frames, &[])
+    }
+
+    /// [`movie`] with more boxes (sample tables) at the end of `stbl`.
+    fn movie_with(
+        handler: &[u8; 4],
+        entry: &[u8; 4],
+        matrix_b: i32,
+        frames: u32,
+        tables: &[u8],
+    ) -> Vec<u8> {
         let mut mvhd = vec![0u8; 8];
         mvhd.extend(1000u32.to_be_bytes());
         mvhd.extend(2000u32.to_be_bytes());
@@ -770,7 +887,12 @@ mod tests {
         stts.extend(1u32.to_be_bytes());
         let stbl = bx(
             b"stbl",
-            &[full(b"stsd", 0, &stsd), full(b"stts", 0, &stts)].concat(),
+            &[
+                full(b"stsd", 0, &stsd),
+                full(b"stts", 0, &stts),
+                tables.to_vec(),
+            ]
+            .concat(),
         );
         let minf = bx(b"minf", &stbl);
         let mdia = bx(
@@ -942,6 +1064,102 @@ mod tests {
             let out = run(&bad, "mp4");
             assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
         }
+    }
+
+    /// `stco` (or `co64`), `stsc` and `stsz` boxes.
+    fn tables(offsets: &[u64], wide: bool, runs: &[(u32, u32)], sizes: &[u32]) -> Vec<u8> {
+        let mut co = (offsets.len() as u32).to_be_bytes().to_vec();
+        for &o in offsets {
+            if wide {
+                co.extend(o.to_be_bytes());
+            } else {
+                co.extend((o as u32).to_be_bytes());
+            }
+        }
+        let mut stsc = (runs.len() as u32).to_be_bytes().to_vec();
+        for &(first, n) in runs {
+            stsc.extend(first.to_be_bytes());
+            stsc.extend(n.to_be_bytes());
+            stsc.extend(1u32.to_be_bytes());
+        }
+        let mut stsz = 0u32.to_be_bytes().to_vec();
+        stsz.extend((sizes.len() as u32).to_be_bytes());
+        for &z in sizes {
+            stsz.extend(z.to_be_bytes());
+        }
+        [
+            full(if wide { b"co64" } else { b"stco" }, 0, &co),
+            full(b"stsc", 0, &stsc),
+            full(b"stsz", 0, &stsz),
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn sample_data_past_the_end_is_unreadable() {
+        // Chunks of 2, 2, then 1 sample, the last one ending at `end`.
+        let file_with = |wide: bool, last: u64| {
+            let t = tables(
+                &[100, 200, last],
+                wide,
+                &[(1, 2), (3, 1)],
+                &[10, 10, 20, 20, 30],
+            );
+            let head = [ftyp(), movie_with(b"vide", b"avc1", 0, 50, &t)].concat();
+            let mut file = head.clone();
+            file.extend(bx(b"mdat", &vec![0; 400]));
+            file
+        };
+        for wide in [false, true] {
+            let file = file_with(wide, 300);
+            let len = file.len() as u64;
+            // Last chunk ends exactly at the end of the file: fine.
+            let file = file_with(wide, len - 30);
+            assert!(
+                matches!(run(&file, "mp4"), Some(ProbeOutcome::Video(_))),
+                "{:?}",
+                run(&file, "mp4")
+            );
+            // One byte further: the samples are not all there.
+            let file = file_with(wide, len - 29);
+            let out = run(&file, "mp4");
+            assert!(
+                matches!(&out, Some(ProbeOutcome::Unreadable(r)) if r.contains("cut short")),
+                "{out:?}"
+            );
+            // The whole file cut short after the index: unreadable.
+            let file = file_with(wide, len - 30);
+            let moov_end = file.len() - 408;
+            for cut in [moov_end + 8, moov_end + 100, file.len() - 1] {
+                let out = run(&file[..cut], "mp4");
+                assert!(
+                    matches!(out, Some(ProbeOutcome::Unreadable(_))),
+                    "cut at {cut}: {out:?}"
+                );
+            }
+        }
+        // Chunk offsets alone, even without sizes, are checked.
+        let t = tables(&[u64::from(u32::MAX)], false, &[], &[]);
+        let file = [ftyp(), movie_with(b"vide", b"avc1", 0, 50, &t)].concat();
+        assert!(matches!(
+            run(&file, "mp4"),
+            Some(ProbeOutcome::Unreadable(_))
+        ));
+        // Data in another file (dref without the self-contained flag) and
+        // tables that lie (counts far beyond the boxes): no panic, no
+        // false alarm from the missing entries.
+        let mut lying = tables(&[10], false, &[(1, u32::MAX)], &[5]);
+        let n = lying.len();
+        lying[n - 8..n - 4].copy_from_slice(&u32::MAX.to_be_bytes());
+        let file = [ftyp(), movie_with(b"vide", b"avc1", 0, 50, &lying)].concat();
+        assert!(matches!(run(&file, "mp4"), Some(ProbeOutcome::Video(_))));
+        let dref = |url: Vec<u8>| full(b"dref", 0, &[1u32.to_be_bytes().to_vec(), url].concat());
+        let dinf = bx(b"dinf", &dref(full(b"url ", 0, &[])));
+        assert!(!super::self_contained(&dinf));
+        let mut own = full(b"url ", 0, &[]);
+        own[11] = 1;
+        let dinf = bx(b"dinf", &dref(own));
+        assert!(super::self_contained(&dinf));
     }
 
     #[test]
