@@ -992,7 +992,7 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
     }
 }
 
-/// Findings for what the source noticed. Legacy-encoded names come in whole
+/// Findings for what the source noticed. Legacy-encoded and backslash names come in whole
 /// archives at a time, so they are one finding for the package, not one a file.
 fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
     let legacy: Vec<&str> = notes
@@ -1002,7 +1002,30 @@ fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
             _ => None,
         })
         .collect();
+    let backslash: Vec<(&str, &str)> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::BackslashName { path, name } => Some((path.as_str(), name.as_str())),
+            _ => None,
+        })
+        .collect();
     let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
+    if let Some((path, name)) = backslash.first() {
+        // Like legacy names, the whole archive is written this way by one
+        // tool: one finding for the package.
+        let n = backslash.len();
+        findings.push(rules::BACKSLASH_NAME.finding(
+            None,
+            Text::new(
+                format!(
+                    "{n} entry name(s) use '\\' as the folder separator (for example {name}, read as {path}); trainpack read them as folders, but other tools may not"
+                ),
+                format!(
+                    "{n} 个条目名称以“\\”作为目录分隔符（例如 {name}，按 {path} 读取）；trainpack 已按目录读取，但其他工具可能不会"
+                ),
+            ),
+        ));
+    }
     if let Some(first) = legacy.first() {
         let n = legacy.len();
         findings.push(rules::LEGACY_NAME.finding(
@@ -1043,7 +1066,7 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 "名称不是有效的 UTF-8（以替换字符显示）",
             ),
         ),
-        SourceNote::LegacyEncodedName { .. } => return None,
+        SourceNote::LegacyEncodedName { .. } | SourceNote::BackslashName { .. } => return None,
         SourceNote::UnsafeName { name, reason } => rules::UNSAFE_PATH.finding(
             Some(name),
             Text::new(

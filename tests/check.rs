@@ -220,6 +220,121 @@ fn gbk_names_zip_decodes_paths_and_warns_tp031() {
     assert!(tp031.iter().all(|f| f["severity"] == "warning"));
 }
 
+/// Zip `samples/pass` with Python's `zipfile`, each name written with `sep`
+/// as the folder separator (zipfile keeps backslashes on Linux, as Windows
+/// PowerShell 5.1 `Compress-Archive` writes them), plus `extra` entries.
+fn python_zip_of_pass(dst: &Path, sep: &str, extra: &[&str]) {
+    let script = r#"
+import os, sys, zipfile
+src, dst, sep = sys.argv[1], sys.argv[2], sys.argv[3]
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for root, dirs, files in os.walk(src):
+        dirs.sort()
+        for f in sorted(files):
+            full = os.path.join(root, f)
+            rel = os.path.relpath(full, src).replace(os.sep, sep)
+            with open(full, 'rb') as fh:
+                z.writestr(zipfile.ZipInfo(rel), fh.read(), zipfile.ZIP_DEFLATED)
+    for name in sys.argv[4:]:
+        z.writestr(zipfile.ZipInfo(name), b'owned')
+"#;
+    let status = StdCommand::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(sample("pass"))
+        .arg(dst)
+        .arg(sep)
+        .args(extra)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "python3 zipfile failed");
+}
+
+#[test]
+fn backslash_zip_names_are_folders_with_tp039() {
+    let tmp = tempfile::tempdir().unwrap();
+    let slash_zip = tmp.path().join("slash.zip");
+    let back_zip = tmp.path().join("backslash.zip");
+    python_zip_of_pass(&slash_zip, "/", &[]);
+    python_zip_of_pass(&back_zip, "\\", &[]);
+    let raw = read_zip(&back_zip);
+    assert!(
+        raw.iter()
+            .any(|e| e.name == "模块1_基础知识\\第1课_导论.mp4"),
+        "the zip does not hold raw backslash names"
+    );
+
+    let (slash_code, slash) = check_json(&slash_zip, &[]);
+    let (back_code, back) = check_json(&back_zip, &[]);
+    assert_eq!(back_code, slash_code, "{back:#}");
+    assert_eq!(back["verdict"], slash["verdict"]);
+    assert_eq!(back["verdict"], "pass", "{back:#}");
+    assert_eq!(
+        back["summary"]["video_ratio"],
+        slash["summary"]["video_ratio"]
+    );
+    assert_eq!(back["modules"], slash["modules"]);
+    let m1 = module(&back, "模块1_基础知识");
+    assert_eq!(
+        m1["video_ratio"],
+        module(&slash, "模块1_基础知识")["video_ratio"]
+    );
+    let mut back_paths = file_paths(&back);
+    let mut slash_paths = file_paths(&slash);
+    back_paths.sort();
+    slash_paths.sort();
+    assert_eq!(back_paths, slash_paths);
+    assert!(back_paths.contains(&"模块1_基础知识/第1课_导论.mp4".to_owned()));
+    assert_eq!(
+        file(&back, "模块1_基础知识/第1课_导论.mp4").unwrap()["video"]["status"],
+        "confirmed"
+    );
+
+    let tp039 = findings(&back, "TP039");
+    assert_eq!(tp039.len(), 1, "one TP039 for the package: {tp039:?}");
+    assert_eq!(tp039[0]["severity"], "warning");
+    assert_no_finding(&back, "TP030");
+    assert_no_finding(&slash, "TP039");
+
+    // pack writes the converted names, with '/'.
+    let out = tmp.path().join("out");
+    let packed = run(trainpack()
+        .arg("pack")
+        .arg(&back_zip)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q"));
+    assert_eq!(packed.code, 0, "{}", packed.stderr);
+    let bag = read_zip(&out.join("backslash.zip"));
+    assert!(
+        bag.iter().all(|e| !e.name.contains('\\')),
+        "a backslash name was packed"
+    );
+    assert!(
+        bag.iter()
+            .any(|e| e.name == "backslash/data/模块1_基础知识/第1课_导论.mp4"),
+        "{:?}",
+        bag.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+
+    // Still unsafe after the conversion: never read, TP030.
+    let evil_zip = tmp.path().join("evil.zip");
+    python_zip_of_pass(
+        &evil_zip,
+        "\\",
+        &["..\\evil.txt", "C:\\evil.txt", "\\evil.txt"],
+    );
+    let (_, evil) = check_json(&evil_zip, &[]);
+    let tp030 = findings(&evil, "TP030");
+    assert_eq!(tp030.len(), 3, "{tp030:?}");
+    assert!(
+        tp030.iter().any(|f| f["path"] == "..\\evil.txt"),
+        "{tp030:?}"
+    );
+    assert_eq!(findings(&evil, "TP039").len(), 1);
+    assert!(!tmp.path().join("evil.txt").exists());
+}
+
 // ---------------------------------------------------------------- junk/
 
 #[test]

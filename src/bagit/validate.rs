@@ -434,6 +434,7 @@ impl Validator<'_> {
                 ),
                 SourceNote::NonUtf8Name { .. }
                 | SourceNote::LegacyEncodedName { .. }
+                | SourceNote::BackslashName { .. }
                 | SourceNote::CaseCollision { .. }
                 | SourceNote::ControlCharacters { .. }
                 | SourceNote::HeaderMismatch { .. } => continue,

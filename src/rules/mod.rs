@@ -195,7 +195,7 @@ rules! {
     }
     UNSAFE_PATH = "TP030" "unsafe-zip-path" Error {
         summary: "A zip entry name could write outside the package" / "压缩包中的条目名称可能写到包目录之外",
-        why: "Names with '..', absolute paths, drive letters or backslashes are how 'zip slip' attacks overwrite files; trainpack never reads such entries.",
+        why: "Names with '..', absolute paths or drive letters (with '/' or '\\' separators) are how 'zip slip' attacks overwrite files; trainpack never reads such entries.",
         fix: "Re-create the zip from the package folder with an ordinary zip tool." / "请用常规压缩工具从包文件夹重新打包。",
         example: "../evil.txt",
     }
@@ -246,6 +246,12 @@ rules! {
         why: "Files inside it cannot be checked.",
         fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
         example: "a folder without read permission",
+    }
+    BACKSLASH_NAME = "TP039" "backslash-in-zip-name" Warning {
+        summary: "Zip entry names use backslashes as folder separators" / "压缩包条目名称以反斜杠作为目录分隔符",
+        why: "The zip format requires '/'; Windows PowerShell 5.1 Compress-Archive writes '\\'. trainpack, 7-Zip and Windows Explorer read them as folders, but other tools (some unzip versions on macOS and Linux, some platforms) may extract one file literally named 模块1\\第1课.mp4 instead of a folder.",
+        fix: "Re-create the zip with 7-Zip, Bandizip, Windows Explorer (Send to > Compressed folder) or PowerShell 7's Compress-Archive." / "请用 7-Zip、Bandizip、Windows 资源管理器（发送到 > 压缩文件夹）或 PowerShell 7 的 Compress-Archive 重新压缩。",
+        example: "模块1\\第1课.mp4 written by PowerShell 5.1 Compress-Archive",
     }
     TOO_MANY_ENTRIES = "TP080" "too-many-entries" Error {
         summary: "The package holds more entries than the limit: nothing was checked" / "包中条目数超过上限：未做任何检查",

@@ -88,6 +88,10 @@ pub enum SourceNote {
     NonUtf8Name { path: String },
     /// A zip name decoded from GBK/GB18030 because it was not UTF-8.
     LegacyEncodedName { path: String },
+    /// A zip name written with `\` separators (Windows PowerShell 5.1
+    /// `Compress-Archive`), read as folders: `path` is the converted package
+    /// path, `name` the name as stored. The entry is read.
+    BackslashName { path: String, name: String },
     /// A zip name that would escape the package or is otherwise unsafe.
     UnsafeName {
         name: String,
@@ -140,6 +144,7 @@ impl SourceNote {
             | SourceNote::SpecialFile { path }
             | SourceNote::NonUtf8Name { path }
             | SourceNote::LegacyEncodedName { path }
+            | SourceNote::BackslashName { path, .. }
             | SourceNote::DuplicatePath { path }
             | SourceNote::NormalisationDuplicate { path }
             | SourceNote::CaseCollision { path, .. }

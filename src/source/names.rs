@@ -32,7 +32,6 @@ pub enum UnsafeReason {
     Absolute,
     ParentDir,
     DriveLetter,
-    Backslash,
     NulByte,
     Empty,
 }
@@ -43,7 +42,6 @@ impl UnsafeReason {
             UnsafeReason::Absolute => "absolute path",
             UnsafeReason::ParentDir => "'..' component that climbs out of the package",
             UnsafeReason::DriveLetter => "Windows drive letter",
-            UnsafeReason::Backslash => "backslash, read as a folder separator by some tools",
             UnsafeReason::NulByte => "NUL byte",
             UnsafeReason::Empty => "empty name",
         }
@@ -53,22 +51,32 @@ impl UnsafeReason {
             UnsafeReason::Absolute => "绝对路径",
             UnsafeReason::ParentDir => "含有跳出包目录的“..”",
             UnsafeReason::DriveLetter => "含有 Windows 盘符",
-            UnsafeReason::Backslash => "含有反斜杠（部分工具会当作目录分隔符）",
             UnsafeReason::NulByte => "含有 NUL 字符",
             UnsafeReason::Empty => "名称为空",
         }
     }
 }
 
-/// Turn a decoded zip name into a package path (`a/b/c`), or say why it is unsafe.
-/// Never lets a name reach outside the package: no `..`, no absolute paths,
-/// no drive letters, no backslashes (which Windows tools treat as separators).
+/// Turn a decoded zip name into a package path (`a/b/c`), or say why it is
+/// unsafe, and whether it used backslashes as separators. Windows PowerShell
+/// 5.1 `Compress-Archive` writes `模块1\第1课.mp4`; 7-Zip, libarchive and
+/// Explorer read the backslash as a folder separator, so trainpack does too.
+/// The safety checks run on the converted name, so `..\x`, `C:\x` and a
+/// leading `\` are refused like their `/` spellings.
+pub fn zip_relative_path(name: &str) -> Result<(String, bool), UnsafeReason> {
+    if name.contains('\\') {
+        safe_relative_path(&name.replace('\\', "/")).map(|rel| (rel, true))
+    } else {
+        safe_relative_path(name).map(|rel| (rel, false))
+    }
+}
+
+/// Turn a name with `/` separators into a package path (`a/b/c`), or say why
+/// it is unsafe. Never lets a name reach outside the package: no `..`, no
+/// absolute paths, no drive letters.
 pub fn safe_relative_path(name: &str) -> Result<String, UnsafeReason> {
     if name.contains('\0') {
         return Err(UnsafeReason::NulByte);
-    }
-    if name.contains('\\') {
-        return Err(UnsafeReason::Backslash);
     }
     if name.starts_with('/') {
         return Err(UnsafeReason::Absolute);
@@ -238,8 +246,29 @@ mod tests {
             Err(UnsafeReason::DriveLetter)
         );
         assert_eq!(
-            safe_relative_path("..\\evil.txt"),
-            Err(UnsafeReason::Backslash)
+            zip_relative_path("..\\evil.txt"),
+            Err(UnsafeReason::ParentDir)
+        );
+        assert_eq!(
+            zip_relative_path("a\\..\\..\\evil.txt"),
+            Err(UnsafeReason::ParentDir)
+        );
+        assert_eq!(
+            zip_relative_path("C:\\evil.txt"),
+            Err(UnsafeReason::DriveLetter)
+        );
+        assert_eq!(zip_relative_path("\\evil.txt"), Err(UnsafeReason::Absolute));
+        assert_eq!(
+            zip_relative_path("\\\\server\\share\\x"),
+            Err(UnsafeReason::Absolute)
+        );
+        assert_eq!(
+            zip_relative_path("模块1\\第1课.mp4"),
+            Ok(("模块1/第1课.mp4".to_owned(), true))
+        );
+        assert_eq!(
+            zip_relative_path("模块1/第1课.mp4"),
+            Ok(("模块1/第1课.mp4".to_owned(), false))
         );
         assert_eq!(safe_relative_path("a\0b"), Err(UnsafeReason::NulByte));
         assert_eq!(safe_relative_path("./"), Err(UnsafeReason::Empty));

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use zip::{CompressionMethod, ZipArchive};
 
-use super::names::{NameEncoding, decode_zip_name, escape_controls, safe_relative_path, to_nfc};
+use super::names::{NameEncoding, decode_zip_name, escape_controls, to_nfc, zip_relative_path};
 use super::{Entry, Locator, SourceNote};
 use crate::error::{Error, Result};
 use crate::policy::Limits;
@@ -244,8 +244,8 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             continue;
         };
         let (name, encoding) = decode_zip_name(data.name_raw());
-        let rel = match safe_relative_path(&name) {
-            Ok(rel) => rel,
+        let (rel, backslashes) = match zip_relative_path(&name) {
+            Ok(found) => found,
             Err(reason) => {
                 notes.push(SourceNote::UnsafeName {
                     name: escape_controls(&name).into_owned(),
@@ -264,6 +264,12 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         }
         if encoding == NameEncoding::Gb18030 {
             notes.push(SourceNote::LegacyEncodedName { path: nfc.clone() });
+        }
+        if backslashes {
+            notes.push(SourceNote::BackslashName {
+                path: nfc.clone(),
+                name: escape_controls(&name).into_owned(),
+            });
         }
         if let Some(message) = mismatched.get(&index) {
             notes.push(SourceNote::HeaderMismatch {
@@ -313,7 +319,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         // given more than once in the central directory itself.
         for name in duplicate_raw_names(&mut archive) {
             let (name, _) = decode_zip_name(&name);
-            let shown = safe_relative_path(&name).map_or(name, |rel| to_nfc(rel).0);
+            let shown = zip_relative_path(&name).map_or(name, |(rel, _)| to_nfc(rel).0);
             notes.push(SourceNote::DuplicatePath {
                 path: escape_controls(&shown).into_owned(),
             });
