@@ -399,6 +399,11 @@ fn confirm(
     }
     let outcome = match builtin_probe(reader, item) {
         Some(Ok(details)) => return details.outcome(),
+        // Data the index points to is missing: ffprobe reads the same index
+        // and would say "video", so its second opinion is not asked.
+        Some(Err(reason)) if builtin::is_cut_short(&reason) => {
+            return ProbeOutcome::Unreadable(reason);
+        }
         Some(Err(reason)) => ProbeOutcome::Unreadable(reason),
         None => ProbeOutcome::Unavailable,
     };

@@ -8,7 +8,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source};
+use super::{CUT_SHORT, Details, MAX_INDEX_BYTES, MAX_TRACKS, Source};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the Matroska family.
@@ -226,7 +226,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
                 if end.is_none_or(|e| e > src.len) {
                     return Err(format!(
                         "the Segment at offset {pos} claims {size} bytes, past the end of the \
-                         file ({} bytes): the file was cut short (truncated download?)",
+                         file ({} bytes): {CUT_SHORT}",
                         src.len
                     ));
                 }

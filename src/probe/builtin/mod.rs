@@ -229,6 +229,17 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
     }
 }
 
+/// The end of every built-in probe message that means "the index points at
+/// data past the end of the file": a file cut short (an interrupted copy or
+/// download). `check` trusts it over ffprobe, which reads the same surviving
+/// index and would call the file a video.
+pub const CUT_SHORT: &str = "the file was cut short (truncated download?)";
+
+/// Whether a built-in probe's reason says the file was cut short.
+pub fn is_cut_short(reason: &str) -> bool {
+    reason.ends_with(CUT_SHORT)
+}
+
 /// Big-endian readers over slices; None past the end.
 pub(crate) fn be_u16(d: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(

@@ -6,7 +6,9 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc, show};
+use super::{
+    CUT_SHORT, Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc, show,
+};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the ISO-BMFF family.
@@ -319,7 +321,7 @@ fn parse_moov(
     {
         return Err(format!(
             "the index places video samples up to offset {end}, past the end of the file \
-             ({file_len} bytes): the file was cut short (truncated download?)"
+             ({file_len} bytes): {CUT_SHORT}"
         ));
     }
     let fps = video.and_then(|v| {
