@@ -272,9 +272,11 @@ mod tests {
             std::thread::spawn(move || std::fs::read(fifo).unwrap())
         };
         write(&fifo, b"report").unwrap();
-        assert_eq!(reader.join().unwrap(), b"report");
+        // Checked before joining: had the FIFO been replaced, the reader
+        // would wait forever for a writer.
         let meta = std::fs::symlink_metadata(&fifo).unwrap();
         assert!(meta.file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"report");
     }
 
     #[test]

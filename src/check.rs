@@ -401,10 +401,10 @@ fn confirm(
         Some(Ok(details)) => return details.outcome(),
         // Data the index points to is missing: ffprobe reads the same index
         // and would say "video", so its second opinion is not asked.
-        Some(Err(reason)) if builtin::is_cut_short(&reason) => {
+        Some(Err(builtin::ProbeError::CutShort(reason))) => {
             return ProbeOutcome::Unreadable(reason);
         }
-        Some(Err(reason)) => ProbeOutcome::Unreadable(reason),
+        Some(Err(e)) => ProbeOutcome::Unreadable(e.into_reason()),
         None => ProbeOutcome::Unavailable,
     };
     if opts.engine == Engine::Builtin || opts.ffprobe.is_none() {
@@ -439,7 +439,7 @@ fn deep_check(
 fn builtin_probe(
     reader: &mut crate::source::EntryReader,
     item: &Item,
-) -> Option<Result<builtin::Details, String>> {
+) -> Option<Result<builtin::Details, builtin::ProbeError>> {
     let hint = item.class.media_type.rsplit('/').next().unwrap_or("");
     let hint = item.scanned.sniffed.container.unwrap_or(hint);
     if let Some(early) = item.scanned.early_probe.as_ref().filter(|e| e.complete) {
@@ -452,7 +452,7 @@ fn builtin_probe(
             .early_probe
             .as_ref()
             .and_then(|e| e.result.clone()),
-        Err(e) => Some(Err(format!("cannot open the file again: {e}"))),
+        Err(e) => Some(Err(format!("cannot open the file again: {e}").into())),
     }
 }
 

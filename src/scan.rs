@@ -36,7 +36,7 @@ pub struct Scanned {
 #[derive(Clone, Debug)]
 pub struct EarlyProbe {
     /// None: not a format the built-in probe reads.
-    pub result: Option<Result<Details, String>>,
+    pub result: Option<Result<Details, builtin::ProbeError>>,
     /// False when the probe needed bytes that were not captured: the answer
     /// is not final and a seekable reader or ffprobe must decide.
     pub complete: bool,

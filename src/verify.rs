@@ -83,25 +83,17 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         Package::open_for_scan(path, &limits)?
     };
     let mut changes = hazards(&package);
-    let archive = match (&manifest.package.archive_size, package.kind) {
-        (Some(old_size), SourceKind::Zip) => Some(archive_change(
-            path,
-            *old_size,
-            manifest.package.archive_sha256.as_deref(),
-            fast,
-        )?),
-        _ => None,
-    };
-    if let Some(archive) = archive {
-        match archive {
+    if let (Some(old_size), SourceKind::Zip) = (manifest.package.archive_size, package.kind) {
+        let old_sha256 = manifest.package.archive_sha256.as_deref();
+        match archive_change(path, old_size, old_sha256, fast)? {
+            Some(change) => changes.push(change),
             // The same bytes as when the manifest was made: every entry is
             // the same too, so they need no second read.
-            None if !fast && manifest.package.archive_sha256.is_some() => {
+            None if !fast && old_sha256.is_some() => {
                 changes.sort_by(|a, b| a.path().cmp(b.path()));
                 return Ok(changes);
             }
             None => {}
-            Some(change) => changes.push(change),
         }
     }
     let mut unreadable: Vec<(String, String)> = Vec::new();

@@ -8,7 +8,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{CUT_SHORT, Details, MAX_INDEX_BYTES, MAX_TRACKS, Source};
+use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for the Matroska family.
@@ -169,21 +169,27 @@ struct Found {
 }
 
 /// None when the EBML DocType is not Matroska/WebM.
-pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Option<Result<Details, String>> {
+pub fn probe<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+) -> Option<Result<Details, ProbeError>> {
     let mut head = [0u8; 16];
     let n = match src.read_at_most(0, &mut head) {
         Ok(n) => n,
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.into())),
     };
     let Some(h) = header(head.get(..n).unwrap_or_default()).filter(|h| h.id == EBML) else {
-        return Some(Err("malformed EBML header".to_owned()));
+        return Some(Err(ProbeError::Unreadable(
+            "malformed EBML header".to_owned(),
+        )));
     };
     let Some(size) = h.size.filter(|&s| s <= 4096) else {
-        return Some(Err("malformed EBML header".to_owned()));
+        return Some(Err(ProbeError::Unreadable(
+            "malformed EBML header".to_owned(),
+        )));
     };
     let body = match src.read_vec(h.len, size, 4096, "EBML header") {
         Ok(b) => b,
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.into())),
     };
     let doc_type = child(&body, DOC_TYPE).map(text).unwrap_or_default();
     if doc_type != "matroska" && doc_type != "webm" {
@@ -204,16 +210,20 @@ fn read_header_at<R: Read + Seek + ?Sized>(
 fn probe_segment<R: Read + Seek + ?Sized>(
     src: &mut Source<'_, R>,
     mut pos: u64,
-) -> Result<Details, String> {
+) -> Result<Details, ProbeError> {
     // Find the Segment (skipping Void/CRC or other level-0 elements).
     let mut level0 = 0;
     let (segment_start, segment_end) = loop {
         level0 += 1;
         if level0 > 64 {
-            return Err("no Matroska Segment among the first elements".to_owned());
+            return Err(ProbeError::Unreadable(
+                "no Matroska Segment among the first elements".to_owned(),
+            ));
         }
         let Some(h) = read_header_at(src, pos)? else {
-            return Err("no Matroska Segment: file truncated?".to_owned());
+            return Err(ProbeError::Unreadable(
+                "no Matroska Segment: file truncated?".to_owned(),
+            ));
         };
         let body = pos + h.len;
         if h.id == SEGMENT {
@@ -224,11 +234,11 @@ fn probe_segment<R: Read + Seek + ?Sized>(
             if let Some(size) = h.size {
                 let end = body.checked_add(size);
                 if end.is_none_or(|e| e > src.len) {
-                    return Err(format!(
+                    return Err(ProbeError::CutShort(format!(
                         "the Segment at offset {pos} claims {size} bytes, past the end of the \
-                         file ({} bytes): {CUT_SHORT}",
+                         file ({} bytes): the file was cut short (truncated download?)",
                         src.len
-                    ));
+                    )));
                 }
             }
             let end = h

@@ -50,6 +50,31 @@ pub struct Details {
     pub info: VideoInfo,
 }
 
+/// Why the built-in probe could not confirm a video.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeError {
+    /// The index survives but points at data past the end of the file: an
+    /// interrupted copy or download. Final: ffprobe reads the same index and
+    /// would call the file a video, so it is not asked.
+    CutShort(String),
+    /// Anything else this probe cannot read (ffprobe may still read it).
+    Unreadable(String),
+}
+
+impl ProbeError {
+    pub fn into_reason(self) -> String {
+        match self {
+            ProbeError::CutShort(r) | ProbeError::Unreadable(r) => r,
+        }
+    }
+}
+
+impl From<String> for ProbeError {
+    fn from(reason: String) -> ProbeError {
+        ProbeError::Unreadable(reason)
+    }
+}
+
 impl Details {
     /// The meaning for counting, exactly as the ffprobe engine decides it.
     pub fn outcome(self) -> ProbeOutcome {
@@ -79,7 +104,7 @@ pub fn probe<R: Read + Seek + ?Sized>(
 ) -> Option<ProbeOutcome> {
     Some(match probe_details(reader, len, container_hint)? {
         Ok(details) => details.outcome(),
-        Err(reason) => ProbeOutcome::Unreadable(reason),
+        Err(e) => ProbeOutcome::Unreadable(e.into_reason()),
     })
 }
 
@@ -111,29 +136,29 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
     reader: &mut R,
     len: u64,
     container_hint: &str,
-) -> Option<Result<Details, String>> {
+) -> Option<Result<Details, ProbeError>> {
     let family = Family::from_hint(container_hint);
     let mut src = Source { reader, len };
     let mut head = [0u8; 12];
     let n = match src.read_prefix(&mut head) {
         Ok(n) => n,
-        Err(e) => return family.map(|_| Err(e)),
+        Err(e) => return family.map(|_| Err(e.into())),
     };
     let head = head.get(..n).unwrap_or_default();
     match opening(head) {
         Some(Opening::Matroska) => return mkv::probe(&mut src),
         Some(Opening::Mp4) => return Some(mp4::probe(&mut src)),
-        Some(Opening::Avi) => return avi::probe(&mut src),
+        Some(Opening::Avi) => return avi::probe(&mut src).map(|r| r.map_err(ProbeError::from)),
         None => {}
     }
     match family {
         // Named like one of ours but too short to be anything: say so rather
         // than spawn ffprobe to say the same.
-        Some(_) if len < 8 => Some(Err(if len == 0 {
+        Some(_) if len < 8 => Some(Err(ProbeError::Unreadable(if len == 0 {
             "empty file".to_owned()
         } else {
             format!("file too short ({len} bytes)")
-        })),
+        }))),
         // Something else under our name (MPEG-TS, FLV, a PDF...): let ffprobe
         // decide what it is.
         _ => None,
@@ -227,17 +252,6 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
         self.read_exact_at(pos, part)?;
         Ok(n)
     }
-}
-
-/// The end of every built-in probe message that means "the index points at
-/// data past the end of the file": a file cut short (an interrupted copy or
-/// download). `check` trusts it over ffprobe, which reads the same surviving
-/// index and would call the file a video.
-pub const CUT_SHORT: &str = "the file was cut short (truncated download?)";
-
-/// Whether a built-in probe's reason says the file was cut short.
-pub fn is_cut_short(reason: &str) -> bool {
-    reason.ends_with(CUT_SHORT)
 }
 
 /// Big-endian readers over slices; None past the end.

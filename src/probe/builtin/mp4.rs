@@ -7,7 +7,7 @@
 use std::io::{Read, Seek};
 
 use super::{
-    CUT_SHORT, Details, MAX_INDEX_BYTES, MAX_TRACKS, Source, be_u16, be_u32, be_u64, fourcc, show,
+    Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, be_u16, be_u32, be_u64, fourcc, show,
 };
 use crate::probe::VideoInfo;
 
@@ -48,7 +48,7 @@ struct TrafSummary {
     first_cto: Option<i64>,
 }
 
-pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details, String> {
+pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details, ProbeError> {
     let mut pos = 0u64;
     let mut moov: Option<(u64, Vec<u8>)> = None;
     let mut first_mdat: Option<u64> = None;
@@ -67,7 +67,9 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(format!("truncated box header at offset {pos}"));
+            return Err(ProbeError::Unreadable(format!(
+                "truncated box header at offset {pos}"
+            )));
         };
         let (header_len, size) = match size32 {
             0 => (8u64, src.len - pos),
@@ -81,10 +83,10 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(format!(
+            return Err(ProbeError::Unreadable(format!(
                 "invalid size {size} for box '{}' at offset {pos}",
                 show(&kind)
-            ));
+            )));
         }
         let end = pos.checked_add(size).filter(|&e| e <= src.len);
         let body_pos = pos + header_len;
@@ -92,10 +94,10 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         match &kind {
             b"moov" if moov.is_none() => {
                 if end.is_none() {
-                    return Err(format!(
+                    return Err(ProbeError::Unreadable(format!(
                         "the index (moov at offset {pos}, {size} bytes) runs past the end of the \
                          file: truncated?"
-                    ));
+                    )));
                 }
                 let body = src.read_vec(body_pos, body_len, MAX_INDEX_BYTES, "moov")?;
                 fragmented = find(&body, b"mvex").is_some();
@@ -118,13 +120,13 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         }
     }
     let Some((moov_pos, moov)) = moov else {
-        return Err(if mdat_truncated {
+        return Err(ProbeError::Unreadable(if mdat_truncated {
             "no index (moov box): the media data runs past the end of the file, so the file \
              was cut short (truncated download?)"
                 .to_owned()
         } else {
             "no index (moov box) found: not a complete MP4 file".to_owned()
-        });
+        }));
     };
     let mut details = parse_moov(&moov, &trafs, fragmented, src.len)?;
     details.info.faststart = first_mdat.map(|m| moov_pos < m);
@@ -198,14 +200,15 @@ struct Track {
 /// hostile index; the tables of a real file fit in `MAX_INDEX_BYTES`).
 const MAX_TABLE_ENTRIES: usize = 16 << 20;
 
-/// `Err` when the video track's samples, as its index places them, run
-/// past the end of the file (a file cut short whose index survived).
+/// [`ProbeError::CutShort`] when the video track's samples, as its index
+/// places them, run past the end of the file (a file cut short whose index
+/// survived).
 fn parse_moov(
     moov: &[u8],
     trafs: &[TrafSummary],
     fragmented: bool,
     file_len: u64,
-) -> Result<Details, String> {
+) -> Result<Details, ProbeError> {
     let (movie_timescale, movie_duration) = find(moov, b"mvhd")
         .and_then(|d| {
             if d.first() == Some(&1) {
@@ -319,10 +322,10 @@ fn parse_moov(
     if let Some(end) = video.and_then(|v| v.data_end)
         && end > file_len
     {
-        return Err(format!(
+        return Err(ProbeError::CutShort(format!(
             "the index places video samples up to offset {end}, past the end of the file \
-             ({file_len} bytes): {CUT_SHORT}"
-        ));
+             ({file_len} bytes): the file was cut short (truncated download?)"
+        )));
     }
     let fps = video.and_then(|v| {
         let secs = seconds(v.sample_time as f64, v.timescale);
@@ -1097,6 +1100,15 @@ mod tests {
         .concat()
     }
 
+    /// The reason, when the probe's verdict is "cut short".
+    fn cut_short(file: &[u8]) -> Option<String> {
+        let mut c = std::io::Cursor::new(file);
+        match super::super::probe_details(&mut c, file.len() as u64, "mp4") {
+            Some(Err(super::ProbeError::CutShort(reason))) => Some(reason),
+            _ => None,
+        }
+    }
+
     #[test]
     fn sample_data_past_the_end_is_unreadable() {
         // Chunks of 2, 2, then 1 sample, the last one ending at `end`.
@@ -1122,21 +1134,23 @@ mod tests {
                 "{:?}",
                 run(&file, "mp4")
             );
-            // One byte further: the samples are not all there.
+            // One byte further: the samples are not all there, and the
+            // probe says so as the final "cut short" verdict.
             let file = file_with(wide, len - 29);
-            let out = run(&file, "mp4");
+            let out = cut_short(&file);
             assert!(
-                matches!(&out, Some(ProbeOutcome::Unreadable(r)) if r.contains("cut short")),
+                out.as_ref().is_some_and(|r| r.contains("cut short")),
                 "{out:?}"
             );
             // The whole file cut short after the index: unreadable.
             let file = file_with(wide, len - 30);
             let moov_end = file.len() - 408;
             for cut in [moov_end + 8, moov_end + 100, file.len() - 1] {
-                let out = run(&file[..cut], "mp4");
+                let out = cut_short(&file[..cut]);
                 assert!(
-                    matches!(out, Some(ProbeOutcome::Unreadable(_))),
-                    "cut at {cut}: {out:?}"
+                    out.is_some(),
+                    "cut at {cut}: {:?}",
+                    run(&file[..cut], "mp4")
                 );
             }
         }
