@@ -70,15 +70,32 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
 
 /// Check an opened package; `path` is how the user named it.
 pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Report {
-    let mut findings = notes_findings(&package.notes);
-    let root = content_root(package);
-
     let bar = progress_bar(package, opts.progress);
-    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|p| match p {
-        Progress::Found(n) => bar.inc_length(n),
-        Progress::Read(n) => bar.inc(n),
+    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|p| {
+        advance(&bar, p)
     });
     bar.finish_and_clear();
+    check_scanned(package, path, opts, scanned)
+}
+
+/// Move a progress bar along as a scan reports.
+pub(crate) fn advance(bar: &ProgressBar, progress: Progress) {
+    match progress {
+        Progress::Found(n) => bar.inc_length(n),
+        Progress::Read(n) => bar.inc(n),
+    }
+}
+
+/// The check of a package whose entries were read by the caller (`pack`
+/// reads them while copying): `scanned` holds one result per entry.
+pub(crate) fn check_scanned(
+    package: &Package,
+    path: &Path,
+    opts: &CheckOptions,
+    scanned: Vec<io::Result<Scanned>>,
+) -> Report {
+    let mut findings = notes_findings(&package.notes);
+    let root = content_root(package);
 
     // Classified on all cores, consuming the scan results as it goes: with
     // 100,000 small files this is a visible share of the run, and neither
@@ -268,6 +285,24 @@ fn read_descriptor(
     (Some(descriptor), deadline)
 }
 
+/// The package's id before it is checked (`pack` names the bag by it):
+/// the descriptor's id when it parses, else as [`package_id`] says.
+pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
+    let root = content_root(package);
+    let descriptor = package
+        .entries
+        .iter()
+        .find(|e| strip_root(&e.path, &root) == descriptor::FILE_NAME)
+        .and_then(|entry| {
+            let mut bytes = Vec::new();
+            let mut reader = package.reader();
+            let input = reader.open(entry).ok()?;
+            io::Read::read_to_end(&mut io::Read::take(input, 1 << 20), &mut bytes).ok()?;
+            Descriptor::parse(&bytes).ok()
+        });
+    package_id(path, descriptor.as_ref())
+}
+
 /// The descriptor's id, else the folder's name or the zip's stem.
 pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
     if let Some(id) = descriptor
@@ -319,7 +354,7 @@ fn count(findings: &[Finding], severity: Severity) -> u64 {
     findings.iter().filter(|f| f.severity == severity).count() as u64
 }
 
-fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
+pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }

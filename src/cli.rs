@@ -174,6 +174,10 @@ struct VerifyArgs {
     /// no file is hashed.
     #[arg(long)]
     fast: bool,
+    /// For a bag zip: also compare it with the upload ticket `pack` wrote
+    /// beside it (<id>.upload.json): name, size, SHA-256, chunk digests.
+    #[arg(long, value_name = "FILE", conflicts_with = "manifest")]
+    ticket: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -509,8 +513,16 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
         ));
     }
     let bag = validate::validate_package(&package, args.fast, threads);
+    let ticket = match &args.ticket {
+        Some(ticket) => {
+            Some(crate::pack::check_ticket(&args.path, ticket).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let ticket_ok = ticket.as_ref().is_none_or(|t| t.matches);
     let text = if args.json {
         let value = serde_json::json!({
+            "ticket": ticket,
             "path": args.path.display().to_string(),
             "fast": args.fast,
             "valid": bag.is_valid(),
@@ -559,10 +571,27 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
             (false, Lang::Zh) => format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len()),
         };
         out.push_str(&summary);
+        if let Some(t) = &ticket {
+            let problems = match lang {
+                Lang::En => &t.problems,
+                Lang::Zh => &t.problems_zh,
+            };
+            for p in problems {
+                out.push_str(&format!("{}: {p}\n", lang.pick("ticket", "上传凭据")));
+            }
+            out.push_str(&match (t.matches, lang) {
+                (true, Lang::En) => format!("the upload ticket {} matches the bag\n", t.ticket),
+                (true, Lang::Zh) => format!("上传凭据 {} 与包一致\n", t.ticket),
+                (false, Lang::En) => {
+                    format!("the upload ticket {} does not match the bag\n", t.ticket)
+                }
+                (false, Lang::Zh) => format!("上传凭据 {} 与包不一致\n", t.ticket),
+            });
+        }
         out
     };
     write_stdout(&text)?;
-    Ok(clean_or_one(bag.is_valid()))
+    Ok(clean_or_one(bag.is_valid() && ticket_ok))
 }
 
 fn run_pack(args: PackArgs) -> Result<ExitCode, String> {

@@ -1,7 +1,6 @@
 //! `trainpack pack`: a checked package as a BagIt bag in one deterministic
 //! zip, plus an upload ticket that lets an upload resume chunk by chunk.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -9,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{self, AtomicFile};
-use crate::bagit::write::BagPlan;
-use crate::check::{CheckOptions, check_package};
+use crate::bagit::write::{BagWriter, tag_files};
+use crate::check::{CheckOptions, check_package, check_scanned};
 use crate::digest_sink::{DigestSink, StreamDigest};
 use crate::error::{Error, Result};
 use crate::kinds::ResourceKind;
 use crate::manifest::{Manifest, hash_file};
 use crate::report::{Report, Verdict};
-use crate::scan::hex;
+use crate::scan::{Sha256Digest, hex, scan_sequentially};
 use crate::source::{Package, SourceKind};
 
 pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
@@ -60,8 +59,10 @@ pub enum PackOutcome {
     },
 }
 
-/// Check, then pack. The check and, for a zip source, the hash of the zip
-/// itself run side by side.
+/// Check and pack in one read of the package: every payload byte the
+/// check hashes, sniffs and probes is written into the bag as it is read.
+/// The verdict then decides whether the bag is kept. For a zip source the
+/// zip file itself is hashed beside it (its digest goes in the manifest).
 pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Result<PackOutcome> {
     let package = Package::open_for_scan(path, &check_opts.policy.limits)?;
     // Deadlines are judged on the bag's date ($TRAINPACK_TODAY when pinned),
@@ -71,64 +72,86 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
         ..check_opts.clone()
     };
-    // Payload files are trusted as checked only if not modified since now.
-    let checked_at = std::time::SystemTime::now();
-    let source_stamp = zip_stamp(path, &package);
-    let (report, archive_hash) = check_with_archive_hash(&package, path, check_opts)?;
-    if report.verdict == Verdict::Fail && !opts.force {
-        return Ok(PackOutcome::Refused(Box::new(report)));
-    }
     atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Other)?;
+    let out_dir_existed = opts.out_dir.is_dir();
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unwritable {
         path: opts.out_dir.clone(),
         source: e,
     })?;
-    let id = file_safe_id(&report.package.id);
-    let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
-    let manifest_json = manifest.to_json().into_bytes();
-    let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
-
-    let entries: HashMap<&str, &crate::source::Entry> =
-        package.entries.iter().map(|e| (&*e.path, e)).collect();
-    // Junk stays behind: it is not course material and the platform does not want it.
-    let payload: Vec<_> = report
-        .files
-        .iter()
-        .filter(|f| f.kind != ResourceKind::Junk)
-        .filter_map(|f| Some((*entries.get(&*f.path)?, f)))
-        .collect();
-    let payload_bytes: u64 = payload.iter().map(|(_, f)| f.size).sum();
-    let plan = BagPlan {
-        root: id.clone(),
-        bag_info: bag_info(&report, &id, &created.date, payload_bytes, payload.len()),
-        payload,
-        extra_tags: vec![(MANIFEST_TAG.to_owned(), manifest_json)],
-    };
-
+    // The bag's folder is named by the package id, needed before the first
+    // entry is written; the descriptor is read for it (it is tiny).
+    let id = file_safe_id(&crate::check::early_package_id(&package, path));
     let archive_path = opts.out_dir.join(format!("{id}.zip"));
     atomic::ensure_outside(path, &archive_path).map_err(Error::Other)?;
     let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
     let out = AtomicFile::create(&archive_path).map_err(write_err)?;
+    let source_stamp = zip_stamp(path, &package);
+
     // The archive is hashed as it is written (whole and per chunk, each on
     // its own thread), never read back.
-    let (out, digest) = std::thread::scope(|scope| {
+    let packed = std::thread::scope(|scope| -> Result<_> {
         let sink = DigestSink::new(scope, out, opts.chunk_size);
-        plan.write(&package, sink, checked_at)?.finish()
-    })
-    .map_err(write_err)?;
+        let mut bag = BagWriter::new(id.clone(), sink).map_err(write_err)?;
+        let (report, archive_hash) = check_copying(&package, path, check_opts, &mut bag)?;
+        if let Some(e) = bag.take_error() {
+            return Err(write_err(e));
+        }
+        if let Some(changed) = changed_while_copied(&report, &bag) {
+            return Err(Error::Other(changed));
+        }
+        let payload: Vec<(&str, Sha256Digest)> = report
+            .files
+            .iter()
+            .filter(|f| f.kind != ResourceKind::Junk)
+            .map(|f| (&*f.path, f.sha256))
+            .collect();
+        copied_as_checked(&bag, &payload)?;
+        if report.verdict == Verdict::Fail && !opts.force {
+            return Ok(Err(Box::new(report)));
+        }
+        let payload_bytes: u64 = report
+            .files
+            .iter()
+            .filter(|f| f.kind != ResourceKind::Junk)
+            .map(|f| f.size)
+            .sum();
+        let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
+        let manifest_json = manifest.to_json().into_bytes();
+        let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
+        let info = bag_info(&report, &id, &created.date, payload_bytes, payload.len());
+        let tags = tag_files(
+            &info,
+            &payload,
+            vec![(MANIFEST_TAG.to_owned(), manifest_json)],
+        );
+        let (out, digest) = bag
+            .finish(tags)
+            .and_then(|sink| sink.finish())
+            .map_err(write_err)?;
+        Ok(Ok((report, out, digest, manifest_sha256)))
+    });
+    let (report, out, digest, manifest_sha256) = match packed {
+        Ok(Ok(done)) => done,
+        Ok(Err(report)) => {
+            if !out_dir_existed {
+                // Made for this run and left empty: take it away again.
+                let _ = std::fs::remove_dir(&opts.out_dir);
+            }
+            return Ok(PackOutcome::Refused(report));
+        }
+        Err(e) => return Err(e),
+    };
     if zip_stamp(path, &package) != source_stamp {
         return Err(Error::Other(format!(
             "{} changed while it was being packed; check it again",
             path.display()
         )));
     }
-    out.commit().map_err(write_err)?;
     let StreamDigest {
         size,
         sha256,
         chunks,
     } = digest;
-
     let upload = UploadTicket {
         ticket_version: 1,
         package_id: report.package.id.clone(),
@@ -142,15 +165,115 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         upload_deadline: report.package.upload_deadline.clone(),
     };
     let ticket_path = opts.out_dir.join(format!("{id}.upload.json"));
-    let mut text = serde_json::to_string_pretty(&upload).unwrap_or_default();
-    text.push('\n');
-    atomic::write(&ticket_path, text.as_bytes())
-        .map_err(|e| Error::Other(format!("{}: {e}", ticket_path.display())))?;
+    commit_pair(out, &archive_path, &upload, &ticket_path)?;
     Ok(PackOutcome::Packed {
         report: Box::new(report),
         archive: archive_path,
         ticket: ticket_path,
         upload: Box::new(upload),
+    })
+}
+
+/// Why no bag can be made even with `--force`: a file changed (TP092) or
+/// could not be read to its end while it was copied, so the bag would not
+/// hold what its manifest lists.
+fn changed_while_copied<W: io::Write>(report: &Report, bag: &BagWriter<W>) -> Option<String> {
+    let rule = &crate::rules::CHANGED_DURING_SCAN;
+    if let Some(f) = report.findings.iter().find(|f| f.code == rule.code) {
+        return Some(format!(
+            "{} changed while it was being packed ({} {}): nothing was packed; wait until nothing writes to the package, then pack again",
+            f.path.as_deref().unwrap_or("a file"),
+            rule.code,
+            rule.name
+        ));
+    }
+    bag.broken().map(|path| {
+        format!(
+            "{path} could not be read to its end while it was being packed: nothing was packed; check the package again"
+        )
+    })
+}
+
+/// The payload written must be the files the check kept, in order; a bag
+/// that differs would fail validation, so it is never kept.
+fn copied_as_checked<W: io::Write>(
+    bag: &BagWriter<W>,
+    payload: &[(&str, Sha256Digest)],
+) -> Result<()> {
+    let copied = bag.copied();
+    if copied.len() == payload.len() && copied.iter().zip(payload).all(|(c, (p, _))| c == p) {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "the bag's payload ({} files) is not the {} checked files: nothing was packed; please report this",
+        copied.len(),
+        payload.len()
+    )))
+}
+
+/// Make the bag and its ticket final as a pair: no moment leaves a zip and
+/// a ticket under their final names that describe different bags. The old
+/// ticket goes first, then the new zip takes its name, then the new ticket:
+/// a run stopped in between leaves a bag without a ticket (pack again),
+/// never a ticket that lies about its bag.
+fn commit_pair(
+    archive: AtomicFile,
+    archive_path: &Path,
+    upload: &UploadTicket,
+    ticket_path: &Path,
+) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(upload).unwrap_or_default();
+    text.push('\n');
+    let ticket_err = |e: io::Error| Error::Other(format!("{}: {e}", ticket_path.display()));
+    let mut ticket = AtomicFile::create(ticket_path).map_err(ticket_err)?;
+    io::Write::write_all(&mut ticket, text.as_bytes()).map_err(ticket_err)?;
+    match std::fs::remove_file(ticket_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(ticket_err(e)),
+    }
+    archive
+        .commit()
+        .map_err(|e| Error::Other(format!("{}: {e}", archive_path.display())))?;
+    ticket.commit().map_err(ticket_err)
+}
+
+/// Read the package once in bag order, copying into `bag` as it is read,
+/// and check it; for a zip, hash the zip file itself at the same time.
+fn check_copying<W: io::Write>(
+    package: &Package,
+    path: &Path,
+    opts: &CheckOptions,
+    bag: &mut BagWriter<W>,
+) -> Result<(Report, Option<(String, u64)>)> {
+    let mut order: Vec<usize> = (0..package.entries.len()).collect();
+    order.sort_by(|&a, &b| package.entries[a].path.cmp(&package.entries[b].path));
+    let scan = |bag: &mut BagWriter<W>| {
+        let bar = crate::check::progress_bar(package, opts.progress);
+        let scanned = scan_sequentially(
+            package,
+            &order,
+            &opts.policy.limits,
+            &|p| crate::check::advance(&bar, p),
+            bag,
+        );
+        bar.finish_and_clear();
+        check_scanned(package, path, opts, scanned)
+    };
+    if package.kind != SourceKind::Zip {
+        return Ok((scan(bag), None));
+    }
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| hash_file(path));
+        let report = scan(bag);
+        let hash = hashing
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .map_err(|e| Error::Unreadable {
+                path: path.to_owned(),
+                source: e,
+            })?;
+        Ok((report, Some(hash)))
     })
 }
 
@@ -174,6 +297,107 @@ pub fn check_with_archive_hash(
                 source: e,
             })?;
         Ok((report, Some(hash)))
+    })
+}
+
+/// How a bag zip compares with its upload ticket.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TicketCheck {
+    pub ticket: String,
+    /// True when size, SHA-256 and every chunk digest agree.
+    pub matches: bool,
+    /// What disagrees, one line each (English; `problems_zh` in Chinese).
+    pub problems: Vec<String>,
+    pub problems_zh: Vec<String>,
+}
+
+/// The most a ticket file may hold: a 1 TB bag in 8 MiB chunks lists
+/// 131,072 chunks, about 20 MB of JSON.
+const MAX_TICKET_BYTES: u64 = 64 << 20;
+
+/// Compare the bag zip at `archive` with the ticket at `ticket`: the
+/// archive's name, size, SHA-256 and chunk digests (the zip is read once).
+pub fn check_ticket(archive: &Path, ticket: &Path) -> Result<TicketCheck> {
+    let unreadable = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Unreadable { path, source }
+    };
+    let mut text = Vec::new();
+    let file = std::fs::File::open(ticket).map_err(unreadable(ticket))?;
+    io::Read::read_to_end(&mut io::Read::take(file, MAX_TICKET_BYTES + 1), &mut text)
+        .map_err(unreadable(ticket))?;
+    if text.len() as u64 > MAX_TICKET_BYTES {
+        return Err(Error::Other(format!(
+            "{}: larger than {MAX_TICKET_BYTES} bytes: not an upload ticket",
+            ticket.display()
+        )));
+    }
+    let upload: UploadTicket = serde_json::from_slice(&text).map_err(|e| {
+        Error::Other(format!(
+            "{}: not an upload ticket ({e}); give the <id>.upload.json that pack wrote",
+            ticket.display()
+        ))
+    })?;
+    let mut input = std::fs::File::open(archive).map_err(unreadable(archive))?;
+    let digest = std::thread::scope(|scope| {
+        let mut sink = DigestSink::new(scope, io::sink(), upload.chunk_size.max(1));
+        io::copy(&mut input, &mut sink)?;
+        sink.finish().map(|(_, digest)| digest)
+    })
+    .map_err(unreadable(archive))?;
+
+    let mut problems = Vec::new();
+    let mut problems_zh = Vec::new();
+    let name = archive
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name != upload.archive {
+        problems.push(format!("the ticket is for {}, not {name}", upload.archive));
+        problems_zh.push(format!("该凭据属于 {}，不是 {name}", upload.archive));
+    }
+    if digest.size != upload.size {
+        problems.push(format!(
+            "size {} bytes, the ticket says {}",
+            digest.size, upload.size
+        ));
+        problems_zh.push(format!(
+            "大小为 {} 字节，凭据记载 {} 字节",
+            digest.size, upload.size
+        ));
+    }
+    if digest.sha256 != upload.sha256 {
+        problems.push(format!(
+            "SHA-256 {}, the ticket says {}",
+            digest.sha256, upload.sha256
+        ));
+        problems_zh.push(format!(
+            "SHA-256 为 {}，凭据记载 {}",
+            digest.sha256, upload.sha256
+        ));
+    }
+    let differing = digest
+        .chunks
+        .iter()
+        .zip(&upload.chunks)
+        .filter(|(a, b)| a != b)
+        .count()
+        + digest.chunks.len().abs_diff(upload.chunks.len());
+    if differing > 0 {
+        problems.push(format!(
+            "{differing} of the ticket's {} chunk digest(s) do not match",
+            upload.chunks.len()
+        ));
+        problems_zh.push(format!(
+            "凭据中 {} 个分块摘要里有 {differing} 个不符",
+            upload.chunks.len()
+        ));
+    }
+    Ok(TicketCheck {
+        ticket: ticket.display().to_string(),
+        matches: problems.is_empty(),
+        problems,
+        problems_zh,
     })
 }
 
@@ -295,7 +519,7 @@ fn source_date(path: &Path, package: &Package) -> SourceDate {
 
 /// Size and modification time of a zip source, to notice it changing
 /// between the check and the end of the copy (None for a folder).
-fn zip_stamp(path: &Path, package: &Package) -> Option<(u64, Option<std::time::SystemTime>)> {
+fn zip_stamp(path: &Path, package: &Package) -> Option<crate::source::Stamp> {
     if package.kind != SourceKind::Zip {
         return None;
     }

@@ -289,21 +289,24 @@ fn scan_entry(
         sniffer.update(chunk);
         capture.update(chunk);
     })?;
-    // Probe now, while the captured index is at hand, so it never piles up
-    // in memory across files.
-    let early_probe = capture.finish().map(|captured| {
+    Ok(Scanned {
+        size,
+        sha256: Sha256Digest(hasher.finalize().into()),
+        sniffed: sniffer.finish(),
+        early_probe: early_probe(capture),
+    })
+}
+
+/// Probe now, while the captured index is at hand, so it never piles up in
+/// memory across files.
+fn early_probe(capture: Capture) -> Option<Box<EarlyProbe>> {
+    capture.finish().map(|captured| {
         let mut reader = captured.reader();
         let result = builtin::probe_details(&mut reader, captured.len, captured.family);
         Box::new(EarlyProbe {
             result,
             complete: !reader.missed(),
         })
-    });
-    Ok(Scanned {
-        size,
-        sha256: Sha256Digest(hasher.finalize().into()),
-        sniffed: sniffer.finish(),
-        early_probe,
     })
 }
 
@@ -318,27 +321,34 @@ fn read_entry(
     on_bytes: &(dyn Fn(u64) + Sync),
     consume: &mut dyn FnMut(&[u8]),
 ) -> io::Result<u64> {
+    read_entry_by(input, &mut |input, known| {
+        pump(input, known, entry, buf, budget, on_bytes, consume)
+    })
+}
+
+/// Reads an input to its end (or its known size); returns the bytes read.
+type Pump<'a> = dyn FnMut(&mut dyn Read, Option<u64>) -> io::Result<u64> + 'a;
+
+/// Read one opened entry with `pump` (given the input and, for a file, its
+/// size when opened); for a folder file, make sure it did not change.
+fn read_entry_by(input: Opened, pump: &mut Pump) -> io::Result<u64> {
     match input {
         Opened::File(mut file, meta) => {
             // A folder file's size and time, from the descriptor it is read
             // through, are compared before and after the read.
-            let (before_len, before_time) = crate::source::stamp(&meta);
-            let size = pump(
-                &mut file,
-                Some(before_len),
-                entry,
-                buf,
-                budget,
-                on_bytes,
-                consume,
-            )?;
-            let (after_len, after_time) = crate::source::stamp(&file.metadata()?);
+            let before = crate::source::stamp(&meta);
+            let before_len = before.len;
+            let size = pump(&mut file, Some(before_len))?;
+            let after = crate::source::stamp(&file.metadata()?);
+            let after_len = after.len;
             let what = if after_len != before_len || size != before_len {
                 Some(format!(
                     "{before_len} bytes when opened, {size} read, {after_len} now"
                 ))
-            } else if after_time != before_time {
+            } else if after.modified != before.modified {
                 Some("its modification time changed".to_owned())
+            } else if after.changed != before.changed {
+                Some("it was written to or its attributes changed".to_owned())
             } else {
                 None
             };
@@ -347,7 +357,7 @@ fn read_entry(
             }
             Ok(size)
         }
-        Opened::Stream(mut input) => pump(&mut input, None, entry, buf, budget, on_bytes, consume),
+        Opened::Stream(mut input) => pump(&mut input, None),
     }
 }
 
@@ -481,6 +491,155 @@ fn fill_queue<S, T: Send>(
             w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         }
     });
+}
+
+/// Receives each entry's bytes as a sequential scan reads them: how `pack`
+/// copies into the bag the very bytes the check hashes, sniffs and probes.
+pub trait Tee {
+    /// The next entry is about to be read; `size` is what its listing or
+    /// its open file says.
+    fn start(&mut self, entry: &Entry, size: Option<u64>);
+    /// Its next bytes, in order.
+    fn bytes(&mut self, chunk: &[u8]);
+    /// Its read ended: completely, or not.
+    fn end(&mut self, complete: bool);
+}
+
+/// Blocks a sequential scan reads into; a hasher thread works on one while
+/// the next is read.
+const SEQUENTIAL_BLOCK: usize = 1 << 20;
+
+/// Scan the entries `order` names, one after another in that order, each
+/// byte read once and handed to `tee` as well as to the hash, sniffer and
+/// index capture. SHA-256 runs on its own thread, so reading, copying and
+/// hashing overlap. Results are in entry order (entries `order` leaves out
+/// are "not read").
+pub fn scan_sequentially(
+    package: &Package,
+    order: &[usize],
+    limits: &Limits,
+    progress: &(dyn Fn(Progress) + Sync),
+    tee: &mut dyn Tee,
+) -> Vec<io::Result<Scanned>> {
+    use std::sync::Arc;
+    use std::sync::mpsc::sync_channel;
+
+    enum Job {
+        Bytes(Arc<Vec<u8>>, usize),
+        End,
+    }
+    let total = AtomicU64::new(0);
+    let budget = Budget {
+        limits,
+        total: &total,
+    };
+    let mut slots: Vec<Option<io::Result<Scanned>>> =
+        (0..package.entries.len()).map(|_| None).collect();
+    let mut reader = package.reader();
+    let digests = std::thread::scope(|scope| {
+        let (to_hasher, jobs) = sync_channel::<Job>(4);
+        let hasher = scope.spawn(move || {
+            let mut digests = Vec::new();
+            let mut hasher = Sha256::new();
+            for job in jobs {
+                match job {
+                    Job::Bytes(block, n) => hasher.update(&block[..n]),
+                    Job::End => {
+                        digests.push(Sha256Digest(std::mem::take(&mut hasher).finalize().into()))
+                    }
+                }
+            }
+            digests
+        });
+        // Blocks the hasher may still hold; reused once it has let go.
+        let mut sent: std::collections::VecDeque<Arc<Vec<u8>>> = Default::default();
+        for &index in order {
+            let entry = &package.entries[index];
+            let mut sniffer = Sniffer::new();
+            let mut capture = Capture::new();
+            let result = reader.open_to_read(entry).and_then(|input| {
+                let size = match &input {
+                    Opened::File(_, meta) => Some(meta.len()),
+                    Opened::Stream(_) => entry.declared_size,
+                };
+                if let Some(n) = size.filter(|_| entry.declared_size.is_none()) {
+                    progress(Progress::Found(n));
+                }
+                tee.start(entry, size);
+                read_entry_by(input, &mut |input, known| {
+                    let mut size = 0u64;
+                    while known.is_none_or(|k| size < k) {
+                        let mut block = spare_block(&mut sent);
+                        let n = match input.read(block_mut(&mut block)) {
+                            Ok(0) => break,
+                            Ok(n) => n,
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                            Err(e) => return Err(e),
+                        };
+                        size += n as u64;
+                        budget.take(entry, n as u64, size)?;
+                        let bytes = &block[..n];
+                        sniffer.update(bytes);
+                        capture.update(bytes);
+                        tee.bytes(bytes);
+                        progress(Progress::Read(n as u64));
+                        let _ = to_hasher.send(Job::Bytes(Arc::clone(&block), n));
+                        sent.push_back(block);
+                    }
+                    Ok(size)
+                })
+            });
+            tee.end(result.is_ok());
+            let _ = to_hasher.send(Job::End);
+            slots[index] = Some(result.map(|size| Scanned {
+                size,
+                // Filled in from the hasher below.
+                sha256: Sha256Digest([0; 32]),
+                sniffed: sniffer.finish(),
+                early_probe: early_probe(capture),
+            }));
+        }
+        drop(to_hasher);
+        hasher
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    });
+    for (&index, digest) in order.iter().zip(digests) {
+        if let Some(Ok(scanned)) = &mut slots[index] {
+            scanned.sha256 = digest;
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| Err(io::Error::other("not read"))))
+        .collect()
+}
+
+/// A block the hasher has let go of, or a new one.
+fn spare_block(
+    sent: &mut std::collections::VecDeque<std::sync::Arc<Vec<u8>>>,
+) -> std::sync::Arc<Vec<u8>> {
+    if sent
+        .front()
+        .is_some_and(|b| std::sync::Arc::strong_count(b) == 1)
+        && let Some(block) = sent.pop_front()
+    {
+        return block;
+    }
+    // The hasher's queue is bounded, so only a few blocks are ever in
+    // flight; past that many the oldest is let go.
+    if sent.len() > 8 {
+        sent.pop_front();
+    }
+    std::sync::Arc::new(vec![0u8; SEQUENTIAL_BLOCK])
+}
+
+/// The block's bytes to read into; a block still shared is replaced.
+fn block_mut(block: &mut std::sync::Arc<Vec<u8>>) -> &mut [u8] {
+    if std::sync::Arc::get_mut(block).is_none() {
+        *block = std::sync::Arc::new(vec![0u8; SEQUENTIAL_BLOCK]);
+    }
+    std::sync::Arc::get_mut(block).map_or(&mut [], |b| &mut b[..])
 }
 
 #[cfg(test)]

@@ -499,11 +499,26 @@ fn pack_writes_a_bag_zip_and_an_upload_ticket() {
     ] {
         entry(&items, &format!("pass/{tag}"));
     }
-    // Names are sorted, so the order does not depend on the file system.
+    // A fixed order that does not depend on the file system: bagit.txt,
+    // the payload sorted by name, then the tag files that need the verdict.
     let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-    let mut sorted = names.clone();
+    let data: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("pass/data/"))
+        .collect();
+    let mut sorted = data.clone();
     sorted.sort();
-    assert_eq!(names, sorted);
+    assert_eq!(data, sorted);
+    let mut expected_order = vec!["pass/bagit.txt"];
+    expected_order.extend(&data);
+    expected_order.extend([
+        "pass/bag-info.txt",
+        "pass/manifest-sha256.txt",
+        "pass/trainpack-manifest.json",
+        "pass/tagmanifest-sha256.txt",
+    ]);
+    assert_eq!(names, expected_order);
 
     // The payload is the package, byte for byte.
     let on_disk = list_files(&sample("pass"));
@@ -1113,4 +1128,123 @@ fn verify_escapes_control_characters_in_paths() {
     assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
     assert!(!r.stdout.contains('\r'), "{:?}", r.stdout);
     assert!(r.stdout.contains("extra"), "{}", r.stdout);
+}
+
+/// A file edited in place while `pack` runs, its modification time put back
+/// after every write (as `cp -p` or `rsync -t` would), must never give a
+/// bag whose manifest disagrees with its payload. Either the change is
+/// caught (TP092, no bag written, even with --force) or the bag holds the
+/// very bytes it lists. The old pack copied files older than its check
+/// without hashing them again, and shipped an invalid bag.
+#[test]
+fn a_file_edited_during_pack_never_gives_a_bag_that_disagrees_with_itself() {
+    use std::io::{Seek, SeekFrom, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempdir();
+    let package = copy_sample("pass", &dir.path().join("pkg"));
+    // Big enough that the read takes a while: the edits land during it.
+    let big = package.join("模块2_法律法规/附录数据.bin");
+    let mut bytes = vec![0u8; 96 << 20];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = (i % 251) as u8;
+    }
+    fs::write(&big, &bytes).unwrap();
+    drop(bytes);
+    let mtime = fs::metadata(&big).unwrap().modified().unwrap();
+
+    let mut caught = 0;
+    let mut packed = 0;
+    for round in 0..3 {
+        let out = dir.path().join(format!("out{round}"));
+        let stop = AtomicBool::new(false);
+        let r = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut flip = 0u8;
+                while !stop.load(Ordering::Relaxed) {
+                    let mut f = fs::OpenOptions::new().write(true).open(&big).unwrap();
+                    f.seek(SeekFrom::Start(50 << 20)).unwrap();
+                    f.write_all(&[flip; 4096]).unwrap();
+                    f.set_modified(mtime).unwrap();
+                    flip = flip.wrapping_add(1);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+            });
+            let r = pack(&package, &out, &["--force"]);
+            stop.store(true, Ordering::Relaxed);
+            r
+        });
+        let zip = out.join("pass.zip");
+        match r.code {
+            0 => {
+                packed += 1;
+                assert_trainpack_bag_valid(&zip);
+                let unzipped = dir.path().join(format!("unzipped{round}"));
+                unzip(&zip, &unzipped);
+                if bagit_py_available() {
+                    assert_bagit_py_valid(&unzipped.join("pass"));
+                }
+            }
+            // --force packs a failing package, but never one that changed
+            // under it: that is a job it could not do.
+            2 => {
+                caught += 1;
+                assert!(
+                    r.stderr.contains("TP092") && r.stderr.contains("附录数据.bin"),
+                    "exit 2 must name TP092 and the file:\n{}{}",
+                    r.stdout,
+                    r.stderr
+                );
+                let left: Vec<String> = if out.exists() { names_in(&out) } else { vec![] };
+                assert!(left.is_empty(), "a refused pack left {left:?}");
+            }
+            code => panic!("exit {code}:\n{}{}", r.stdout, r.stderr),
+        }
+    }
+    eprintln!("edited during pack: {caught} caught, {packed} packed consistently");
+}
+
+/// `verify BAG --ticket` checks the bag and its upload ticket as a pair,
+/// and a new pack of a changed package replaces both.
+#[test]
+fn verify_checks_a_bag_against_its_upload_ticket() {
+    let dir = tempdir();
+    let package = copy_sample("pass", &dir.path().join("pass"));
+    let out = dir.path().join("out");
+    pack_ok(&package, &out, &[]);
+    let zip = out.join("pass.zip");
+    let ticket = out.join("pass.upload.json");
+    let r = tp(&[&"verify", &zip, &"--ticket", &ticket, &"--lang", &"en"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("matches the bag"), "{}", r.stdout);
+    let old_ticket = dir.path().join("old.upload.json");
+    fs::copy(&ticket, &old_ticket).unwrap();
+
+    // Pack again after an edit: zip and ticket are replaced together.
+    fs::write(
+        package.join(SRT),
+        "1\n00:00:00,000 --> 00:00:01,000\n改过的字幕\n",
+    )
+    .unwrap();
+    pack_ok(&package, &out, &[]);
+    let r = tp(&[&"verify", &zip, &"--ticket", &ticket, &"--json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["ticket"]["matches"], true, "{v}");
+
+    // The previous run's ticket no longer describes this zip.
+    let r = tp(&[&"verify", &zip, &"--ticket", &old_ticket, &"--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["valid"], true, "the bag itself is fine: {v}");
+    assert_eq!(v["ticket"]["matches"], false, "{v}");
+    let problems = v["ticket"]["problems"].to_string();
+    assert!(problems.contains("SHA-256"), "{problems}");
+    let r = tp(&[&"verify", &zip, &"--ticket", &old_ticket, &"--lang", &"zh"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("与包不一致"), "{}", r.stdout);
+
+    // Not a ticket at all: exit 2 naming the file.
+    let r = tp(&[&"verify", &zip, &"--ticket", &package.join(SRT)]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not an upload ticket"), "{}", r.stderr);
 }

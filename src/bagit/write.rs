@@ -1,42 +1,30 @@
 //! Writing a package as a BagIt bag (RFC 8493, version 1.0) serialised as
-//! one deterministic zip: a single top-level bag folder, entries in sorted
-//! order, fixed timestamps and permissions, ZIP64 where sizes need it.
-//! Videos and other already-compressed media are stored, the rest deflated
-//! (as Info-ZIP's `zip` stores what deflate cannot shrink).
+//! one deterministic zip: a single top-level bag folder holding `bagit.txt`
+//! first, then the payload in sorted order, then the other tag files;
+//! fixed timestamps and permissions, ZIP64 where sizes need it. Videos and
+//! other already-compressed media are stored, the rest deflated (as
+//! Info-ZIP's `zip` stores what deflate cannot shrink).
 //!
-//! Every tag file is known before the payload is copied, because the
-//! payload's digests come from the check that precedes packing. The copy
-//! makes sure each file is still what the check read: same size, and not
-//! modified since the check began (a file modified later, or with a clock
-//! in the future, is hashed again on the way).
+//! The payload is copied by the check's own read ([`BagWriter`] is the
+//! scan's [`Tee`]): the digest, sniff and probe of each file come from the
+//! very bytes written into the bag, so a file edited during `pack` (its
+//! time put back or not) can never make the bag's manifest disagree with
+//! its payload. The tag files, which need the verdict, come after.
 //!
 //! The zip is written as a stream (sizes and CRCs in data descriptors after
 //! each entry, never a seek back), so the caller can hash the archive as it
 //! is written instead of reading it back.
 
-use std::io::{self, Read, Write};
-use std::time::{Duration, SystemTime};
+use std::io::{self, Write};
 
 use sha2::{Digest, Sha256};
-use zip::write::SimpleFileOptions;
+use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::identify::{Sniffer, classify, is_junk_name};
 use crate::kinds::ResourceKind;
-use crate::report::Resource;
-use crate::scan::{Sha256Digest, hex};
-use crate::source::{Entry, EntryReader, Opened, Package, stamp};
-
-/// A bag about to be written.
-pub struct BagPlan<'a> {
-    /// Name of the bag folder inside the zip.
-    pub root: String,
-    /// Payload files, each with the check's record of it.
-    pub payload: Vec<(&'a Entry, &'a Resource)>,
-    /// `bag-info.txt` labels in order.
-    pub bag_info: Vec<(String, String)>,
-    /// Extra tag files (name at the bag root, content).
-    pub extra_tags: Vec<(String, Vec<u8>)>,
-}
+use crate::scan::{Sha256Digest, Tee, hex};
+use crate::source::Entry;
 
 pub const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
@@ -74,166 +62,191 @@ fn one_line(value: &str) -> String {
         .collect()
 }
 
-impl BagPlan<'_> {
-    fn tag_files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut bag_info = String::new();
-        for (label, value) in &self.bag_info {
-            bag_info.push_str(&format!("{}: {}\n", one_line(label), one_line(value)));
-        }
-        let mut manifest = String::new();
-        for (entry, resource) in &self.payload {
-            manifest.push_str(&format!(
-                "{}  data/{}\n",
-                resource.sha256,
-                encode_manifest_path(&entry.path)
-            ));
-        }
-        let mut tags = vec![
-            ("bagit.txt".to_owned(), BAGIT_TXT.as_bytes().to_vec()),
-            ("bag-info.txt".to_owned(), bag_info.into_bytes()),
-            ("manifest-sha256.txt".to_owned(), manifest.into_bytes()),
-        ];
-        tags.extend(self.extra_tags.iter().cloned());
-        let mut tagmanifest = String::new();
-        let mut listed: Vec<&(String, Vec<u8>)> = tags.iter().collect();
-        listed.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, bytes) in listed {
-            tagmanifest.push_str(&format!(
-                "{}  {}\n",
-                hex(&Sha256::digest(bytes)),
-                encode_manifest_path(name)
-            ));
-        }
-        tags.push((
-            "tagmanifest-sha256.txt".to_owned(),
-            tagmanifest.into_bytes(),
+/// The tag files after the payload, in the order they are written:
+/// `bag-info.txt`, `manifest-sha256.txt`, the extra tags, and last
+/// `tagmanifest-sha256.txt` (which lists all the others, `bagit.txt` too).
+pub fn tag_files(
+    bag_info: &[(String, String)],
+    payload: &[(&str, Sha256Digest)],
+    extra_tags: Vec<(String, Vec<u8>)>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut info = String::new();
+    for (label, value) in bag_info {
+        info.push_str(&format!("{}: {}\n", one_line(label), one_line(value)));
+    }
+    let mut manifest = String::new();
+    for (path, sha256) in payload {
+        manifest.push_str(&format!("{sha256}  data/{}\n", encode_manifest_path(path)));
+    }
+    let mut tags = vec![
+        ("bag-info.txt".to_owned(), info.into_bytes()),
+        ("manifest-sha256.txt".to_owned(), manifest.into_bytes()),
+    ];
+    tags.extend(extra_tags);
+    let mut listed: Vec<(&str, &[u8])> = tags
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .chain([("bagit.txt", BAGIT_TXT.as_bytes())])
+        .collect();
+    listed.sort_by(|a, b| a.0.cmp(b.0));
+    let mut tagmanifest = String::new();
+    for (name, bytes) in listed {
+        tagmanifest.push_str(&format!(
+            "{}  {}\n",
+            hex(&Sha256::digest(bytes)),
+            encode_manifest_path(name)
         ));
-        tags
     }
+    tags.push((
+        "tagmanifest-sha256.txt".to_owned(),
+        tagmanifest.into_bytes(),
+    ));
+    tags
+}
 
-    /// Write the bag zip to `out`, which need not seek. `checked_at` is
-    /// when the check that hashed the payload began. Fails if a payload
-    /// file no longer has the size and digest the check recorded.
-    pub fn write<W: Write>(
-        &self,
-        package: &Package,
-        out: W,
-        checked_at: SystemTime,
-    ) -> io::Result<W> {
-        let base = SimpleFileOptions::default()
-            .last_modified_time(DateTime::default())
-            .unix_permissions(0o644);
-        let deflated = base.compression_method(CompressionMethod::Deflated);
-        let stored = base.compression_method(CompressionMethod::Stored);
+/// A bag zip being written while the package is read. Entries must be fed
+/// in sorted path order (the scan is told to read them so); junk named as
+/// such (`.DS_Store`, `__MACOSX/`, ...) and empty files are left out.
+pub struct BagWriter<W: Write> {
+    root: String,
+    zip: ZipWriter<StreamWriter<W>>,
+    current: Option<Copying>,
+    /// Payload files copied whole, in the order written.
+    copied: Vec<String>,
+    /// A payload file whose copy began and did not end whole: the bag
+    /// cannot be finished.
+    broken: Option<String>,
+    /// The first write error; nothing more is written after it.
+    error: Option<io::Error>,
+}
 
-        // One sorted list of (zip name, what to write), so the order is the
-        // same whatever order the source listed its entries in.
-        enum Item<'p> {
-            Tag(Vec<u8>),
-            Payload(&'p Entry, &'p Resource),
-        }
-        let mut items: Vec<(String, Item)> = self
-            .tag_files()
-            .into_iter()
-            .map(|(name, bytes)| (format!("{}/{name}", self.root), Item::Tag(bytes)))
-            .collect();
-        for (entry, resource) in &self.payload {
-            items.push((
-                format!("{}/data/{}", self.root, entry.path),
-                Item::Payload(entry, resource),
-            ));
-        }
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+struct Copying {
+    path: String,
+    size: Option<u64>,
+    started: bool,
+}
 
+impl<W: Write> BagWriter<W> {
+    /// Start the bag `root/` in `out`, which need not seek.
+    pub fn new(root: String, out: W) -> io::Result<BagWriter<W>> {
         let mut zip = ZipWriter::new_stream(out);
-        let mut reader = package.reader();
-        let mut buf = vec![0u8; 1 << 20];
-        for (name, item) in items {
-            match item {
-                Item::Tag(bytes) => {
-                    zip.start_file(name, deflated).map_err(io::Error::other)?;
-                    zip.write_all(&bytes)?;
-                }
-                Item::Payload(entry, resource) => {
-                    let options = if already_compressed(resource) {
-                        stored
-                    } else {
-                        deflated
-                    };
-                    let large = resource.size >= u64::from(u32::MAX);
-                    zip.start_file(name, options.large_file(large))
-                        .map_err(io::Error::other)?;
-                    copy_unchanged(&mut reader, entry, resource, checked_at, &mut zip, &mut buf)?;
-                }
-            }
-        }
-        Ok(zip.finish().map_err(io::Error::other)?.into_inner())
+        zip.start_file(
+            format!("{root}/bagit.txt"),
+            options(CompressionMethod::Deflated),
+        )
+        .map_err(io::Error::other)?;
+        zip.write_all(BAGIT_TXT.as_bytes())?;
+        Ok(BagWriter {
+            root,
+            zip,
+            current: None,
+            copied: Vec::new(),
+            broken: None,
+            error: None,
+        })
     }
-}
 
-/// Timestamps this close to the check's start may predate it by less than
-/// the filesystem's granularity (FAT and some network mounts keep 2 s).
-const CLOCK_SLACK: Duration = Duration::from_secs(2);
-
-/// Copy one payload file into the zip, making sure it is what the check read.
-fn copy_unchanged(
-    reader: &mut EntryReader,
-    entry: &Entry,
-    resource: &Resource,
-    checked_at: SystemTime,
-    zip: &mut impl Write,
-    buf: &mut [u8],
-) -> io::Result<()> {
-    let changed = || {
-        io::Error::other(format!(
-            "{} changed while it was being packed; check the package again",
-            entry.path
-        ))
-    };
-    let (size, digest) = match reader.open_to_read(entry)? {
-        Opened::File(mut file, meta) => {
-            let before = stamp(&meta);
-            // Modified since the check began (or dated in the future): the
-            // digest the check took may be of other bytes, so hash again.
-            let recent = before.1.is_none_or(|t| t + CLOCK_SLACK >= checked_at);
-            let copied = copy_into(&mut file, zip, buf, recent)?;
-            if stamp(&file.metadata()?) != before {
-                return Err(changed());
-            }
-            copied
-        }
-        // A zip source is one file; the caller compares it before and after.
-        Opened::Stream(mut input) => copy_into(&mut input, zip, buf, false)?,
-    };
-    if size != resource.size || digest.is_some_and(|d| d != resource.sha256) {
-        return Err(changed());
+    /// Package paths copied whole, in order.
+    pub fn copied(&self) -> &[String] {
+        &self.copied
     }
-    Ok(())
-}
 
-/// Copy `input` to `out`; the byte count, and the SHA-256 when `hash`.
-fn copy_into(
-    input: &mut dyn Read,
-    out: &mut impl Write,
-    buf: &mut [u8],
-    hash: bool,
-) -> io::Result<(u64, Option<Sha256Digest>)> {
-    let mut hasher = hash.then(Sha256::new);
-    let mut size = 0u64;
-    loop {
-        let n = match input.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+    /// The first write error, taken out (the bag cannot be finished).
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    /// A payload file whose copy was cut off, if any.
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
+    }
+
+    fn write_chunk(&mut self, chunk: &[u8]) -> io::Result<()> {
+        let Some(current) = self.current.as_mut() else {
+            return Ok(());
         };
-        if let Some(h) = hasher.as_mut() {
-            h.update(&buf[..n]);
+        if !current.started {
+            current.started = true;
+            // The first bytes decide whether deflate is worth it; the same
+            // bytes always give the same choice, so the zip stays deterministic.
+            let mut sniffer = Sniffer::new();
+            sniffer.update(chunk);
+            let class = classify(&current.path, &sniffer.finish());
+            let method = if already_compressed(class.kind, class.media_type) {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            let large = current.size.is_none_or(|s| s >= u64::from(u32::MAX));
+            self.zip
+                .start_file(
+                    format!("{}/data/{}", self.root, current.path),
+                    options(method).large_file(large),
+                )
+                .map_err(io::Error::other)?;
         }
-        out.write_all(&buf[..n])?;
-        size += n as u64;
+        self.zip.write_all(chunk)
     }
-    Ok((size, hasher.map(|h| Sha256Digest(h.finalize().into()))))
+
+    /// Write the tag files after the payload and close the zip. Fails if a
+    /// write failed or a payload copy was cut off.
+    pub fn finish(mut self, tags: Vec<(String, Vec<u8>)>) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if let Some(path) = &self.broken {
+            return Err(io::Error::other(format!(
+                "{path} could not be read to its end while it was being packed"
+            )));
+        }
+        for (name, bytes) in tags {
+            self.zip
+                .start_file(
+                    format!("{}/{name}", self.root),
+                    options(CompressionMethod::Deflated),
+                )
+                .map_err(io::Error::other)?;
+            self.zip.write_all(&bytes)?;
+        }
+        Ok(self.zip.finish().map_err(io::Error::other)?.into_inner())
+    }
+}
+
+/// Fixed time and permissions: the same input gives the same bytes.
+fn options(method: CompressionMethod) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .compression_method(method)
+}
+
+impl<W: Write> Tee for BagWriter<W> {
+    fn start(&mut self, entry: &Entry, size: Option<u64>) {
+        self.current = (!is_junk_name(&entry.path)).then(|| Copying {
+            path: entry.path.to_string(),
+            size,
+            started: false,
+        });
+    }
+
+    fn bytes(&mut self, chunk: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.write_chunk(chunk)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    fn end(&mut self, complete: bool) {
+        // An empty file never started an entry: it is junk, left out.
+        if let Some(current) = self.current.take().filter(|c| c.started) {
+            if complete {
+                self.copied.push(current.path);
+            } else if self.broken.is_none() {
+                self.broken = Some(current.path);
+            }
+        }
+    }
 }
 
 /// Content that deflate cannot shrink: video, compressed audio and images,
@@ -242,9 +255,8 @@ fn copy_into(
 /// its PDFs 5% larger and cost about 10% of `pack`'s CPU; level 6 saved
 /// under 1%. Everything else (text, subtitles, WAV, BMP, old Office files,
 /// unknown data) is deflated at the default level.
-fn already_compressed(resource: &Resource) -> bool {
-    let t = resource.media_type;
-    match resource.kind {
+fn already_compressed(kind: ResourceKind, t: &str) -> bool {
+    match kind {
         ResourceKind::Video | ResourceKind::Courseware => true,
         ResourceKind::Audio => {
             !matches!(t, "audio/wav" | "audio/x-wav" | "audio/aiff" | "audio/midi")
@@ -274,64 +286,6 @@ fn already_compressed(resource: &Resource) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Copy `a.txt` (which holds "hello") as if the check had recorded
-    /// `size` and `sha256` for it and begun at `checked_at`.
-    fn copy_as_checked(size: u64, sha256: [u8; 32], checked_at: SystemTime) -> io::Result<Vec<u8>> {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.txt"), b"hello").unwrap();
-        let package = Package::open(dir.path()).unwrap();
-        let entry = &package.entries[0];
-        let resource = Resource {
-            path: entry.path.clone(),
-            original_path: None,
-            size,
-            sha256: Sha256Digest(sha256),
-            media_type: "text/plain",
-            kind: ResourceKind::Document,
-            counted: true,
-            is_video: false,
-            video: None,
-        };
-        let mut out = Vec::new();
-        let mut buf = vec![0u8; 4];
-        copy_unchanged(
-            &mut package.reader(),
-            entry,
-            &resource,
-            checked_at,
-            &mut out,
-            &mut buf,
-        )?;
-        Ok(out)
-    }
-
-    #[test]
-    fn a_file_older_than_the_check_is_copied_without_hashing_again() {
-        let later = SystemTime::now() + Duration::from_secs(3600);
-        // The recorded digest is not even right: proof it was not recomputed.
-        assert_eq!(copy_as_checked(5, [0; 32], later).unwrap(), b"hello");
-    }
-
-    #[test]
-    fn a_file_modified_since_the_check_began_is_hashed_again() {
-        let right = Sha256::digest(b"hello").into();
-        let long_ago = SystemTime::UNIX_EPOCH;
-        assert_eq!(copy_as_checked(5, right, long_ago).unwrap(), b"hello");
-        let err = copy_as_checked(5, Sha256::digest(b"HELLO").into(), long_ago).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("changed while it was being packed"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn a_file_of_another_size_is_refused() {
-        let later = SystemTime::now() + Duration::from_secs(3600);
-        let err = copy_as_checked(4, [0; 32], later).unwrap_err();
-        assert!(err.to_string().contains("changed"), "{err}");
-    }
 
     #[test]
     fn manifest_paths_are_percent_encoded() {

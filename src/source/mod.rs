@@ -446,10 +446,31 @@ impl EntryReader {
     }
 }
 
-/// Size and modification time: what tells that a file changed between two
-/// looks at it (during a read, or between the check and `pack`'s copy).
-pub fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
-    (meta.len(), meta.modified().ok())
+/// Size, modification time and (on Unix) status-change time: what tells
+/// that a file changed between two looks at it (during a read, or between
+/// the check and the end of `pack`). The change time matters because the
+/// modification time can be put back (`touch -r`, `cp -p`, `rsync -t`)
+/// after an edit in place; the change time cannot be set by a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    pub changed: Option<(i64, i64)>,
+}
+
+pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.ctime(), meta.ctime_nsec()))
+    };
+    #[cfg(not(unix))]
+    let changed = None;
+    Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        changed,
+    }
 }
 
 /// Open a file for reading by its full path, refusing anything that is not
