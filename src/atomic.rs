@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 pub struct AtomicFile {
     sink: Sink,
+    /// Keeps the temporary file's name in [`LIVE`] while it exists.
+    _live: Option<Live>,
     target: PathBuf,
     /// Bytes written, and up to where the kernel was asked to start
     /// writing them to disk (see [`WRITEBACK_STEP`]).
@@ -56,6 +58,7 @@ impl AtomicFile {
                 let file = std::fs::OpenOptions::new().write(true).open(target)?;
                 return Ok(AtomicFile {
                     sink: Sink::Direct(file),
+                    _live: None,
                     target: target.to_owned(),
                     written: 0,
                     writeback_from: 0,
@@ -81,9 +84,15 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o644));
         }
+        remove_stale_partials(dir, &prefix);
         let temp = builder.tempfile_in(dir)?;
+        // Held until the file is renamed or removed: while it is, another
+        // run sees the partial as live and leaves it alone.
+        let _ = temp.as_file().try_lock();
+        let live = Live::register(temp.path());
         Ok(AtomicFile {
             sink: Sink::Temp(temp),
+            _live: Some(live),
             target: target.to_owned(),
             written: 0,
             writeback_from: 0,
@@ -152,6 +161,72 @@ fn start_writeback(file: &File, from: u64, to: u64) {
 
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &File, _from: u64, _to: u64) {}
+
+/// Temporary files this process is writing: what a signal handler removes.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file's name registered in [`LIVE`] for as long as it lives.
+struct Live(PathBuf);
+
+impl Live {
+    fn register(path: &Path) -> Live {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.push(path.to_owned());
+        Live(path.to_owned())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = live.iter().position(|p| *p == self.0) {
+            live.swap_remove(at);
+        }
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, remove every partial output this process
+/// is writing, then exit 130. Without it an interrupted `pack` leaves a
+/// hidden partial of hundreds of megabytes behind for good.
+pub fn remove_partials_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        for path in live.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+        std::process::exit(130);
+    });
+}
+
+/// Remove partials of an earlier run that died without cleaning up (killed
+/// by SIGKILL, power loss): files in `dir` named as this module names the
+/// partials of the same output (`.NAME.XXXXXX.partial`), and only those
+/// that no live process holds locked.
+fn remove_stale_partials(dir: &Path, prefix: &str) {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in listing.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(".partial"))
+            .is_some_and(|random| {
+                random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !ours || !item.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = item.path();
+        // A partial being written is locked by its writer.
+        if let Ok(file) = File::open(&path)
+            && file.try_lock().is_ok()
+        {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
 
 /// Write `bytes` to `target` atomically.
 pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {

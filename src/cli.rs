@@ -257,6 +257,7 @@ enum ColourChoice {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::atomic::remove_partials_on_interrupt();
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Manifest(args) => run_manifest(args),

@@ -1248,3 +1248,92 @@ fn verify_checks_a_bag_against_its_upload_ticket() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("not an upload ticket"), "{}", r.stderr);
 }
+
+/// Hidden partial outputs in a folder, sorted.
+fn partials_in(dir: &Path) -> Vec<String> {
+    names_in(dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".partial"))
+        .collect()
+}
+
+/// SIGINT or SIGTERM during `pack` removes the partial bag it was writing:
+/// nothing hidden of hundreds of megabytes stays behind.
+#[test]
+fn an_interrupted_pack_leaves_no_partial_file() {
+    let dir = tempdir();
+    let package = copy_sample("pass", &dir.path().join("pass"));
+    // Slow to deflate, so the signal arrives while the bag is written.
+    let text: Vec<u8> = "第1课 讲义 lecture notes 0123456789\n"
+        .as_bytes()
+        .iter()
+        .copied()
+        .cycle()
+        .take(400 << 20)
+        .collect();
+    fs::write(package.join("模块2_法律法规/讲义全文.txt"), &text).unwrap();
+    drop(text);
+    for signal in ["INT", "TERM"] {
+        let out = dir.path().join(format!("out-{signal}"));
+        let mut child = trainpack_std()
+            .args(["pack", "-q", "-o"])
+            .arg(&out)
+            .arg(&package)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while !(out.is_dir() && !partials_in(&out).is_empty()) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "no partial appeared"
+            );
+            if child.try_wait().unwrap().is_some() {
+                panic!("pack ended before it could be interrupted");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}: {status:?}");
+        assert_eq!(
+            names_in(&out),
+            Vec::<String>::new(),
+            "SIG{signal} left files"
+        );
+    }
+}
+
+/// A partial left by a run that was killed outright (SIGKILL, power loss)
+/// is removed by the next run writing the same output; partials of other
+/// outputs, and files that only look alike, are left alone.
+#[test]
+fn the_next_pack_removes_stale_partials_of_its_own_outputs_only() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let stale = [
+        ".pass.zip.Ab12Cd.partial",
+        ".pass.upload.json.x9Y8z7.partial",
+    ];
+    let kept = [
+        ".other.zip.Ab12Cd.partial",
+        ".pass.zip.partial",
+        ".pass.zip.Ab12Cd.partial.bak",
+        "pass.zip.Ab12Cd.partial",
+    ];
+    for name in stale.iter().chain(&kept) {
+        fs::write(out.join(name), b"left by a killed run").unwrap();
+    }
+    pack_ok(&sample("pass"), &out, &[]);
+    let mut expected: Vec<String> = kept.iter().map(|s| s.to_string()).collect();
+    expected.extend(["pass.upload.json".to_owned(), "pass.zip".to_owned()]);
+    expected.sort();
+    assert_eq!(names_in(&out), expected);
+}
