@@ -285,6 +285,7 @@ mod tests {
         let resource = Resource {
             path: entry.path.clone(),
             original_path: None,
+            path_bytes: None,
             size,
             sha256: Sha256Digest(sha256),
             media_type: "text/plain",
