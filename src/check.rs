@@ -282,8 +282,14 @@ pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
     } else {
         canonical.file_stem()
     };
-    name.map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "package".to_owned())
+    // A GBK name (a folder unzipped on Linux) reads as its text, not as
+    // replacement characters that many names share.
+    name.map(|n| {
+        crate::source::names::display_os_name(n.as_encoded_bytes())
+            .0
+            .into_owned()
+    })
+    .unwrap_or_else(|| "package".to_owned())
 }
 
 /// The folder the package's content sits in: `""`, or `"name/"` when every

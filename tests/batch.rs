@@ -659,3 +659,113 @@ fn batch_takes_the_same_policy_flags_as_check() {
         );
     }
 }
+
+/// Create `inbox/<name as GBK bytes>` as a copy of sample folder `base`,
+/// with a `Thumbs.db` of `junk` zero bytes when not 0.
+fn gbk_folder_package(inbox: &Path, name: &str, base: &str, junk: usize) {
+    let script = r#"
+import os, sys, shutil
+inbox, name, src, junk = os.fsencode(sys.argv[1]), sys.argv[2], os.fsencode(sys.argv[3]), int(sys.argv[4])
+dst = os.path.join(inbox, name.encode('gbk'))
+shutil.copytree(src, dst)
+if junk:
+    with open(os.path.join(dst, b'Thumbs.db'), 'wb') as f: f.write(bytes(junk))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(inbox)
+        .arg(name)
+        .arg(sample(base))
+        .arg(junk.to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (package, report file, verdict) of every row of summary.csv.
+fn rows_and_reports(out: &Path) -> Vec<(String, String, String)> {
+    read_summary_csv(out)
+        .1
+        .into_iter()
+        .map(|(name, row)| (name, row["report"].clone(), row["verdict"].clone()))
+        .collect()
+}
+
+/// Folders whose GBK names all decode (as UTF-8) to the same replacement
+/// text, and a UTF-8 folder whose name reads the same as one of them, are
+/// three packages: keyed by their real name bytes, each with its own report.
+/// Output names are given in name order, not by which check finished first,
+/// and a sharded run, merged, names every file as one unsharded run does.
+#[test]
+fn packages_are_keyed_by_real_name_bytes_and_named_deterministically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    // The first by name is the largest (20 MiB of junk, read but not
+    // counted): with two jobs it finishes last.
+    gbk_folder_package(&inbox, "报告", "pass", 20 << 20);
+    gbk_folder_package(&inbox, "材料", "pass", 0);
+    copy_dir(&sample("fail"), &inbox.join("报告"));
+    let gbk = |name: &str| {
+        let (bytes, _, _) = encoding_rs::GBK.encode(name);
+        bytes
+            .iter()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    };
+    let (report_key, material_key) = (gbk("报告"), gbk("材料"));
+
+    let all = tmp.path().join("all");
+    let first = batch(&inbox, &all, &["--jobs", "2"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let (_, rows) = read_summary_csv(&all);
+    let names: Vec<&String> = rows.keys().collect();
+    assert_eq!(names, [&report_key, &material_key, &"报告".to_owned()]);
+    assert_eq!(rows[&report_key]["id"], "报告");
+    assert_eq!(rows[&material_key]["id"], "材料");
+    assert_eq!(rows["报告"]["id"], "报告");
+    assert_eq!(rows[&report_key]["verdict"], "pass");
+    assert_eq!(rows[&material_key]["verdict"], "pass");
+    assert_eq!(rows["报告"]["verdict"], "fail");
+    // Two packages with id 报告: the first by name has the plain name.
+    assert_eq!(rows[&report_key]["report"], "报告.report.json");
+    let other = &rows["报告"]["report"];
+    assert!(
+        other.starts_with("报告-") && other.ends_with(".report.json"),
+        "{other}"
+    );
+    for (_, report, verdict) in rows_and_reports(&all) {
+        assert_eq!(load_json(&all.join(&report))["verdict"], verdict.as_str());
+    }
+    assert_eq!(catalog_names(&all).len(), 3);
+
+    // Sharded (each shard, then merged): the same rows and the same names.
+    let shards: Vec<PathBuf> = (1..=3).map(|k| tmp.path().join(format!("s{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        batch(
+            &inbox,
+            dir,
+            &["--shard", &format!("{}/3", k + 1), "--quiet"],
+        );
+    }
+    let merged = tmp.path().join("merged");
+    let m = run(trainpack()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--lang", "en"]));
+    assert_eq!(m.code, 1, "{}", m.stderr);
+    assert_eq!(rows_and_reports(&merged), rows_and_reports(&all));
+    for (_, report, verdict) in rows_and_reports(&merged) {
+        assert_eq!(
+            load_json(&merged.join(&report))["verdict"],
+            verdict.as_str()
+        );
+    }
+}

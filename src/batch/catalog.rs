@@ -367,6 +367,22 @@ impl Catalog {
         tx.commit().map_err(err)
     }
 
+    /// Point a package's row at its output files under a new stem.
+    pub fn set_outputs(
+        &mut self,
+        name: &str,
+        stem: &str,
+        files: &[String; 3],
+    ) -> Result<(), String> {
+        self.conn
+            .execute(
+                "UPDATE packages SET stem = ?2, report_file = ?3, manifest_file = ?4, html_file = ?5 WHERE name = ?1",
+                params![name, stem, files[0], files[1], files[2]],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
     /// Forget packages (and their resources).
     pub fn remove(&mut self, names: &[String]) -> Result<(), String> {
         let tx = self.conn.transaction().map_err(err)?;

@@ -107,6 +107,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         // Recorded after its files are in place, as in a batch.
         merged.record(&row, &resources)?;
     }
+    super::settle_stems(&opts.out, &mut merged)?;
     summary::write_all(&opts.out, &merged, opts.lang)
 }
 

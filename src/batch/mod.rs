@@ -56,7 +56,8 @@ pub struct BatchOptions {
 /// A package found in the inbox.
 #[derive(Clone, Debug)]
 pub struct Candidate {
-    /// Its file or folder name in the inbox: the key in the catalog.
+    /// Its file or folder name in the inbox ([`inbox_key`]): the key in the
+    /// catalog.
     pub name: String,
     pub path: PathBuf,
     pub source: &'static str,
@@ -108,7 +109,7 @@ pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>
     let mut ignored = Vec::new();
     for entry in read {
         let entry = entry.map_err(|e| format!("{}: {e}", inbox.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = inbox_key(&entry.file_name());
         if name.starts_with('.') {
             continue;
         }
@@ -132,6 +133,18 @@ pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>
     found.sort_by(|a, b| a.name.cmp(&b.name));
     ignored.sort();
     Ok((found, ignored))
+}
+
+/// The catalog key of an inbox entry: its name when that is UTF-8, else
+/// its bytes with those that are not UTF-8 written as `%XX` (GBK `报告.zip`
+/// is `%B1%A8%B8%E6.zip`). Made from the real name's bytes alone, so two
+/// names that decode alike (or to the same replacement text) stay two
+/// packages, and a package keeps its key whatever else is in the inbox.
+pub fn inbox_key(name: &std::ffi::OsStr) -> String {
+    match name.to_str() {
+        Some(s) => s.to_owned(),
+        None => crate::source::names::escape_name_bytes(name.as_encoded_bytes()),
+    }
 }
 
 fn is_zip_name(name: &str) -> bool {
@@ -244,6 +257,73 @@ impl Stems {
     }
 }
 
+/// The stem each package's outputs end up with, decided from the whole
+/// catalog at once, in the order of the packages' inbox names: the first
+/// package with an id gets the file-safe id, any later one the id with a
+/// short hash of its name. So the names do not depend on which package
+/// finished first, and a sharded run, once merged, names every file as one
+/// unsharded run does.
+fn settled_stems(rows: &[PackageRow]) -> BTreeMap<String, String> {
+    let mut sorted: Vec<&PackageRow> = rows.iter().filter(|r| r.report_file.is_some()).collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut taken: HashSet<String> = RESERVED_STEMS.iter().map(|s| (*s).to_owned()).collect();
+    let mut stems = BTreeMap::new();
+    for row in sorted {
+        let base = file_safe_id(&row.id);
+        let digest = hex(&Sha256::digest(row.name.as_bytes()));
+        let stem = std::iter::once(base.clone())
+            .chain([8, 16, 64].map(|n| format!("{base}-{}", &digest[..n])))
+            .find(|s| !taken.contains(&s.to_lowercase()))
+            .unwrap_or_else(|| format!("{base}-{digest}-{}", row.name.len()));
+        taken.insert(stem.to_lowercase());
+        stems.insert(row.name.clone(), stem);
+    }
+    stems
+}
+
+/// Give every package in `out`'s catalog its settled stem
+/// ([`settled_stems`]), renaming the files of those whose stem changes.
+/// The files move in two steps (to temporary names, then to their final
+/// ones), so a stem that passes from one package to another never
+/// overwrites files still to be moved. A run killed half-way leaves rows
+/// whose files are missing: the next run checks those packages again.
+pub fn settle_stems(out: &Path, catalog: &mut Catalog) -> Result<(), String> {
+    let rows = catalog.packages()?;
+    let stems = settled_stems(&rows);
+    let moving: Vec<(&PackageRow, &String)> = rows
+        .iter()
+        .filter_map(|r| Some((r, stems.get(&r.name)?)))
+        .filter(|(r, stem)| r.stem != **stem)
+        .collect();
+    let rename = |from: &Path, to: &Path| {
+        std::fs::rename(from, to)
+            .map_err(|e| format!("cannot rename {} to {}: {e}", from.display(), to.display()))
+    };
+    let temporary = |stem: &str, i: usize| out.join(format!(".{stem}.{i}.moving"));
+    for (row, stem) in &moving {
+        let old = [&row.report_file, &row.manifest_file, &row.html_file];
+        for (i, file) in old.iter().enumerate() {
+            if let Some(file) = file {
+                let from = out.join(file);
+                if from.exists() {
+                    rename(&from, &temporary(stem, i))?;
+                }
+            }
+        }
+    }
+    for (row, stem) in &moving {
+        let new = output_names(stem);
+        for (i, name) in new.iter().enumerate() {
+            let from = temporary(stem, i);
+            if from.exists() {
+                rename(&from, &out.join(name))?;
+            }
+        }
+        catalog.set_outputs(&row.name, stem, &new)?;
+    }
+    Ok(())
+}
+
 /// Names of a package's output files.
 pub fn output_names(stem: &str) -> [String; 3] {
     [
@@ -260,7 +340,16 @@ struct Context<'a> {
 }
 
 fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
-    let id = fallback_id(&c.name);
+    // As `check` names a package without a descriptor: a GBK name decoded.
+    let shown = c.path.file_name().map_or_else(
+        || c.name.clone(),
+        |n| {
+            crate::source::names::display_os_name(n.as_encoded_bytes())
+                .0
+                .into_owned()
+        },
+    );
+    let id = fallback_id(&shown);
     PackageRow {
         name: c.name.clone(),
         path: c.path.display().to_string(),
@@ -539,6 +628,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     if let Some(e) = fatal {
         return Err(e);
     }
+    settle_stems(&opts.out, &mut catalog)?;
 
     for status in statuses.into_iter().flatten() {
         match status {
