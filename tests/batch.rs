@@ -769,3 +769,89 @@ fn packages_are_keyed_by_real_name_bytes_and_named_deterministically() {
         );
     }
 }
+
+/// A zip of sample `base` with a descriptor of id `id`.
+fn zip_with_id(staging: &Path, base: &str, id: &str, dst: &Path) {
+    let dir = staging.join(dst.file_name().unwrap());
+    copy_dir(&sample(base), &dir);
+    fs::write(
+        dir.join("training-package.json"),
+        serde_json::to_string_pretty(&json!({
+            "id": id, "title": "示范项目", "provider": PROVIDERS[0],
+            "project": "职教国培", "end_date": "2024-06-30",
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    zip_dir(&dir, dst, CompressionMethod::Deflated);
+}
+
+/// Two packages with the same descriptor id (one submitted twice) are
+/// flagged in summary.csv, summary.json and summary.html, in English and
+/// Chinese, each with output files of its own, named in inbox-name order.
+#[test]
+fn duplicate_package_ids_are_flagged_in_the_summaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    // The later name is the larger package: with two jobs it finishes last.
+    zip_with_id(&staging, "fail", "2024-X", &inbox.join("a-first.zip"));
+    zip_with_id(&staging, "pass", "2024-X", &inbox.join("b-again.zip"));
+    zip_with_id(&staging, "pass", "2024-Y", &inbox.join("c-other.zip"));
+
+    let out = tmp.path().join("en");
+    let run_en = batch(&inbox, &out, &["--jobs", "2"]);
+    assert_eq!(run_en.code, 1, "{}", run_en.stderr);
+    let (header, rows) = read_summary_csv(&out);
+    assert!(header.contains(&"duplicate_id".to_owned()), "{header:?}");
+    let flag = |name: &str| rows[name]["duplicate_id"].clone();
+    assert!(flag("a-first.zip").contains("b-again.zip"), "{rows:?}");
+    assert!(flag("a-first.zip").contains("duplicate package id"));
+    assert!(flag("b-again.zip").contains("a-first.zip"));
+    assert_eq!(flag("c-other.zip"), "");
+    assert_eq!(rows["a-first.zip"]["report"], "2024-X.report.json");
+    let second = &rows["b-again.zip"]["report"];
+    assert!(second.starts_with("2024-X-"), "{second}");
+    assert_eq!(
+        load_json(&out.join("2024-X.report.json"))["verdict"],
+        "fail"
+    );
+    assert_eq!(load_json(&out.join(second))["verdict"], "pass");
+
+    let summary = load_json(&out.join("summary.json"));
+    assert_matches_schema("summary.schema.json", &summary, "summary.json");
+    assert_eq!(summary["totals"]["duplicate_ids"], 1);
+    let packages = summary["packages"].as_array().unwrap();
+    let by_name = |name: &str| packages.iter().find(|p| p["package"] == name).unwrap();
+    assert_eq!(
+        by_name("a-first.zip")["duplicate_id"]["others"],
+        json!(["b-again.zip"])
+    );
+    assert!(
+        by_name("a-first.zip")["duplicate_id"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("包编号重复")
+    );
+    assert!(by_name("c-other.zip")["duplicate_id"].is_null());
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    assert_eq!(html.matches("class=\"duplicate-id\"").count(), 2);
+
+    let zh = tmp.path().join("zh");
+    let run_zh = run(trainpack()
+        .env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&zh)
+        .args(["--lang", "zh", "--quiet"]));
+    assert_eq!(run_zh.code, 1, "{}", run_zh.stderr);
+    let (_, rows_zh) = read_summary_csv(&zh);
+    assert!(rows_zh["b-again.zip"]["duplicate_id"].contains("包编号重复"));
+    let html = fs::read_to_string(zh.join("summary.html")).unwrap();
+    assert!(html.contains("包编号重复"));
+    assert!(!html.contains("duplicate package id"));
+    // The same names in another run.
+    assert_eq!(rows_zh["b-again.zip"]["report"], *second);
+}

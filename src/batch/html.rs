@@ -219,6 +219,13 @@ fn packages_table(out: &mut String, data: &SummaryData, lang: Lang) {
             ),
             _ => escape(verdict_label(r.status, lang)),
         };
+        let verdict = match data.same_id.get(&r.name) {
+            Some(others) => format!(
+                "{verdict}<br><span class=\"duplicate-id\">{}</span>",
+                escape(&super::summary::same_id_text(others, lang))
+            ),
+            None => verdict,
+        };
         let (counts, ratio, errors, warnings) = if processed {
             (
                 format!("{}/{}", r.videos, r.course_resources),
