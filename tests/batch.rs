@@ -271,7 +271,7 @@ fn try_catalog_names(out: &Path) -> rusqlite::Result<BTreeSet<String>> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
-    let mut stmt = conn.prepare("SELECT name FROM packages WHERE status != 'error'")?;
+    let mut stmt = conn.prepare("SELECT name FROM packages WHERE status IN ('pass', 'fail')")?;
     stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
 }
 
@@ -316,7 +316,9 @@ fn batch_reports_resumes_shards_and_merges() {
     assert!(
         first
             .stderr
-            .contains("ignored (not a .zip file or folder): 说明.txt")
+            .contains("说明.txt: unsupported: not a package"),
+        "{}",
+        first.stderr
     );
     let (header, rows) = read_summary_csv(&all);
     assert_eq!(
@@ -324,11 +326,14 @@ fn batch_reports_resumes_shards_and_merges() {
         ["package", "id", "provider", "title", "verdict"]
     );
     let names: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
-    let expected: BTreeSet<&str> = inbox.planned.iter().map(|p| p.name.as_str()).collect();
+    let mut expected: BTreeSet<&str> = inbox.planned.iter().map(|p| p.name.as_str()).collect();
+    expected.insert("说明.txt");
     assert_eq!(
         names, expected,
-        "one row per package, hidden entries skipped"
+        "one row per package and per file that is not one, hidden entries skipped"
     );
+    assert_eq!(rows["说明.txt"]["verdict"], "unsupported");
+    assert!(rows["说明.txt"]["error"].contains("not a package"));
     for p in &inbox.planned {
         let row = &rows[&p.name];
         assert_eq!(row["verdict"], p.verdict, "{}: {row:?}", p.name);
@@ -370,8 +375,9 @@ fn batch_reports_resumes_shards_and_merges() {
     // summary.json follows its schema and agrees with the CSV.
     let summary = load_json(&all.join("summary.json"));
     assert_matches_schema("summary.schema.json", &summary, "summary.json");
-    assert_eq!(summary["totals"]["packages"], 23);
+    assert_eq!(summary["totals"]["packages"], 24);
     assert_eq!(summary["totals"]["error"], 1);
+    assert_eq!(summary["totals"]["unsupported"], 1);
     let passing = inbox.planned.iter().filter(|p| p.verdict == "pass").count();
     assert_eq!(summary["totals"]["pass"], passing);
     // The same report `check --json` gives for one of the zips.
@@ -462,13 +468,14 @@ fn batch_reports_resumes_shards_and_merges() {
     let k2: BTreeSet<&String> = rows2.keys().collect();
     assert!(k1.is_disjoint(&k2), "a package in two shards");
     let corrupt_in_1 = rows1.contains_key("99-corrupt.zip");
-    assert_eq!(r1.code == 2, corrupt_in_1);
-    assert_eq!(r2.code == 2, !corrupt_in_1);
+    let stray_in_1 = rows1.contains_key("说明.txt");
+    assert_eq!(r1.code == 2, corrupt_in_1 || stray_in_1);
+    assert_eq!(r2.code == 2, !corrupt_in_1 || !stray_in_1);
     // Shards are stable: the same again.
     let again1 = batch(&inbox.inbox, &s1, &["--shard", "1/2"]);
     assert_eq!(
         skipped_names(&again1.stderr).len(),
-        rows1.len() - usize::from(corrupt_in_1)
+        rows1.len() - usize::from(corrupt_in_1) - usize::from(stray_in_1)
     );
     let merged = inbox.root.join("merged");
     let m = run(trainpack()
@@ -595,7 +602,7 @@ fn a_killed_batch_resumes_without_redoing_finished_packages() {
     }
     // The summary covers every package, including those of the killed run.
     let (_, rows) = read_summary_csv(&out);
-    assert_eq!(rows.len(), inbox.planned.len());
+    assert_eq!(rows.len(), inbox.planned.len() + 1, "and 说明.txt");
     for p in &inbox.planned {
         assert_eq!(rows[&p.name]["verdict"], p.verdict, "{}", p.name);
     }
@@ -854,4 +861,158 @@ fn duplicate_package_ids_are_flagged_in_the_summaries() {
     assert!(!html.contains("duplicate package id"));
     // The same names in another run.
     assert_eq!(rows_zh["b-again.zip"]["report"], *second);
+}
+
+/// RAR and 7z archives (made by the real tools), a lone PDF and a zip
+/// without its .zip name are rows of summary.csv, .json and .html with
+/// status `unsupported`, saying what each is and what to do (en and zh),
+/// and the batch exits 2. A catalog of the previous version is migrated.
+#[test]
+fn files_that_are_not_packages_are_unsupported_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    zip_with_id(&staging, "pass", "2024-P", &inbox.join("good.zip"));
+    let course = sample("pass");
+    let Some(seven_zip) = on_path("7z") else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_none(),
+            "7z is required by this test: apt install p7zip-full"
+        );
+        eprintln!("skipped: 7z not installed");
+        return;
+    };
+    let seven = std::process::Command::new(seven_zip)
+        .args(["a", "-bd", "-t7z"])
+        .arg(inbox.join("课程.7z"))
+        .arg(&course)
+        .output()
+        .unwrap();
+    assert!(
+        seven.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seven.stderr)
+    );
+    // A RAR 5 archive's signature and main header (no rar writer is free).
+    fs::write(
+        inbox.join("课程.rar"),
+        b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5\x0a\x01\x05\x06\x00\x05\x01\x01\x80\x80\x00",
+    )
+    .unwrap();
+    fs::copy(
+        course.join("模块2_法律法规/法律法规讲义.pdf"),
+        inbox.join("讲义.pdf"),
+    )
+    .unwrap();
+    fs::copy(inbox.join("good.zip"), inbox.join("good.zip.bak")).unwrap();
+
+    let out = tmp.path().join("out");
+    let first = batch(&inbox, &out, &[]);
+    assert_eq!(first.code, 2, "{}", first.stderr);
+    assert!(
+        first
+            .stderr
+            .contains("课程.rar: unsupported: a RAR archive"),
+        "{}",
+        first.stderr
+    );
+    let (_, rows) = read_summary_csv(&out);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(rows["good.zip"]["verdict"], "pass");
+    for (name, what, says) in [
+        ("课程.rar", "rar", "RAR archive"),
+        ("课程.7z", "7z", "7-Zip (.7z) archive"),
+        ("讲义.pdf", "document", "a single document file"),
+        ("good.zip.bak", "zip", "rename it to end in .zip"),
+    ] {
+        let row = &rows[name];
+        assert_eq!(row["verdict"], "unsupported", "{name}");
+        assert_eq!(row["source"], what, "{name}");
+        assert!(row["error"].contains(says), "{name}: {row:?}");
+        assert_eq!(row["report"], "", "{name}");
+    }
+    let summary = load_json(&out.join("summary.json"));
+    assert_matches_schema("summary.schema.json", &summary, "summary.json");
+    assert_eq!(summary["totals"]["unsupported"], 4);
+    let rar = summary["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["package"] == "课程.rar")
+        .unwrap();
+    assert_eq!(rar["verdict"], "unsupported");
+    assert_eq!(rar["unsupported"]["what"], "rar");
+    assert!(
+        rar["unsupported"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("RAR 压缩包")
+    );
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    assert_eq!(html.matches("row-unsupported").count(), 4);
+    assert!(html.contains("a RAR archive"));
+
+    // In Chinese, in all three summaries.
+    let zh = tmp.path().join("zh");
+    let run_zh = run(trainpack()
+        .env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&zh)
+        .args(["--lang", "zh"]));
+    assert_eq!(run_zh.code, 2, "{}", run_zh.stderr);
+    let (_, rows_zh) = read_summary_csv(&zh);
+    assert!(rows_zh["课程.7z"]["error"].contains("7-Zip (.7z) 压缩包"));
+    let html = fs::read_to_string(zh.join("summary.html")).unwrap();
+    assert!(html.contains("RAR 压缩包") && !html.contains("a RAR archive"));
+
+    // A catalog written by the previous version (status could only be
+    // pass/fail/error) is migrated, keeping its rows and resources.
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    fs::remove_file(inbox.join("课程.rar")).unwrap();
+    fs::remove_file(inbox.join("课程.7z")).unwrap();
+    fs::remove_file(inbox.join("讲义.pdf")).unwrap();
+    fs::remove_file(inbox.join("good.zip.bak")).unwrap();
+    batch(&inbox, &old, &["--quiet"]);
+    {
+        let conn = rusqlite::Connection::open(old.join("catalog.sqlite")).unwrap();
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'packages'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // Rewrite it as version 1 had it.
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF; BEGIN;
+             {};
+             INSERT INTO packages_v1 SELECT * FROM packages; DROP TABLE packages;
+             ALTER TABLE packages_v1 RENAME TO packages;
+             UPDATE meta SET value = '1' WHERE key = 'schema_version'; COMMIT;",
+            sql.replace("CREATE TABLE packages", "CREATE TABLE packages_v1")
+                .replace(", 'unsupported'", "")
+        ))
+        .unwrap();
+    }
+    fs::write(inbox.join("x.rar"), b"Rar!\x1a\x07\x00rest").unwrap();
+    let migrated = batch(&inbox, &old, &[]);
+    assert_eq!(migrated.code, 2, "{}", migrated.stderr);
+    assert!(
+        migrated.stderr.contains("1 unchanged and skipped"),
+        "{}",
+        migrated.stderr
+    );
+    let (_, rows) = read_summary_csv(&old);
+    assert_eq!(rows["x.rar"]["verdict"], "unsupported");
+    assert_eq!(rows["good.zip"]["verdict"], "pass");
+    let conn = rusqlite::Connection::open(old.join("catalog.sqlite")).unwrap();
+    let resources: i64 = conn
+        .query_row("SELECT COUNT(*) FROM resources", [], |r| r.get(0))
+        .unwrap();
+    assert!(resources > 0);
 }

@@ -16,6 +16,7 @@ pub mod merge;
 mod progress;
 pub mod shard;
 pub mod summary;
+pub mod unsupported;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -74,16 +75,22 @@ pub struct BatchOutcome {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
-    /// Inbox entries that are neither a folder nor a .zip file.
-    pub ignored: Vec<String>,
+    /// Inbox entries of this run's selection that are neither a folder nor
+    /// a .zip file: (name, what they are; see [`unsupported::classify`]).
+    pub unsupported: Vec<(String, &'static str)>,
     /// Packages gone from the inbox, forgotten by the catalog.
     pub removed: Vec<String>,
     pub elapsed: Duration,
 }
 
 impl BatchOutcome {
+    /// A file that is not a package counts as a submission that could not
+    /// be processed: a RAR nobody checked must not let the batch exit 0.
     pub fn exit_code(&self) -> u8 {
-        exit_code(self.fail as u64, self.error as u64)
+        exit_code(
+            self.fail as u64,
+            (self.error + self.unsupported.len()) as u64,
+        )
     }
 }
 
@@ -101,8 +108,8 @@ pub fn exit_code(fail: u64, error: u64) -> u8 {
 
 /// Zip files and folders directly inside `inbox`, sorted by name; hidden
 /// entries and the output folder itself are skipped. Also returns the
-/// names of other entries (ignored).
-pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>), String> {
+/// other entries (not packages; `source` empty), sorted by name.
+pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<Candidate>), String> {
     let read = std::fs::read_dir(inbox).map_err(|e| format!("{}: {e}", inbox.display()))?;
     let out_canonical = std::fs::canonicalize(out).ok();
     let mut found = Vec::new();
@@ -124,14 +131,18 @@ pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>
             // Unreadable metadata: let the check report why.
             Err(_) if is_zip_name(&name) => "zip",
             _ => {
-                ignored.push(name);
+                ignored.push(Candidate {
+                    name,
+                    path,
+                    source: "",
+                });
                 continue;
             }
         };
         found.push(Candidate { name, path, source });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    ignored.sort();
+    ignored.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((found, ignored))
 }
 
@@ -384,6 +395,25 @@ fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
     }
 }
 
+/// The catalog row of a file that is not a package: its kind in `source`,
+/// the English message in `error_text` (the summaries say it in their own
+/// language, from `source`).
+fn unsupported_row(c: &Candidate, what: &'static str, ctx: &Context) -> PackageRow {
+    let meta = std::fs::metadata(&c.path).ok();
+    let size = meta.as_ref().filter(|m| m.is_file()).map_or(0, |m| m.len());
+    let mtime = meta.as_ref().map_or(0, mtime_ns);
+    let ident = Identity {
+        size,
+        mtime_ns: mtime,
+        fingerprint: format!("size={size};mtime={mtime}"),
+    };
+    let mut row = base_row(c, &ident, ctx);
+    row.status = Status::Unsupported;
+    row.source = what.to_owned();
+    row.error_text = Some(unsupported::message(what, Lang::En));
+    row
+}
+
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
@@ -478,7 +508,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
 
 /// Whether a catalog row still describes the package as it is now.
 fn unchanged(row: &PackageRow, ident: &Identity, key: &str, out: &Path) -> bool {
-    row.status != Status::Error
+    row.status.processed()
         && row.size == ident.size
         && row.mtime_ns == ident.mtime_ns
         && row.fingerprint == ident.fingerprint
@@ -506,12 +536,9 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         .map(|r| (r.name.clone(), r))
         .collect();
 
-    let mut outcome = BatchOutcome {
-        ignored,
-        ..Default::default()
-    };
+    let mut outcome = BatchOutcome::default();
     // Packages gone from the inbox are forgotten (their report files stay).
-    let present: HashSet<String> = all.iter().map(|c| c.name.clone()).collect();
+    let present: HashSet<String> = all.iter().chain(&ignored).map(|c| c.name.clone()).collect();
     outcome.removed = previous
         .keys()
         .filter(|n| !present.contains(*n))
@@ -531,6 +558,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         stems: Stems::new(previous.values().filter(|r| present.contains(&r.name))),
         options_key: options_key(&opts.check),
     };
+
     let mut statuses: Vec<Option<Status>> = vec![None; selected.len()];
     let mut todo: Vec<(usize, Identity)> = Vec::new();
     let mut skipped: Vec<usize> = Vec::new();
@@ -628,6 +656,15 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     if let Some(e) = fatal {
         return Err(e);
     }
+    // Files that are not packages: a row each, saying what they are.
+    for c in ignored
+        .iter()
+        .filter(|c| opts.shard.is_none_or(|s| s.contains(&c.name)))
+    {
+        let what = unsupported::classify(&c.path);
+        catalog.record(&unsupported_row(c, what, &ctx), &[])?;
+        outcome.unsupported.push((c.name.clone(), what));
+    }
     settle_stems(&opts.out, &mut catalog)?;
 
     for status in statuses.into_iter().flatten() {
@@ -635,6 +672,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
             Status::Pass => outcome.pass += 1,
             Status::Fail => outcome.fail += 1,
             Status::Error => outcome.error += 1,
+            Status::Unsupported => {}
         }
     }
     summary::write_all(&opts.out, &catalog, opts.lang)?;

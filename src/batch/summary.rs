@@ -67,6 +67,8 @@ pub struct SummaryData {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
+    /// Inbox files that are not packages (status `unsupported`).
+    pub unsupported: usize,
     /// The threshold most packages were checked against (percent).
     pub threshold_percent: u32,
     /// Packages whose id another package has too (a package submitted
@@ -104,7 +106,9 @@ pub fn same_id_text(others: &[String], lang: Lang) -> String {
 /// Inbox name → the names of the other packages with the same id.
 fn same_ids(rows: &[PackageRow]) -> BTreeMap<String, Vec<String>> {
     let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for row in rows {
+    // A file that is not a package has its file name for an id: not a
+    // package id to compare.
+    for row in rows.iter().filter(|r| r.status != Status::Unsupported) {
         by_id.entry(row.id.as_str()).or_default().push(&row.name);
     }
     let mut same = BTreeMap::new();
@@ -184,7 +188,7 @@ impl SummaryData {
         }
         let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
         let mut thresholds: BTreeMap<u32, usize> = BTreeMap::new();
-        for row in rows.iter().filter(|r| r.status != Status::Error) {
+        for row in rows.iter().filter(|r| r.status.processed()) {
             *thresholds.entry(row.threshold_percent).or_default() += 1;
         }
         let threshold_percent = thresholds
@@ -197,6 +201,7 @@ impl SummaryData {
             pass: count(Status::Pass),
             fail: count(Status::Fail),
             error: count(Status::Error),
+            unsupported: count(Status::Unsupported),
             rows,
             duplicates,
             kinds,
@@ -258,7 +263,7 @@ pub fn csv(data: &SummaryData, lang: Lang) -> String {
             .collect::<Vec<_>>(),
     );
     for r in &data.rows {
-        let processed = r.status != Status::Error;
+        let processed = r.status.processed();
         let num = |n: u64| {
             if processed {
                 n.to_string()
@@ -285,7 +290,7 @@ pub fn csv(data: &SummaryData, lang: Lang) -> String {
                 r.deadline.clone().unwrap_or_default(),
                 r.source.clone(),
                 r.report_file.clone().unwrap_or_default(),
-                r.error_text.clone().unwrap_or_default(),
+                error_text(r, lang).unwrap_or_default(),
                 data.same_id
                     .get(&r.name)
                     .map(|others| same_id_text(others, lang))
@@ -326,7 +331,23 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
     out
 }
 
+/// Why a row was not checked, in `lang`: a file that is not a package is
+/// described from its kind; other errors are as recorded.
+pub fn error_text(r: &PackageRow, lang: Lang) -> Option<String> {
+    match r.status {
+        Status::Unsupported => Some(super::unsupported::message(&r.source, lang)),
+        _ => r.error_text.clone(),
+    }
+}
+
 fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
+    let unsupported = (r.status == Status::Unsupported).then(|| {
+        json!({
+            "what": r.source,
+            "message_en": super::unsupported::message(&r.source, Lang::En),
+            "message_zh": super::unsupported::message(&r.source, Lang::Zh),
+        })
+    });
     let duplicate_id = data.same_id.get(&r.name).map(|others| {
         json!({
             "others": others,
@@ -359,6 +380,7 @@ fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
         "checked_at": r.checked_at,
         "error": r.error_text,
         "duplicate_id": duplicate_id,
+        "unsupported": unsupported,
     })
 }
 
@@ -372,6 +394,7 @@ pub fn json(data: &SummaryData) -> String {
             "pass": data.pass,
             "fail": data.fail,
             "error": data.error,
+            "unsupported": data.unsupported,
             "bytes": data.rows.iter().map(|r| r.size).sum::<u64>(),
             "duplicates": data.duplicates.len(),
             "duplicate_ids": data.duplicate_ids(),
