@@ -1016,3 +1016,74 @@ fn files_that_are_not_packages_are_unsupported_rows() {
         .unwrap();
     assert!(resources > 0);
 }
+
+/// `merge` reads only files inside each shard folder: a catalog edited to
+/// name `/etc/passwd`, `../secret.txt` or a link to a file outside makes
+/// that row an error naming the shard, and nothing outside is copied.
+#[test]
+fn merge_reads_only_files_inside_the_shard_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    for (name, id) in [
+        ("a.zip", "2024-A"),
+        ("b.zip", "2024-B"),
+        ("c.zip", "2024-C"),
+        ("d.zip", "2024-D"),
+    ] {
+        zip_with_id(&staging, "pass", id, &inbox.join(name));
+    }
+    let shard = tmp.path().join("shard");
+    assert_eq!(batch(&inbox, &shard, &["--quiet"]).code, 0);
+    let secret = tmp.path().join("secret.txt");
+    fs::write(&secret, "SECRET-OUTSIDE-THE-SHARD").unwrap();
+    std::os::unix::fs::symlink(&secret, shard.join("link.html")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(shard.join("catalog.sqlite")).unwrap();
+        for (column, value, name) in [
+            ("report_file", "/etc/passwd", "a.zip"),
+            ("html_file", "../secret.txt", "b.zip"),
+            ("html_file", "link.html", "c.zip"),
+        ] {
+            conn.execute(
+                &format!("UPDATE packages SET {column} = ?1 WHERE name = ?2"),
+                rusqlite::params![value, name],
+            )
+            .unwrap();
+        }
+    }
+    let merged = tmp.path().join("merged");
+    let m = run(trainpack()
+        .arg("merge")
+        .arg(&shard)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--lang", "en"]));
+    assert_eq!(m.code, 2, "{}", m.stderr);
+    let (_, rows) = read_summary_csv(&merged);
+    for name in ["a.zip", "b.zip", "c.zip"] {
+        assert_eq!(rows[name]["verdict"], "error", "{name}: {:?}", rows[name]);
+        assert!(
+            rows[name]["error"].contains(&shard.display().to_string()),
+            "{name}: the error names the shard: {:?}",
+            rows[name]
+        );
+    }
+    assert_eq!(rows["d.zip"]["verdict"], "pass");
+    for entry in fs::read_dir(&merged).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("root:x:0:0"),
+            "{} holds /etc/passwd",
+            path.display()
+        );
+        assert!(
+            !text.contains("SECRET-OUTSIDE-THE-SHARD"),
+            "{} holds the file outside the shard",
+            path.display()
+        );
+    }
+}
