@@ -350,6 +350,16 @@ struct Context<'a> {
     options_key: String,
 }
 
+/// The package's path for messages and the catalog: its inbox name as the
+/// key spells it (`%XX` for bytes that are not UTF-8), never lossily.
+fn shown_path(c: &Candidate) -> String {
+    match (c.path.to_str(), c.path.parent()) {
+        (Some(path), _) => path.to_owned(),
+        (None, Some(parent)) => format!("{}/{}", parent.display(), c.name),
+        (None, None) => c.name.clone(),
+    }
+}
+
 fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
     // As `check` names a package without a descriptor: a GBK name decoded.
     let shown = c.path.file_name().map_or_else(
@@ -363,7 +373,7 @@ fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
     let id = fallback_id(&shown);
     PackageRow {
         name: c.name.clone(),
-        path: c.path.display().to_string(),
+        path: shown_path(c),
         source: c.source.to_owned(),
         size: ident.size,
         mtime_ns: ident.mtime_ns,
@@ -575,7 +585,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
                     todo.push((i, ident));
                 }
             }
-            Err(e) => identity_errors.push((i, format!("{}: cannot read: {e}", c.path.display()))),
+            Err(e) => identity_errors.push((i, format!("{}: cannot read: {e}", shown_path(c)))),
         }
     }
     if opts.jobs > 1 {
