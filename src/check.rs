@@ -317,8 +317,14 @@ pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
     } else {
         canonical.file_stem()
     };
-    name.map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "package".to_owned())
+    // A GBK name (a folder unzipped on Linux) reads as its text, not as
+    // replacement characters that many names share.
+    name.map(|n| {
+        crate::source::names::display_os_name(n.as_encoded_bytes())
+            .0
+            .into_owned()
+    })
+    .unwrap_or_else(|| "package".to_owned())
 }
 
 /// The folder the package's content sits in: `""`, or `"name/"` when every
@@ -659,6 +665,7 @@ fn resource_of(
     Resource {
         path: item.entry.path.clone(),
         original_path: item.entry.original.clone(),
+        path_bytes: item.entry.os_name_bytes().map(crate::scan::hex),
         size: item.scanned.size,
         sha256: item.scanned.sha256,
         media_type: item.class.media_type,
@@ -1049,7 +1056,30 @@ fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
             _ => None,
         })
         .collect();
+    let gbk: Vec<(&str, &str)> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::GbkName { path, bytes } => Some((path.as_str(), bytes.as_str())),
+            _ => None,
+        })
+        .collect();
     let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
+    if let Some((path, bytes)) = gbk.first() {
+        // A folder unzipped from a Windows zip has all its names in GBK:
+        // one finding for the package, as for a legacy-encoded zip.
+        let n = gbk.len();
+        findings.push(rules::GBK_FOLDER_NAME.finding(
+            None,
+            Text::new(
+                format!(
+                    "{n} file or folder name(s) are GBK bytes, not UTF-8 (for example {path}, whose name's bytes are {bytes}); trainpack decoded them and read every file by its real name, but other tools show them garbled; a bag gets the decoded UTF-8 names"
+                ),
+                format!(
+                    "{n} 个文件或文件夹名称为 GBK 编码而非 UTF-8（例如 {path}，其名称字节为 {bytes}）；trainpack 已解码并按真实名称读取每个文件，但其他工具会显示乱码；打包时使用解码后的 UTF-8 名称"
+                ),
+            ),
+        ));
+    }
     if let Some((path, name)) = backslash.first() {
         // Like legacy names, the whole archive is written this way by one
         // tool: one finding for the package.
@@ -1102,11 +1132,24 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
         SourceNote::NonUtf8Name { path } => rules::NON_UTF8_NAME.finding(
             Some(path),
             Text::new(
-                "the name is not valid UTF-8 (shown with replacement characters)",
-                "名称不是有效的 UTF-8（以替换字符显示）",
+                "the name is neither UTF-8 nor GBK (its other bytes are shown as %XX)",
+                "名称既不是 UTF-8 也不是 GBK（其余字节以 %XX 显示）",
             ),
         ),
-        SourceNote::LegacyEncodedName { .. } | SourceNote::BackslashName { .. } => return None,
+        SourceNote::DecodesAlike { path, other } => rules::NAMES_DECODE_ALIKE.finding(
+            Some(path),
+            Text::new(
+                format!(
+                    "this name is not UTF-8 and decodes to {other}, the name of another file: a different file, shown by its bytes (%XX); both are checked"
+                ),
+                format!(
+                    "该名称不是 UTF-8，解码后与另一文件的名称 {other} 相同：二者是不同的文件，此处按字节（%XX）显示；两个都已检查"
+                ),
+            ),
+        ),
+        SourceNote::LegacyEncodedName { .. }
+        | SourceNote::GbkName { .. }
+        | SourceNote::BackslashName { .. } => return None,
         SourceNote::UnsafeName { name, reason } => rules::UNSAFE_PATH.finding(
             Some(name),
             Text::new(

@@ -642,6 +642,25 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
                 ),
             };
             write_stdout(&text)?;
+            // Bag names must be UTF-8: names that were not are renamed.
+            let renamed = report
+                .files
+                .iter()
+                .filter(|f| f.path_bytes.is_some())
+                .count();
+            if renamed > 0 {
+                eprintln!(
+                    "trainpack: {}",
+                    match lang {
+                        Lang::En => format!(
+                            "warning: {renamed} file name(s) are not UTF-8; the bag holds them under their decoded or %XX-escaped names (TP044, TP045)"
+                        ),
+                        Lang::Zh => format!(
+                            "警告：{renamed} 个文件名不是 UTF-8；BagIt 包中使用其解码后或 %XX 转义后的名称（TP044、TP045）"
+                        ),
+                    }
+                );
+            }
             Ok(verdict_code(report.verdict))
         }
     }

@@ -63,6 +63,12 @@ pub struct PackageRef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileRecord {
     pub path: String,
+    /// The bytes of the file's path in the folder (lowercase hex), when
+    /// they are not UTF-8 (GBK names unzipped on Linux): `path` is then
+    /// their decoded or `%XX`-escaped form, and `verify` finds the file by
+    /// these bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     pub size: u64,
     pub sha256: String,
     pub media_type: String,
@@ -108,6 +114,7 @@ impl Manifest {
             .iter()
             .map(|f| FileRecord {
                 path: f.path.to_string(),
+                path_bytes: f.path_bytes.clone(),
                 size: f.size,
                 sha256: f.sha256.to_string(),
                 media_type: f.media_type.to_owned(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::rules::Severity;
-use crate::scan::digest_package;
+use crate::scan::{digest_package, hex};
 use crate::source::{Package, SourceKind, SourceNote};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -97,12 +97,20 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         }
     }
     let mut unreadable: Vec<(String, String)> = Vec::new();
-    // path → (size, digest)
-    let current: BTreeMap<String, (u64, Option<String>)> = if fast {
+    // identity → (path shown, size, digest). A file is identified by the
+    // bytes of its name when they are not UTF-8 (its shown path may change
+    // when another file's name comes to decode alike), else by its path.
+    let current: BTreeMap<String, (String, u64, Option<String>)> = if fast {
         package
             .entries
             .iter()
-            .map(|e| (e.path.to_string(), (e.declared_size.unwrap_or(0), None)))
+            .map(|e| {
+                let key = identity(&e.path, e.os_name_bytes().map(hex).as_deref());
+                (
+                    key,
+                    (e.path.to_string(), e.declared_size.unwrap_or(0), None),
+                )
+            })
             .collect()
     } else {
         // Digests only: no sniffing or probing, which verify has no use for.
@@ -111,7 +119,8 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         for (entry, result) in package.entries.iter().zip(digests) {
             match result {
                 Ok((size, sha256)) => {
-                    map.insert(entry.path.to_string(), (size, Some(sha256)));
+                    let key = identity(&entry.path, entry.os_name_bytes().map(hex).as_deref());
+                    map.insert(key, (entry.path.to_string(), size, Some(sha256)));
                 }
                 // A file that no longer reads (a zip entry whose CRC fails
                 // after a flipped byte) has changed: say so, and go on.
@@ -120,10 +129,13 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         }
         map
     };
-    let expected: BTreeMap<&str, (u64, &str)> = manifest
+    let expected: BTreeMap<String, (&str, u64, &str)> = manifest
         .files
         .iter()
-        .map(|f| (f.path.as_str(), (f.size, f.sha256.as_str())))
+        .map(|f| {
+            let key = identity(&f.path, f.path_bytes.as_deref());
+            (key, (f.path.as_str(), f.size, f.sha256.as_str()))
+        })
         .collect();
 
     let mut missing = Vec::new();
@@ -135,19 +147,19 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
             reason: reason.clone(),
         });
     }
-    for (&p, &(size, sha)) in &expected {
+    for (key, &(p, size, sha)) in &expected {
         if unreadable_paths.contains(p) {
             continue;
         }
-        match current.get(p) {
+        match current.get(key) {
             None => missing.push((p, size, sha)),
-            Some((new_size, new_sha)) => {
+            Some((shown, new_size, new_sha)) => {
                 let digest_differs = new_sha
                     .as_deref()
                     .is_some_and(|n| !n.eq_ignore_ascii_case(sha));
                 if *new_size != size || digest_differs {
                     changes.push(Change::Changed {
-                        path: p.to_owned(),
+                        path: shown.clone(),
                         old_size: size,
                         new_size: *new_size,
                         old_sha256: new_sha.as_ref().map(|_| sha.to_owned()),
@@ -160,8 +172,8 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     // Extra files by digest, so a missing file with the same digest is a rename.
     let mut extra_by_digest: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut extras: Vec<&str> = Vec::new();
-    for (p, (_, sha)) in &current {
-        if !expected.contains_key(p.as_str()) {
+    for (key, (p, _, sha)) in &current {
+        if !expected.contains_key(key) {
             extras.push(p);
             if let Some(sha) = sha {
                 extra_by_digest.entry(sha.as_str()).or_default().push(p);
@@ -189,6 +201,16 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     }
     changes.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(changes)
+}
+
+/// What identifies a file between the manifest and the package: the bytes
+/// of its name (hex) when they are not UTF-8, else its path. NUL never
+/// occurs in a path, so the two kinds of key never meet.
+fn identity(path: &str, path_bytes: Option<&str>) -> String {
+    match path_bytes {
+        Some(bytes) => format!("\0{}", bytes.to_ascii_lowercase()),
+        None => path.to_owned(),
+    }
 }
 
 /// Every listing hazard of the package that `check` reports as an error,

@@ -271,7 +271,7 @@ fn try_catalog_names(out: &Path) -> rusqlite::Result<BTreeSet<String>> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
-    let mut stmt = conn.prepare("SELECT name FROM packages WHERE status != 'error'")?;
+    let mut stmt = conn.prepare("SELECT name FROM packages WHERE status IN ('pass', 'fail')")?;
     stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
 }
 
@@ -316,7 +316,9 @@ fn batch_reports_resumes_shards_and_merges() {
     assert!(
         first
             .stderr
-            .contains("ignored (not a .zip file or folder): 说明.txt")
+            .contains("说明.txt: unsupported: not a package"),
+        "{}",
+        first.stderr
     );
     let (header, rows) = read_summary_csv(&all);
     assert_eq!(
@@ -324,11 +326,14 @@ fn batch_reports_resumes_shards_and_merges() {
         ["package", "id", "provider", "title", "verdict"]
     );
     let names: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
-    let expected: BTreeSet<&str> = inbox.planned.iter().map(|p| p.name.as_str()).collect();
+    let mut expected: BTreeSet<&str> = inbox.planned.iter().map(|p| p.name.as_str()).collect();
+    expected.insert("说明.txt");
     assert_eq!(
         names, expected,
-        "one row per package, hidden entries skipped"
+        "one row per package and per file that is not one, hidden entries skipped"
     );
+    assert_eq!(rows["说明.txt"]["verdict"], "unsupported");
+    assert!(rows["说明.txt"]["error"].contains("not a package"));
     for p in &inbox.planned {
         let row = &rows[&p.name];
         assert_eq!(row["verdict"], p.verdict, "{}: {row:?}", p.name);
@@ -370,8 +375,9 @@ fn batch_reports_resumes_shards_and_merges() {
     // summary.json follows its schema and agrees with the CSV.
     let summary = load_json(&all.join("summary.json"));
     assert_matches_schema("summary.schema.json", &summary, "summary.json");
-    assert_eq!(summary["totals"]["packages"], 23);
+    assert_eq!(summary["totals"]["packages"], 24);
     assert_eq!(summary["totals"]["error"], 1);
+    assert_eq!(summary["totals"]["unsupported"], 1);
     let passing = inbox.planned.iter().filter(|p| p.verdict == "pass").count();
     assert_eq!(summary["totals"]["pass"], passing);
     // The same report `check --json` gives for one of the zips.
@@ -462,13 +468,14 @@ fn batch_reports_resumes_shards_and_merges() {
     let k2: BTreeSet<&String> = rows2.keys().collect();
     assert!(k1.is_disjoint(&k2), "a package in two shards");
     let corrupt_in_1 = rows1.contains_key("99-corrupt.zip");
-    assert_eq!(r1.code == 2, corrupt_in_1);
-    assert_eq!(r2.code == 2, !corrupt_in_1);
+    let stray_in_1 = rows1.contains_key("说明.txt");
+    assert_eq!(r1.code == 2, corrupt_in_1 || stray_in_1);
+    assert_eq!(r2.code == 2, !corrupt_in_1 || !stray_in_1);
     // Shards are stable: the same again.
     let again1 = batch(&inbox.inbox, &s1, &["--shard", "1/2"]);
     assert_eq!(
         skipped_names(&again1.stderr).len(),
-        rows1.len() - usize::from(corrupt_in_1)
+        rows1.len() - usize::from(corrupt_in_1) - usize::from(stray_in_1)
     );
     let merged = inbox.root.join("merged");
     let m = run(trainpack()
@@ -595,7 +602,7 @@ fn a_killed_batch_resumes_without_redoing_finished_packages() {
     }
     // The summary covers every package, including those of the killed run.
     let (_, rows) = read_summary_csv(&out);
-    assert_eq!(rows.len(), inbox.planned.len());
+    assert_eq!(rows.len(), inbox.planned.len() + 1, "and 说明.txt");
     for p in &inbox.planned {
         assert_eq!(rows[&p.name]["verdict"], p.verdict, "{}", p.name);
     }
@@ -656,6 +663,427 @@ fn batch_takes_the_same_policy_flags_as_check() {
         assert!(
             stderr.contains("invalid value '0' for '--probe-timeout"),
             "{cmd}: {stderr}"
+        );
+    }
+}
+
+/// Create `inbox/<name as GBK bytes>` as a copy of sample folder `base`,
+/// with a `Thumbs.db` of `junk` zero bytes when not 0.
+fn gbk_folder_package(inbox: &Path, name: &str, base: &str, junk: usize) {
+    let script = r#"
+import os, sys, shutil
+inbox, name, src, junk = os.fsencode(sys.argv[1]), sys.argv[2], os.fsencode(sys.argv[3]), int(sys.argv[4])
+dst = os.path.join(inbox, name.encode('gbk'))
+shutil.copytree(src, dst)
+if junk:
+    with open(os.path.join(dst, b'Thumbs.db'), 'wb') as f: f.write(bytes(junk))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(inbox)
+        .arg(name)
+        .arg(sample(base))
+        .arg(junk.to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (package, report file, verdict) of every row of summary.csv.
+fn rows_and_reports(out: &Path) -> Vec<(String, String, String)> {
+    read_summary_csv(out)
+        .1
+        .into_iter()
+        .map(|(name, row)| (name, row["report"].clone(), row["verdict"].clone()))
+        .collect()
+}
+
+/// Folders whose GBK names all decode (as UTF-8) to the same replacement
+/// text, and a UTF-8 folder whose name reads the same as one of them, are
+/// three packages: keyed by their real name bytes, each with its own report.
+/// Output names are given in name order, not by which check finished first,
+/// and a sharded run, merged, names every file as one unsharded run does.
+#[test]
+fn packages_are_keyed_by_real_name_bytes_and_named_deterministically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    // The first by name is the largest (20 MiB of junk, read but not
+    // counted): with two jobs it finishes last.
+    gbk_folder_package(&inbox, "报告", "pass", 20 << 20);
+    gbk_folder_package(&inbox, "材料", "pass", 0);
+    copy_dir(&sample("fail"), &inbox.join("报告"));
+    let gbk = |name: &str| {
+        let (bytes, _, _) = encoding_rs::GBK.encode(name);
+        bytes
+            .iter()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    };
+    let (report_key, material_key) = (gbk("报告"), gbk("材料"));
+
+    let all = tmp.path().join("all");
+    let first = batch(&inbox, &all, &["--jobs", "2"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let (_, rows) = read_summary_csv(&all);
+    let names: Vec<&String> = rows.keys().collect();
+    assert_eq!(names, [&report_key, &material_key, &"报告".to_owned()]);
+    assert_eq!(rows[&report_key]["id"], "报告");
+    assert_eq!(rows[&material_key]["id"], "材料");
+    assert_eq!(rows["报告"]["id"], "报告");
+    assert_eq!(rows[&report_key]["verdict"], "pass");
+    assert_eq!(rows[&material_key]["verdict"], "pass");
+    assert_eq!(rows["报告"]["verdict"], "fail");
+    // Two packages with id 报告: the first by name has the plain name.
+    assert_eq!(rows[&report_key]["report"], "报告.report.json");
+    let other = &rows["报告"]["report"];
+    assert!(
+        other.starts_with("报告-") && other.ends_with(".report.json"),
+        "{other}"
+    );
+    for (_, report, verdict) in rows_and_reports(&all) {
+        assert_eq!(load_json(&all.join(&report))["verdict"], verdict.as_str());
+    }
+    assert_eq!(catalog_names(&all).len(), 3);
+
+    // Sharded (each shard, then merged): the same rows and the same names.
+    let shards: Vec<PathBuf> = (1..=3).map(|k| tmp.path().join(format!("s{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        batch(
+            &inbox,
+            dir,
+            &["--shard", &format!("{}/3", k + 1), "--quiet"],
+        );
+    }
+    let merged = tmp.path().join("merged");
+    let m = run(trainpack()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--lang", "en"]));
+    assert_eq!(m.code, 1, "{}", m.stderr);
+    assert_eq!(rows_and_reports(&merged), rows_and_reports(&all));
+    for (_, report, verdict) in rows_and_reports(&merged) {
+        assert_eq!(
+            load_json(&merged.join(&report))["verdict"],
+            verdict.as_str()
+        );
+    }
+}
+
+/// A zip of sample `base` with a descriptor of id `id`.
+fn zip_with_id(staging: &Path, base: &str, id: &str, dst: &Path) {
+    let dir = staging.join(dst.file_name().unwrap());
+    copy_dir(&sample(base), &dir);
+    fs::write(
+        dir.join("training-package.json"),
+        serde_json::to_string_pretty(&json!({
+            "id": id, "title": "示范项目", "provider": PROVIDERS[0],
+            "project": "职教国培", "end_date": "2024-06-30",
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    zip_dir(&dir, dst, CompressionMethod::Deflated);
+}
+
+/// Two packages with the same descriptor id (one submitted twice) are
+/// flagged in summary.csv, summary.json and summary.html, in English and
+/// Chinese, each with output files of its own, named in inbox-name order.
+#[test]
+fn duplicate_package_ids_are_flagged_in_the_summaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    // The later name is the larger package: with two jobs it finishes last.
+    zip_with_id(&staging, "fail", "2024-X", &inbox.join("a-first.zip"));
+    zip_with_id(&staging, "pass", "2024-X", &inbox.join("b-again.zip"));
+    zip_with_id(&staging, "pass", "2024-Y", &inbox.join("c-other.zip"));
+
+    let out = tmp.path().join("en");
+    let run_en = batch(&inbox, &out, &["--jobs", "2"]);
+    assert_eq!(run_en.code, 1, "{}", run_en.stderr);
+    let (header, rows) = read_summary_csv(&out);
+    assert!(header.contains(&"duplicate_id".to_owned()), "{header:?}");
+    let flag = |name: &str| rows[name]["duplicate_id"].clone();
+    assert!(flag("a-first.zip").contains("b-again.zip"), "{rows:?}");
+    assert!(flag("a-first.zip").contains("duplicate package id"));
+    assert!(flag("b-again.zip").contains("a-first.zip"));
+    assert_eq!(flag("c-other.zip"), "");
+    assert_eq!(rows["a-first.zip"]["report"], "2024-X.report.json");
+    let second = &rows["b-again.zip"]["report"];
+    assert!(second.starts_with("2024-X-"), "{second}");
+    assert_eq!(
+        load_json(&out.join("2024-X.report.json"))["verdict"],
+        "fail"
+    );
+    assert_eq!(load_json(&out.join(second))["verdict"], "pass");
+
+    let summary = load_json(&out.join("summary.json"));
+    assert_matches_schema("summary.schema.json", &summary, "summary.json");
+    assert_eq!(summary["totals"]["duplicate_ids"], 1);
+    let packages = summary["packages"].as_array().unwrap();
+    let by_name = |name: &str| packages.iter().find(|p| p["package"] == name).unwrap();
+    assert_eq!(
+        by_name("a-first.zip")["duplicate_id"]["others"],
+        json!(["b-again.zip"])
+    );
+    assert!(
+        by_name("a-first.zip")["duplicate_id"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("包编号重复")
+    );
+    assert!(by_name("c-other.zip")["duplicate_id"].is_null());
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    assert_eq!(html.matches("class=\"duplicate-id\"").count(), 2);
+
+    let zh = tmp.path().join("zh");
+    let run_zh = run(trainpack()
+        .env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&zh)
+        .args(["--lang", "zh", "--quiet"]));
+    assert_eq!(run_zh.code, 1, "{}", run_zh.stderr);
+    let (_, rows_zh) = read_summary_csv(&zh);
+    assert!(rows_zh["b-again.zip"]["duplicate_id"].contains("包编号重复"));
+    let html = fs::read_to_string(zh.join("summary.html")).unwrap();
+    assert!(html.contains("包编号重复"));
+    assert!(!html.contains("duplicate package id"));
+    // The same names in another run.
+    assert_eq!(rows_zh["b-again.zip"]["report"], *second);
+}
+
+/// RAR and 7z archives (made by the real tools), a lone PDF and a zip
+/// without its .zip name are rows of summary.csv, .json and .html with
+/// status `unsupported`, saying what each is and what to do (en and zh),
+/// and the batch exits 2. A catalog of the previous version is migrated.
+#[test]
+fn files_that_are_not_packages_are_unsupported_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    zip_with_id(&staging, "pass", "2024-P", &inbox.join("good.zip"));
+    let course = sample("pass");
+    let Some(seven_zip) = on_path("7z") else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_none(),
+            "7z is required by this test: apt install p7zip-full"
+        );
+        eprintln!("skipped: 7z not installed");
+        return;
+    };
+    let seven = std::process::Command::new(seven_zip)
+        .args(["a", "-bd", "-t7z"])
+        .arg(inbox.join("课程.7z"))
+        .arg(&course)
+        .output()
+        .unwrap();
+    assert!(
+        seven.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seven.stderr)
+    );
+    // A RAR 5 archive's signature and main header (no rar writer is free).
+    fs::write(
+        inbox.join("课程.rar"),
+        b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5\x0a\x01\x05\x06\x00\x05\x01\x01\x80\x80\x00",
+    )
+    .unwrap();
+    fs::copy(
+        course.join("模块2_法律法规/法律法规讲义.pdf"),
+        inbox.join("讲义.pdf"),
+    )
+    .unwrap();
+    fs::copy(inbox.join("good.zip"), inbox.join("good.zip.bak")).unwrap();
+
+    let out = tmp.path().join("out");
+    let first = batch(&inbox, &out, &[]);
+    assert_eq!(first.code, 2, "{}", first.stderr);
+    assert!(
+        first
+            .stderr
+            .contains("课程.rar: unsupported: a RAR archive"),
+        "{}",
+        first.stderr
+    );
+    let (_, rows) = read_summary_csv(&out);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(rows["good.zip"]["verdict"], "pass");
+    for (name, what, says) in [
+        ("课程.rar", "rar", "RAR archive"),
+        ("课程.7z", "7z", "7-Zip (.7z) archive"),
+        ("讲义.pdf", "document", "a single document file"),
+        ("good.zip.bak", "zip", "rename it to end in .zip"),
+    ] {
+        let row = &rows[name];
+        assert_eq!(row["verdict"], "unsupported", "{name}");
+        assert_eq!(row["source"], what, "{name}");
+        assert!(row["error"].contains(says), "{name}: {row:?}");
+        assert_eq!(row["report"], "", "{name}");
+    }
+    let summary = load_json(&out.join("summary.json"));
+    assert_matches_schema("summary.schema.json", &summary, "summary.json");
+    assert_eq!(summary["totals"]["unsupported"], 4);
+    let rar = summary["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["package"] == "课程.rar")
+        .unwrap();
+    assert_eq!(rar["verdict"], "unsupported");
+    assert_eq!(rar["unsupported"]["what"], "rar");
+    assert!(
+        rar["unsupported"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("RAR 压缩包")
+    );
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    assert_eq!(html.matches("row-unsupported").count(), 4);
+    assert!(html.contains("a RAR archive"));
+
+    // In Chinese, in all three summaries.
+    let zh = tmp.path().join("zh");
+    let run_zh = run(trainpack()
+        .env("TRAINPACK_TODAY", "2024-01-01")
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&zh)
+        .args(["--lang", "zh"]));
+    assert_eq!(run_zh.code, 2, "{}", run_zh.stderr);
+    let (_, rows_zh) = read_summary_csv(&zh);
+    assert!(rows_zh["课程.7z"]["error"].contains("7-Zip (.7z) 压缩包"));
+    let html = fs::read_to_string(zh.join("summary.html")).unwrap();
+    assert!(html.contains("RAR 压缩包") && !html.contains("a RAR archive"));
+
+    // A catalog written by the previous version (status could only be
+    // pass/fail/error) is migrated, keeping its rows and resources.
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    fs::remove_file(inbox.join("课程.rar")).unwrap();
+    fs::remove_file(inbox.join("课程.7z")).unwrap();
+    fs::remove_file(inbox.join("讲义.pdf")).unwrap();
+    fs::remove_file(inbox.join("good.zip.bak")).unwrap();
+    batch(&inbox, &old, &["--quiet"]);
+    {
+        let conn = rusqlite::Connection::open(old.join("catalog.sqlite")).unwrap();
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'packages'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // Rewrite it as version 1 had it.
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF; BEGIN;
+             {};
+             INSERT INTO packages_v1 SELECT * FROM packages; DROP TABLE packages;
+             ALTER TABLE packages_v1 RENAME TO packages;
+             UPDATE meta SET value = '1' WHERE key = 'schema_version'; COMMIT;",
+            sql.replace("CREATE TABLE packages", "CREATE TABLE packages_v1")
+                .replace(", 'unsupported'", "")
+        ))
+        .unwrap();
+    }
+    fs::write(inbox.join("x.rar"), b"Rar!\x1a\x07\x00rest").unwrap();
+    let migrated = batch(&inbox, &old, &[]);
+    assert_eq!(migrated.code, 2, "{}", migrated.stderr);
+    assert!(
+        migrated.stderr.contains("1 unchanged and skipped"),
+        "{}",
+        migrated.stderr
+    );
+    let (_, rows) = read_summary_csv(&old);
+    assert_eq!(rows["x.rar"]["verdict"], "unsupported");
+    assert_eq!(rows["good.zip"]["verdict"], "pass");
+    let conn = rusqlite::Connection::open(old.join("catalog.sqlite")).unwrap();
+    let resources: i64 = conn
+        .query_row("SELECT COUNT(*) FROM resources", [], |r| r.get(0))
+        .unwrap();
+    assert!(resources > 0);
+}
+
+/// `merge` reads only files inside each shard folder: a catalog edited to
+/// name `/etc/passwd`, `../secret.txt` or a link to a file outside makes
+/// that row an error naming the shard, and nothing outside is copied.
+#[test]
+fn merge_reads_only_files_inside_the_shard_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    for (name, id) in [
+        ("a.zip", "2024-A"),
+        ("b.zip", "2024-B"),
+        ("c.zip", "2024-C"),
+        ("d.zip", "2024-D"),
+    ] {
+        zip_with_id(&staging, "pass", id, &inbox.join(name));
+    }
+    let shard = tmp.path().join("shard");
+    assert_eq!(batch(&inbox, &shard, &["--quiet"]).code, 0);
+    let secret = tmp.path().join("secret.txt");
+    fs::write(&secret, "SECRET-OUTSIDE-THE-SHARD").unwrap();
+    std::os::unix::fs::symlink(&secret, shard.join("link.html")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(shard.join("catalog.sqlite")).unwrap();
+        for (column, value, name) in [
+            ("report_file", "/etc/passwd", "a.zip"),
+            ("html_file", "../secret.txt", "b.zip"),
+            ("html_file", "link.html", "c.zip"),
+        ] {
+            conn.execute(
+                &format!("UPDATE packages SET {column} = ?1 WHERE name = ?2"),
+                rusqlite::params![value, name],
+            )
+            .unwrap();
+        }
+    }
+    let merged = tmp.path().join("merged");
+    let m = run(trainpack()
+        .arg("merge")
+        .arg(&shard)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--lang", "en"]));
+    assert_eq!(m.code, 2, "{}", m.stderr);
+    let (_, rows) = read_summary_csv(&merged);
+    for name in ["a.zip", "b.zip", "c.zip"] {
+        assert_eq!(rows[name]["verdict"], "error", "{name}: {:?}", rows[name]);
+        assert!(
+            rows[name]["error"].contains(&shard.display().to_string()),
+            "{name}: the error names the shard: {:?}",
+            rows[name]
+        );
+    }
+    assert_eq!(rows["d.zip"]["verdict"], "pass");
+    for entry in fs::read_dir(&merged).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("root:x:0:0"),
+            "{} holds /etc/passwd",
+            path.display()
+        );
+        assert!(
+            !text.contains("SECRET-OUTSIDE-THE-SHARD"),
+            "{} holds the file outside the shard",
+            path.display()
         );
     }
 }

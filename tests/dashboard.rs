@@ -205,7 +205,8 @@ fn chromium_shows_one_ratio_bar_per_package() {
     assert!(!dom.contains("<img"), "an img element in the DOM");
     assert!(!dom.contains("pwned</title>"));
     assert!(dom.contains("&lt;script&gt;document.title="));
-    assert_eq!(dom.matches("class=\"verdict-bar\"").count(), 3);
+    // pass, fail, could not be processed, not a package
+    assert_eq!(dom.matches("class=\"verdict-bar\"").count(), 4);
     assert!(dom.contains("class=\"kind-bar\""));
 }
 

@@ -567,13 +567,19 @@ fn non_utf8_names_are_read_without_loss() {
     let name = std::ffi::OsStr::from_bytes(b"\xbf\xce\xbc\xfe.txt");
     let content = b"content of a file with a GBK name";
     std::fs::write(pkg.join(name), content).unwrap();
+    // Latin-1 "café.txt": neither UTF-8 nor GBK.
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(pkg.join(latin1), b"latin-1").unwrap();
     let out = check(&pkg, &[]);
     let report = out.report();
-    finding(&report, "TP035");
+    finding(&report, "TP044");
+    assert_eq!(common::findings_at(&report, "TP035", "caf%E9.txt").len(), 1);
     let files = report["files"].as_array().unwrap();
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0]["size"], content.len());
-    assert_eq!(files[0]["sha256"], common::sha256_hex(content));
+    assert_eq!(files.len(), 2);
+    let gbk = common::file(&report, "课件.txt").expect("shown decoded from GBK");
+    assert_eq!(gbk["size"], content.len());
+    assert_eq!(gbk["sha256"], common::sha256_hex(content));
+    assert_eq!(gbk["path_bytes"], "bfcebcfe2e747874");
 }
 
 #[test]

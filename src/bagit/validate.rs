@@ -433,6 +433,8 @@ impl Validator<'_> {
                         .to_owned(),
                 ),
                 SourceNote::NonUtf8Name { .. }
+                | SourceNote::GbkName { .. }
+                | SourceNote::DecodesAlike { .. }
                 | SourceNote::LegacyEncodedName { .. }
                 | SourceNote::BackslashName { .. }
                 | SourceNote::CaseCollision { .. }

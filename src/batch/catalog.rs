@@ -10,7 +10,47 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub const FILE_NAME: &str = "catalog.sqlite";
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `status` may be `unsupported` (a file in the inbox that is not a
+/// package). A version-1 catalog is migrated when opened.
+const SCHEMA_VERSION: i64 = 2;
+
+/// The `packages` table, under `name`.
+fn packages_table(name: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {name} (
+            name TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            source TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            archive_sha256 TEXT,
+            id TEXT NOT NULL,
+            stem TEXT NOT NULL,
+            provider TEXT,
+            title TEXT,
+            status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'unsupported')),
+            files INTEGER NOT NULL,
+            total_bytes INTEGER NOT NULL,
+            course_resources INTEGER NOT NULL,
+            videos INTEGER NOT NULL,
+            video_ratio TEXT,
+            video_bytes_ratio TEXT,
+            threshold_percent INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            warnings INTEGER NOT NULL,
+            deadline TEXT,
+            error_text TEXT,
+            by_kind TEXT NOT NULL,
+            report_file TEXT,
+            manifest_file TEXT,
+            html_file TEXT,
+            checked_at TEXT NOT NULL,
+            options_key TEXT NOT NULL,
+            tool_version TEXT NOT NULL
+         );"
+    )
+}
 
 /// The outcome of one package.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,6 +59,9 @@ pub enum Status {
     Fail,
     /// Could not be processed (corrupt zip, permission denied, …).
     Error,
+    /// Not a package: a file in the inbox that is neither a zip nor a
+    /// folder (a RAR or 7z archive, a lone PDF, …).
+    Unsupported,
 }
 
 impl Status {
@@ -27,13 +70,20 @@ impl Status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::Error => "error",
+            Status::Unsupported => "unsupported",
         }
+    }
+
+    /// A package that went through a check (pass or fail).
+    pub fn processed(self) -> bool {
+        matches!(self, Status::Pass | Status::Fail)
     }
 
     pub fn parse(s: &str) -> Status {
         match s {
             "pass" => Status::Pass,
             "fail" => Status::Fail,
+            "unsupported" => Status::Unsupported,
             _ => Status::Error,
         }
     }
@@ -114,6 +164,25 @@ fn err(e: rusqlite::Error) -> String {
 
 const COLUMNS: &str = "name, path, source, size, mtime_ns, fingerprint, archive_sha256, id, stem, provider, title, status, files, total_bytes, course_resources, videos, video_ratio, video_bytes_ratio, threshold_percent, errors, warnings, deadline, error_text, by_kind, report_file, manifest_file, html_file, checked_at, options_key, tool_version";
 
+/// Version 1 to 2: the `status` check admits `unsupported`. SQLite cannot
+/// change a CHECK constraint in place, so the table is rebuilt, as its
+/// documentation prescribes (foreign keys off, so dropping the old table
+/// does not cascade to the resources).
+fn migrate_from_1(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         BEGIN;
+         {}
+         INSERT INTO packages_v2 SELECT * FROM packages;
+         DROP TABLE packages;
+         ALTER TABLE packages_v2 RENAME TO packages;
+         UPDATE meta SET value = '2' WHERE key = 'schema_version';
+         COMMIT;
+         PRAGMA foreign_keys = ON;",
+        packages_table("packages_v2")
+    ))
+}
+
 impl Catalog {
     /// Open (creating if needed) the catalog in `dir`.
     pub fn open(dir: &Path) -> Result<Catalog, String> {
@@ -121,42 +190,11 @@ impl Catalog {
         let conn = Connection::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(err)?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS packages (
-                name TEXT PRIMARY KEY,
-                path TEXT NOT NULL,
-                source TEXT NOT NULL,
-                size INTEGER NOT NULL,
-                mtime_ns INTEGER NOT NULL,
-                fingerprint TEXT NOT NULL,
-                archive_sha256 TEXT,
-                id TEXT NOT NULL,
-                stem TEXT NOT NULL,
-                provider TEXT,
-                title TEXT,
-                status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error')),
-                files INTEGER NOT NULL,
-                total_bytes INTEGER NOT NULL,
-                course_resources INTEGER NOT NULL,
-                videos INTEGER NOT NULL,
-                video_ratio TEXT,
-                video_bytes_ratio TEXT,
-                threshold_percent INTEGER NOT NULL,
-                errors INTEGER NOT NULL,
-                warnings INTEGER NOT NULL,
-                deadline TEXT,
-                error_text TEXT,
-                by_kind TEXT NOT NULL,
-                report_file TEXT,
-                manifest_file TEXT,
-                html_file TEXT,
-                checked_at TEXT NOT NULL,
-                options_key TEXT NOT NULL,
-                tool_version TEXT NOT NULL
-             );
+             {packages}
              CREATE TABLE IF NOT EXISTS resources (
                 package TEXT NOT NULL REFERENCES packages(name) ON DELETE CASCADE,
                 path TEXT NOT NULL,
@@ -166,7 +204,8 @@ impl Catalog {
                 PRIMARY KEY (package, path)
              );
              CREATE INDEX IF NOT EXISTS resources_by_sha256 ON resources(sha256);",
-        )
+            packages = packages_table("packages")
+        ))
         .map_err(err)?;
         let version: Option<String> = conn
             .query_row(
@@ -185,6 +224,7 @@ impl Catalog {
                 .map_err(err)?;
             }
             Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) if v == "1" => migrate_from_1(&conn).map_err(err)?,
             Some(v) => {
                 return Err(format!(
                     "{}: catalog schema version {v} is not supported (this trainpack writes version {SCHEMA_VERSION}); use a new --out folder",
@@ -365,6 +405,22 @@ impl Catalog {
             }
         }
         tx.commit().map_err(err)
+    }
+
+    /// Point a package's row at its output files under a new stem.
+    pub fn set_outputs(
+        &mut self,
+        name: &str,
+        stem: &str,
+        files: &[String; 3],
+    ) -> Result<(), String> {
+        self.conn
+            .execute(
+                "UPDATE packages SET stem = ?2, report_file = ?3, manifest_file = ?4, html_file = ?5 WHERE name = ?1",
+                params![name, stem, files[0], files[1], files[2]],
+            )
+            .map(|_| ())
+            .map_err(err)
     }
 
     /// Forget packages (and their resources).

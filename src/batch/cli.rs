@@ -12,7 +12,8 @@ use crate::probe::Engine;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Exit codes: 0 every package passes, 1 any fails the policy, 2 any could not be processed.
+Exit codes: 0 every package passes, 1 any fails the policy, 2 any could not be processed
+(or an inbox entry is not a package: a .rar, .7z or other file, listed as `unsupported`).
 
 Outputs in REPORTS: <id>.report.json (as `check --json`), <id>.manifest.json, <id>.html,
 summary.csv (UTF-8 with BOM), summary.json (schemas/summary.schema.json), summary.html,
@@ -72,7 +73,8 @@ pub struct BatchArgs {
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Exit codes: 0 every merged package passes, 1 any fails, 2 any could not be processed
+Exit codes: 0 every merged package passes, 1 any fails, 2 any could not be processed or is
+not a package
 (or an input is not a batch output folder).
 
 Example:
@@ -129,13 +131,11 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     };
     let outcome = super::run(&opts)?;
     if !args.quiet {
-        for name in &outcome.ignored {
+        for (name, what) in &outcome.unsupported {
             eprintln!(
-                "{} {name}",
-                lang.pick(
-                    "ignored (not a .zip file or folder):",
-                    "已忽略（不是 .zip 文件或文件夹）："
-                )
+                "{name}: {} {}",
+                lang.pick("unsupported:", "不支持："),
+                super::unsupported::message(what, lang)
             );
         }
         for name in &outcome.removed {
@@ -155,21 +155,23 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
         let summary_path = opts.out.join(super::summary::HTML_FILE);
         let line = match lang {
             Lang::En => format!(
-                "{} package(s){shard}: {} pass, {} fail, {} could not be processed; {} checked, {} unchanged and skipped, in {secs:.1} s\nsummary: {}",
+                "{} package(s){shard}: {} pass, {} fail, {} could not be processed, {} not a package; {} checked, {} unchanged and skipped, in {secs:.1} s\nsummary: {}",
                 outcome.selected,
                 outcome.pass,
                 outcome.fail,
                 outcome.error,
+                outcome.unsupported.len(),
                 outcome.checked,
                 outcome.skipped,
                 summary_path.display()
             ),
             Lang::Zh => format!(
-                "共 {} 个包{shard}：通过 {} 个，不通过 {} 个，无法处理 {} 个；本次检查 {} 个，未变化跳过 {} 个，用时 {secs:.1} 秒\n汇总：{}",
+                "共 {} 个包{shard}：通过 {} 个，不通过 {} 个，无法处理 {} 个，非培训包文件 {} 个；本次检查 {} 个，未变化跳过 {} 个，用时 {secs:.1} 秒\n汇总：{}",
                 outcome.selected,
                 outcome.pass,
                 outcome.fail,
                 outcome.error,
+                outcome.unsupported.len(),
                 outcome.checked,
                 outcome.skipped,
                 summary_path.display()
@@ -214,6 +216,6 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
     }
     Ok(ExitCode::from(super::exit_code(
         data.fail as u64,
-        data.error as u64,
+        (data.error + data.unsupported) as u64,
     )))
 }

@@ -20,6 +20,7 @@ fn verdict_label(status: Status, lang: Lang) -> &'static str {
         Status::Pass => lang.pick("pass", "通过"),
         Status::Fail => lang.pick("fail", "不通过"),
         Status::Error => lang.pick("could not be processed", "无法处理"),
+        Status::Unsupported => lang.pick("not a package (unsupported)", "非培训包（不支持）"),
     }
 }
 
@@ -27,6 +28,7 @@ fn verdict_label(status: Status, lang: Lang) -> &'static str {
 fn verdict_short(status: Status, lang: Lang) -> &'static str {
     match status {
         Status::Error => lang.pick("not processed", "无法处理"),
+        Status::Unsupported => lang.pick("unsupported", "不支持"),
         s => verdict_label(s, lang),
     }
 }
@@ -43,6 +45,7 @@ fn colour(status: Status) -> &'static str {
         Status::Pass => "#2da44e",
         Status::Fail => "#cf222e",
         Status::Error => "#9a6700",
+        Status::Unsupported => "#8250df",
     }
 }
 
@@ -67,7 +70,8 @@ fn ratio_chart(out: &mut String, data: &SummaryData, lang: Lang) {
         let y = top + row_h * i as f64;
         let ratio = r.video_ratio.as_deref().map_or(0.0, ratio_fraction);
         let value = match (&r.video_ratio, r.status) {
-            (Some(v), s) if s != Status::Error => percent(v),
+            (Some(v), s) if s.processed() => percent(v),
+            (_, Status::Unsupported) => verdict_short(Status::Unsupported, lang).to_owned(),
             _ => verdict_short(Status::Error, lang).to_owned(),
         };
         let name = escape(&r.id);
@@ -105,9 +109,10 @@ fn verdict_chart(out: &mut String, data: &SummaryData, lang: Lang) {
         (Status::Pass, data.pass),
         (Status::Fail, data.fail),
         (Status::Error, data.error),
+        (Status::Unsupported, data.unsupported),
     ];
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
-    let (w, h, plot_h) = (300.0, 200.0, 140.0);
+    let (w, h, plot_h) = (400.0, 200.0, 140.0);
     let _ = writeln!(
         out,
         "<svg id=\"verdict-chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
@@ -209,15 +214,22 @@ fn packages_table(out: &mut String, data: &SummaryData, lang: Lang) {
         t("File in the inbox", "收件箱中的文件"),
     );
     for r in &data.rows {
-        let processed = r.status != Status::Error;
+        let processed = r.status.processed();
         let class = r.status.as_str();
-        let verdict = match (&r.error_text, processed) {
+        let verdict = match (super::summary::error_text(r, lang), processed) {
             (Some(e), false) => format!(
                 "{}<br><span class=\"muted\">{}</span>",
                 escape(verdict_label(r.status, lang)),
-                escape(e)
+                escape(&e)
             ),
             _ => escape(verdict_label(r.status, lang)),
+        };
+        let verdict = match data.same_id.get(&r.name) {
+            Some(others) => format!(
+                "{verdict}<br><span class=\"duplicate-id\">{}</span>",
+                escape(&super::summary::same_id_text(others, lang))
+            ),
+            None => verdict,
         };
         let (counts, ratio, errors, warnings) = if processed {
             (
@@ -320,21 +332,23 @@ pub fn dashboard(data: &SummaryData, lang: Lang) -> String {
     let total: u64 = data.rows.iter().map(|r| r.size).sum();
     let line = match lang {
         Lang::En => format!(
-            "{} package(s), {} in all: {} pass, {} fail, {} could not be processed. Generated {}.",
+            "{} package(s), {} in all: {} pass, {} fail, {} could not be processed, {} not a package. Generated {}.",
             data.rows.len(),
             human_bytes(total),
             data.pass,
             data.fail,
             data.error,
+            data.unsupported,
             data.generated
         ),
         Lang::Zh => format!(
-            "共 {} 个包，{}：通过 {} 个，不通过 {} 个，无法处理 {} 个。生成时间 {}。",
+            "共 {} 个包，{}：通过 {} 个，不通过 {} 个，无法处理 {} 个，非培训包文件 {} 个。生成时间 {}。",
             data.rows.len(),
             human_bytes(total),
             data.pass,
             data.fail,
             data.error,
+            data.unsupported,
             data.generated
         ),
     };

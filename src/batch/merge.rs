@@ -107,17 +107,71 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         // Recorded after its files are in place, as in a batch.
         merged.record(&row, &resources)?;
     }
+    super::settle_stems(&opts.out, &mut merged)?;
     summary::write_all(&opts.out, &merged, opts.lang)
 }
 
 /// Copy `dir/old` to `out/new` atomically (nothing to do when it is the same file).
+/// `old` comes from the shard's catalog, which anyone could have edited: it
+/// must name a regular file directly inside the shard folder. A path (`/etc/passwd`,
+/// `../x`) or a symbolic link is refused, never read.
 fn copy_output(dir: &Path, old: Option<&str>, out: &Path, new: &str) -> Result<(), String> {
     let old = old.ok_or_else(|| "incomplete catalog row".to_owned())?;
+    if !is_plain_file_name(old) {
+        return Err(format!(
+            "{}: the catalog names the output file {old:?}, which is not a file name inside this shard folder; refused, nothing read",
+            dir.display()
+        ));
+    }
     let src = dir.join(old);
     let dst = out.join(new);
     if old == new && same_dir(dir, out) {
         return Ok(());
     }
-    let bytes = std::fs::read(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    // Not followed if it is a link (O_NOFOLLOW), not blocked on if a FIFO.
+    let (mut file, meta) = crate::source::open_regular_with_metadata(&src).map_err(|e| {
+        format!(
+            "{}: cannot read {old:?} from this shard folder: {e}",
+            dir.display()
+        )
+    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", src.display()))?;
     atomic::write(&dst, &bytes).map_err(|e| format!("cannot write {}: {e}", dst.display()))
+}
+
+/// One normal path component: no separator (either kind), not `.` or `..`,
+/// not absolute, no drive letter.
+fn is_plain_file_name(name: &str) -> bool {
+    use std::path::Component;
+    !name.contains(['/', '\\', '\0'])
+        && !name.contains(':')
+        && matches!(
+            Path::new(name).components().collect::<Vec<_>>()[..],
+            [Component::Normal(_)]
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_file_names_are_read_from_a_shard() {
+        assert!(is_plain_file_name("2022-GP-00.report.json"));
+        assert!(is_plain_file_name("报告-1a2b3c4d.html"));
+        for bad in [
+            "/etc/passwd",
+            "../secret.txt",
+            "a/b.html",
+            "a\\b.html",
+            "..",
+            ".",
+            "",
+            "C:x.html",
+        ] {
+            assert!(!is_plain_file_name(bad), "{bad}");
+        }
+    }
 }

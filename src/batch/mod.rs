@@ -16,6 +16,7 @@ pub mod merge;
 mod progress;
 pub mod shard;
 pub mod summary;
+pub mod unsupported;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -56,7 +57,8 @@ pub struct BatchOptions {
 /// A package found in the inbox.
 #[derive(Clone, Debug)]
 pub struct Candidate {
-    /// Its file or folder name in the inbox: the key in the catalog.
+    /// Its file or folder name in the inbox ([`inbox_key`]): the key in the
+    /// catalog.
     pub name: String,
     pub path: PathBuf,
     pub source: &'static str,
@@ -73,16 +75,22 @@ pub struct BatchOutcome {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
-    /// Inbox entries that are neither a folder nor a .zip file.
-    pub ignored: Vec<String>,
+    /// Inbox entries of this run's selection that are neither a folder nor
+    /// a .zip file: (name, what they are; see [`unsupported::classify`]).
+    pub unsupported: Vec<(String, &'static str)>,
     /// Packages gone from the inbox, forgotten by the catalog.
     pub removed: Vec<String>,
     pub elapsed: Duration,
 }
 
 impl BatchOutcome {
+    /// A file that is not a package counts as a submission that could not
+    /// be processed: a RAR nobody checked must not let the batch exit 0.
     pub fn exit_code(&self) -> u8 {
-        exit_code(self.fail as u64, self.error as u64)
+        exit_code(
+            self.fail as u64,
+            (self.error + self.unsupported.len()) as u64,
+        )
     }
 }
 
@@ -100,15 +108,15 @@ pub fn exit_code(fail: u64, error: u64) -> u8 {
 
 /// Zip files and folders directly inside `inbox`, sorted by name; hidden
 /// entries and the output folder itself are skipped. Also returns the
-/// names of other entries (ignored).
-pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>), String> {
+/// other entries (not packages; `source` empty), sorted by name.
+pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<Candidate>), String> {
     let read = std::fs::read_dir(inbox).map_err(|e| format!("{}: {e}", inbox.display()))?;
     let out_canonical = std::fs::canonicalize(out).ok();
     let mut found = Vec::new();
     let mut ignored = Vec::new();
     for entry in read {
         let entry = entry.map_err(|e| format!("{}: {e}", inbox.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = inbox_key(&entry.file_name());
         if name.starts_with('.') {
             continue;
         }
@@ -123,15 +131,31 @@ pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<String>
             // Unreadable metadata: let the check report why.
             Err(_) if is_zip_name(&name) => "zip",
             _ => {
-                ignored.push(name);
+                ignored.push(Candidate {
+                    name,
+                    path,
+                    source: "",
+                });
                 continue;
             }
         };
         found.push(Candidate { name, path, source });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    ignored.sort();
+    ignored.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((found, ignored))
+}
+
+/// The catalog key of an inbox entry: its name when that is UTF-8, else
+/// its bytes with those that are not UTF-8 written as `%XX` (GBK `报告.zip`
+/// is `%B1%A8%B8%E6.zip`). Made from the real name's bytes alone, so two
+/// names that decode alike (or to the same replacement text) stay two
+/// packages, and a package keeps its key whatever else is in the inbox.
+pub fn inbox_key(name: &std::ffi::OsStr) -> String {
+    match name.to_str() {
+        Some(s) => s.to_owned(),
+        None => crate::source::names::escape_name_bytes(name.as_encoded_bytes()),
+    }
 }
 
 fn is_zip_name(name: &str) -> bool {
@@ -244,6 +268,73 @@ impl Stems {
     }
 }
 
+/// The stem each package's outputs end up with, decided from the whole
+/// catalog at once, in the order of the packages' inbox names: the first
+/// package with an id gets the file-safe id, any later one the id with a
+/// short hash of its name. So the names do not depend on which package
+/// finished first, and a sharded run, once merged, names every file as one
+/// unsharded run does.
+fn settled_stems(rows: &[PackageRow]) -> BTreeMap<String, String> {
+    let mut sorted: Vec<&PackageRow> = rows.iter().filter(|r| r.report_file.is_some()).collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut taken: HashSet<String> = RESERVED_STEMS.iter().map(|s| (*s).to_owned()).collect();
+    let mut stems = BTreeMap::new();
+    for row in sorted {
+        let base = file_safe_id(&row.id);
+        let digest = hex(&Sha256::digest(row.name.as_bytes()));
+        let stem = std::iter::once(base.clone())
+            .chain([8, 16, 64].map(|n| format!("{base}-{}", &digest[..n])))
+            .find(|s| !taken.contains(&s.to_lowercase()))
+            .unwrap_or_else(|| format!("{base}-{digest}-{}", row.name.len()));
+        taken.insert(stem.to_lowercase());
+        stems.insert(row.name.clone(), stem);
+    }
+    stems
+}
+
+/// Give every package in `out`'s catalog its settled stem
+/// ([`settled_stems`]), renaming the files of those whose stem changes.
+/// The files move in two steps (to temporary names, then to their final
+/// ones), so a stem that passes from one package to another never
+/// overwrites files still to be moved. A run killed half-way leaves rows
+/// whose files are missing: the next run checks those packages again.
+pub fn settle_stems(out: &Path, catalog: &mut Catalog) -> Result<(), String> {
+    let rows = catalog.packages()?;
+    let stems = settled_stems(&rows);
+    let moving: Vec<(&PackageRow, &String)> = rows
+        .iter()
+        .filter_map(|r| Some((r, stems.get(&r.name)?)))
+        .filter(|(r, stem)| r.stem != **stem)
+        .collect();
+    let rename = |from: &Path, to: &Path| {
+        std::fs::rename(from, to)
+            .map_err(|e| format!("cannot rename {} to {}: {e}", from.display(), to.display()))
+    };
+    let temporary = |stem: &str, i: usize| out.join(format!(".{stem}.{i}.moving"));
+    for (row, stem) in &moving {
+        let old = [&row.report_file, &row.manifest_file, &row.html_file];
+        for (i, file) in old.iter().enumerate() {
+            if let Some(file) = file {
+                let from = out.join(file);
+                if from.exists() {
+                    rename(&from, &temporary(stem, i))?;
+                }
+            }
+        }
+    }
+    for (row, stem) in &moving {
+        let new = output_names(stem);
+        for (i, name) in new.iter().enumerate() {
+            let from = temporary(stem, i);
+            if from.exists() {
+                rename(&from, &out.join(name))?;
+            }
+        }
+        catalog.set_outputs(&row.name, stem, &new)?;
+    }
+    Ok(())
+}
+
 /// Names of a package's output files.
 pub fn output_names(stem: &str) -> [String; 3] {
     [
@@ -259,11 +350,30 @@ struct Context<'a> {
     options_key: String,
 }
 
+/// The package's path for messages and the catalog: its inbox name as the
+/// key spells it (`%XX` for bytes that are not UTF-8), never lossily.
+fn shown_path(c: &Candidate) -> String {
+    match (c.path.to_str(), c.path.parent()) {
+        (Some(path), _) => path.to_owned(),
+        (None, Some(parent)) => format!("{}/{}", parent.display(), c.name),
+        (None, None) => c.name.clone(),
+    }
+}
+
 fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
-    let id = fallback_id(&c.name);
+    // As `check` names a package without a descriptor: a GBK name decoded.
+    let shown = c.path.file_name().map_or_else(
+        || c.name.clone(),
+        |n| {
+            crate::source::names::display_os_name(n.as_encoded_bytes())
+                .0
+                .into_owned()
+        },
+    );
+    let id = fallback_id(&shown);
     PackageRow {
         name: c.name.clone(),
-        path: c.path.display().to_string(),
+        path: shown_path(c),
         source: c.source.to_owned(),
         size: ident.size,
         mtime_ns: ident.mtime_ns,
@@ -293,6 +403,25 @@ fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
         options_key: ctx.options_key.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     }
+}
+
+/// The catalog row of a file that is not a package: its kind in `source`,
+/// the English message in `error_text` (the summaries say it in their own
+/// language, from `source`).
+fn unsupported_row(c: &Candidate, what: &'static str, ctx: &Context) -> PackageRow {
+    let meta = std::fs::metadata(&c.path).ok();
+    let size = meta.as_ref().filter(|m| m.is_file()).map_or(0, |m| m.len());
+    let mtime = meta.as_ref().map_or(0, mtime_ns);
+    let ident = Identity {
+        size,
+        mtime_ns: mtime,
+        fingerprint: format!("size={size};mtime={mtime}"),
+    };
+    let mut row = base_row(c, &ident, ctx);
+    row.status = Status::Unsupported;
+    row.source = what.to_owned();
+    row.error_text = Some(unsupported::message(what, Lang::En));
+    row
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -389,7 +518,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
 
 /// Whether a catalog row still describes the package as it is now.
 fn unchanged(row: &PackageRow, ident: &Identity, key: &str, out: &Path) -> bool {
-    row.status != Status::Error
+    row.status.processed()
         && row.size == ident.size
         && row.mtime_ns == ident.mtime_ns
         && row.fingerprint == ident.fingerprint
@@ -417,12 +546,9 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         .map(|r| (r.name.clone(), r))
         .collect();
 
-    let mut outcome = BatchOutcome {
-        ignored,
-        ..Default::default()
-    };
+    let mut outcome = BatchOutcome::default();
     // Packages gone from the inbox are forgotten (their report files stay).
-    let present: HashSet<String> = all.iter().map(|c| c.name.clone()).collect();
+    let present: HashSet<String> = all.iter().chain(&ignored).map(|c| c.name.clone()).collect();
     outcome.removed = previous
         .keys()
         .filter(|n| !present.contains(*n))
@@ -442,6 +568,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         stems: Stems::new(previous.values().filter(|r| present.contains(&r.name))),
         options_key: options_key(&opts.check),
     };
+
     let mut statuses: Vec<Option<Status>> = vec![None; selected.len()];
     let mut todo: Vec<(usize, Identity)> = Vec::new();
     let mut skipped: Vec<usize> = Vec::new();
@@ -458,7 +585,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
                     todo.push((i, ident));
                 }
             }
-            Err(e) => identity_errors.push((i, format!("{}: cannot read: {e}", c.path.display()))),
+            Err(e) => identity_errors.push((i, format!("{}: cannot read: {e}", shown_path(c)))),
         }
     }
     if opts.jobs > 1 {
@@ -539,12 +666,23 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     if let Some(e) = fatal {
         return Err(e);
     }
+    // Files that are not packages: a row each, saying what they are.
+    for c in ignored
+        .iter()
+        .filter(|c| opts.shard.is_none_or(|s| s.contains(&c.name)))
+    {
+        let what = unsupported::classify(&c.path);
+        catalog.record(&unsupported_row(c, what, &ctx), &[])?;
+        outcome.unsupported.push((c.name.clone(), what));
+    }
+    settle_stems(&opts.out, &mut catalog)?;
 
     for status in statuses.into_iter().flatten() {
         match status {
             Status::Pass => outcome.pass += 1,
             Status::Fail => outcome.fail += 1,
             Status::Error => outcome.error += 1,
+            Status::Unsupported => {}
         }
     }
     summary::write_all(&opts.out, &catalog, opts.lang)?;

@@ -67,8 +67,63 @@ pub struct SummaryData {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
+    /// Inbox files that are not packages (status `unsupported`).
+    pub unsupported: usize,
     /// The threshold most packages were checked against (percent).
     pub threshold_percent: u32,
+    /// Packages whose id another package has too (a package submitted
+    /// twice, or two sharing a descriptor id): inbox name → the others'
+    /// names, sorted.
+    pub same_id: BTreeMap<String, Vec<String>>,
+}
+
+impl SummaryData {
+    /// Ids held by more than one package.
+    pub fn duplicate_ids(&self) -> usize {
+        let ids: BTreeSet<&str> = self
+            .rows
+            .iter()
+            .filter(|r| self.same_id.contains_key(&r.name))
+            .map(|r| r.id.as_str())
+            .collect();
+        ids.len()
+    }
+}
+
+/// What a summary says of a package whose id others share.
+pub fn same_id_text(others: &[String], lang: Lang) -> String {
+    let others = others.join("; ");
+    match lang {
+        Lang::En => {
+            format!("duplicate package id: {others} has the same id (submitted twice?); keep one")
+        }
+        Lang::Zh => {
+            format!("包编号重复：{others} 的编号与本包相同（是否重复提交？）；请只保留一个")
+        }
+    }
+}
+
+/// Inbox name → the names of the other packages with the same id.
+fn same_ids(rows: &[PackageRow]) -> BTreeMap<String, Vec<String>> {
+    let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // A file that is not a package has its file name for an id: not a
+    // package id to compare.
+    for row in rows.iter().filter(|r| r.status != Status::Unsupported) {
+        by_id.entry(row.id.as_str()).or_default().push(&row.name);
+    }
+    let mut same = BTreeMap::new();
+    for names in by_id.values().filter(|n| n.len() > 1) {
+        for name in names {
+            let mut others: Vec<String> = names
+                .iter()
+                .filter(|n| *n != name)
+                .map(|n| (*n).to_owned())
+                .collect();
+            others.sort();
+            same.insert((*name).to_owned(), others);
+        }
+    }
+    same
 }
 
 impl SummaryData {
@@ -133,7 +188,7 @@ impl SummaryData {
         }
         let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
         let mut thresholds: BTreeMap<u32, usize> = BTreeMap::new();
-        for row in rows.iter().filter(|r| r.status != Status::Error) {
+        for row in rows.iter().filter(|r| r.status.processed()) {
             *thresholds.entry(row.threshold_percent).or_default() += 1;
         }
         let threshold_percent = thresholds
@@ -141,10 +196,12 @@ impl SummaryData {
             .max_by_key(|(t, n)| (**n, **t))
             .map_or(60, |(t, _)| *t);
         SummaryData {
+            same_id: same_ids(&rows),
             generated,
             pass: count(Status::Pass),
             fail: count(Status::Fail),
             error: count(Status::Error),
+            unsupported: count(Status::Unsupported),
             rows,
             duplicates,
             kinds,
@@ -175,7 +232,7 @@ fn csv_line(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 18] = [
     "package",
     "id",
     "provider",
@@ -193,9 +250,10 @@ pub const CSV_HEADER: [&str; 17] = [
     "source",
     "report",
     "error",
+    "duplicate_id",
 ];
 
-pub fn csv(data: &SummaryData) -> String {
+pub fn csv(data: &SummaryData, lang: Lang) -> String {
     let mut out = String::from(UTF8_BOM);
     csv_line(
         &mut out,
@@ -205,7 +263,7 @@ pub fn csv(data: &SummaryData) -> String {
             .collect::<Vec<_>>(),
     );
     for r in &data.rows {
-        let processed = r.status != Status::Error;
+        let processed = r.status.processed();
         let num = |n: u64| {
             if processed {
                 n.to_string()
@@ -232,7 +290,11 @@ pub fn csv(data: &SummaryData) -> String {
                 r.deadline.clone().unwrap_or_default(),
                 r.source.clone(),
                 r.report_file.clone().unwrap_or_default(),
-                r.error_text.clone().unwrap_or_default(),
+                error_text(r, lang).unwrap_or_default(),
+                data.same_id
+                    .get(&r.name)
+                    .map(|others| same_id_text(others, lang))
+                    .unwrap_or_default(),
             ],
         );
     }
@@ -269,7 +331,30 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
     out
 }
 
-fn row_json(r: &PackageRow) -> Value {
+/// Why a row was not checked, in `lang`: a file that is not a package is
+/// described from its kind; other errors are as recorded.
+pub fn error_text(r: &PackageRow, lang: Lang) -> Option<String> {
+    match r.status {
+        Status::Unsupported => Some(super::unsupported::message(&r.source, lang)),
+        _ => r.error_text.clone(),
+    }
+}
+
+fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
+    let unsupported = (r.status == Status::Unsupported).then(|| {
+        json!({
+            "what": r.source,
+            "message_en": super::unsupported::message(&r.source, Lang::En),
+            "message_zh": super::unsupported::message(&r.source, Lang::Zh),
+        })
+    });
+    let duplicate_id = data.same_id.get(&r.name).map(|others| {
+        json!({
+            "others": others,
+            "message_en": same_id_text(others, Lang::En),
+            "message_zh": same_id_text(others, Lang::Zh),
+        })
+    });
     json!({
         "package": r.name,
         "id": r.id,
@@ -294,6 +379,8 @@ fn row_json(r: &PackageRow) -> Value {
         "html": r.html_file,
         "checked_at": r.checked_at,
         "error": r.error_text,
+        "duplicate_id": duplicate_id,
+        "unsupported": unsupported,
     })
 }
 
@@ -307,12 +394,14 @@ pub fn json(data: &SummaryData) -> String {
             "pass": data.pass,
             "fail": data.fail,
             "error": data.error,
+            "unsupported": data.unsupported,
             "bytes": data.rows.iter().map(|r| r.size).sum::<u64>(),
             "duplicates": data.duplicates.len(),
+            "duplicate_ids": data.duplicate_ids(),
         },
         "threshold_percent": data.threshold_percent,
         "kinds": data.kinds,
-        "packages": data.rows.iter().map(row_json).collect::<Vec<_>>(),
+        "packages": data.rows.iter().map(|r| row_json(r, data)).collect::<Vec<_>>(),
         "duplicates": data.duplicates.iter().map(|d| json!({
             "sha256": d.sha256,
             "size": d.size,
@@ -333,7 +422,7 @@ pub fn json(data: &SummaryData) -> String {
 pub fn write_all(out: &Path, catalog: &Catalog, lang: Lang) -> Result<SummaryData, String> {
     let data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
     let files: [(&str, String); 4] = [
-        (CSV_FILE, csv(&data)),
+        (CSV_FILE, csv(&data, lang)),
         (JSON_FILE, json(&data)),
         (DUPLICATES_FILE, duplicates_csv(&data)),
         (HTML_FILE, super::html::dashboard(&data, lang)),

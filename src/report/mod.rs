@@ -114,6 +114,10 @@ pub struct Resource {
     pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
+    /// The bytes of a folder file's path (hex), when they are not UTF-8:
+    /// `path` is then its decoded or escaped form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     pub size: u64,
     pub sha256: Sha256Digest,
     pub media_type: &'static str,

@@ -415,6 +415,18 @@ rules! {
         fix: "Run `trainpack init PACKAGE` and fill in the fields." / "运行 `trainpack init 包路径` 并填写各字段。",
         example: "any package without a descriptor",
     }
+    GBK_FOLDER_NAME = "TP044" "gbk-folder-name" Warning {
+        summary: "File or folder names in the package folder are GBK bytes, not UTF-8" / "包文件夹中的文件或文件夹名称为 GBK 编码，而非 UTF-8",
+        why: "A zip made on a Chinese Windows system and unzipped on Linux keeps its GBK names. trainpack decodes them and reads every file by its real name, but other tools show them garbled (several names can look identical), and a bag needs UTF-8 names: `pack` writes the decoded names.",
+        fix: "Rename the files with UTF-8 names, for example `convmv -f gbk -t utf-8 -r --notest FOLDER`, or unzip the original with `unzip -O gbk`." / "请将文件改为 UTF-8 名称，例如 `convmv -f gbk -t utf-8 -r --notest 文件夹`，或用 `unzip -O gbk` 重新解压原压缩包。",
+        example: "报告.mp4 stored as the bytes B1 A8 B8 E6 .mp4",
+    }
+    NAMES_DECODE_ALIKE = "TP045" "names-decode-alike" Warning {
+        summary: "A non-UTF-8 name reads the same as another file's name" / "某个非 UTF-8 名称与另一文件名称显示相同",
+        why: "The two are different files on disk (different name bytes) but look identical once decoded; both are read, and the non-UTF-8 one is shown by its bytes (%XX) so reports, manifests and the bag can tell them apart.",
+        fix: "Rename one of them (with a UTF-8 name), or remove the copy you do not need." / "请重命名其中一个（使用 UTF-8 名称），或删除不需要的那个。",
+        example: "GBK 报告.mp4 (shown as %B1%A8%B8%E6.mp4) next to UTF-8 报告.mp4",
+    }
 }
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {

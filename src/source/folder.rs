@@ -13,7 +13,7 @@ use std::fs::FileType;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::names::to_nfc;
+use super::names::{OsNameForm, display_os_name, escape_name_bytes, to_nfc};
 use super::{Entry, Locator, SourceNote, check_name};
 use crate::policy::Limits;
 
@@ -77,11 +77,9 @@ fn descends(depth: u64, rel_len: usize, limits: &Limits) -> bool {
     depth < limits.max_depth && rel_len as u64 <= limits.max_path_bytes
 }
 
-/// Length of a relative path as the walk spells it (lossy for non-UTF-8).
+/// Length of a relative path as the walk shows it.
 fn rel_len(parent: usize, name: &OsString) -> usize {
-    let own = name
-        .to_str()
-        .map_or_else(|| name.to_string_lossy().len(), str::len);
+    let own = display_os_name(name.as_encoded_bytes()).0.len();
     if parent == 0 { own } else { parent + 1 + own }
 }
 
@@ -154,23 +152,23 @@ pub(super) fn list(root: &Path, limits: &Limits, sized: bool) -> (Vec<Entry>, Ve
         };
         let depth = level.depth + 1;
         let utf8 = level.utf8 && child.name.to_str().is_some();
-        let rel_text = {
-            let name = match child.name.to_str() {
-                Some(s) => std::borrow::Cow::Borrowed(s),
-                None => child.name.to_string_lossy(),
-            };
-            if level.rel.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{}/{name}", level.rel)
-            }
+        // Shown decoded (GBK) or escaped, never lossily; the file is opened
+        // by its real name (`Locator::File` keeps the OS path).
+        let (name, form) = display_os_name(child.name.as_encoded_bytes());
+        let rel_text = if level.rel.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{}/{name}", level.rel)
         };
-        if child.name.to_str().is_none() {
-            // Shown lossily; the file is still opened by its real name
-            // (`Locator::File` keeps the OS path), so nothing is lost.
-            notes.push(SourceNote::NonUtf8Name {
+        match form {
+            OsNameForm::Utf8 => {}
+            OsNameForm::Gbk => notes.push(SourceNote::GbkName {
                 path: rel_text.clone(),
-            });
+                bytes: escape_name_bytes(child.name.as_encoded_bytes()),
+            }),
+            OsNameForm::Escaped => notes.push(SourceNote::NonUtf8Name {
+                path: rel_text.clone(),
+            }),
         }
         let Some(file_type) = child.file_type else {
             notes.push(SourceNote::Unlistable {
@@ -240,6 +238,7 @@ pub(super) fn list(root: &Path, limits: &Limits, sized: bool) -> (Vec<Entry>, Ve
         });
     }
     entries.shrink_to_fit();
+    super::distinguish_alike_names(&mut entries, &mut notes);
     super::note_duplicates(&mut entries, &mut notes);
     (entries, notes)
 }

@@ -68,6 +68,18 @@ impl Entry {
         }
     }
 
+    /// The bytes of a folder entry's path under the root (with `/`), when
+    /// they are not UTF-8: what tells it apart from a file whose name
+    /// decodes alike, and finds it again (`path_bytes` in the manifest).
+    pub fn os_name_bytes(&self) -> Option<&[u8]> {
+        match &self.locator {
+            Locator::File(Some(os)) if os.to_str().is_none() => {
+                Some(os.as_os_str().as_encoded_bytes())
+            }
+            _ => None,
+        }
+    }
+
     /// Compressed size, for a zip entry.
     pub fn compressed_size(&self) -> Option<u64> {
         match &self.locator {
@@ -84,8 +96,15 @@ pub enum SourceNote {
     Symlink { path: String },
     /// A FIFO, socket or device: never opened.
     SpecialFile { path: String },
-    /// A folder name that is not valid UTF-8 (shown lossily).
+    /// A folder name that is neither UTF-8 nor GBK (its other bytes shown
+    /// as `%XX`).
     NonUtf8Name { path: String },
+    /// A folder name in GBK, not UTF-8 (a Windows zip unzipped on Linux),
+    /// shown decoded; `bytes` is the name with its GBK bytes as `%XX`.
+    GbkName { path: String, bytes: String },
+    /// A non-UTF-8 folder name that decodes to the same text as another
+    /// file's name (`other`): shown by its bytes (`path`). Both are read.
+    DecodesAlike { path: String, other: String },
     /// A zip name decoded from GBK/GB18030 because it was not UTF-8.
     LegacyEncodedName { path: String },
     /// A zip name written with `\` separators (Windows PowerShell 5.1
@@ -143,6 +162,8 @@ impl SourceNote {
             SourceNote::Symlink { path }
             | SourceNote::SpecialFile { path }
             | SourceNote::NonUtf8Name { path }
+            | SourceNote::GbkName { path, .. }
+            | SourceNote::DecodesAlike { path, .. }
             | SourceNote::LegacyEncodedName { path }
             | SourceNote::BackslashName { path, .. }
             | SourceNote::DuplicatePath { path }
@@ -537,6 +558,41 @@ fn regular_file(file: File) -> io::Result<(File, std::fs::Metadata)> {
         ));
     }
     Ok((file, meta))
+}
+
+/// Folder entries whose non-UTF-8 names decode to the same text as another
+/// entry's path (GBK `报告.mp4` next to UTF-8 `报告.mp4`) are different
+/// files: each such name is shown by its bytes instead (`%B1%A8%B8%E6.mp4`),
+/// so every file keeps a path of its own, is read, and says which bytes it
+/// had. Deterministic: it depends only on the names, not on listing order.
+fn distinguish_alike_names(entries: &mut [Entry], notes: &mut Vec<SourceNote>) {
+    use std::collections::HashMap;
+    if entries.iter().all(|e| e.os_name_bytes().is_none()) {
+        return; // the common case: no copy of 100,000 paths
+    }
+    let mut count: HashMap<std::sync::Arc<str>, usize> = HashMap::new();
+    for e in entries.iter() {
+        *count.entry(e.path.clone()).or_default() += 1;
+    }
+    for e in entries.iter_mut() {
+        if count.get(&e.path).is_none_or(|&n| n < 2) {
+            continue;
+        }
+        let Some(bytes) = e.os_name_bytes() else {
+            continue;
+        };
+        let shown: Vec<String> = bytes
+            .split(|&b| b == b'/')
+            .map(names::escape_name_bytes)
+            .collect();
+        let (path, original) = names::to_nfc(shown.join("/"));
+        e.original = original;
+        notes.push(SourceNote::DecodesAlike {
+            path: path.clone(),
+            other: e.path.to_string(),
+        });
+        e.path = path.into();
+    }
 }
 
 /// Keep the first of several entries with the same NFC path; note the rest,

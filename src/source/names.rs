@@ -26,6 +26,51 @@ pub fn decode_zip_name(raw: &[u8]) -> (String, NameEncoding) {
     (text.into_owned(), NameEncoding::Gb18030)
 }
 
+/// How a file or folder name's OS bytes are shown as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OsNameForm {
+    Utf8,
+    /// Not UTF-8 but valid GBK/GB18030 (a Windows zip unzipped on Linux):
+    /// shown decoded.
+    Gbk,
+    /// Neither: the bytes that are not UTF-8 are shown as `%XX`.
+    Escaped,
+}
+
+/// A name as the OS stores it (one path component, or several joined by
+/// `/`), shown as text: UTF-8 as it is; else decoded as GB18030 (a superset
+/// of GBK, what Windows on a Chinese system writes) when every byte decodes
+/// without replacement; else escaped ([`escape_name_bytes`]). Never lossy:
+/// a replacement character would make different names look the same.
+pub fn display_os_name(raw: &[u8]) -> (std::borrow::Cow<'_, str>, OsNameForm) {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return (std::borrow::Cow::Borrowed(s), OsNameForm::Utf8);
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(raw) {
+        Some(text) => (std::borrow::Cow::Owned(text.into_owned()), OsNameForm::Gbk),
+        None => (
+            std::borrow::Cow::Owned(escape_name_bytes(raw)),
+            OsNameForm::Escaped,
+        ),
+    }
+}
+
+/// The name with every byte that is not part of valid UTF-8 written as
+/// `%XX` (upper-case hex): `报告.mp4` in GBK is `%B1%A8%B8%E6.mp4`. Shows
+/// exactly which bytes a name has; `%` rather than `\x` so the result is
+/// still a usable file name on Windows (in a bag, for instance).
+pub fn escape_name_bytes(raw: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(raw.len() * 3);
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// Why a name cannot be a package path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnsafeReason {
@@ -225,6 +270,23 @@ mod tests {
             decode_zip_name("模块1/a.mp4".as_bytes()),
             ("模块1/a.mp4".to_owned(), NameEncoding::Utf8)
         );
+    }
+
+    #[test]
+    fn os_names_show_as_utf8_gbk_or_escaped_bytes() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("报告.mp4");
+        assert_eq!(
+            display_os_name(&gbk),
+            (std::borrow::Cow::Borrowed("报告.mp4"), OsNameForm::Gbk)
+        );
+        assert_eq!(escape_name_bytes(&gbk), "%B1%A8%B8%E6.mp4");
+        assert_eq!(display_os_name("课件.pptx".as_bytes()).1, OsNameForm::Utf8);
+        // Latin-1 "café.txt": not GBK either.
+        let (shown, form) = display_os_name(b"caf\xe9.txt");
+        assert_eq!((shown.as_ref(), form), ("caf%E9.txt", OsNameForm::Escaped));
+        // Different bytes never show alike.
+        let (a, _, _) = encoding_rs::GBK.encode("材料");
+        assert_ne!(escape_name_bytes(&a), escape_name_bytes(&gbk));
     }
 
     #[test]
