@@ -194,14 +194,17 @@ fn changed_while_copied<W: io::Write>(report: &Report, bag: &BagWriter<W>) -> Op
     })
 }
 
-/// The payload written must be the files the check kept, in order; a bag
+/// The payload written must be the files the check kept; a bag
 /// that differs would fail validation, so it is never kept.
 fn copied_as_checked<W: io::Write>(
     bag: &BagWriter<W>,
     payload: &[(&str, Sha256Digest)],
 ) -> Result<()> {
-    let copied = bag.copied();
-    if copied.len() == payload.len() && copied.iter().zip(payload).all(|(c, (p, _))| c == p) {
+    let mut copied: Vec<&str> = bag.copied().iter().map(String::as_str).collect();
+    let mut checked: Vec<&str> = payload.iter().map(|(p, _)| *p).collect();
+    copied.sort_unstable();
+    checked.sort_unstable();
+    if copied == checked {
         return Ok(());
     }
     Err(Error::Other(format!(
