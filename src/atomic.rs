@@ -235,6 +235,37 @@ pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// Refuse a batch output folder that is the inbox itself (the reports
+/// would be read as submissions) or lies inside one of its packages (the
+/// next run would count the reports in that package, and its verdict would
+/// change). A folder directly in the inbox is fine: batch skips it.
+pub fn ensure_outside_inbox(inbox: &Path, out: &Path) -> Result<(), String> {
+    let Ok(inbox) = std::fs::canonicalize(inbox) else {
+        return Ok(()); // listing the inbox reports that
+    };
+    let out = resolve(out);
+    if out == inbox {
+        return Err(format!(
+            "{}: the reports would be written among the submissions; choose another folder (--out), for example {}",
+            out.display(),
+            inbox.join("reports").display()
+        ));
+    }
+    let Ok(below) = out.strip_prefix(&inbox) else {
+        return Ok(());
+    };
+    let mut parts = below.components();
+    if let (Some(first), Some(_)) = (parts.next(), parts.next()) {
+        let package = inbox.join(first);
+        return Err(format!(
+            "{}: this output would be written inside the package {} of the inbox, and change its verdict; choose a folder outside it (--out)",
+            out.display(),
+            package.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Refuse an output that would land inside the package it describes (it
 /// would then be checked as part of the package) or replace the package
 /// itself (`pack pkg.zip -o .` with the id `pkg`).
@@ -256,7 +287,7 @@ pub fn ensure_outside(package: &Path, output: &Path) -> Result<(), String> {
 
 /// An absolute path with every existing ancestor's links resolved, so two
 /// spellings of the same place compare equal even before it exists.
-fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut missing = Vec::new();
     let mut existing = absolute.as_path();

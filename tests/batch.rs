@@ -1087,3 +1087,28 @@ fn merge_reads_only_files_inside_the_shard_folder() {
         );
     }
 }
+
+/// `batch --out` inside a package of the inbox (or the inbox itself) is
+/// refused before anything is written: the reports would otherwise be
+/// counted in that package on the next run, and change its verdict.
+#[test]
+fn batch_output_inside_an_inbox_package_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    common::copy_dir(&common::sample("pass"), &inbox.join("pass"));
+    let before = common::list_files(&inbox.join("pass"));
+    for out in [inbox.join("pass/reports"), inbox.clone()] {
+        let r = batch(&inbox, &out, &[]);
+        assert_eq!(r.code, 2, "{}: {}{}", out.display(), r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("--out"),
+            "the error says which flag to change: {}",
+            r.stderr
+        );
+    }
+    assert!(!inbox.join("pass/reports").exists());
+    assert_eq!(common::list_files(&inbox.join("pass")), before);
+    // A folder directly in the inbox is fine: batch skips it.
+    let r = batch(&inbox, &inbox.join("reports"), &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

@@ -536,6 +536,7 @@ enum Event {
 
 pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     let started = Instant::now();
+    crate::atomic::ensure_outside_inbox(&opts.inbox, &opts.out)?;
     std::fs::create_dir_all(&opts.out)
         .map_err(|e| format!("cannot create {}: {e}", opts.out.display()))?;
     let (all, ignored) = discover(&opts.inbox, &opts.out)?;
