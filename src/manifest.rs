@@ -18,6 +18,10 @@ use crate::source::SourceKind;
 
 pub const MANIFEST_VERSION: u32 = 1;
 
+/// The largest manifest `verify` reads: 100,000 files (the default
+/// `limits.max_entries`) at about 1 KB of JSON each, their paths long.
+pub const MAX_MANIFEST_BYTES: u64 = 96 << 20;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub manifest_version: u32,
@@ -180,10 +184,31 @@ impl Manifest {
         text
     }
 
+    /// Read a manifest, parsed as it streams in (the text is never held
+    /// whole) and refused past [`MAX_MANIFEST_BYTES`], so a huge or hostile
+    /// file cannot take the memory of the machine.
     pub fn load(path: &Path) -> Result<Manifest, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let manifest: Manifest = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{}: not a trainpack manifest: {e}", path.display()))?;
+        let fail = |e: io::Error| format!("{}: {e}", path.display());
+        let file = File::open(path).map_err(fail)?;
+        let len = file.metadata().map_err(fail)?.len();
+        let too_big = || {
+            format!(
+                "{}: larger than {} MiB, more than a manifest of the most files a package may hold (limits.max_entries); not a trainpack manifest (see SECURITY.md)",
+                path.display(),
+                MAX_MANIFEST_BYTES >> 20
+            )
+        };
+        if len > MAX_MANIFEST_BYTES {
+            return Err(too_big());
+        }
+        let mut input = io::BufReader::new(file.take(MAX_MANIFEST_BYTES + 1));
+        let manifest: Manifest = serde_json::from_reader(&mut input).map_err(|e| {
+            if input.get_ref().limit() == 0 {
+                too_big()
+            } else {
+                format!("{}: not a trainpack manifest: {e}", path.display())
+            }
+        })?;
         if manifest.manifest_version != MANIFEST_VERSION {
             return Err(format!(
                 "{}: manifest version {} is not supported (this trainpack reads version {MANIFEST_VERSION})",

@@ -1337,3 +1337,17 @@ fn the_next_pack_removes_stale_partials_of_its_own_outputs_only() {
     expected.sort();
     assert_eq!(names_in(&out), expected);
 }
+
+/// A manifest far larger than any package could need is refused with a
+/// clear error before it is parsed, instead of taking gigabytes of memory.
+#[test]
+fn a_manifest_past_the_size_limit_is_refused() {
+    let dir = tempdir();
+    let manifest = dir.path().join("huge.manifest.json");
+    let file = fs::File::create(&manifest).unwrap();
+    file.set_len(400 << 20).unwrap(); // sparse: costs no disk
+    drop(file);
+    let r = tp(&[&"verify", &"--manifest", &manifest, &sample("pass")]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("larger than 96 MiB"), "{}", r.stderr);
+}
