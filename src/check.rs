@@ -1159,6 +1159,13 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 format!("本地文件头与中央目录不一致（{message}）；不同工具会看到不同的文件"),
             ),
         ),
+        SourceNote::PrefixData { bytes } => rules::ZIP_PREFIX_DATA.finding(
+            None,
+            Text::new(
+                format!("the archive starts with {bytes} bytes that are not part of the zip (a self-extracting archive's program); trainpack, unzip and Python read it, but 7-Zip refuses it"),
+                format!("压缩包开头有 {bytes} 字节不属于 zip 内容（自解压程序）；trainpack、unzip 和 Python 可以读取，但 7-Zip 无法打开"),
+            ),
+        ),
         SourceNote::UnsupportedMethod { path, method } => rules::UNSUPPORTED_COMPRESSION.finding(
             Some(path),
             Text::new(

@@ -336,7 +336,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if let Some(html) = &args.html {
         atomic::ensure_outside(&args.path, html)?;
     }
-    let report = check(&args.path, &options).map_err(|e| e.to_string())?;
+    let report = check(&args.path, &options).map_err(|e| e.message(lang))?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", html.display()))?;

@@ -306,10 +306,10 @@ fn truncated_missing_directory_and_garbage_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let good = raw_zip(&[note(), RawEntry::stored("b.txt", b"hello")], None);
     let cut = write(dir.path(), "cut.zip", &good[..good.len() - 30]);
-    expect_refusal(&check(&cut, &[]), "not a readable zip");
+    expect_refusal(&check(&cut, &[]), "not a readable zip: a truncated zip");
     let cd_start = good.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
     let no_cd = write(dir.path(), "nocd.zip", &good[..cd_start]);
-    expect_refusal(&check(&no_cd, &[]), "not a readable zip");
+    expect_refusal(&check(&no_cd, &[]), "not a readable zip: a truncated zip");
     let garbage = write(dir.path(), "garbage.zip", &[0x42; 5000]);
     expect_refusal(&check(&garbage, &[]), "not a readable zip");
     let empty = write(dir.path(), "empty.zip", b"");

@@ -331,6 +331,12 @@ rules! {
         fix: "Wait until the copy or export has finished, then check again." / "请等待复制或导出完成后重新检查。",
         example: "a video still being exported",
     }
+    ZIP_PREFIX_DATA = "TP093" "zip-prefix-data" Warning {
+        summary: "The zip starts with data that is not part of the archive (a self-extractor)" / "压缩包开头含有不属于压缩内容的数据（自解压程序）",
+        why: "A self-extracting archive is a program with a zip appended, its offsets counted from the zip's start. unzip, Python and trainpack read it; 7-Zip and some platforms refuse it.",
+        fix: "Re-create a plain .zip (or run `zip -J PACKAGE.zip` to remove the program)." / "请重新压缩为普通 .zip（或运行 `zip -J 包.zip` 去掉自解压程序）。",
+        example: "course.exe renamed to course.zip",
+    }
     VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
         summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
         why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",

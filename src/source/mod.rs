@@ -132,6 +132,9 @@ pub enum SourceNote {
     UnsupportedMethod { path: String, method: String },
     /// An encrypted zip entry: cannot be checked.
     Encrypted { path: String },
+    /// Bytes before a zip's first entry that its offsets do not count (a
+    /// self-extracting archive): read, but 7-Zip refuses such a zip.
+    PrefixData { bytes: u64 },
     /// A folder entry that could not be listed.
     Unlistable { path: String, message: String },
 }
@@ -156,7 +159,9 @@ impl SourceNote {
             | SourceNote::Encrypted { path }
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
-            SourceNote::TooManyEntries { .. } | SourceNote::OverlappingEntries { .. } => None,
+            SourceNote::TooManyEntries { .. }
+            | SourceNote::OverlappingEntries { .. }
+            | SourceNote::PrefixData { .. } => None,
         }
     }
 }

@@ -12,7 +12,7 @@ use zip::{CompressionMethod, ZipArchive};
 
 use super::names::{NameEncoding, decode_zip_name, escape_controls, to_nfc, zip_relative_path};
 use super::{Entry, Locator, SourceNote};
-use crate::error::{Error, Result};
+use crate::error::{ArchiveProblem, Error, Result};
 use crate::policy::Limits;
 
 /// A shared file read with positioned I/O (`pread`), so each worker thread
@@ -189,6 +189,45 @@ fn method_name(method: CompressionMethod) -> String {
     format!("{name} (method {code})")
 }
 
+/// What a file that is not a zip is, from its first bytes, when that tells
+/// the user what to do: another archive format, or not an archive at all.
+/// None for a zip signature or unknown bytes.
+fn foreign_format(head: &[u8]) -> Option<ArchiveProblem> {
+    if head.starts_with(b"PK") {
+        return None;
+    }
+    let kind = infer::get(head)?;
+    Some(match (kind.extension(), kind.matcher_type()) {
+        ("rar", _) => ArchiveProblem::Rar,
+        ("7z", _) => ArchiveProblem::SevenZip,
+        ("pdf", _) => ArchiveProblem::NotAnArchive {
+            what_en: "a PDF document".to_owned(),
+            what_zh: " PDF 文档".to_owned(),
+        },
+        (ext, infer::MatcherType::Archive) => ArchiveProblem::OtherArchive(ext),
+        (ext, _) => ArchiveProblem::NotAnArchive {
+            what_en: format!("a .{ext} file, {}", kind.mime_type()),
+            what_zh: format!(" .{ext} 文件，{}", kind.mime_type()),
+        },
+    })
+}
+
+/// Whether bytes before a zip's first entry are a self-extractor's program
+/// (a Windows .exe, a Linux binary, a script), which unzip and Python read
+/// past, rather than another file the archive was found inside of.
+fn is_extractor_stub(head: &[u8]) -> bool {
+    match foreign_format(head) {
+        None => !head.starts_with(b"PK\x03\x04"),
+        Some(ArchiveProblem::NotAnArchive { .. }) => infer::get(head).is_some_and(|k| {
+            matches!(
+                k.matcher_type(),
+                infer::MatcherType::App | infer::MatcherType::Text
+            )
+        }),
+        Some(_) => false,
+    }
+}
+
 pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<Listing> {
     let mut reader = PositionedFile::new(file).map_err(|e| Error::Unreadable {
         path: path.to_owned(),
@@ -198,9 +237,29 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         path: path.to_owned(),
         reason,
     };
+    let unusable = |problem: ArchiveProblem| Error::UnusableArchive {
+        path: path.to_owned(),
+        problem,
+    };
+    let mut head = [0u8; 512];
+    let head_len = reader.file.read_at(&mut head, 0).unwrap_or(0);
+    let head = &head[..head_len];
     let end = end_record(&mut reader).ok().flatten();
     if let Some(reason) = split_reason(path, &mut reader, end.as_ref()) {
         return Err(not_a_zip(reason));
+    }
+    // Told apart before the zip reader's generic complaint: what the file
+    // is decides what the user must do.
+    if end.is_none() {
+        if let Some(problem) = foreign_format(head) {
+            return Err(unusable(problem));
+        }
+        if head.starts_with(b"PK\x03\x04") {
+            return Err(unusable(ArchiveProblem::Truncated));
+        }
+        if head.is_empty() {
+            return Err(not_a_zip("the file is empty".to_owned()));
+        }
     }
     let mut notes = Vec::new();
     if let Some(end) = end.filter(|e| e.entries > limits.max_entries) {
@@ -217,16 +276,26 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             path: path.to_owned(),
             source: e,
         })?;
-    let mut archive = ZipArchive::new(reader).map_err(|e| not_a_zip(e.to_string()))?;
-    // The zip crate accepts data before the archive (self-extractors). In a
-    // package that only happens when the real end record is gone (a truncated
-    // download) and the reader found the end record of a zip stored *inside*
-    // it, such as a .pptx: refuse rather than report the inner file's parts.
+    let mut archive = ZipArchive::new(reader).map_err(|e| match foreign_format(head) {
+        Some(problem) => unusable(problem),
+        None => not_a_zip(e.to_string()),
+    })?;
+    // Data before the first entry, with the entries' offsets counted from
+    // after it: a self-extracting archive (a program with the zip appended),
+    // which unzip and Python's zipfile read. But when the file starts as a
+    // zip itself, the real end record is gone (a truncated upload) and the
+    // reader found the end record of a zip stored *inside* it, such as a
+    // .pptx: refuse rather than report the inner file's parts.
     if archive.offset() != 0 {
-        return Err(not_a_zip(format!(
-            "its end record is missing or damaged (the archive seems truncated; the directory found starts at byte {} and belongs to a file stored inside it)",
-            archive.offset()
-        )));
+        if !is_extractor_stub(head) {
+            return Err(match foreign_format(head) {
+                Some(problem) => unusable(problem),
+                None => unusable(ArchiveProblem::Truncated),
+            });
+        }
+        notes.push(SourceNote::PrefixData {
+            bytes: archive.offset(),
+        });
     }
     if archive.len() as u64 > limits.max_entries {
         notes.push(SourceNote::TooManyEntries {

@@ -1,0 +1,289 @@
+//! Zips as other tools write them: Python's zipfile (with raw headers
+//! rewritten by struct where a tool's quirk is needed), Info-ZIP `zip` and
+//! 7-Zip. Valid archives must be read with no false error; files that are
+//! not zips must be named for what they are.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{check_json, findings, run, trainpack};
+use serde_json::Value;
+
+/// Whether `program` is on PATH; in CI (or with TRAINPACK_REQUIRE_FFMPEG,
+/// which asks for every external tool) a missing one fails the test.
+fn tool(program: &str) -> bool {
+    if common::on_path(program).is_some() {
+        return true;
+    }
+    let required =
+        std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
+    assert!(
+        !required,
+        "`{program}` is required by this test but is not on PATH (apt install python3 zip p7zip-full)"
+    );
+    eprintln!("skipped: {program} not installed");
+    false
+}
+
+/// Helpers every script gets: `build(entries)` writes a zip from raw local
+/// and central headers (each field as given), `up(utf8, raw)` an Info-ZIP
+/// Unicode Path extra field (0x7075) for a raw name.
+const RAWZIP: &str = r#"
+import struct, zlib, zipfile, sys, os
+def up(name_utf8, raw):
+    body = b'\x01' + struct.pack('<I', zlib.crc32(raw)) + name_utf8
+    return struct.pack('<HH', 0x7075, len(body)) + body
+def build(entries, gap=b''):
+    out = bytearray(); cds = bytearray()
+    for e in entries:
+        data = e['data']; crc = zlib.crc32(data); off = len(out)
+        dd = e.get('lflags', 0) & 8
+        lcrc, lsz = (0, 0) if dd and e.get('zero_local', True) else (crc, len(data))
+        lname = e.get('lname', e['name']); cname = e.get('cname', e['name'])
+        out += b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, e.get('lflags', 0), 0, 0, 0x21,
+            lcrc, lsz, lsz, len(lname), len(e.get('lextra', b'')))
+        out += lname + e.get('lextra', b'') + data
+        if dd: out += b'PK\x07\x08' + struct.pack('<III', crc, len(data), len(data))
+        out += gap
+        if e.get('hidden'): continue
+        cds += b'PK\x01\x02' + struct.pack('<HHHHHHIIIHHHHHII', 20, 20, e.get('cflags', 0), 0, 0,
+            0x21, crc, len(data), e.get('csize', len(data)), len(cname), len(e.get('cextra', b'')),
+            0, 0, 0, e.get('attrs', 0), off)
+        cds += cname + e.get('cextra', b'')
+    cd = len(out); out += cds
+    n = len([e for e in entries if not e.get('hidden')])
+    out += b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, n, n, len(cds), cd, 0)
+    return bytes(out)
+NOTE = ('第1课 导论\n' * 20).encode()
+"#;
+
+/// Run a Python script (after [`RAWZIP`]) in `dir`.
+fn python(dir: &Path, script: &str) {
+    let out = Command::new("python3")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("{RAWZIP}\n{script}"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Codes of the findings, without the ratio and descriptor ones every
+/// small package gets.
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .filter(|c| !["TP001", "TP002", "TP043"].contains(&c.as_str()))
+        .collect()
+}
+
+/// `check --json`: the report of a zip that must be read, every file listed.
+fn read_ok(zip: &Path, files: &[&str]) -> Value {
+    let (code, report) = check_json(zip, &[]);
+    assert!(code == 0 || code == 1, "{}: exit {code}", zip.display());
+    assert_eq!(
+        common::file_paths(&report),
+        files,
+        "{}: {:#}",
+        zip.display(),
+        report["findings"]
+    );
+    report
+}
+
+/// Exit 2 with `words` in the English message and `zh` in the Chinese one.
+fn refused(path: &Path, words: &str, zh: &str) {
+    for (lang, expect) in [("en", words), ("zh", zh)] {
+        let out = run(trainpack()
+            .arg("check")
+            .arg(path)
+            .args(["-q", "--lang", lang]));
+        assert_eq!(out.code, 2, "{}: {}", path.display(), out.stderr);
+        assert!(out.stdout.is_empty());
+        assert!(
+            out.stderr.contains(expect),
+            "{} ({lang}): stderr lacks {expect:?}:\n{}",
+            path.display(),
+            out.stderr
+        );
+    }
+}
+
+fn tmp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    (dir, path)
+}
+
+// ------------------------------------------------ valid archives, read whole
+
+#[test]
+fn self_extractor_prefix_and_padding_between_entries_are_read() {
+    if !tool("python3") {
+        return;
+    }
+    let (_keep, dir) = tmp();
+    python(
+        &dir,
+        r#"
+with zipfile.ZipFile('plain.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('讲义.txt', NOTE)
+    z.writestr('模块1/b.txt', b'hello world ' * 50)
+plain = open('plain.zip', 'rb').read()
+# A self-extractor: a program with the zip appended, offsets not adjusted
+# (`cat stub.exe a.zip`), as unzip and Python read it.
+open('sfx.zip', 'wb').write(b'MZ' + b'\x90' * 5000 + plain)
+open('sfx_sh.zip', 'wb').write(b'#!/bin/sh\necho extracting\nexit 0\n' + plain)
+# The same with zip64 end records and a locator.
+p = plain.find(b'PK\x01\x02'); eo = plain.rfind(b'PK\x05\x06')
+cd = plain[p:eo]; n = 2
+z = bytearray(plain[:p]); z += cd; z64 = len(z)
+z += b'PK\x06\x06' + struct.pack('<QHHIIQQQQ', 44, 45, 45, 0, 0, n, n, len(cd), p)
+z += b'PK\x06\x07' + struct.pack('<IQI', 0, z64, 1)
+z += b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+open('z64.zip', 'wb').write(z)
+open('z64_sfx.zip', 'wb').write(b'MZ' + b'\x90' * 3000 + bytes(z))
+# Padding between entries and before the central directory.
+open('gaps.zip', 'wb').write(build([dict(name='讲义.txt'.encode(), data=NOTE, cflags=0x800, lflags=0x800),
+    dict(name=b'b.txt', data=b'hello world ' * 50)], gap=b'\0' * 100))
+for f in ['sfx.zip', 'sfx_sh.zip', 'z64.zip', 'z64_sfx.zip', 'gaps.zip']:
+    assert zipfile.ZipFile(f).testzip() is None, f
+"#,
+    );
+    for name in ["sfx.zip", "sfx_sh.zip", "z64_sfx.zip"] {
+        let report = read_ok(&dir.join(name), &["模块1/b.txt", "讲义.txt"]);
+        assert_eq!(codes(&report), ["TP093"], "{name}: only the 7-Zip warning");
+        assert_eq!(findings(&report, "TP093")[0]["severity"], "warning");
+    }
+    let report = read_ok(&dir.join("z64.zip"), &["模块1/b.txt", "讲义.txt"]);
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+    let report = read_ok(&dir.join("gaps.zip"), &["b.txt", "讲义.txt"]);
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+}
+
+#[test]
+fn zip64_archives_from_python_and_info_zip_are_read() {
+    if !tool("python3") || !tool("zip") {
+        return;
+    }
+    let (_keep, dir) = tmp();
+    python(
+        &dir,
+        r#"
+with zipfile.ZipFile('forced.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    for name, data in [('讲义.txt', NOTE), ('模块1/b.txt', b'hello ' * 300)]:
+        with z.open(name, 'w', force_zip64=True) as f:
+            f.write(data)
+# More than 65,535 entries: zip64 end record and locator, 0xFFFF in the end record.
+with zipfile.ZipFile('many.zip', 'w') as z:
+    for i in range(66000):
+        z.writestr(f'd/{i}.txt', 'x')
+os.makedirs('src', exist_ok=True)
+open('src/讲义.txt', 'wb').write(NOTE)
+"#,
+    );
+    read_ok(&dir.join("forced.zip"), &["模块1/b.txt", "讲义.txt"]);
+    let (_, report) = check_json(&dir.join("many.zip"), &[]);
+    assert_eq!(report["summary"]["files"], 66000, "{:#}", report["summary"]);
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+    let status = Command::new("zip")
+        .current_dir(dir.join("src"))
+        .args(["-q", "-fz", "../fz.zip", "讲义.txt"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let report = read_ok(&dir.join("fz.zip"), &["讲义.txt"]);
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+}
+
+// ---------------------------------------------------------- not a zip at all
+
+#[test]
+fn rar_7z_pdf_and_truncated_uploads_are_named() {
+    if !tool("python3") || !tool("7z") {
+        return;
+    }
+    let (_keep, dir) = tmp();
+    // rar cannot be installed: the RAR4 and RAR5 signatures, then junk.
+    std::fs::write(
+        dir.join("a.rar"),
+        [&b"Rar!\x1a\x07\x00"[..], &[0x55; 400]].concat(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.rar"),
+        [&b"Rar!\x1a\x07\x01\x00"[..], &[0x55; 400]].concat(),
+    )
+    .unwrap();
+    // Misnamed as .zip too: the content decides, not the name.
+    std::fs::copy(dir.join("b.rar"), dir.join("course.zip")).unwrap();
+    std::fs::write(dir.join("note.txt"), "第1课 导论\n".repeat(50)).unwrap();
+    let status = Command::new("7z")
+        .current_dir(&dir)
+        .args(["a", "-bd", "-bso0", "s.7z", "note.txt"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    python(
+        &dir,
+        r#"
+pdf = b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+open('lesson.pdf', 'wb').write(pdf)
+open('lesson.zip', 'wb').write(pdf)
+with zipfile.ZipFile('whole.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('讲义.txt', NOTE * 50)
+    z.writestr('b.bin', os.urandom(20000))
+w = open('whole.zip', 'rb').read()
+open('cut.zip', 'wb').write(w[:len(w) // 2])
+open('cut_end.zip', 'wb').write(w[:-10])
+# A package holding a .pptx (itself a zip), cut inside the .pptx after its
+# own end record: the last end record found is the inner file's.
+import io
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, 'w') as z:
+    z.writestr('ppt/slide1.xml', b'<p/>' * 100)
+with zipfile.ZipFile('outer.zip', 'w') as z:
+    z.writestr('讲义.txt', NOTE)
+    z.writestr('slides.pptx', inner.getvalue() + b'\0' * 3000)
+o = open('outer.zip', 'rb').read()
+i = o.find(inner.getvalue())
+open('cut_inner.zip', 'wb').write(o[:i + len(inner.getvalue()) + 100])
+"#,
+    );
+    for rar in ["a.rar", "b.rar", "course.zip"] {
+        refused(
+            &dir.join(rar),
+            "it is a RAR archive; repack it as zip",
+            "这是 RAR 压缩包；请重新打包为 zip",
+        );
+    }
+    refused(
+        &dir.join("s.7z"),
+        "it is a 7z archive; repack it as zip",
+        "这是 7z 压缩包；请重新打包为 zip",
+    );
+    for pdf in ["lesson.pdf", "lesson.zip"] {
+        refused(
+            &dir.join(pdf),
+            "not an archive at all (it is a PDF document)",
+            "根本不是压缩包（它是 PDF 文档）",
+        );
+    }
+    for cut in ["cut.zip", "cut_end.zip", "cut_inner.zip"] {
+        refused(&dir.join(cut), "a truncated zip", "压缩包不完整");
+        refused(
+            &dir.join(cut),
+            "the upload or copy was interrupted; copy it again",
+            "上传或复制被中断；请重新复制",
+        );
+    }
+}
