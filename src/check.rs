@@ -1152,13 +1152,16 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 format!("{count} 个条目与其他条目共用压缩数据（例如 {example}）：非递归压缩炸弹或压缩包已损坏；均未读取"),
             ),
         ),
-        SourceNote::HeaderMismatch { path, message } => rules::HEADER_MISMATCH.finding(
-            Some(path),
-            Text::new(
-                format!("the local header disagrees with the central directory ({message}); different tools would see different files"),
-                format!("本地文件头与中央目录不一致（{message}）；不同工具会看到不同的文件"),
-            ),
-        ),
+        SourceNote::HeaderMismatch { path, reason } => {
+            let reason = reason.text();
+            rules::HEADER_MISMATCH.finding(
+                Some(path),
+                Text::new(
+                    format!("the local header disagrees with the central directory ({}); different tools would see different files", reason.en),
+                    format!("本地文件头与中央目录不一致（{}）；不同工具会看到不同的文件", reason.zh),
+                ),
+            )
+        }
         SourceNote::PrefixData { bytes } => rules::ZIP_PREFIX_DATA.finding(
             None,
             Text::new(

@@ -41,7 +41,7 @@ def build(entries, gap=b''):
         data = e['data']; crc = zlib.crc32(data); off = len(out)
         dd = e.get('lflags', 0) & 8
         lcrc, lsz = (0, 0) if dd and e.get('zero_local', True) else (crc, len(data))
-        lname = e.get('lname', e['name']); cname = e.get('cname', e['name'])
+        lname = e.get('lname', e.get('name')); cname = e.get('cname', e.get('name'))
         out += b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, e.get('lflags', 0), 0, 0, 0x21,
             lcrc, lsz, lsz, len(lname), len(e.get('lextra', b'')))
         out += lname + e.get('lextra', b'') + data
@@ -286,4 +286,96 @@ open('cut_inner.zip', 'wb').write(o[:i + len(inner.getvalue()) + 100])
             "上传或复制被中断；请重新复制",
         );
     }
+}
+
+// ------------------------------------------- local and central headers agree
+
+#[test]
+fn unicode_path_field_and_descriptor_flag_are_not_header_mismatches() {
+    if !tool("python3") {
+        return;
+    }
+    let (_keep, dir) = tmp();
+    python(
+        &dir,
+        r#"
+u = '模块1/讲义.txt'.encode(); g = '模块1/讲义.txt'.encode('gbk'); d = NOTE
+other = dict(name=b'b.txt', data=b'x' * 30)
+cases = {
+    # Info-ZIP on Windows: GBK raw names, the UTF-8 name in 0x7075.
+    'up_both': dict(name=g, lextra=up(u, g), cextra=up(u, g)),
+    'up_central_only': dict(name=g, cextra=up(u, g)),
+    'up_local_only': dict(name=g, lextra=up(u, g)),
+    # Local name already UTF-8 (flagged), central GBK with 0x7075.
+    'up_local_utf8': dict(lname=u, lflags=0x800, cname=g, cextra=up(u, g)),
+    # Data descriptor bit in one header only; sizes and CRC agree.
+    'dd_local_zeros': dict(name=b'a.txt', lflags=8),
+    'dd_local_sizes': dict(name=b'a.txt', lflags=8, zero_local=False),
+    'dd_central': dict(name=b'a.txt', cflags=8),
+}
+for k, v in cases.items():
+    open(k + '.zip', 'wb').write(build([dict(dict(data=d), **v), other]))
+# Python writing to a pipe sets bit 3 in both headers; clear it in the directory.
+import io
+class Pipe(io.RawIOBase):
+    def __init__(s): s.b = bytearray()
+    def writable(s): return True
+    def write(s, x): s.b += x; return len(x)
+p = Pipe()
+with zipfile.ZipFile(p, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a.txt', d)
+    z.writestr('b.txt', b'x' * 30)
+b = bytearray(p.b); c = b.find(b'PK\x01\x02')
+assert b[c + 8] & 8
+b[c + 8] &= ~8
+open('dd_python.zip', 'wb').write(b)
+# Smuggling stays a mismatch: a 0x7075 naming another file than the
+# directory does (its CRC matches the local raw name).
+open('up_smuggled.zip', 'wb').write(build([dict(data=d, name=b'lesson.pdf',
+    lextra=up(b'setup.exe', b'lesson.pdf')), other]))
+# Python's zipfile compares raw names, so it refuses up_local_utf8 (as 7-Zip
+# does; unzip reads it with a warning): the decoded names are the same.
+for f in [c for c in cases if c != 'up_local_utf8'] + ['dd_python']:
+    assert zipfile.ZipFile(f + '.zip').testzip() is None, f
+"#,
+    );
+    for name in [
+        "up_both",
+        "up_central_only",
+        "up_local_only",
+        "up_local_utf8",
+    ] {
+        let report = read_ok(
+            &dir.join(format!("{name}.zip")),
+            &["b.txt", "模块1/讲义.txt"],
+        );
+        let codes = codes(&report);
+        assert!(!codes.contains(&"TP088".to_owned()), "{name}: {codes:?}");
+        assert!(!codes.contains(&"TP033".to_owned()), "{name}: {codes:?}");
+    }
+    for name in [
+        "dd_local_zeros",
+        "dd_local_sizes",
+        "dd_central",
+        "dd_python",
+    ] {
+        let report = read_ok(&dir.join(format!("{name}.zip")), &["a.txt", "b.txt"]);
+        assert!(codes(&report).is_empty(), "{name}: {:?}", codes(&report));
+    }
+    let (code, report) = check_json(&dir.join("up_smuggled.zip"), &["--lang", "zh"]);
+    assert_eq!(code, 1);
+    let f = findings(&report, "TP088");
+    assert_eq!(f.len(), 1, "{:#}", report["findings"]);
+    assert!(
+        f[0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("names it setup.exe")
+    );
+    assert!(
+        f[0]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("本地文件头中的名称为 setup.exe")
+    );
 }

@@ -4,6 +4,7 @@
 mod folder;
 pub mod names;
 mod zip;
+mod zip_local;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -127,7 +128,10 @@ pub enum SourceNote {
     /// none of them is read.
     OverlappingEntries { count: u64, example: String },
     /// An entry whose local header disagrees with the central directory.
-    HeaderMismatch { path: String, message: String },
+    HeaderMismatch {
+        path: String,
+        reason: zip_local::Mismatch,
+    },
     /// An entry compressed with a method trainpack cannot decode: not read.
     UnsupportedMethod { path: String, method: String },
     /// An encrypted zip entry: cannot be checked.

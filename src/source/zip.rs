@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use zip::{CompressionMethod, ZipArchive};
 
 use super::names::{NameEncoding, decode_zip_name, escape_controls, to_nfc, zip_relative_path};
+use super::zip_local::{self, Central, LocalHeader, Mismatch};
 use super::{Entry, Locator, SourceNote};
 use crate::error::{ArchiveProblem, Error, Result};
 use crate::policy::Limits;
@@ -305,7 +306,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         return Ok((None, Vec::new(), notes));
     }
     let overlapping = overlapping_entries(&mut archive);
-    let mismatched = mismatched_headers(&mut archive);
+    let mismatched = mismatched_headers(&archive);
     let mut entries = Vec::with_capacity(archive.len());
     let mut overlap_example: Option<String> = None;
     for index in 0..archive.len() {
@@ -340,10 +341,10 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
                 name: escape_controls(&name).into_owned(),
             });
         }
-        if let Some(message) = mismatched.get(&index) {
+        if let Some(reason) = mismatched.get(&index) {
             notes.push(SourceNote::HeaderMismatch {
                 path: nfc.clone(),
-                message: message.clone(),
+                reason: reason.clone(),
             });
         }
         if data.is_symlink() {
@@ -433,27 +434,33 @@ fn overlapping_entries(archive: &mut ZipArchive<PositionedFile>) -> HashSet<usiz
     out
 }
 
-/// Entries whose local header disagrees with the central directory (name,
-/// sizes, CRC, method, flags), with the zip crate's reason. Tools that read
-/// local headers (streaming unzippers) and tools that read the directory
-/// would see different files. Skipped when names repeat (reported apart).
-fn mismatched_headers(archive: &mut ZipArchive<PositionedFile>) -> HashMap<usize, String> {
+/// Entries whose local header disagrees with the central directory, and
+/// how. Tools that stream a zip read the local headers, others the
+/// directory: when the two disagree, they see different files.
+fn mismatched_headers(archive: &ZipArchive<PositionedFile>) -> HashMap<usize, Mismatch> {
+    let file = archive.clone().into_inner().file;
     let mut out = HashMap::new();
-    if archive.has_duplicate_names() || archive.validate_header_consistency().is_ok() {
-        return out;
-    }
     for index in 0..archive.len() {
-        let options = zip::ZipReadOptions::new().enforce_header_consistency(true);
-        let encrypted = archive.by_index_data(index).is_ok_and(|d| d.encrypted());
-        match archive.by_index_with_options(index, options) {
-            Ok(_) => {}
-            Err(e) => {
-                let message = e.to_string();
-                let about_headers = message.contains("header") || message.contains("Invalid");
-                if (about_headers && !encrypted) || message.contains("inconsisten") {
-                    out.insert(index, message);
-                }
-            }
+        let Ok(data) = archive.by_index_data(index) else {
+            continue;
+        };
+        let (name, _) = decode_zip_name(data.name_raw());
+        #[allow(deprecated)] // the raw number is what both headers store
+        let method = data.compression().to_u16();
+        let central = Central {
+            name: &name,
+            method,
+            encrypted: data.encrypted(),
+            crc: data.crc32(),
+            compressed: data.compressed_size(),
+            size: data.size(),
+        };
+        let found = match LocalHeader::read_at(&*file, data.header_start()) {
+            Ok(local) => zip_local::compare(&local, &central),
+            Err(_) => Some(Mismatch::Missing),
+        };
+        if let Some(mismatch) = found {
+            out.insert(index, mismatch);
         }
     }
     out
@@ -501,16 +508,8 @@ pub(super) fn stored_span(
     index: usize,
 ) -> io::Result<(u64, u64)> {
     let data = archive.by_index_data(index).map_err(io::Error::other)?;
-    let header_start = data.header_start();
     let len = data.compressed_size();
-    let mut header = [0u8; 30];
-    let mut reader = archive.clone().into_inner();
-    reader.seek(SeekFrom::Start(header_start))?;
-    reader.read_exact(&mut header)?;
-    if header[0..4] != *b"PK\x03\x04" {
-        return Err(io::Error::other("bad local header signature"));
-    }
-    let name_len = u16::from_le_bytes([header[26], header[27]]) as u64;
-    let extra_len = u16::from_le_bytes([header[28], header[29]]) as u64;
-    Ok((header_start + 30 + name_len + extra_len, len))
+    let file = archive.clone().into_inner().file;
+    let local = LocalHeader::read_at(&*file, data.header_start())?;
+    Ok((local.data_start, len))
 }
