@@ -379,3 +379,68 @@ for f in [c for c in cases if c != 'up_local_utf8'] + ['dd_python']:
             .contains("本地文件头中的名称为 setup.exe")
     );
 }
+
+// ------------------------------------------------------------- passwords
+
+#[test]
+fn a_password_protected_zip_is_one_clear_refusal() {
+    if !tool("zip") || !tool("7z") {
+        return;
+    }
+    let (_keep, dir) = tmp();
+    let src = dir.join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("讲义.txt"), "第1课 导论\n".repeat(50)).unwrap();
+    std::fs::write(src.join("b.txt"), "hello ".repeat(50)).unwrap();
+    let make = |program: &str, args: &[&str]| {
+        let out = Command::new(program)
+            .current_dir(&src)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{program} {args:?}: {out:?}");
+    };
+    make(
+        "zip",
+        &[
+            "-q",
+            "-P",
+            "secret",
+            "../zipcrypto.zip",
+            "讲义.txt",
+            "b.txt",
+        ],
+    );
+    for (name, method) in [
+        ("7z_zipcrypto.zip", "-mem=ZipCrypto"),
+        ("7z_aes.zip", "-mem=AES256"),
+    ] {
+        let out = format!("../{name}");
+        make(
+            "7z",
+            &[
+                "a",
+                "-bso0",
+                "-tzip",
+                "-psecret",
+                method,
+                &out,
+                "讲义.txt",
+                "b.txt",
+            ],
+        );
+    }
+    for name in ["zipcrypto.zip", "7z_zipcrypto.zip", "7z_aes.zip"] {
+        refused(
+            &dir.join(name),
+            "password-protected zip: all 2 entries are encrypted",
+            "压缩包设有密码：全部 2 个条目均已加密",
+        );
+    }
+    // Only some entries encrypted: the others are read, one TP037 each.
+    make("zip", &["-q", "../some.zip", "b.txt"]);
+    make("zip", &["-q", "-P", "secret", "../some.zip", "讲义.txt"]);
+    let report = read_ok(&dir.join("some.zip"), &["b.txt"]);
+    assert_eq!(codes(&report), ["TP037"]);
+    assert_eq!(findings(&report, "TP037")[0]["path"], "讲义.txt");
+}

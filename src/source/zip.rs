@@ -309,10 +309,16 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
     let mismatched = mismatched_headers(&archive);
     let mut entries = Vec::with_capacity(archive.len());
     let mut overlap_example: Option<String> = None;
+    // Files (not folders) the directory lists, and how many are encrypted.
+    let (mut files, mut encrypted) = (0u64, 0u64);
     for index in 0..archive.len() {
         let Ok(data) = archive.by_index_data(index) else {
             continue;
         };
+        if !data.is_dir() {
+            files += 1;
+            encrypted += u64::from(data.encrypted());
+        }
         let (name, encoding) = decode_zip_name(data.name_raw());
         let (rel, backslashes) = match zip_relative_path(&name) {
             Ok(found) => found,
@@ -377,6 +383,13 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
                 compressed: data.compressed_size(),
             },
         });
+    }
+    if files > 0 && encrypted == files {
+        // One answer for the package, not "no course resources" plus one
+        // TP037 per entry: nothing in it can be checked.
+        return Err(unusable(ArchiveProblem::PasswordProtected {
+            entries: files,
+        }));
     }
     if let Some(example) = overlap_example {
         notes.push(SourceNote::OverlappingEntries {
