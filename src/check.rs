@@ -940,6 +940,16 @@ fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
             ),
         };
     }
+    if let Some(short) = crate::source::shorter_than_declared(e) {
+        let (read, declared) = (short.read, short.declared);
+        return rules::SMALLER_THAN_DECLARED.finding(
+            Some(path),
+            Text::new(
+                format!("the entry decompresses to {read} bytes, fewer than the {declared} its headers declare: tools that trust the headers see another file; not counted"),
+                format!("该条目解压后只有 {read} 字节，少于头部声明的 {declared} 字节：信任头部的工具会看到不同的文件；不计入"),
+            ),
+        );
+    }
     let text = e.to_string();
     if text.contains("larger than its declared uncompressed size") {
         return rules::LARGER_THAN_DECLARED.finding(
@@ -1162,6 +1172,20 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 ),
             )
         }
+        SourceNote::HiddenEntries { count, example } => rules::HIDDEN_LOCAL_ENTRY.finding(
+            None,
+            Text::new(
+                format!("{count} entry(ies) lie between the listed ones but are not in the central directory (for example {example}): a streaming unzipper would extract them, so the package holds more than was checked"),
+                format!("{count} 个本地条目位于已列出的条目之间，但不在中央目录中（例如 {example}）：流式解压工具会解出它们，包中内容多于已检查的内容"),
+            ),
+        ),
+        SourceNote::DirectoryWithData { path, bytes } => rules::DIRECTORY_WITH_DATA.finding(
+            Some(path),
+            Text::new(
+                format!("a folder entry that carries {bytes} bytes of data: extractors drop them or write them as a file; not read"),
+                format!("文件夹条目中藏有 {bytes} 字节数据：解压工具会丢弃或将其写成文件；未读取"),
+            ),
+        ),
         SourceNote::PrefixData { bytes } => rules::ZIP_PREFIX_DATA.finding(
             None,
             Text::new(

@@ -387,6 +387,143 @@ fn entry_larger_than_declared_is_stopped() {
     assert_bounded(&out, "larger than declared");
 }
 
+/// Run a Python script in `dir` with `smuggle(entries)` defined: a zip from
+/// raw headers where an entry can be left out of the central directory
+/// (`hidden`), declare another size (`usize`) or carry a folder name.
+fn python_zip(dir: &Path, script: &str) {
+    const SMUGGLE: &str = r#"
+import struct, zlib
+def smuggle(entries, gap=b''):
+    out = bytearray(); cds = bytearray()
+    for e in entries:
+        data = e['data']; crc = zlib.crc32(e.get('plain', data)); off = len(out)
+        size = e.get('usize', len(e.get('plain', data))); m = e.get('method', 0)
+        out += b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, 0x800, m, 0, 0x21, crc,
+            len(data), size, len(e['name']), 0) + e['name'] + data + gap
+        if e.get('hidden'): continue
+        cds += b'PK\x01\x02' + struct.pack('<HHHHHHIIIHHHHHII', 20, 20, 0x800, m, 0, 0x21,
+            crc, len(data), size, len(e['name']), 0, 0, 0, 0, 0, off) + e['name']
+    cd = len(out); out += cds
+    n = len([e for e in entries if not e.get('hidden')])
+    out += b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, n, n, len(cds), cd, 0)
+    return bytes(out)
+def deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15); return c.compress(data) + c.flush()
+NOTE = dict(name='讲义.txt'.encode(), data=('第1课 导论\n' * 20).encode())
+"#;
+    let out = Command::new("python3")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("{SMUGGLE}\n{script}"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn local_entries_missing_from_the_directory_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+EXE = dict(name=b'setup.exe', data=b'MZ' + b'evil' * 100, hidden=True)
+B = dict(name=b'b.txt', data=b'hello ' * 40)
+open('middle.zip', 'wb').write(smuggle([NOTE, EXE, B]))
+open('first.zip', 'wb').write(smuggle([EXE, NOTE, B]))
+open('last.zip', 'wb').write(smuggle([NOTE, B, EXE]))
+open('padded.zip', 'wb').write(smuggle([NOTE, EXE, B], gap=b'\0' * 300))
+# Padding alone is not an entry: read with no finding.
+open('padding.zip', 'wb').write(smuggle([NOTE, B], gap=b'\0' * 300))
+"#,
+    );
+    for name in ["middle.zip", "first.zip", "last.zip", "padded.zip"] {
+        let out = check(&dir.path().join(name), &[]);
+        let report = expect_finding(&out, "TP094", "not in the central directory");
+        let f = finding(&report, "TP094");
+        assert!(
+            f["message_en"].to_string().contains("setup.exe"),
+            "{name}: {f}"
+        );
+        assert!(
+            f["message_zh"].to_string().contains("不在中央目录中"),
+            "{name}: {f}"
+        );
+        assert_eq!(common::file_paths(&report), ["b.txt", "讲义.txt"], "{name}");
+    }
+    let out = check(&dir.path().join("padding.zip"), &[]);
+    assert!(!codes(&out.report()).contains(&"TP094".to_owned()));
+}
+
+#[test]
+fn folder_entries_carrying_data_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+open('dir.zip', 'wb').write(smuggle([NOTE, dict(name='模块1/'.encode(), data=b'hidden' * 500)]))
+"#,
+    );
+    let out = check(&dir.path().join("dir.zip"), &[]);
+    let report = expect_finding(&out, "TP095", "folder entry that carries 3000 bytes");
+    assert_eq!(finding(&report, "TP095")["path"], "模块1/");
+}
+
+#[test]
+fn entry_smaller_than_declared_is_reported_by_check_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+real = b'lecture notes ' * 400
+open('honest.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=real)]))
+# Same declared size, shorter data (CRC of the short data): stored and deflated.
+short = b'swapped'
+open('stored.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=short, usize=len(real))]))
+open('deflated.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=deflate(short),
+    plain=short, usize=len(real), method=8)]))
+# The stored swap padded (archive comment) to the honest archive's size.
+h = open('honest.zip', 'rb').read(); t = open('stored.zip', 'rb').read()
+pad = len(h) - len(t)
+open('same_size.zip', 'wb').write(t[:-2] + struct.pack('<H', pad) + b' ' * pad)
+"#,
+    );
+    for name in ["stored.zip", "deflated.zip"] {
+        let out = check(&dir.path().join(name), &[]);
+        let report = expect_finding(&out, "TP096", "fewer than the 5600 its headers declare");
+        assert!(common::file(&report, "b.txt").is_none(), "not counted");
+    }
+    // verify reads the entry, so the swap shows as a change even when the
+    // archive keeps its size (verify --fast reads no entry: it cannot).
+    let manifest = dir.path().join("m.json");
+    let honest = dir.path().join("honest.zip");
+    let out = common::run(
+        common::trainpack()
+            .arg("manifest")
+            .arg(&honest)
+            .arg("-o")
+            .arg(&manifest),
+    );
+    assert!(manifest.exists(), "{}", out.stderr);
+    std::fs::copy(dir.path().join("same_size.zip"), &honest).unwrap();
+    let out = common::run(
+        common::trainpack()
+            .arg("verify")
+            .arg(&honest)
+            .arg("--manifest")
+            .arg(&manifest),
+    );
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("unreadable b.txt") && out.stdout.contains("fewer than the 5600"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn nested_archives_are_listed_not_expanded() {
     let dir = tempfile::tempdir().unwrap();

@@ -136,6 +136,12 @@ pub enum SourceNote {
     UnsupportedMethod { path: String, method: String },
     /// An encrypted zip entry: cannot be checked.
     Encrypted { path: String },
+    /// Local entries in a zip that its central directory does not list: a
+    /// streaming unzipper would extract them.
+    HiddenEntries { count: u64, example: String },
+    /// A zip directory entry (a folder) that carries data: a place to
+    /// hide bytes that extractors drop or write as a file.
+    DirectoryWithData { path: String, bytes: u64 },
     /// Bytes before a zip's first entry that its offsets do not count (a
     /// self-extracting archive): read, but 7-Zip refuses such a zip.
     PrefixData { bytes: u64 },
@@ -161,11 +167,13 @@ impl SourceNote {
             | SourceNote::HeaderMismatch { path, .. }
             | SourceNote::UnsupportedMethod { path, .. }
             | SourceNote::Encrypted { path }
+            | SourceNote::DirectoryWithData { path, .. }
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
             SourceNote::TooManyEntries { .. }
             | SourceNote::OverlappingEntries { .. }
-            | SourceNote::PrefixData { .. } => None,
+            | SourceNote::PrefixData { .. }
+            | SourceNote::HiddenEntries { .. } => None,
         }
     }
 }
@@ -451,7 +459,62 @@ impl EntryReader {
             .zip
             .as_mut()
             .ok_or_else(|| io::Error::other("zip entry without an archive"))?;
-        Ok(Box::new(archive.by_index(index).map_err(io::Error::other)?))
+        let declared = entry.declared_size.unwrap_or(0);
+        let file = archive.by_index(index).map_err(io::Error::other)?;
+        Ok(Box::new(DeclaredSize {
+            inner: file,
+            declared,
+            read: 0,
+        }))
+    }
+}
+
+/// A zip entry whose data ended before the size its headers declare: what
+/// tools that trust the header (and `verify --fast`) believe is not what is
+/// there. The zip crate stops an entry that runs *past* its declared size
+/// (TP086) but accepts one that falls short, if the CRC is of the short data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShorterThanDeclared {
+    pub declared: u64,
+    pub read: u64,
+}
+
+impl std::fmt::Display for ShorterThanDeclared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the entry decompresses to {} bytes, fewer than the {} its headers declare",
+            self.read, self.declared
+        )
+    }
+}
+
+impl std::error::Error for ShorterThanDeclared {}
+
+/// The error a zip entry's reader gives when its data fell short.
+pub fn shorter_than_declared(e: &io::Error) -> Option<&ShorterThanDeclared> {
+    e.get_ref()?.downcast_ref::<ShorterThanDeclared>()
+}
+
+/// A zip entry's reader that counts what it gives and fails at the end of
+/// the data when that is less than declared.
+struct DeclaredSize<R> {
+    inner: R,
+    declared: u64,
+    read: u64,
+}
+
+impl<R: Read> Read for DeclaredSize<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() && self.read < self.declared {
+            return Err(io::Error::other(ShorterThanDeclared {
+                declared: self.declared,
+                read: self.read,
+            }));
+        }
+        Ok(n)
     }
 }
 

@@ -306,7 +306,17 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         return Ok((None, Vec::new(), notes));
     }
     let overlapping = overlapping_entries(&mut archive);
-    let mismatched = mismatched_headers(&archive);
+    let LocalView {
+        mismatched,
+        hidden,
+        hidden_count,
+    } = local_view(&archive);
+    if let Some(example) = hidden.first() {
+        notes.push(SourceNote::HiddenEntries {
+            count: hidden_count,
+            example: example.clone(),
+        });
+    }
     let mut entries = Vec::with_capacity(archive.len());
     let mut overlap_example: Option<String> = None;
     // Files (not folders) the directory lists, and how many are encrypted.
@@ -331,6 +341,13 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             }
         };
         if data.is_dir() {
+            let bytes = data.compressed_size().max(data.size());
+            if bytes > 0 {
+                notes.push(SourceNote::DirectoryWithData {
+                    path: escape_controls(&name).into_owned(),
+                    bytes,
+                });
+            }
             continue;
         }
         let renamed = name != rel;
@@ -447,12 +464,33 @@ fn overlapping_entries(archive: &mut ZipArchive<PositionedFile>) -> HashSet<usiz
     out
 }
 
-/// Entries whose local header disagrees with the central directory, and
-/// how. Tools that stream a zip read the local headers, others the
-/// directory: when the two disagree, they see different files.
-fn mismatched_headers(archive: &ZipArchive<PositionedFile>) -> HashMap<usize, Mismatch> {
+/// What the local headers say, compared with the directory.
+struct LocalView {
+    /// Entries whose local header disagrees with the directory, and how.
+    mismatched: HashMap<usize, Mismatch>,
+    /// Local entries in the gaps between listed ones (names, at most
+    /// [`MAX_HIDDEN_SHOWN`]) and how many there are.
+    hidden: Vec<String>,
+    hidden_count: u64,
+}
+
+/// Hidden entries named in a finding; the rest are counted.
+const MAX_HIDDEN_SHOWN: usize = 5;
+/// Hidden entries walked before the count stops (each costs two small reads).
+const MAX_HIDDEN_WALKED: u64 = 100_000;
+/// Bytes searched for a local header at the start of each gap between
+/// listed entries: finds an entry hidden after padding, while a huge gap
+/// costs one small read, not a scan.
+const GAP_SEARCH: u64 = 64 * 1024;
+
+/// Read every listed entry's local header once: compare it with the
+/// directory (tools that stream a zip read the local headers, others the
+/// directory; when they disagree they see different files), and note
+/// where each entry's data ends, to walk the gaps for unlisted entries.
+fn local_view(archive: &ZipArchive<PositionedFile>) -> LocalView {
     let file = archive.clone().into_inner().file;
-    let mut out = HashMap::new();
+    let mut mismatched = HashMap::new();
+    let mut spans = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         let Ok(data) = archive.by_index_data(index) else {
             continue;
@@ -469,14 +507,80 @@ fn mismatched_headers(archive: &ZipArchive<PositionedFile>) -> HashMap<usize, Mi
             size: data.size(),
         };
         let found = match LocalHeader::read_at(&*file, data.header_start()) {
-            Ok(local) => zip_local::compare(&local, &central),
+            Ok(local) => {
+                let end = local.data_start.saturating_add(data.compressed_size());
+                spans.push((data.header_start(), end));
+                zip_local::compare(&local, &central)
+            }
             Err(_) => Some(Mismatch::Missing),
         };
         if let Some(mismatch) = found {
-            out.insert(index, mismatch);
+            mismatched.insert(index, mismatch);
         }
     }
-    out
+    let (hidden, hidden_count) = hidden_entries(&file, spans, archive);
+    LocalView {
+        mismatched,
+        hidden,
+        hidden_count,
+    }
+}
+
+/// Local entries that lie in the gaps between the listed entries' spans
+/// (or between the last one and the directory): a streaming unzipper
+/// extracts them, the directory does not list them. The gap before the
+/// first entry is walked only when it starts with a local header: a
+/// self-extractor's program is not searched.
+fn hidden_entries(
+    file: &File,
+    mut spans: Vec<(u64, u64)>,
+    archive: &ZipArchive<PositionedFile>,
+) -> (Vec<String>, u64) {
+    spans.sort_unstable();
+    let directory = archive.central_directory_start();
+    let mut gaps = Vec::new();
+    let mut covered = archive.offset();
+    let mut first = true;
+    for &(start, end) in spans.iter().chain(std::iter::once(&(directory, directory))) {
+        if start > covered {
+            let starts_with_header = LocalHeader::read_at(file, covered).is_ok();
+            if !first || starts_with_header {
+                gaps.push((covered, start.min(directory)));
+            }
+        }
+        first = false;
+        covered = covered.max(end);
+    }
+    let mut names = Vec::new();
+    let mut count = 0u64;
+    let mut window = Vec::new();
+    for (gap_start, gap_end) in gaps {
+        // Searched up to GAP_SEARCH past the gap's start, or past the end of
+        // the last hidden entry found: a hidden entry may follow another.
+        let mut at = gap_start;
+        while at < gap_end && count < MAX_HIDDEN_WALKED {
+            let limit = at.saturating_add(GAP_SEARCH).min(gap_end);
+            window.resize((limit - at) as usize, 0);
+            if file.read_exact_at(&mut window, at).is_err() {
+                break;
+            }
+            let found =
+                memchr::memmem::find_iter(&window, zip_local::LOCAL_SIGNATURE).find_map(|hit| {
+                    LocalHeader::read_at(file, at + hit as u64)
+                        .ok()
+                        .filter(LocalHeader::plausible)
+                });
+            let Some(header) = found else {
+                break;
+            };
+            count += 1;
+            if names.len() < MAX_HIDDEN_SHOWN {
+                names.push(escape_controls(&header.name()).into_owned());
+            }
+            at = header.data_start + header.compressed.unwrap_or(0).max(1);
+        }
+    }
+    (names, count)
 }
 
 /// Raw names given to more than one entry in the central directory (the zip

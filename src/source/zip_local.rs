@@ -70,6 +70,18 @@ impl LocalHeader {
         })
     }
 
+    /// Whether this looks like a header a zip tool wrote, not four bytes
+    /// that happen to spell the signature inside other data: a name of
+    /// sane length without NUL, a known method, data with a stated size.
+    pub fn plausible(&self) -> bool {
+        const METHODS: [u16; 11] = [0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99];
+        !self.name_raw.is_empty()
+            && self.name_raw.len() <= 4096
+            && !self.name_raw.contains(&0)
+            && METHODS.contains(&self.method)
+            && (self.compressed.is_some() || self.flags & 0x0008 != 0)
+    }
+
     /// The name as text: the Info-ZIP Unicode Path (0x7075) when its CRC
     /// says it belongs to this raw name, else the raw name decoded.
     pub fn name(&self) -> String {
