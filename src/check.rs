@@ -1172,6 +1172,13 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 ),
             )
         }
+        SourceNote::DirectoryTooLarge { bytes, limit } => rules::DIRECTORY_TOO_LARGE.finding(
+            None,
+            Text::new(
+                format!("the archive's central directory holds at least {bytes} bytes (names, extra fields, comments), more than the limit of {limit}: nothing was read"),
+                format!("压缩包中央目录至少有 {bytes} 字节（名称、扩展字段、注释），超过上限 {limit}：未读取任何条目"),
+            ),
+        ),
         SourceNote::HiddenEntries { count, example } => rules::HIDDEN_LOCAL_ENTRY.finding(
             None,
             Text::new(

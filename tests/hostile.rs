@@ -592,6 +592,69 @@ fn a_declared_million_entries_is_refused_before_loading() {
     assert_bounded(&out, "too many entries");
 }
 
+/// Issue 13 #8: a central directory stuffed with 64 KiB comments (197 MB)
+/// or 1 KiB names (60,000 entries) was loaded whole (770 MB, 157 MB).
+#[test]
+fn a_stuffed_central_directory_is_refused_before_loading() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+def stuffed(path, n, name_of, comment):
+    with open(path, 'wb') as f:
+        offsets = []; at = 0
+        for i in range(n):
+            name = name_of(i)
+            h = b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, 0x800, 0, 0, 0x21,
+                zlib.crc32(b'x'), 1, 1, len(name), 0) + name + b'x'
+            f.write(h); offsets.append(at); at += len(h)
+        size = 0
+        for i in range(n):
+            name = name_of(i)
+            r = b'PK\x01\x02' + struct.pack('<HHHHHHIIIHHHHHII', 20, 20, 0x800, 0, 0, 0x21,
+                zlib.crc32(b'x'), 1, 1, len(name), 0, len(comment), 0, 0, 0, offsets[i])
+            f.write(r + name + comment); size += len(r) + len(name) + len(comment)
+        f.write(b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, n, n, size, at, 0))
+stuffed('comments.zip', 3000, lambda i: f'{i}.txt'.encode(), b'c' * 65535)
+stuffed('names.zip', 60000, lambda i: (f'{i:06d}/' + 'n' * 1020).encode()[:1020], b'')
+"#,
+    );
+    for name in ["comments.zip", "names.zip"] {
+        let out = check(&dir.path().join(name), &["--lang", "zh"]);
+        let report = expect_finding(&out, "TP097", "中央目录至少有");
+        let f = finding(&report, "TP097");
+        assert!(
+            f["message_en"]
+                .to_string()
+                .contains("more than the limit of 8388608: nothing was read"),
+            "{f}"
+        );
+        assert!(common::file_paths(&report).is_empty(), "nothing is read");
+        assert_bounded(&out, name);
+    }
+}
+
+/// The largest directory accepted, in the costliest layout (100,000 entries
+/// at the entry limit, each in its own top-level folder), stays bounded.
+#[test]
+fn the_largest_accepted_directory_stays_under_128_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+import zipfile
+with zipfile.ZipFile('wide.zip', 'w') as z:
+    for i in range(100000):
+        z.writestr(f'{i:06d}/' + 'n' * 29, 'x')
+"#,
+    );
+    let out = check(&dir.path().join("wide.zip"), &[]);
+    let report = out.report();
+    assert_eq!(report["summary"]["files"], 100000);
+    assert!(!codes(&report).contains(&"TP097".to_owned()));
+    assert_bounded(&out, "100,000 entries, 7.8 MiB directory");
+}
+
 #[test]
 fn limits_on_entries_bytes_paths_and_depth() {
     let dir = tempfile::tempdir().unwrap();

@@ -355,6 +355,12 @@ rules! {
         fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
         example: "an entry declaring 500 MB whose data inflates to 1 KB",
     }
+    DIRECTORY_TOO_LARGE = "TP097" "zip-directory-too-large" Error {
+        summary: "The zip's central directory is larger than the limit: nothing was checked" / "压缩包中央目录超过上限：未做任何检查",
+        why: "The directory (names, extra fields, comments) is held in memory; one stuffed with 64 KiB comments or kilobyte names is built to exhaust it. The limit (8 MiB) holds 100,000 entries with 36-byte names, or 10,000 with 800-byte names.",
+        fix: "Re-create the zip without entry comments and with shorter names, or split the package." / "请去掉条目注释、缩短名称后重新压缩，或拆分资源包。",
+        example: "3,000 entries each with a 64 KiB comment",
+    }
     VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
         summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
         why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",

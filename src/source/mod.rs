@@ -112,6 +112,9 @@ pub enum SourceNote {
     /// More entries than `limits.max_entries`: no entry is read. `count` is
     /// the archive's declared count, None for a folder (listing stopped).
     TooManyEntries { count: Option<u64>, limit: u64 },
+    /// A zip central directory larger than
+    /// [`zip::MAX_DIRECTORY_BYTES`] (`bytes` counted so far): no entry is read.
+    DirectoryTooLarge { bytes: u64, limit: u64 },
     /// A path longer than `limits.max_path_bytes`: not read.
     PathTooLong {
         path: String,
@@ -171,6 +174,7 @@ impl SourceNote {
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
             SourceNote::TooManyEntries { .. }
+            | SourceNote::DirectoryTooLarge { .. }
             | SourceNote::OverlappingEntries { .. }
             | SourceNote::PrefixData { .. }
             | SourceNote::HiddenEntries { .. } => None,

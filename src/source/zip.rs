@@ -67,6 +67,13 @@ pub struct EndRecord {
     pub cd_disk: u32,
     /// Total number of entries the archive declares.
     pub entries: u64,
+    /// Size and offset of the central directory, as declared.
+    pub directory_size: u64,
+    pub directory_offset: u64,
+    /// Where the directory ends, if the declared size is true: the end
+    /// record (or ZIP64 end record) follows it directly. With the declared
+    /// size it tells where the directory starts when a prefix shifts it.
+    pub directory_end: u64,
 }
 
 /// Find and read the end record in the last 64 KiB of the file, without
@@ -85,13 +92,17 @@ pub fn end_record<R: Read + Seek>(reader: &mut R) -> io::Result<Option<EndRecord
         return Ok(None);
     };
     let u16_at = |i: usize| u16::from_le_bytes([tail[at + i], tail[at + i + 1]]);
+    let u32_tail = |i: usize| u32::from(u16_at(i)) | (u32::from(u16_at(i + 2)) << 16);
+    let eocd_pos = len - tail_len + at as u64;
     let mut end = EndRecord {
         disk: u32::from(u16_at(4)),
         cd_disk: u32::from(u16_at(6)),
         entries: u64::from(u16_at(10)),
+        directory_size: u64::from(u32_tail(12)),
+        directory_offset: u64::from(u32_tail(16)),
+        directory_end: eocd_pos,
     };
     // ZIP64: a locator just before the record points to the ZIP64 end record.
-    let eocd_pos = len - tail_len + at as u64;
     if eocd_pos >= 20 {
         let mut locator = [0u8; 20];
         reader.seek(SeekFrom::Start(eocd_pos - 20))?;
@@ -99,26 +110,85 @@ pub fn end_record<R: Read + Seek>(reader: &mut R) -> io::Result<Option<EndRecord
         if locator[0..4] == *b"PK\x06\x07" {
             let mut off = [0u8; 8];
             off.copy_from_slice(&locator[8..16]);
-            let offset = u64::from_le_bytes(off);
             let mut rec = [0u8; 56];
-            if offset.checked_add(56).is_some_and(|e| e <= len)
-                && reader.seek(SeekFrom::Start(offset)).is_ok()
-                && reader.read_exact(&mut rec).is_ok()
-                && rec[0..4] == *b"PK\x06\x06"
-            {
+            let mut read_record = |at: u64| {
+                at.checked_add(56).is_some_and(|e| e <= len)
+                    && reader.seek(SeekFrom::Start(at)).is_ok()
+                    && reader.read_exact(&mut rec).is_ok()
+                    && rec[0..4] == *b"PK\x06\x06"
+            };
+            // Where the locator says, or (a self-extractor's prefix shifts
+            // every offset) right before the locator, where writers put it.
+            let found = [Some(u64::from_le_bytes(off)), eocd_pos.checked_sub(20 + 56)]
+                .into_iter()
+                .flatten()
+                .find(|&at| read_record(at));
+            if let Some(offset) = found {
                 let u32_at =
                     |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
-                let mut n = [0u8; 8];
-                n.copy_from_slice(&rec[32..40]);
+                let u64_at = |i: usize| {
+                    let mut n = [0u8; 8];
+                    n.copy_from_slice(&rec[i..i + 8]);
+                    u64::from_le_bytes(n)
+                };
                 end = EndRecord {
                     disk: u32_at(16).max(end.disk),
                     cd_disk: u32_at(20).max(end.cd_disk),
-                    entries: u64::from_le_bytes(n).max(end.entries),
+                    entries: u64_at(32).max(end.entries),
+                    directory_size: u64_at(40),
+                    directory_offset: u64_at(48),
+                    directory_end: offset,
                 };
             }
         }
     }
     Ok(Some(end))
+}
+
+/// The most central-directory bytes (records, names, extra fields and
+/// comments) read into memory. The zip reader keeps every name twice and
+/// every comment, so a directory stuffed with 64 KiB comments or 1 KiB
+/// names would take hundreds of MB. 8 MiB holds 100,000 entries (the
+/// entry limit) with 36-byte names, or 10,000 with 800-byte names: far
+/// beyond any real course package, and with the worst layout (every entry
+/// in its own top-level folder) the check stays under 128 MiB.
+pub const MAX_DIRECTORY_BYTES: u64 = 8 << 20;
+
+/// How many central-directory bytes the archive holds, counted by walking
+/// its records without keeping them (the declared size is not trusted: the
+/// zip reader reads by entry count). Stops as soon as `limit` is passed and
+/// returns what it counted then; None when no directory is found where the
+/// end record says (the zip reader then reports the archive unreadable).
+fn directory_bytes(file: &File, end: &EndRecord, limit: u64) -> Option<u64> {
+    // 0xFFFFFFFF is the ZIP64 marker: the real size is in a ZIP64 record
+    // that was not found (a self-extractor shifts it); walk instead.
+    if end.directory_size > limit && end.directory_size != u64::from(u32::MAX) {
+        return Some(end.directory_size);
+    }
+    let shifted = end.directory_end.checked_sub(end.directory_size);
+    let start = [Some(end.directory_offset), shifted]
+        .into_iter()
+        .flatten()
+        .find(|&at| {
+            let mut sig = [0u8; 4];
+            file.read_exact_at(&mut sig, at).is_ok() && sig == *b"PK\x01\x02"
+        })?;
+    let mut at = start;
+    let mut total = 0u64;
+    for _ in 0..end.entries {
+        let mut record = [0u8; 46];
+        if file.read_exact_at(&mut record, at).is_err() || record[0..4] != *b"PK\x01\x02" {
+            break;
+        }
+        let u16_at = |i: usize| u64::from(u16::from_le_bytes([record[i], record[i + 1]]));
+        let len = 46 + u16_at(28) + u16_at(30) + u16_at(32);
+        total += len;
+        at += len;
+        if total > limit {
+            break;
+        }
+    }
+    Some(total)
 }
 
 /// Whether this file is (a part of) a split, multi-volume archive.
@@ -268,6 +338,17 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         notes.push(SourceNote::TooManyEntries {
             count: Some(end.entries),
             limit: limits.max_entries,
+        });
+        return Ok((None, Vec::new(), notes));
+    }
+    if let Some(bytes) = end
+        .and_then(|e| directory_bytes(&reader.file, &e, MAX_DIRECTORY_BYTES))
+        .filter(|&n| n > MAX_DIRECTORY_BYTES)
+    {
+        // Refused before the zip reader loads the directory into memory.
+        notes.push(SourceNote::DirectoryTooLarge {
+            bytes,
+            limit: MAX_DIRECTORY_BYTES,
         });
         return Ok((None, Vec::new(), notes));
     }
