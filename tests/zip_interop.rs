@@ -444,3 +444,38 @@ fn a_password_protected_zip_is_one_clear_refusal() {
     assert_eq!(codes(&report), ["TP037"]);
     assert_eq!(findings(&report, "TP037")[0]["path"], "讲义.txt");
 }
+
+#[test]
+fn manifest_verify_and_pack_say_what_the_file_is_in_both_languages() {
+    let (_keep, dir) = tmp();
+    let rar = dir.join("course.rar");
+    std::fs::write(&rar, [&b"Rar!\x1a\x07\x01\x00"[..], &[0x55; 400]].concat()).unwrap();
+    let out_dir = dir.join("out");
+    let manifest = dir.join("m.json");
+    let commands: [Vec<&std::ffi::OsStr>; 3] = [
+        vec![
+            "manifest".as_ref(),
+            rar.as_os_str(),
+            "-o".as_ref(),
+            manifest.as_os_str(),
+        ],
+        vec!["verify".as_ref(), rar.as_os_str()],
+        vec![
+            "pack".as_ref(),
+            rar.as_os_str(),
+            "-o".as_ref(),
+            out_dir.as_os_str(),
+        ],
+    ];
+    for args in &commands {
+        for (lang, expect) in [("en", "it is a RAR archive"), ("zh", "这是 RAR 压缩包")] {
+            let out = run(trainpack().args(args).args(["--lang", lang]));
+            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains(expect),
+                "{args:?} {lang}: {}",
+                out.stderr
+            );
+        }
+    }
+}
