@@ -159,7 +159,7 @@ pub const MAX_DIRECTORY_BYTES: u64 = 8 << 20;
 /// zip reader reads by entry count). Stops as soon as `limit` is passed and
 /// returns what it counted then; None when no directory is found where the
 /// end record says (the zip reader then reports the archive unreadable).
-fn directory_bytes(file: &File, end: &EndRecord, limit: u64) -> Option<u64> {
+fn directory_bytes(file: &PositionedFile, end: &EndRecord, limit: u64) -> Option<u64> {
     // 0xFFFFFFFF is the ZIP64 marker: the real size is in a ZIP64 record
     // that was not found (a self-extractor shifts it); walk instead.
     if end.directory_size > limit && end.directory_size != u64::from(u32::MAX) {
@@ -171,20 +171,21 @@ fn directory_bytes(file: &File, end: &EndRecord, limit: u64) -> Option<u64> {
         .flatten()
         .find(|&at| {
             let mut sig = [0u8; 4];
-            file.read_exact_at(&mut sig, at).is_ok() && sig == *b"PK\x01\x02"
+            file.file.read_exact_at(&mut sig, at).is_ok() && sig == *b"PK\x01\x02"
         })?;
-    let mut at = start;
+    // Buffered: one read per 64 KiB of directory, not one per record.
+    let mut reader = io::BufReader::with_capacity(1 << 16, file.clone());
+    reader.seek(SeekFrom::Start(start)).ok()?;
     let mut total = 0u64;
     for _ in 0..end.entries {
         let mut record = [0u8; 46];
-        if file.read_exact_at(&mut record, at).is_err() || record[0..4] != *b"PK\x01\x02" {
+        if reader.read_exact(&mut record).is_err() || record[0..4] != *b"PK\x01\x02" {
             break;
         }
-        let u16_at = |i: usize| u64::from(u16::from_le_bytes([record[i], record[i + 1]]));
-        let len = 46 + u16_at(28) + u16_at(30) + u16_at(32);
-        total += len;
-        at += len;
-        if total > limit {
+        let u16_at = |i: usize| u16::from_le_bytes([record[i], record[i + 1]]);
+        let variable = u64::from(u16_at(28)) + u64::from(u16_at(30)) + u64::from(u16_at(32));
+        total += 46 + variable;
+        if total > limit || reader.seek_relative(variable as i64).is_err() {
             break;
         }
     }
@@ -342,7 +343,7 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
         return Ok((None, Vec::new(), notes));
     }
     if let Some(bytes) = end
-        .and_then(|e| directory_bytes(&reader.file, &e, MAX_DIRECTORY_BYTES))
+        .and_then(|e| directory_bytes(&reader, &e, MAX_DIRECTORY_BYTES))
         .filter(|&n| n > MAX_DIRECTORY_BYTES)
     {
         // Refused before the zip reader loads the directory into memory.
