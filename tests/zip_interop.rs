@@ -155,7 +155,13 @@ open('z64_sfx.zip', 'wb').write(b'MZ' + b'\x90' * 3000 + bytes(z))
 # Padding between entries and before the central directory.
 open('gaps.zip', 'wb').write(build([dict(name='讲义.txt'.encode(), data=NOTE, cflags=0x800, lflags=0x800),
     dict(name=b'b.txt', data=b'hello world ' * 50)], gap=b'\0' * 100))
-for f in ['sfx.zip', 'sfx_sh.zip', 'z64.zip', 'z64_sfx.zip', 'gaps.zip']:
+# A self-extractor whose offsets count from the file's start (what
+# `zip -A` makes, and Python's append mode): 7-Zip reads it too.
+open('sfx_adjusted.zip', 'wb').write(b'MZ' + b'\x90' * 5000)
+with zipfile.ZipFile('sfx_adjusted.zip', 'a', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('讲义.txt', NOTE)
+    z.writestr('模块1/b.txt', b'hello world ' * 50)
+for f in ['sfx.zip', 'sfx_sh.zip', 'z64.zip', 'z64_sfx.zip', 'gaps.zip', 'sfx_adjusted.zip']:
     assert zipfile.ZipFile(f).testzip() is None, f
 "#,
     );
@@ -163,6 +169,10 @@ for f in ['sfx.zip', 'sfx_sh.zip', 'z64.zip', 'z64_sfx.zip', 'gaps.zip']:
         let report = read_ok(&dir.join(name), &["模块1/b.txt", "讲义.txt"]);
         assert_eq!(codes(&report), ["TP093"], "{name}: only the 7-Zip warning");
         assert_eq!(findings(&report, "TP093")[0]["severity"], "warning");
+    }
+    for name in ["z64.zip", "sfx_adjusted.zip"] {
+        let report = read_ok(&dir.join(name), &["模块1/b.txt", "讲义.txt"]);
+        assert!(codes(&report).is_empty(), "{name}: {:?}", codes(&report));
     }
     let report = read_ok(&dir.join("z64.zip"), &["模块1/b.txt", "讲义.txt"]);
     assert!(codes(&report).is_empty(), "{:?}", codes(&report));
