@@ -1172,6 +1172,17 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 ),
             )
         }
+        SourceNote::StoredSizeMismatch {
+            path,
+            declared,
+            stored,
+        } => rules::SMALLER_THAN_DECLARED.finding(
+            Some(path),
+            Text::new(
+                format!("a stored (uncompressed) entry holds {stored} bytes but its headers declare {declared}: tools that trust the headers see another file; not read"),
+                format!("未压缩存储的条目实有 {stored} 字节，但头部声明为 {declared} 字节：信任头部的工具会看到不同的文件；未读取"),
+            ),
+        ),
         SourceNote::DirectoryTooLarge { bytes, limit } => rules::DIRECTORY_TOO_LARGE.finding(
             None,
             Text::new(

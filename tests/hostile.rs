@@ -485,19 +485,27 @@ short = b'swapped'
 open('stored.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=short, usize=len(real))]))
 open('deflated.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=deflate(short),
     plain=short, usize=len(real), method=8)]))
-# The stored swap padded (archive comment) to the honest archive's size.
-h = open('honest.zip', 'rb').read(); t = open('stored.zip', 'rb').read()
-pad = len(h) - len(t)
-open('same_size.zip', 'wb').write(t[:-2] + struct.pack('<H', pad) + b' ' * pad)
+# Each swap padded (archive comment) to the honest archive's size.
+h = open('honest.zip', 'rb').read()
+for name in ['stored', 'deflated']:
+    t = open(name + '.zip', 'rb').read()
+    pad = len(h) - len(t)
+    open(name + '_same_size.zip', 'wb').write(t[:-2] + struct.pack('<H', pad) + b' ' * pad)
 "#,
     );
-    for name in ["stored.zip", "deflated.zip"] {
+    // Stored: its data is its size, seen from the listing. Deflated: seen
+    // when the entry is read.
+    for (name, words) in [
+        ("stored.zip", "holds 7 bytes but its headers declare 5600"),
+        ("deflated.zip", "fewer than the 5600 its headers declare"),
+    ] {
         let out = check(&dir.path().join(name), &[]);
-        let report = expect_finding(&out, "TP096", "fewer than the 5600 its headers declare");
+        let report = expect_finding(&out, "TP096", words);
         assert!(common::file(&report, "b.txt").is_none(), "not counted");
     }
-    // verify reads the entry, so the swap shows as a change even when the
-    // archive keeps its size (verify --fast reads no entry: it cannot).
+    // verify sees both swaps even when the archive keeps its size: the
+    // stored one from the listing (so --fast too), the deflated one when
+    // it reads the entry (--fast reads no entry data: it cannot).
     let manifest = dir.path().join("m.json");
     let honest = dir.path().join("honest.zip");
     let out = common::run(
@@ -508,19 +516,28 @@ open('same_size.zip', 'wb').write(t[:-2] + struct.pack('<H', pad) + b' ' * pad)
             .arg(&manifest),
     );
     assert!(manifest.exists(), "{}", out.stderr);
-    std::fs::copy(dir.path().join("same_size.zip"), &honest).unwrap();
-    let out = common::run(
-        common::trainpack()
-            .arg("verify")
+    let verify = |swap: &str, fast: bool| {
+        std::fs::copy(dir.path().join(swap), &honest).unwrap();
+        let mut cmd = common::trainpack();
+        cmd.arg("verify")
             .arg(&honest)
             .arg("--manifest")
-            .arg(&manifest),
-    );
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout.contains("unreadable b.txt") && out.stdout.contains("fewer than the 5600"),
-        "{}",
+            .arg(&manifest);
+        if fast {
+            cmd.arg("--fast");
+        }
+        let out = common::run(&mut cmd);
+        assert_eq!(out.code, 1, "{swap}: {}\n{}", out.stdout, out.stderr);
         out.stdout
+    };
+    for fast in [false, true] {
+        let said = verify("stored_same_size.zip", fast);
+        assert!(said.contains("[TP096] b.txt"), "fast={fast}: {said}");
+    }
+    let said = verify("deflated_same_size.zip", false);
+    assert!(
+        said.contains("unreadable b.txt") && said.contains("fewer than the 5600"),
+        "{said}"
     );
 }
 

@@ -350,7 +350,7 @@ rules! {
         example: "模块1/ with 5 MB of data",
     }
     SMALLER_THAN_DECLARED = "TP096" "entry-smaller-than-declared" Error {
-        summary: "A zip entry decompresses to fewer bytes than its headers declare: not counted" / "压缩条目解压后小于其头部声明的大小：不计入",
+        summary: "A zip entry's data is not the size its headers declare (fewer bytes decompressed, or a stored entry of another size): not counted" / "压缩条目的数据大小与头部声明不符（解压后字节更少，或未压缩条目大小不同）：不计入",
         why: "Tools that trust the declared size (a listing, a quick verify, a platform's preview) see another file than the one stored; no zip tool writes this.",
         fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
         example: "an entry declaring 500 MB whose data inflates to 1 KB",

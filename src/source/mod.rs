@@ -139,6 +139,13 @@ pub enum SourceNote {
     UnsupportedMethod { path: String, method: String },
     /// An encrypted zip entry: cannot be checked.
     Encrypted { path: String },
+    /// A stored (uncompressed) zip entry whose declared size is not the
+    /// size of its data: not read.
+    StoredSizeMismatch {
+        path: String,
+        declared: u64,
+        stored: u64,
+    },
     /// Local entries in a zip that its central directory does not list: a
     /// streaming unzipper would extract them.
     HiddenEntries { count: u64, example: String },
@@ -171,6 +178,7 @@ impl SourceNote {
             | SourceNote::UnsupportedMethod { path, .. }
             | SourceNote::Encrypted { path }
             | SourceNote::DirectoryWithData { path, .. }
+            | SourceNote::StoredSizeMismatch { path, .. }
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
             SourceNote::TooManyEntries { .. }

@@ -472,6 +472,16 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             continue;
         }
         let stored = data.compression() == zip::CompressionMethod::Stored;
+        if stored && data.size() != data.compressed_size() {
+            // Stored data is its own size: a header declaring another is
+            // seen from the listing alone (so `verify --fast` sees it too).
+            notes.push(SourceNote::StoredSizeMismatch {
+                path: nfc,
+                declared: data.size(),
+                stored: data.compressed_size(),
+            });
+            continue;
+        }
         entries.push(Entry {
             path: nfc.into(),
             original: original.or_else(|| renamed.then(|| name.clone())),
