@@ -982,6 +982,16 @@ fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
             ),
         };
     }
+    if let Some(short) = crate::source::shorter_than_declared(e) {
+        let (read, declared) = (short.read, short.declared);
+        return rules::SMALLER_THAN_DECLARED.finding(
+            Some(path),
+            Text::new(
+                format!("the entry decompresses to {read} bytes, fewer than the {declared} its headers declare: tools that trust the headers see another file; not counted"),
+                format!("该条目解压后只有 {read} 字节，少于头部声明的 {declared} 字节：信任头部的工具会看到不同的文件；不计入"),
+            ),
+        );
+    }
     let text = e.to_string();
     if text.contains("larger than its declared uncompressed size") {
         return rules::LARGER_THAN_DECLARED.finding(
@@ -1230,11 +1240,53 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 format!("{count} 个条目与其他条目共用压缩数据（例如 {example}）：非递归压缩炸弹或压缩包已损坏；均未读取"),
             ),
         ),
-        SourceNote::HeaderMismatch { path, message } => rules::HEADER_MISMATCH.finding(
+        SourceNote::HeaderMismatch { path, reason } => {
+            let reason = reason.text();
+            rules::HEADER_MISMATCH.finding(
+                Some(path),
+                Text::new(
+                    format!("the local header disagrees with the central directory ({}); different tools would see different files", reason.en),
+                    format!("本地文件头与中央目录不一致（{}）；不同工具会看到不同的文件", reason.zh),
+                ),
+            )
+        }
+        SourceNote::StoredSizeMismatch {
+            path,
+            declared,
+            stored,
+        } => rules::SMALLER_THAN_DECLARED.finding(
             Some(path),
             Text::new(
-                format!("the local header disagrees with the central directory ({message}); different tools would see different files"),
-                format!("本地文件头与中央目录不一致（{message}）；不同工具会看到不同的文件"),
+                format!("a stored (uncompressed) entry holds {stored} bytes but its headers declare {declared}: tools that trust the headers see another file; not read"),
+                format!("未压缩存储的条目实有 {stored} 字节，但头部声明为 {declared} 字节：信任头部的工具会看到不同的文件；未读取"),
+            ),
+        ),
+        SourceNote::DirectoryTooLarge { bytes, limit } => rules::DIRECTORY_TOO_LARGE.finding(
+            None,
+            Text::new(
+                format!("the archive's central directory holds at least {bytes} bytes (names, extra fields, comments), more than the limit of {limit}: nothing was read"),
+                format!("压缩包中央目录至少有 {bytes} 字节（名称、扩展字段、注释），超过上限 {limit}：未读取任何条目"),
+            ),
+        ),
+        SourceNote::HiddenEntries { count, example } => rules::HIDDEN_LOCAL_ENTRY.finding(
+            None,
+            Text::new(
+                format!("{count} entry(ies) lie between the listed ones but are not in the central directory (for example {example}): a streaming unzipper would extract them, so the package holds more than was checked"),
+                format!("{count} 个本地条目位于已列出的条目之间，但不在中央目录中（例如 {example}）：流式解压工具会解出它们，包中内容多于已检查的内容"),
+            ),
+        ),
+        SourceNote::DirectoryWithData { path, bytes } => rules::DIRECTORY_WITH_DATA.finding(
+            Some(path),
+            Text::new(
+                format!("a folder entry that carries {bytes} bytes of data: extractors drop them or write them as a file; not read"),
+                format!("文件夹条目中藏有 {bytes} 字节数据：解压工具会丢弃或将其写成文件；未读取"),
+            ),
+        ),
+        SourceNote::PrefixData { bytes } => rules::ZIP_PREFIX_DATA.finding(
+            None,
+            Text::new(
+                format!("the archive starts with {bytes} bytes that are not part of the zip (a self-extracting archive's program); trainpack, unzip and Python read it, but 7-Zip refuses it"),
+                format!("压缩包开头有 {bytes} 字节不属于 zip 内容（自解压程序）；trainpack、unzip 和 Python 可以读取，但 7-Zip 无法打开"),
             ),
         ),
         SourceNote::UnsupportedMethod { path, method } => rules::UNSUPPORTED_COMPRESSION.finding(

@@ -341,7 +341,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if let Some(html) = &args.html {
         atomic::ensure_outside(&args.path, html)?;
     }
-    let report = check(&args.path, &options).map_err(|e| e.to_string())?;
+    let report = check(&args.path, &options).map_err(|e| e.message(lang))?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
@@ -374,7 +374,7 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
         atomic::ensure_outside(&args.path, output)?;
     }
     let package =
-        Package::open_for_scan(&args.path, &options.policy.limits).map_err(|e| e.to_string())?;
+        Package::open_for_scan(&args.path, &options.policy.limits).map_err(|e| e.message(lang))?;
     let (report, archive) =
         check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());
@@ -410,7 +410,7 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
     };
     let manifest = Manifest::load(manifest_path)?;
     let changes =
-        verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.to_string())?;
+        verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.message(lang))?;
     let text = if args.json {
         let value = serde_json::json!({
             "path": args.path.display().to_string(),
@@ -506,7 +506,7 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
 
 fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, String> {
     let package = Package::open_with(&args.path, &crate::policy::Limits::for_verify())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.message(lang))?;
     if !validate::looks_like_bag(&package) {
         return Err(format!(
             "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
@@ -603,7 +603,7 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
         force: args.force,
         chunk_size: args.chunk_size.max(1),
     };
-    match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.to_string())? {
+    match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.message(lang))? {
         PackOutcome::Refused(report) => {
             write_stdout(&report::terminal::render(&report, lang, false))?;
             eprintln!(

@@ -306,10 +306,10 @@ fn truncated_missing_directory_and_garbage_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let good = raw_zip(&[note(), RawEntry::stored("b.txt", b"hello")], None);
     let cut = write(dir.path(), "cut.zip", &good[..good.len() - 30]);
-    expect_refusal(&check(&cut, &[]), "not a readable zip");
+    expect_refusal(&check(&cut, &[]), "not a readable zip: a truncated zip");
     let cd_start = good.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
     let no_cd = write(dir.path(), "nocd.zip", &good[..cd_start]);
-    expect_refusal(&check(&no_cd, &[]), "not a readable zip");
+    expect_refusal(&check(&no_cd, &[]), "not a readable zip: a truncated zip");
     let garbage = write(dir.path(), "garbage.zip", &[0x42; 5000]);
     expect_refusal(&check(&garbage, &[]), "not a readable zip");
     let empty = write(dir.path(), "empty.zip", b"");
@@ -387,6 +387,160 @@ fn entry_larger_than_declared_is_stopped() {
     assert_bounded(&out, "larger than declared");
 }
 
+/// Run a Python script in `dir` with `smuggle(entries)` defined: a zip from
+/// raw headers where an entry can be left out of the central directory
+/// (`hidden`), declare another size (`usize`) or carry a folder name.
+fn python_zip(dir: &Path, script: &str) {
+    const SMUGGLE: &str = r#"
+import struct, zlib
+def smuggle(entries, gap=b''):
+    out = bytearray(); cds = bytearray()
+    for e in entries:
+        data = e['data']; crc = zlib.crc32(e.get('plain', data)); off = len(out)
+        size = e.get('usize', len(e.get('plain', data))); m = e.get('method', 0)
+        out += b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, 0x800, m, 0, 0x21, crc,
+            len(data), size, len(e['name']), 0) + e['name'] + data + gap
+        if e.get('hidden'): continue
+        cds += b'PK\x01\x02' + struct.pack('<HHHHHHIIIHHHHHII', 20, 20, 0x800, m, 0, 0x21,
+            crc, len(data), size, len(e['name']), 0, 0, 0, 0, 0, off) + e['name']
+    cd = len(out); out += cds
+    n = len([e for e in entries if not e.get('hidden')])
+    out += b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, n, n, len(cds), cd, 0)
+    return bytes(out)
+def deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15); return c.compress(data) + c.flush()
+NOTE = dict(name='讲义.txt'.encode(), data=('第1课 导论\n' * 20).encode())
+"#;
+    let out = Command::new("python3")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("{SMUGGLE}\n{script}"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn local_entries_missing_from_the_directory_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+EXE = dict(name=b'setup.exe', data=b'MZ' + b'evil' * 100, hidden=True)
+B = dict(name=b'b.txt', data=b'hello ' * 40)
+open('middle.zip', 'wb').write(smuggle([NOTE, EXE, B]))
+open('first.zip', 'wb').write(smuggle([EXE, NOTE, B]))
+open('last.zip', 'wb').write(smuggle([NOTE, B, EXE]))
+open('padded.zip', 'wb').write(smuggle([NOTE, EXE, B], gap=b'\0' * 300))
+# Padding alone is not an entry: read with no finding.
+open('padding.zip', 'wb').write(smuggle([NOTE, B], gap=b'\0' * 300))
+"#,
+    );
+    for name in ["middle.zip", "first.zip", "last.zip", "padded.zip"] {
+        let out = check(&dir.path().join(name), &[]);
+        let report = expect_finding(&out, "TP094", "not in the central directory");
+        let f = finding(&report, "TP094");
+        assert!(
+            f["message_en"].to_string().contains("setup.exe"),
+            "{name}: {f}"
+        );
+        assert!(
+            f["message_zh"].to_string().contains("不在中央目录中"),
+            "{name}: {f}"
+        );
+        assert_eq!(common::file_paths(&report), ["b.txt", "讲义.txt"], "{name}");
+    }
+    let out = check(&dir.path().join("padding.zip"), &[]);
+    assert!(!codes(&out.report()).contains(&"TP094".to_owned()));
+}
+
+#[test]
+fn folder_entries_carrying_data_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+open('dir.zip', 'wb').write(smuggle([NOTE, dict(name='模块1/'.encode(), data=b'hidden' * 500)]))
+"#,
+    );
+    let out = check(&dir.path().join("dir.zip"), &[]);
+    let report = expect_finding(&out, "TP095", "folder entry that carries 3000 bytes");
+    assert_eq!(finding(&report, "TP095")["path"], "模块1/");
+}
+
+#[test]
+fn entry_smaller_than_declared_is_reported_by_check_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+real = b'lecture notes ' * 400
+open('honest.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=real)]))
+# Same declared size, shorter data (CRC of the short data): stored and deflated.
+short = b'swapped'
+open('stored.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=short, usize=len(real))]))
+open('deflated.zip', 'wb').write(smuggle([NOTE, dict(name=b'b.txt', data=deflate(short),
+    plain=short, usize=len(real), method=8)]))
+# Each swap padded (archive comment) to the honest archive's size.
+h = open('honest.zip', 'rb').read()
+for name in ['stored', 'deflated']:
+    t = open(name + '.zip', 'rb').read()
+    pad = len(h) - len(t)
+    open(name + '_same_size.zip', 'wb').write(t[:-2] + struct.pack('<H', pad) + b' ' * pad)
+"#,
+    );
+    // Stored: its data is its size, seen from the listing. Deflated: seen
+    // when the entry is read.
+    for (name, words) in [
+        ("stored.zip", "holds 7 bytes but its headers declare 5600"),
+        ("deflated.zip", "fewer than the 5600 its headers declare"),
+    ] {
+        let out = check(&dir.path().join(name), &[]);
+        let report = expect_finding(&out, "TP096", words);
+        assert!(common::file(&report, "b.txt").is_none(), "not counted");
+    }
+    // verify sees both swaps even when the archive keeps its size: the
+    // stored one from the listing (so --fast too), the deflated one when
+    // it reads the entry (--fast reads no entry data: it cannot).
+    let manifest = dir.path().join("m.json");
+    let honest = dir.path().join("honest.zip");
+    let out = common::run(
+        common::trainpack()
+            .arg("manifest")
+            .arg(&honest)
+            .arg("-o")
+            .arg(&manifest),
+    );
+    assert!(manifest.exists(), "{}", out.stderr);
+    let verify = |swap: &str, fast: bool| {
+        std::fs::copy(dir.path().join(swap), &honest).unwrap();
+        let mut cmd = common::trainpack();
+        cmd.arg("verify")
+            .arg(&honest)
+            .arg("--manifest")
+            .arg(&manifest);
+        if fast {
+            cmd.arg("--fast");
+        }
+        let out = common::run(&mut cmd);
+        assert_eq!(out.code, 1, "{swap}: {}\n{}", out.stdout, out.stderr);
+        out.stdout
+    };
+    for fast in [false, true] {
+        let said = verify("stored_same_size.zip", fast);
+        assert!(said.contains("[TP096] b.txt"), "fast={fast}: {said}");
+    }
+    let said = verify("deflated_same_size.zip", false);
+    assert!(
+        said.contains("unreadable b.txt") && said.contains("fewer than the 5600"),
+        "{said}"
+    );
+}
+
 #[test]
 fn nested_archives_are_listed_not_expanded() {
     let dir = tempfile::tempdir().unwrap();
@@ -453,6 +607,69 @@ fn a_declared_million_entries_is_refused_before_loading() {
     assert!(common::file_paths(&report).is_empty(), "nothing is read");
     assert_eq!(report["policy"]["limits"]["max_entries"], 1000);
     assert_bounded(&out, "too many entries");
+}
+
+/// Issue 13 #8: a central directory stuffed with 64 KiB comments (197 MB)
+/// or 1 KiB names (60,000 entries) was loaded whole (770 MB, 157 MB).
+#[test]
+fn a_stuffed_central_directory_is_refused_before_loading() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+def stuffed(path, n, name_of, comment):
+    with open(path, 'wb') as f:
+        offsets = []; at = 0
+        for i in range(n):
+            name = name_of(i)
+            h = b'PK\x03\x04' + struct.pack('<HHHHHIIIHH', 20, 0x800, 0, 0, 0x21,
+                zlib.crc32(b'x'), 1, 1, len(name), 0) + name + b'x'
+            f.write(h); offsets.append(at); at += len(h)
+        size = 0
+        for i in range(n):
+            name = name_of(i)
+            r = b'PK\x01\x02' + struct.pack('<HHHHHHIIIHHHHHII', 20, 20, 0x800, 0, 0, 0x21,
+                zlib.crc32(b'x'), 1, 1, len(name), 0, len(comment), 0, 0, 0, offsets[i])
+            f.write(r + name + comment); size += len(r) + len(name) + len(comment)
+        f.write(b'PK\x05\x06' + struct.pack('<HHHHIIH', 0, 0, n, n, size, at, 0))
+stuffed('comments.zip', 3000, lambda i: f'{i}.txt'.encode(), b'c' * 65535)
+stuffed('names.zip', 60000, lambda i: (f'{i:06d}/' + 'n' * 1020).encode()[:1020], b'')
+"#,
+    );
+    for name in ["comments.zip", "names.zip"] {
+        let out = check(&dir.path().join(name), &["--lang", "zh"]);
+        let report = expect_finding(&out, "TP097", "中央目录至少有");
+        let f = finding(&report, "TP097");
+        assert!(
+            f["message_en"]
+                .to_string()
+                .contains("more than the limit of 8388608: nothing was read"),
+            "{f}"
+        );
+        assert!(common::file_paths(&report).is_empty(), "nothing is read");
+        assert_bounded(&out, name);
+    }
+}
+
+/// The largest directory accepted, in the costliest layout (100,000 entries
+/// at the entry limit, each in its own top-level folder), stays bounded.
+#[test]
+fn the_largest_accepted_directory_stays_under_128_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+import zipfile
+with zipfile.ZipFile('wide.zip', 'w') as z:
+    for i in range(100000):
+        z.writestr(f'{i:06d}/' + 'n' * 29, 'x')
+"#,
+    );
+    let out = check(&dir.path().join("wide.zip"), &[]);
+    let report = out.report();
+    assert_eq!(report["summary"]["files"], 100000);
+    assert!(!codes(&report).contains(&"TP097".to_owned()));
+    assert_bounded(&out, "100,000 entries, 7.8 MiB directory");
 }
 
 #[test]

@@ -331,6 +331,36 @@ rules! {
         fix: "Wait until the copy or export has finished, then check again." / "请等待复制或导出完成后重新检查。",
         example: "a video still being exported",
     }
+    ZIP_PREFIX_DATA = "TP093" "zip-prefix-data" Warning {
+        summary: "The zip starts with data that is not part of the archive (a self-extractor)" / "压缩包开头含有不属于压缩内容的数据（自解压程序）",
+        why: "A self-extracting archive is a program with a zip appended, its offsets counted from the zip's start. unzip, Python and trainpack read it; 7-Zip and some platforms refuse it.",
+        fix: "Re-create a plain .zip (or run `zip -J PACKAGE.zip` to remove the program)." / "请重新压缩为普通 .zip（或运行 `zip -J 包.zip` 去掉自解压程序）。",
+        example: "course.exe renamed to course.zip",
+    }
+    HIDDEN_LOCAL_ENTRY = "TP094" "zip-entry-not-in-directory" Error {
+        summary: "The zip holds entries its central directory does not list" / "压缩包中有中央目录未列出的条目",
+        why: "A streaming unzipper reads local headers and extracts them, so the package holds more than the directory (and trainpack's check) says: a way to smuggle files past a check.",
+        fix: "Do not use this archive; re-create it from the real files with an ordinary zip tool." / "请勿使用该压缩包，请用常规压缩工具从真实文件重新打包。",
+        example: "setup.exe stored between two lectures, absent from the directory",
+    }
+    DIRECTORY_WITH_DATA = "TP095" "zip-directory-with-data" Error {
+        summary: "A zip folder entry carries data" / "压缩包中的文件夹条目藏有数据",
+        why: "A folder has no content; bytes stored under a folder name are dropped by some extractors and written as a file by others, a place to hide content from a check.",
+        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
+        example: "模块1/ with 5 MB of data",
+    }
+    SMALLER_THAN_DECLARED = "TP096" "entry-smaller-than-declared" Error {
+        summary: "A zip entry's data is not the size its headers declare (fewer bytes decompressed, or a stored entry of another size): not counted" / "压缩条目的数据大小与头部声明不符（解压后字节更少，或未压缩条目大小不同）：不计入",
+        why: "Tools that trust the declared size (a listing, a quick verify, a platform's preview) see another file than the one stored; no zip tool writes this.",
+        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
+        example: "an entry declaring 500 MB whose data inflates to 1 KB",
+    }
+    DIRECTORY_TOO_LARGE = "TP097" "zip-directory-too-large" Error {
+        summary: "The zip's central directory is larger than the limit: nothing was checked" / "压缩包中央目录超过上限：未做任何检查",
+        why: "The directory (names, extra fields, comments) is held in memory; one stuffed with 64 KiB comments or kilobyte names is built to exhaust it. The limit (8 MiB) holds 100,000 entries with 36-byte names, or 10,000 with 800-byte names.",
+        fix: "Re-create the zip without entry comments and with shorter names, or split the package." / "请去掉条目注释、缩短名称后重新压缩，或拆分资源包。",
+        example: "3,000 entries each with a 64 KiB comment",
+    }
     VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
         summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
         why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",

@@ -4,6 +4,7 @@
 mod folder;
 pub mod names;
 mod zip;
+mod zip_local;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -130,6 +131,9 @@ pub enum SourceNote {
     /// More entries than `limits.max_entries`: no entry is read. `count` is
     /// the archive's declared count, None for a folder (listing stopped).
     TooManyEntries { count: Option<u64>, limit: u64 },
+    /// A zip central directory larger than
+    /// [`zip::MAX_DIRECTORY_BYTES`] (`bytes` counted so far): no entry is read.
+    DirectoryTooLarge { bytes: u64, limit: u64 },
     /// A path longer than `limits.max_path_bytes`: not read.
     PathTooLong {
         path: String,
@@ -146,11 +150,30 @@ pub enum SourceNote {
     /// none of them is read.
     OverlappingEntries { count: u64, example: String },
     /// An entry whose local header disagrees with the central directory.
-    HeaderMismatch { path: String, message: String },
+    HeaderMismatch {
+        path: String,
+        reason: zip_local::Mismatch,
+    },
     /// An entry compressed with a method trainpack cannot decode: not read.
     UnsupportedMethod { path: String, method: String },
     /// An encrypted zip entry: cannot be checked.
     Encrypted { path: String },
+    /// A stored (uncompressed) zip entry whose declared size is not the
+    /// size of its data: not read.
+    StoredSizeMismatch {
+        path: String,
+        declared: u64,
+        stored: u64,
+    },
+    /// Local entries in a zip that its central directory does not list: a
+    /// streaming unzipper would extract them.
+    HiddenEntries { count: u64, example: String },
+    /// A zip directory entry (a folder) that carries data: a place to
+    /// hide bytes that extractors drop or write as a file.
+    DirectoryWithData { path: String, bytes: u64 },
+    /// Bytes before a zip's first entry that its offsets do not count (a
+    /// self-extracting archive): read, but 7-Zip refuses such a zip.
+    PrefixData { bytes: u64 },
     /// A folder entry that could not be listed.
     Unlistable { path: String, message: String },
 }
@@ -175,9 +198,15 @@ impl SourceNote {
             | SourceNote::HeaderMismatch { path, .. }
             | SourceNote::UnsupportedMethod { path, .. }
             | SourceNote::Encrypted { path }
+            | SourceNote::DirectoryWithData { path, .. }
+            | SourceNote::StoredSizeMismatch { path, .. }
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
-            SourceNote::TooManyEntries { .. } | SourceNote::OverlappingEntries { .. } => None,
+            SourceNote::TooManyEntries { .. }
+            | SourceNote::DirectoryTooLarge { .. }
+            | SourceNote::OverlappingEntries { .. }
+            | SourceNote::PrefixData { .. }
+            | SourceNote::HiddenEntries { .. } => None,
         }
     }
 }
@@ -463,7 +492,62 @@ impl EntryReader {
             .zip
             .as_mut()
             .ok_or_else(|| io::Error::other("zip entry without an archive"))?;
-        Ok(Box::new(archive.by_index(index).map_err(io::Error::other)?))
+        let declared = entry.declared_size.unwrap_or(0);
+        let file = archive.by_index(index).map_err(io::Error::other)?;
+        Ok(Box::new(DeclaredSize {
+            inner: file,
+            declared,
+            read: 0,
+        }))
+    }
+}
+
+/// A zip entry whose data ended before the size its headers declare: what
+/// tools that trust the header (and `verify --fast`) believe is not what is
+/// there. The zip crate stops an entry that runs *past* its declared size
+/// (TP086) but accepts one that falls short, if the CRC is of the short data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShorterThanDeclared {
+    pub declared: u64,
+    pub read: u64,
+}
+
+impl std::fmt::Display for ShorterThanDeclared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the entry decompresses to {} bytes, fewer than the {} its headers declare",
+            self.read, self.declared
+        )
+    }
+}
+
+impl std::error::Error for ShorterThanDeclared {}
+
+/// The error a zip entry's reader gives when its data fell short.
+pub fn shorter_than_declared(e: &io::Error) -> Option<&ShorterThanDeclared> {
+    e.get_ref()?.downcast_ref::<ShorterThanDeclared>()
+}
+
+/// A zip entry's reader that counts what it gives and fails at the end of
+/// the data when that is less than declared.
+struct DeclaredSize<R> {
+    inner: R,
+    declared: u64,
+    read: u64,
+}
+
+impl<R: Read> Read for DeclaredSize<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() && self.read < self.declared {
+            return Err(io::Error::other(ShorterThanDeclared {
+                declared: self.declared,
+                read: self.read,
+            }));
+        }
+        Ok(n)
     }
 }
 
