@@ -411,16 +411,33 @@ fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
     let manifest = Manifest::load(manifest_path)?;
     let changes =
         verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.message(lang))?;
-    let text = if args.json {
-        let value = serde_json::json!({
-            "path": args.path.display().to_string(),
-            "manifest": manifest_path.display().to_string(),
-            "fast": args.fast,
-            "unchanged": changes.is_empty(),
-            "changes": changes,
-        });
-        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-    } else {
+    // A manifest of 100,000 files can list as many changes: the manifest
+    // is let go first, and the result streams out instead of being built
+    // as one string (or a JSON value copying every path).
+    drop(manifest);
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Verified<'a> {
+            path: String,
+            manifest: String,
+            fast: bool,
+            unchanged: bool,
+            changes: &'a [verify::Change],
+        }
+        let verified = Verified {
+            path: args.path.display().to_string(),
+            manifest: manifest_path.display().to_string(),
+            fast: args.fast,
+            unchanged: changes.is_empty(),
+            changes: &changes,
+        };
+        stream_stdout(|out| {
+            serde_json::to_writer_pretty(&mut *out, &verified).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")
+        })?;
+        return Ok(clean_or_one(changes.is_empty()));
+    }
+    let text = {
         let mut out = String::new();
         // Paths come from the package: control characters are shown
         // escaped, so a name cannot rewrite the terminal or fake a line.
@@ -723,6 +740,19 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
 }
 
 /// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.
+/// Write to standard output through a buffer, as `write` produces it; a
+/// reader that went away (`| head`) is not an error.
+fn stream_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report: {e}")),
+    }
+}
+
 fn write_stdout(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

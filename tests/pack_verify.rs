@@ -1349,5 +1349,5 @@ fn a_manifest_past_the_size_limit_is_refused() {
     drop(file);
     let r = tp(&[&"verify", &"--manifest", &manifest, &sample("pass")]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("larger than 96 MiB"), "{}", r.stderr);
+    assert!(r.stderr.contains("larger than 40 MiB"), "{}", r.stderr);
 }
