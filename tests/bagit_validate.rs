@@ -471,3 +471,206 @@ fn names_that_decode_alike_in_a_bagit_py_bag_stay_two_files() {
     assert!(report.is_valid(), "{:#?}", report.problems);
     assert_eq!(report.payload_files, 3);
 }
+
+/// `trainpack verify BAG ARGS --json`: the exit code and the parsed result.
+fn verify_bag_json(bag: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = common::run(
+        common::trainpack()
+            .arg("verify")
+            .arg(bag)
+            .arg("--json")
+            .args(args),
+    );
+    let value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
+    (out.code, value)
+}
+
+/// A fetch.txt naming a path outside the payload makes the bag invalid, as
+/// bagit.py says, with a problem naming the line; nothing is fetched (the
+/// URLs point nowhere reachable) and nothing outside the bag is read.
+#[test]
+fn fetch_txt_with_an_unsafe_path_is_invalid() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // bagit.py on Linux takes the last two for relative names (unsafe only
+    // on Windows); they are not payload paths anyway, so invalid here.
+    let cases = [
+        ("../../../README.md", true),
+        ("/etc/passwd", true),
+        ("~/.bashrc", true),
+        ("C:/Windows/x.exe", false),
+        ("data\\..\\..\\evil.sh", false),
+    ];
+    for (i, (unsafe_path, bagit_py_refuses)) in cases.into_iter().enumerate() {
+        let bag = make_bag(tmp.path(), &format!("bag{i}"), &["--sha256"]);
+        fs::write(
+            bag.join("fetch.txt"),
+            format!(
+                "https://example.invalid/a.txt 3 data/a file.txt\n\
+                 https://example.invalid/evil 10 {unsafe_path}\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            bagit_py_says_valid(&bag),
+            !bagit_py_refuses,
+            "{unsafe_path}"
+        );
+        let report = validate_bag(&bag, false).unwrap();
+        assert!(!report.is_valid());
+        assert_eq!(
+            kinds(&report),
+            [ProblemKind::PathOutsideBag],
+            "{unsafe_path}: {:#?}",
+            report.problems
+        );
+        let message = &report.problems[0].message;
+        assert!(
+            message.contains("fetch.txt line 2"),
+            "{unsafe_path}: {message}"
+        );
+
+        let (code, v) = verify_bag_json(&bag, &["--allow-holes"]);
+        assert_eq!(code, 1, "{v:#}");
+        assert_eq!(v["status"], "invalid", "{v:#}");
+    }
+}
+
+/// Lines that are not `<url> <length> <path>` make the bag invalid.
+#[test]
+fn malformed_fetch_lines_are_invalid() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // bagit.py also refuses these two (a missing field, a URL without a host).
+    for (i, line) in ["https://example.invalid/a.txt", "no-url-here 3 data/x.txt"]
+        .into_iter()
+        .enumerate()
+    {
+        let bag = make_bag(tmp.path(), &format!("py{i}"), &["--sha256"]);
+        fs::write(bag.join("fetch.txt"), format!("{line}\n")).unwrap();
+        let report = validate_agreeing(&bag);
+        assert_eq!(
+            kinds(&report),
+            [ProblemKind::BadFetchTxt],
+            "{line}: {:#?}",
+            report.problems
+        );
+        assert!(report.problems[0].message.contains("fetch.txt line 1"));
+    }
+    // A length that is neither a number nor `-` (RFC 8493 §2.2.3); bagit.py
+    // does not look at lengths, so this one is ours alone.
+    let bag = make_bag(tmp.path(), "length", &["--sha256"]);
+    fs::write(
+        bag.join("fetch.txt"),
+        "https://example.invalid/x ten data/x.txt\n",
+    )
+    .unwrap();
+    let report = validate_bag(&bag, false).unwrap();
+    assert_eq!(kinds(&report), [ProblemKind::BadFetchTxt]);
+    // A file: URL and `-` for an unknown length are well formed.
+    let bag = make_bag(tmp.path(), "fine", &["--sha256"]);
+    fs::write(
+        bag.join("fetch.txt"),
+        "file:///srv/a%20file.txt - data/a file.txt\n\
+         https://example.invalid/x  12   data/课程介绍.txt\n",
+    )
+    .unwrap();
+    let report = validate_bag(&bag, false).unwrap();
+    assert!(
+        !kinds(&report).contains(&ProblemKind::BadFetchTxt),
+        "{:#?}",
+        report.problems
+    );
+}
+
+/// A holey bag: a payload file listed in the manifest and in fetch.txt, but
+/// not present. bagit.py calls it invalid; we call it incomplete, with the
+/// count, exit 1, and exit 0 with `--allow-holes` (still `incomplete`). A
+/// file missing that fetch.txt does not list stays invalid.
+#[test]
+fn a_holey_bag_is_incomplete_and_accepted_only_with_allow_holes() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = make_bag(tmp.path(), "holey", &["--sha256"]);
+    let mut fetch = String::new();
+    for name in ["data/a file.txt", LESSON] {
+        let size = fs::metadata(bag.join(name)).unwrap().len();
+        fs::remove_file(bag.join(name)).unwrap();
+        fetch.push_str(&format!("https://example.invalid/{size} {size} {name}\n"));
+    }
+    fs::write(bag.join("fetch.txt"), &fetch).unwrap();
+
+    // Payload-Oxum still counts the complete payload, as it should.
+    let report = validate_agreeing(&bag);
+    assert_eq!(
+        kinds(&report),
+        [
+            ProblemKind::FetchedFileMissing,
+            ProblemKind::FetchedFileMissing
+        ],
+        "{:#?}",
+        report.problems
+    );
+    assert_eq!(report.holes, 2);
+    assert_eq!(
+        report.status(),
+        trainpack::bagit::validate::BagStatus::Incomplete
+    );
+
+    let zip_path = tmp.path().join("holey.zip");
+    zip_bag(&bag, &zip_path, "holey");
+    for path in [bag.as_path(), zip_path.as_path()] {
+        let (code, v) = verify_bag_json(path, &[]);
+        assert_eq!(code, 1, "{v:#}");
+        assert_eq!(v["status"], "incomplete");
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["holes"], 2);
+        let (code, v) = verify_bag_json(path, &["--allow-holes"]);
+        assert_eq!(code, 0, "{v:#}");
+        assert_eq!(v["status"], "incomplete");
+        assert_eq!(v["holes"], 2);
+    }
+    for (lang, words) in [
+        (
+            "en",
+            ["incomplete BagIt bag: 2 payload file(s)", "fetch.txt"],
+        ),
+        ("zh", ["不完整的 BagIt 包", "2 个载荷文件"]),
+    ] {
+        for (flags, code) in [(&[][..], 1), (&["--allow-holes"][..], 0)] {
+            let out = common::run(
+                common::trainpack()
+                    .arg("verify")
+                    .arg(&bag)
+                    .args(["--lang", lang])
+                    .args(flags),
+            );
+            assert_eq!(out.code, code, "{}", out.stdout);
+            for word in words {
+                assert!(out.stdout.contains(word), "{lang}: {}", out.stdout);
+            }
+        }
+    }
+
+    // A third file gone, not listed in fetch.txt: invalid, even with holes allowed.
+    fs::remove_file(bag.join("data/课程介绍.txt")).unwrap();
+    let report = validate_agreeing(&bag);
+    assert_eq!(
+        paths_of(&report, ProblemKind::MissingFile),
+        ["data/课程介绍.txt"]
+    );
+    assert_eq!(
+        report.status(),
+        trainpack::bagit::validate::BagStatus::Invalid
+    );
+    let (code, v) = verify_bag_json(&bag, &["--allow-holes"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["status"], "invalid");
+}

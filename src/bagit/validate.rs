@@ -37,6 +37,11 @@ pub enum ProblemKind {
     BadBagInfo,
     UnsupportedAlgorithm,
     Unreadable,
+    /// A `fetch.txt` line that is not `<url> <length|-> <path>`.
+    BadFetchTxt,
+    /// A payload file listed in `fetch.txt` and absent from the bag (a
+    /// hole): the bag is incomplete, not corrupt. Nothing is ever fetched.
+    FetchedFileMissing,
 }
 
 /// One problem. `path` is relative to the bag root (as manifests spell it),
@@ -63,6 +68,9 @@ pub struct BagReport {
     /// Files under `data/` and their total size.
     pub payload_files: u64,
     pub payload_bytes: u64,
+    /// Payload files listed in a manifest and in `fetch.txt` but not
+    /// present (holes): the bag is incomplete. Nothing is ever fetched.
+    pub holes: u64,
     pub problems: Vec<BagProblem>,
 }
 
@@ -78,6 +86,41 @@ impl BagReport {
                 .iter()
                 .all(|p| p.kind == ProblemKind::UnsupportedAlgorithm)
     }
+
+    /// Valid, incomplete (valid but for holes) or invalid.
+    pub fn status(&self) -> BagStatus {
+        if self.is_valid() {
+            BagStatus::Valid
+        } else if self.is_valid_but_for_holes() {
+            BagStatus::Incomplete
+        } else {
+            BagStatus::Invalid
+        }
+    }
+
+    /// Valid except for holes: every problem is an unsupported algorithm or
+    /// a payload file listed in `fetch.txt` that is not present. A holey
+    /// bag is not valid (bagit-python agrees), but it may be accepted as
+    /// incomplete (`trainpack verify --allow-holes`).
+    pub fn is_valid_but_for_holes(&self) -> bool {
+        !self.algorithms.is_empty()
+            && self.problems.iter().all(|p| {
+                matches!(
+                    p.kind,
+                    ProblemKind::UnsupportedAlgorithm | ProblemKind::FetchedFileMissing
+                )
+            })
+    }
+}
+
+/// The verdict on a bag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BagStatus {
+    Valid,
+    /// Valid but for payload files listed in `fetch.txt` and not present.
+    Incomplete,
+    Invalid,
 }
 
 /// A checksum algorithm a manifest may use.
@@ -342,7 +385,9 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         v.problem(ProblemKind::MissingBagitTxt, Some("bagit.txt"), message);
         None
     };
-    let oxum = check_bag_info(&mut v);
+    let info_file = info_file_name(version.as_deref());
+    let oxum = check_bag_info(&mut v, info_file);
+    let fetch = load_fetch(&mut v);
     let manifests = load_manifests(&mut v);
 
     let payload: Vec<(String, u64)> = v
@@ -363,16 +408,36 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         );
     }
     check_completeness(&mut v, &payload, &payload_manifests);
-    check_presence(&mut v, &manifests);
+    let hole_paths = check_presence(&mut v, &manifests, &fetch);
+    let holes = hole_paths.len() as u64;
+    // Payload-Oxum counts the complete payload, holes included (their
+    // bytes are known only when fetch.txt gives every hole's length); a
+    // tool may also have counted only the files present.
+    let hole_bytes: Option<u64> = hole_paths
+        .iter()
+        .map(|h| fetch.get(*h).copied().flatten())
+        .sum();
+    let oxum_matches = |(bytes, count): (u64, u64)| {
+        let present = (bytes, count) == (payload_bytes, payload_files);
+        let complete = holes > 0
+            && count == payload_files + holes
+            && hole_bytes.is_none_or(|hb| bytes == payload_bytes + hb);
+        present || complete
+    };
     if let Some((bytes, count)) = oxum
-        && (bytes, count) != (payload_bytes, payload_files)
+        && !oxum_matches((bytes, count))
     {
+        let holes_note = if holes > 0 {
+            format!(" (and fetch.txt lists {holes} absent file(s))")
+        } else {
+            String::new()
+        };
         v.problem(
             ProblemKind::OxumMismatch,
-            Some("bag-info.txt"),
+            Some(info_file),
             format!(
                 "Payload-Oxum says {count} files and {bytes} bytes, \
-                 data/ holds {payload_files} files and {payload_bytes} bytes"
+                 data/ holds {payload_files} files and {payload_bytes} bytes{holes_note}"
             ),
         );
     }
@@ -390,6 +455,7 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         algorithms: algorithms.iter().map(|a| a.name().to_owned()).collect(),
         payload_files,
         payload_bytes,
+        holes,
         problems: v.problems,
     }
 }
@@ -554,17 +620,26 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     version
 }
 
-/// Parse `bag-info.txt` when present; returns Payload-Oxum as (octets, streams).
-fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
-    const PATH: &str = "bag-info.txt";
-    if !v.files.contains_key(PATH) {
+/// The bag's info tag file: `package-info.txt` in BagIt 0.93 to 0.95,
+/// `bag-info.txt` from 0.96 on (as bagit-python reads them).
+fn info_file_name(version: Option<&str>) -> &'static str {
+    match version {
+        Some("0.93" | "0.94" | "0.95") => "package-info.txt",
+        _ => "bag-info.txt",
+    }
+}
+
+/// Parse the info tag file when present; returns Payload-Oxum as (octets, streams).
+fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
+    if !v.files.contains_key(path) {
         return None;
     }
-    let bytes = v.read_tag_file(PATH)?;
-    let text = tag_text(v, PATH, &bytes, ProblemKind::BadBagInfo);
+    let bytes = v.read_tag_file(path)?;
+    let text = tag_text(v, path, &bytes, ProblemKind::BadBagInfo);
     let (tags, errors) = parse_tags(&text);
     for e in errors {
-        v.problem(ProblemKind::BadBagInfo, Some(PATH), e);
+        let e = e.replacen("bag-info.txt", path, 1);
+        v.problem(ProblemKind::BadBagInfo, Some(path), e);
     }
     let oxums: Vec<&String> = tags
         .iter()
@@ -574,8 +649,8 @@ fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
     if oxums.len() > 1 {
         v.problem(
             ProblemKind::BadBagInfo,
-            Some(PATH),
-            "bag-info.txt has more than one Payload-Oxum",
+            Some(path),
+            format!("{path} has more than one Payload-Oxum"),
         );
     }
     let oxum = oxums.first()?;
@@ -589,7 +664,7 @@ fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
     if parsed.is_none() {
         v.problem(
             ProblemKind::BadBagInfo,
-            Some(PATH),
+            Some(path),
             format!("Payload-Oxum {oxum:?} is not `octets.streamcount`"),
         );
     }
@@ -698,6 +773,10 @@ fn clean_path(path: &str) -> std::result::Result<String, PathError> {
         || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
     {
         return Err(PathError::Outside("absolute path"));
+    }
+    if path.starts_with('~') {
+        // bagit-python refuses what `expanduser` would turn into a home folder.
+        return Err(PathError::Outside("'~' names a home folder"));
     }
     if path.split(['/', '\\']).any(|part| part == "..") {
         return Err(PathError::Outside("'..' climbs out of the bag"));
@@ -891,8 +970,154 @@ fn check_completeness(v: &mut Validator, payload: &[(String, u64)], manifests: &
     }
 }
 
-/// Every manifest entry must exist (one problem per missing path).
-fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
+/// `fetch.txt`, when present: payload path → length (None for `-`).
+/// Unsafe paths make the bag invalid, as in bagit-python; nothing is
+/// ever fetched.
+fn load_fetch(v: &mut Validator) -> BTreeMap<String, Option<u64>> {
+    const PATH: &str = "fetch.txt";
+    let mut fetch = BTreeMap::new();
+    if !v.files.contains_key(PATH) {
+        return fetch;
+    }
+    let Some(bytes) = v.read_tag_file(PATH) else {
+        return fetch;
+    };
+    let text = tag_text(v, PATH, &bytes, ProblemKind::BadFetchTxt);
+    let literal = writes_percent_literally_fetch(&text);
+    for (n, line) in lines(&text).enumerate() {
+        let n = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_field(line.trim())
+            .and_then(|(url, rest)| split_field(rest).map(|(length, path)| (url, length, path)));
+        let Some((url, length, raw_path)) = fields else {
+            v.problem(
+                ProblemKind::BadFetchTxt,
+                Some(PATH),
+                format!("fetch.txt line {n}: not `<url> <length> <path>`: {line:?}"),
+            );
+            continue;
+        };
+        let length = match length {
+            "-" => None,
+            digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                digits.parse().ok()
+            }
+            other => {
+                v.problem(
+                    ProblemKind::BadFetchTxt,
+                    Some(PATH),
+                    format!("fetch.txt line {n}: length {other:?} is neither a number nor `-`"),
+                );
+                None
+            }
+        };
+        if !url_is_well_formed(url) {
+            v.problem(
+                ProblemKind::BadFetchTxt,
+                Some(PATH),
+                format!(
+                    "fetch.txt line {n}: malformed URL {url:?} (a scheme and a host, \
+                     or a file: URL)"
+                ),
+            );
+        }
+        let decoded = if literal {
+            decode_path_as_bagit_py(raw_path)
+        } else {
+            decode_path(raw_path)
+        };
+        let path = match clean_path(&decoded) {
+            Ok(path) => path,
+            Err(PathError::Outside(why)) => {
+                v.problem(
+                    ProblemKind::PathOutsideBag,
+                    Some(&decoded),
+                    format!("fetch.txt line {n}: {decoded:?}: {why}"),
+                );
+                continue;
+            }
+            Err(PathError::Bad(why)) => {
+                v.problem(
+                    ProblemKind::BadFetchTxt,
+                    Some(PATH),
+                    format!("fetch.txt line {n}: {why}"),
+                );
+                continue;
+            }
+        };
+        if !path.starts_with("data/") {
+            v.problem(
+                ProblemKind::PathOutsideBag,
+                Some(&path),
+                format!("fetch.txt line {n}: {path:?} is not under data/"),
+            );
+            continue;
+        }
+        if fetch.insert(path.clone(), length).is_some() {
+            v.problem(
+                ProblemKind::BadFetchTxt,
+                Some(&path),
+                format!("fetch.txt line {n}: {path} is listed more than once"),
+            );
+        }
+    }
+    fetch
+}
+
+/// The first whitespace-delimited field of `text` and the rest, with the
+/// whitespace between them dropped; None when there is no rest.
+fn split_field(text: &str) -> Option<(&str, &str)> {
+    let (first, rest) = text.split_once([' ', '\t'])?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    (!first.is_empty() && !rest.is_empty()).then_some((first, rest))
+}
+
+/// What bagit-python accepts in `fetch.txt` (Python's `urlparse`): a scheme
+/// and a host (`https://example.org/a`), or any `file:` URL.
+fn url_is_well_formed(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return false;
+    }
+    if scheme.eq_ignore_ascii_case("file") {
+        return true;
+    }
+    rest.strip_prefix("//").is_some_and(|authority| {
+        !authority
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .is_empty()
+    })
+}
+
+/// [`writes_percent_literally`] for `fetch.txt`, whose lines hold a URL
+/// and a length before the path.
+fn writes_percent_literally_fetch(text: &str) -> bool {
+    let paths: String = lines(text)
+        .filter_map(|l| split_field(l.trim()).and_then(|(_, rest)| split_field(rest)))
+        .map(|(_, path)| path)
+        .map(|p| format!("x {p}\n"))
+        .collect();
+    writes_percent_literally(&paths)
+}
+
+/// Every manifest entry must exist (one problem per missing path). A
+/// missing payload file listed in `fetch.txt` is a hole, reported as
+/// [`ProblemKind::FetchedFileMissing`]; the holes are returned.
+fn check_presence<'f>(
+    v: &mut Validator,
+    manifests: &[Manifest],
+    fetch: &'f BTreeMap<String, Option<u64>>,
+) -> Vec<&'f str> {
     let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for m in manifests {
         for (path, entry) in &m.entries {
@@ -905,8 +1130,22 @@ fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
         .problems
         .iter()
         .any(|p| p.kind == ProblemKind::MissingBagitTxt);
+    let mut holes = Vec::new();
     for (path, files) in missing {
         if path == "bagit.txt" && bagit_missing {
+            continue;
+        }
+        if let Some((hole, _)) = fetch.get_key_value(path) {
+            v.problem(
+                ProblemKind::FetchedFileMissing,
+                Some(path),
+                format!(
+                    "{path} is listed in {} and in fetch.txt but not present: \
+                     the bag is incomplete (nothing is fetched)",
+                    files.join(", ")
+                ),
+            );
+            holes.push(hole.as_str());
             continue;
         }
         v.problem(
@@ -915,6 +1154,7 @@ fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
             format!("{path} is listed in {} but missing", files.join(", ")),
         );
     }
+    holes
 }
 
 /// Read each listed file once, through every algorithm its manifests use.
@@ -1023,6 +1263,20 @@ mod tests {
         assert!(matches!(clean_path("./data//a b.txt"), Ok(p) if p == "data/a b.txt"));
         // Decomposed é compares equal to the composed one.
         assert!(matches!(clean_path("data/cafe\u{301}"), Ok(p) if p == "data/caf\u{e9}"));
+    }
+
+    #[test]
+    fn fetch_urls_need_a_scheme_and_a_host_or_file() {
+        assert!(url_is_well_formed("https://example.org/a%20b"));
+        assert!(url_is_well_formed("file:///srv/a"));
+        assert!(url_is_well_formed("ftp://h"));
+        assert!(!url_is_well_formed("https:///no-host"));
+        assert!(!url_is_well_formed("https:/x"));
+        assert!(!url_is_well_formed("data/x.txt"));
+        assert!(!url_is_well_formed("1http://h/x"));
+        assert_eq!(split_field("a \t b c"), Some(("a", "b c")));
+        assert_eq!(split_field("a "), None);
+        assert!(matches!(clean_path("~/x"), Err(PathError::Outside(_))));
     }
 
     #[test]
