@@ -674,3 +674,233 @@ fn a_holey_bag_is_incomplete_and_accepted_only_with_allow_holes() {
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["status"], "invalid");
 }
+
+/// A bag of an old BagIt draft, written by hand as that draft lays it out
+/// (bagit.py writes only 0.97): `bagit.txt`, the info file
+/// (`package-info.txt` in 0.93–0.95, `bag-info.txt` in 0.96) with
+/// Payload-Oxum, an md5 manifest (and a sha1 one from 0.95), and from 0.96
+/// an md5 tag manifest. `extra_manifest_line` is appended to manifest-md5.txt.
+fn write_old_bag(dir: &Path, version: &str, extra_manifest_line: &str) -> PathBuf {
+    use trainpack::bagit::validate::{Algorithm, MultiHasher};
+    let digest = |bytes: &[u8], alg: Algorithm| {
+        let mut h = MultiHasher::new(&[alg]);
+        h.update(bytes);
+        h.finish().remove(&alg).unwrap()
+    };
+    fs::create_dir_all(dir.join("data")).unwrap();
+    write_payload(&dir.join("data"));
+    let (mut md5, mut sha1, mut bytes, mut count) = (String::new(), String::new(), 0, 0);
+    for (rel, path) in common::list_files(&dir.join("data")) {
+        let content = fs::read(&path).unwrap();
+        md5.push_str(&format!(
+            "{}  data/{rel}\n",
+            digest(&content, Algorithm::Md5)
+        ));
+        sha1.push_str(&format!(
+            "{} data/{rel}\n",
+            digest(&content, Algorithm::Sha1)
+        ));
+        bytes += content.len();
+        count += 1;
+    }
+    md5.push_str(extra_manifest_line);
+    let info_file = if version == "0.96" {
+        "bag-info.txt"
+    } else {
+        "package-info.txt"
+    };
+    let mut tag_files = vec![
+        (
+            "bagit.txt",
+            format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8\n"),
+        ),
+        (
+            info_file,
+            format!(
+                "Source-Organization: 某职业培训中心\nPackaging-Date: 2009-03-01\n\
+                 Payload-Oxum: {bytes}.{count}\n"
+            ),
+        ),
+        ("manifest-md5.txt", md5),
+    ];
+    if version >= "0.95" {
+        tag_files.push(("manifest-sha1.txt", sha1));
+    }
+    let mut tag_manifest = String::new();
+    for (name, text) in &tag_files {
+        fs::write(dir.join(name), text).unwrap();
+        tag_manifest.push_str(&format!(
+            "{} {name}\n",
+            digest(text.as_bytes(), Algorithm::Md5)
+        ));
+    }
+    if version == "0.96" {
+        fs::write(dir.join("tagmanifest-md5.txt"), tag_manifest).unwrap();
+    }
+    dir.to_owned()
+}
+
+/// Zip `bag` with Python's zipfile under one top-level folder `top/`.
+fn zip_with_python(bag: &Path, zip_path: &Path, top: &str) {
+    let script = "import os, sys, zipfile\n\
+        bag, out, top = sys.argv[1:4]\n\
+        with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:\n\
+        \x20   for root, dirs, files in os.walk(bag):\n\
+        \x20       for name in sorted(files):\n\
+        \x20           path = os.path.join(root, name)\n\
+        \x20           z.write(path, top + '/' + os.path.relpath(path, bag))\n";
+    let status = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(bag)
+        .arg(zip_path)
+        .arg(top)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Bags of BagIt 0.93–0.96 are validated as bagit.py validates them: as
+/// folders, as zips made by Python's zipfile (one top folder) and by Info-ZIP
+/// `zip` (bag at the root). The info file of 0.93–0.95 is package-info.txt:
+/// a wrong Payload-Oxum there is found. A line repeated with the same
+/// checksum is fine before 1.0 (bagit.py only warns), a flipped byte is not.
+#[test]
+fn bags_of_bagit_0_93_to_0_96_are_validated_like_bagit_py() {
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let have_zip = common::have_tool("zip");
+    for version in ["0.93", "0.94", "0.95", "0.96"] {
+        let dir = tmp.path().join(format!("v{version}"));
+        let bag = write_old_bag(&dir.join("bag"), version, "");
+        assert!(
+            bagit_py_says_valid(&bag),
+            "bagit.py refuses our {version} bag: {:?}",
+            common::bagit_py_validate(&bag, &[])
+        );
+        let report = validate_agreeing(&bag);
+        assert!(report.is_valid(), "{version}: {:#?}", report.problems);
+        assert_eq!(report.version.as_deref(), Some(version));
+        assert_eq!(report.payload_files, 5);
+        let expected_algorithms: &[&str] = if version >= "0.95" {
+            &["md5", "sha1"]
+        } else {
+            &["md5"]
+        };
+        assert_eq!(report.algorithms, expected_algorithms);
+
+        let py_zip = dir.join("py.zip");
+        zip_with_python(&bag, &py_zip, "bag");
+        let zipped = validate_bag(&py_zip, false).unwrap();
+        assert!(zipped.is_valid(), "{version} zip: {:#?}", zipped.problems);
+        assert_eq!(zipped.root, "bag");
+        if have_zip {
+            let info_zip = dir.join("info-zip.zip");
+            let status = std::process::Command::new("zip")
+                .args(["-q", "-r", "-X"])
+                .arg(&info_zip)
+                .arg(".")
+                .current_dir(&bag)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let zipped = validate_bag(&info_zip, false).unwrap();
+            assert!(zipped.is_valid(), "{version} zip: {:#?}", zipped.problems);
+            assert_eq!(zipped.root, "");
+        }
+        let (code, v) = verify_bag_json(&py_zip, &[]);
+        assert_eq!((code, &v["status"]), (0, &"valid".into()), "{v:#}");
+
+        // The same line twice, same checksum: still valid before 1.0.
+        let line = fs::read_to_string(bag.join("manifest-md5.txt"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned();
+        let repeated = write_old_bag(&dir.join("repeated"), version, &format!("{line}\n"));
+        if version == "0.96" {
+            // The tag manifest was written after the line was added.
+            assert!(bagit_py_says_valid(&repeated));
+        }
+        let report = validate_agreeing(&repeated);
+        assert!(report.is_valid(), "{version}: {:#?}", report.problems);
+
+        flip_byte(&bag.join(LESSON));
+        let report = validate_agreeing(&bag);
+        assert_eq!(kinds(&report), [ProblemKind::ChecksumMismatch]);
+    }
+
+    // package-info.txt is the info file of 0.93–0.95: its Payload-Oxum counts.
+    let bag = write_old_bag(&tmp.path().join("oxum"), "0.95", "");
+    let info = bag.join("package-info.txt");
+    let text = fs::read_to_string(&info)
+        .unwrap()
+        .replace("Payload-Oxum: ", "Payload-Oxum: 1");
+    fs::write(&info, text).unwrap();
+    let report = validate_agreeing(&bag);
+    assert_eq!(kinds(&report), [ProblemKind::OxumMismatch]);
+    assert_eq!(
+        paths_of(&report, ProblemKind::OxumMismatch),
+        ["package-info.txt"]
+    );
+
+    // Versions no draft ever had are still refused.
+    let bag = write_old_bag(&tmp.path().join("v0.92"), "0.92", "");
+    let report = validate_agreeing(&bag);
+    assert_eq!(kinds(&report), [ProblemKind::BadBagitTxt]);
+}
+
+/// An old bag may declare another tag-file encoding, which bagit.py honours:
+/// a manifest in ISO-8859-1 naming `data/café.txt` checks out.
+#[test]
+fn an_old_bag_in_iso_8859_1_is_read_in_its_encoding() {
+    use trainpack::bagit::validate::{Algorithm, MultiHasher};
+    if !bagit_py_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = tmp.path().join("bag");
+    fs::create_dir_all(bag.join("data")).unwrap();
+    let content = b"menu du jour\n";
+    fs::write(bag.join("data/café.txt"), content).unwrap();
+    let mut h = MultiHasher::new(&[Algorithm::Md5]);
+    h.update(content);
+    let md5 = h.finish().remove(&Algorithm::Md5).unwrap();
+    let latin1 = |text: &str| text.chars().map(|c| c as u8).collect::<Vec<u8>>();
+    fs::write(
+        bag.join("bagit.txt"),
+        "BagIt-Version: 0.95\nTag-File-Character-Encoding: ISO-8859-1\n",
+    )
+    .unwrap();
+    fs::write(
+        bag.join("manifest-md5.txt"),
+        latin1(&format!("{md5}  data/café.txt\n")),
+    )
+    .unwrap();
+    fs::write(
+        bag.join("package-info.txt"),
+        latin1("Source-Organization: Société Générale de Formation\n"),
+    )
+    .unwrap();
+    let report = validate_agreeing(&bag);
+    assert!(report.is_valid(), "{:#?}", report.problems);
+
+    // Declared UTF-16 cannot be read line by line: refused with a clear reason.
+    fs::write(
+        bag.join("bagit.txt"),
+        "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-16\n",
+    )
+    .unwrap();
+    let report = validate_bag(&bag, false).unwrap();
+    assert!(!report.is_valid());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::BadBagitTxt && p.message.contains("\"UTF-16\"")),
+        "{:#?}",
+        report.problems
+    );
+}

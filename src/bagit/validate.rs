@@ -300,6 +300,10 @@ struct Validator<'a> {
     noted: BTreeSet<String>,
     /// Tag files already read, by bag path.
     cache: HashMap<String, Vec<u8>>,
+    /// From `bagit.txt` (1.0 when it cannot be read).
+    version: BagVersion,
+    /// Of the tag files other than `bagit.txt`, from `bagit.txt`.
+    encoding: &'static encoding_rs::Encoding,
     problems: Vec<BagProblem>,
 }
 
@@ -366,6 +370,8 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         files: BTreeMap::new(),
         noted: BTreeSet::new(),
         cache: HashMap::new(),
+        version: BagVersion(1, 0),
+        encoding: encoding_rs::UTF_8,
         problems: Vec::new(),
     };
 
@@ -385,7 +391,12 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         v.problem(ProblemKind::MissingBagitTxt, Some("bagit.txt"), message);
         None
     };
-    let info_file = info_file_name(version.as_deref());
+    let bag_version = version
+        .as_deref()
+        .and_then(BagVersion::parse)
+        .unwrap_or(BagVersion(1, 0));
+    v.version = bag_version;
+    let info_file = bag_version.info_file();
     let oxum = check_bag_info(&mut v, info_file);
     let fetch = load_fetch(&mut v);
     let manifests = load_manifests(&mut v);
@@ -531,13 +542,22 @@ fn tag_text(v: &mut Validator, path: &str, bytes: &[u8], kind: ProblemKind) -> S
         );
         bytes = rest;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => {
-            v.problem(kind, Some(path), format!("{path} is not valid UTF-8"));
-            String::from_utf8_lossy(bytes).into_owned()
-        }
+    // bagit.txt itself is always UTF-8; the others are in the bag's
+    // declared encoding.
+    let encoding = if path == "bagit.txt" {
+        encoding_rs::UTF_8
+    } else {
+        v.encoding
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        v.problem(
+            kind,
+            Some(path),
+            format!("{path} is not valid {}", encoding.name()),
+        );
     }
+    text.into_owned()
 }
 
 /// Lines without their `\r\n` / `\n` ends.
@@ -592,11 +612,11 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     };
     let version = field("BagIt-Version");
     match version.as_deref() {
-        Some("0.97" | "1.0") => {}
+        Some(known) if BagVersion::parse(known).is_some() => {}
         Some(other) => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            format!("BagIt-Version {other:?} is not supported (0.97 or 1.0)"),
+            format!("BagIt-Version {other:?} is not supported (0.93 to 0.97, or 1.0)"),
         ),
         None => v.problem(
             ProblemKind::BadBagitTxt,
@@ -606,11 +626,20 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     }
     match field("Tag-File-Character-Encoding") {
         Some(enc) if enc.eq_ignore_ascii_case("UTF-8") => {}
-        Some(enc) => v.problem(
-            ProblemKind::BadBagitTxt,
-            Some(PATH),
-            format!("Tag-File-Character-Encoding is {enc:?}; only UTF-8 is supported"),
-        ),
+        // Older bags may declare another encoding, which bagit-python
+        // honours. Only encodings where ASCII bytes mean ASCII (so a line
+        // ends at byte 0x0A) are read.
+        Some(enc) => match encoding_rs::Encoding::for_label(enc.as_bytes()) {
+            Some(known) if known.is_ascii_compatible() => v.encoding = known,
+            _ => v.problem(
+                ProblemKind::BadBagitTxt,
+                Some(PATH),
+                format!(
+                    "Tag-File-Character-Encoding {enc:?} is not supported \
+                     (UTF-8, or an ASCII-compatible encoding such as ISO-8859-1 or GBK)"
+                ),
+            ),
+        },
         None => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
@@ -620,12 +649,47 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     version
 }
 
-/// The bag's info tag file: `package-info.txt` in BagIt 0.93 to 0.95,
-/// `bag-info.txt` from 0.96 on (as bagit-python reads them).
-fn info_file_name(version: Option<&str>) -> &'static str {
-    match version {
-        Some("0.93" | "0.94" | "0.95") => "package-info.txt",
-        _ => "bag-info.txt",
+/// A BagIt version this validator knows. The older drafts differ from
+/// RFC 8493 (1.0) in what bagit-python, the reference, reads differently:
+/// the info file's name, whether a path may be listed twice with the same
+/// checksum, and whether `%` in a manifest path is an escape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BagVersion(u8, u8);
+
+impl BagVersion {
+    fn parse(text: &str) -> Option<BagVersion> {
+        match text {
+            "0.93" => Some(BagVersion(0, 93)),
+            "0.94" => Some(BagVersion(0, 94)),
+            "0.95" => Some(BagVersion(0, 95)),
+            "0.96" => Some(BagVersion(0, 96)),
+            "0.97" => Some(BagVersion(0, 97)),
+            "1.0" => Some(BagVersion(1, 0)),
+            _ => None,
+        }
+    }
+
+    /// The bag's info tag file: `package-info.txt` in BagIt 0.93 to 0.95,
+    /// `bag-info.txt` from 0.96 on.
+    fn info_file(self) -> &'static str {
+        if self <= BagVersion(0, 95) {
+            "package-info.txt"
+        } else {
+            "bag-info.txt"
+        }
+    }
+
+    /// RFC 8493 forbids listing a path twice in one manifest; the drafts
+    /// before it did not (bagit-python only warns), as long as both lines
+    /// give the same checksum.
+    fn allows_repeated_lines(self) -> bool {
+        self < BagVersion(1, 0)
+    }
+
+    /// Percent-encoding of CR, LF and `%` in manifest paths arrived with
+    /// 0.97; older manifests hold names as they are.
+    fn escapes_paths(self) -> bool {
+        self >= BagVersion(0, 97)
     }
 }
 
@@ -824,8 +888,8 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
             continue;
         };
         let text = tag_text(v, &file, &bytes, ProblemKind::BadManifestLine);
-        let literal = writes_percent_literally(&text);
-        let mut entries = BTreeMap::new();
+        let literal = !v.version.escapes_paths() || writes_percent_literally(&text);
+        let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
         for (n, line) in lines(&text).enumerate() {
             let n = n + 1;
             // Blank lines and `#` comments are skipped, as bagit.py does.
@@ -892,7 +956,10 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
                 );
                 continue;
             }
-            if entries.contains_key(&path) {
+            if let Some(earlier) = entries.get(&path) {
+                if v.version.allows_repeated_lines() && earlier.checksum == checksum {
+                    continue;
+                }
                 v.problem(
                     ProblemKind::BadManifestLine,
                     Some(&path),
@@ -983,7 +1050,7 @@ fn load_fetch(v: &mut Validator) -> BTreeMap<String, Option<u64>> {
         return fetch;
     };
     let text = tag_text(v, PATH, &bytes, ProblemKind::BadFetchTxt);
-    let literal = writes_percent_literally_fetch(&text);
+    let literal = !v.version.escapes_paths() || writes_percent_literally_fetch(&text);
     for (n, line) in lines(&text).enumerate() {
         let n = n + 1;
         if line.trim().is_empty() {
