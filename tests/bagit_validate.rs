@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 mod common;
+mod hostile_corpus;
 
 use common::{bagit_py_available, zip_entries};
 use trainpack::bagit::validate::{BagReport, ProblemKind, validate_bag};
@@ -900,6 +901,121 @@ fn an_old_bag_in_iso_8859_1_is_read_in_its_encoding() {
             .problems
             .iter()
             .any(|p| p.kind == ProblemKind::BadBagitTxt && p.message.contains("\"UTF-16\"")),
+        "{:#?}",
+        report.problems
+    );
+}
+
+/// Manifests are read line by line (issue 13 #8): a zipped bag whose
+/// manifest holds one 150 MB line and 30,000 lines naming absent files is
+/// verified in under 128 MiB. The long line is one problem naming it; the
+/// first 1,000 absent files are named, the rest counted. Reading the
+/// manifest whole took over 300 MB here.
+#[test]
+fn huge_manifests_are_read_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("bag.zip");
+    let notes = b"lesson notes\n";
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let mut writer = zip::ZipWriter::new(File::create(&zip_path).unwrap());
+    for (name, bytes) in [
+        (
+            "bag/bagit.txt",
+            trainpack::bagit::write::BAGIT_TXT.as_bytes(),
+        ),
+        ("bag/data/notes.txt", &notes[..]),
+    ] {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer
+        .start_file("bag/manifest-sha256.txt", options)
+        .unwrap();
+    writeln!(writer, "{}  data/notes.txt", common::sha256_hex(notes)).unwrap();
+    let block = vec![b'f'; 1 << 20];
+    for _ in 0..150 {
+        writer.write_all(&block).unwrap();
+    }
+    writer.write_all(b"  data/long.txt\n").unwrap();
+    let absent = 30_000;
+    for i in 0..absent {
+        writeln!(writer, "{:064x}  data/m{:02}/lesson-{i:07}.mp4", i, i % 97).unwrap();
+    }
+    writer.finish().unwrap();
+
+    let mut cmd = common::trainpack_std();
+    cmd.arg("verify").arg(&zip_path).arg("--json");
+    let out = hostile_corpus::run_measured(cmd, std::time::Duration::from_secs(120));
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    eprintln!(
+        "150 MB line + {absent} absent files: peak {} KiB, {:.2} s",
+        out.peak_kib,
+        out.elapsed.as_secs_f64()
+    );
+    assert!(
+        out.peak_kib < 128 * 1024,
+        "peak memory {} KiB is over 128 MiB",
+        out.peak_kib
+    );
+    let problems = v["problems"].as_array().unwrap();
+    let of_kind = |kind: &str| -> Vec<&serde_json::Value> {
+        problems.iter().filter(|p| p["kind"] == kind).collect()
+    };
+    let bad_lines = of_kind("bad_manifest_line");
+    assert_eq!(bad_lines.len(), 1, "{bad_lines:#?}");
+    assert!(
+        bad_lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("manifest-sha256.txt line 2 is longer than 64 KiB"),
+        "{bad_lines:#?}"
+    );
+    let missing = of_kind("missing_file");
+    assert_eq!(missing.len(), 1001);
+    assert_eq!(missing[0]["path"], "data/m00/lesson-0000000.mp4");
+    let summary = missing[1000]["message"].as_str().unwrap();
+    assert!(
+        summary.starts_with(&format!("{} more manifest line(s)", absent - 1000)),
+        "{summary}"
+    );
+    assert_eq!(v["status"], "invalid");
+    assert!(
+        of_kind("checksum_mismatch").is_empty(),
+        "notes.txt checks out"
+    );
+}
+
+/// fetch.txt is held up to 250,000 entries; a longer one is a problem (the
+/// bag is not valid) and the rest of it is not read.
+#[test]
+fn a_fetch_txt_over_the_entry_limit_is_a_problem() {
+    use trainpack::bagit::validate::MAX_FETCH_ENTRIES;
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = tmp.path().join("bag");
+    fs::create_dir_all(bag.join("data")).unwrap();
+    let notes = b"lesson notes\n";
+    fs::write(bag.join("data/notes.txt"), notes).unwrap();
+    fs::write(bag.join("bagit.txt"), trainpack::bagit::write::BAGIT_TXT).unwrap();
+    fs::write(
+        bag.join("manifest-sha256.txt"),
+        format!("{}  data/notes.txt\n", common::sha256_hex(notes)),
+    )
+    .unwrap();
+    let mut fetch = std::io::BufWriter::new(File::create(bag.join("fetch.txt")).unwrap());
+    for i in 0..=MAX_FETCH_ENTRIES {
+        writeln!(fetch, "https://example.invalid/{i} 10 data/f{i}.mp4").unwrap();
+    }
+    fetch.flush().unwrap();
+    drop(fetch);
+    let report = validate_bag(&bag, false).unwrap();
+    assert_eq!(kinds(&report), [ProblemKind::BadFetchTxt]);
+    assert!(
+        report.problems[0]
+            .message
+            .contains(&format!("more than {MAX_FETCH_ENTRIES} files")),
         "{:#?}",
         report.problems
     );
