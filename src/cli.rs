@@ -178,6 +178,11 @@ struct VerifyArgs {
     /// beside it (<id>.upload.json): name, size, SHA-256, chunk digests.
     #[arg(long, value_name = "FILE", conflicts_with = "manifest")]
     ticket: Option<PathBuf>,
+    /// Bags: accept an incomplete ("holey") bag, whose only defect is payload
+    /// files listed in fetch.txt and not present, with exit 0 (its status is
+    /// still `incomplete`). Nothing is ever fetched.
+    #[arg(long)]
+    allow_holes: bool,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -538,17 +543,20 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
         None => None,
     };
     let ticket_ok = ticket.as_ref().is_none_or(|t| t.matches);
+    let status = bag.status();
     let text = if args.json {
         let value = serde_json::json!({
             "ticket": ticket,
             "path": args.path.display().to_string(),
             "fast": args.fast,
+            "status": status,
             "valid": bag.is_valid(),
             "bag_root": bag.root,
             "bagit_version": bag.version,
             "algorithms": bag.algorithms,
             "payload_files": bag.payload_files,
             "payload_bytes": bag.payload_bytes,
+            "holes": bag.holes,
             "problems": bag.problems.iter().map(|p| serde_json::json!({
                 "kind": p.kind, "path": p.path, "message": p.message,
             })).collect::<Vec<_>>(),
@@ -572,44 +580,90 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
                 escape_controls(&p.message)
             ));
         }
-        let summary = match (bag.is_valid(), lang) {
-            (true, Lang::En) => format!(
-                "valid BagIt bag: {} payload file(s), {} bytes ({})\n",
-                bag.payload_files,
-                bag.payload_bytes,
-                bag.algorithms.join(", ")
-            ),
-            (true, Lang::Zh) => format!(
-                "有效的 BagIt 包：{} 个载荷文件，{} 字节（{}）\n",
-                bag.payload_files,
-                bag.payload_bytes,
-                bag.algorithms.join("、")
-            ),
-            (false, Lang::En) => format!("invalid BagIt bag: {} problem(s)\n", bag.problems.len()),
-            (false, Lang::Zh) => format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len()),
-        };
-        out.push_str(&summary);
+        out.push_str(&bag_summary(&bag, status, args.allow_holes, lang));
         if let Some(t) = &ticket {
-            let problems = match lang {
-                Lang::En => &t.problems,
-                Lang::Zh => &t.problems_zh,
-            };
-            for p in problems {
-                out.push_str(&format!("{}: {p}\n", lang.pick("ticket", "上传凭据")));
-            }
-            out.push_str(&match (t.matches, lang) {
-                (true, Lang::En) => format!("the upload ticket {} matches the bag\n", t.ticket),
-                (true, Lang::Zh) => format!("上传凭据 {} 与包一致\n", t.ticket),
-                (false, Lang::En) => {
-                    format!("the upload ticket {} does not match the bag\n", t.ticket)
-                }
-                (false, Lang::Zh) => format!("上传凭据 {} 与包不一致\n", t.ticket),
-            });
+            out.push_str(&ticket_lines(t, lang));
         }
         out
     };
     write_stdout(&text)?;
-    Ok(clean_or_one(bag.is_valid() && ticket_ok))
+    let accepted = match status {
+        validate::BagStatus::Valid => true,
+        validate::BagStatus::Incomplete => args.allow_holes,
+        validate::BagStatus::Invalid => false,
+    };
+    Ok(clean_or_one(accepted && ticket_ok))
+}
+
+/// How the bag compares with its upload ticket, one line per problem.
+fn ticket_lines(t: &crate::pack::TicketCheck, lang: Lang) -> String {
+    let problems = match lang {
+        Lang::En => &t.problems,
+        Lang::Zh => &t.problems_zh,
+    };
+    let mut out = String::new();
+    for p in problems {
+        out.push_str(&format!("{}: {p}\n", lang.pick("ticket", "上传凭据")));
+    }
+    out.push_str(&match (t.matches, lang) {
+        (true, Lang::En) => format!("the upload ticket {} matches the bag\n", t.ticket),
+        (true, Lang::Zh) => format!("上传凭据 {} 与包一致\n", t.ticket),
+        (false, Lang::En) => format!("the upload ticket {} does not match the bag\n", t.ticket),
+        (false, Lang::Zh) => format!("上传凭据 {} 与包不一致\n", t.ticket),
+    });
+    out
+}
+
+/// The last line of `verify BAG`: the status, in the user's language.
+fn bag_summary(
+    bag: &validate::BagReport,
+    status: validate::BagStatus,
+    allow_holes: bool,
+    lang: Lang,
+) -> String {
+    use validate::BagStatus;
+    match (status, lang) {
+        (BagStatus::Valid, Lang::En) => format!(
+            "valid BagIt bag: {} payload file(s), {} bytes ({})\n",
+            bag.payload_files,
+            bag.payload_bytes,
+            bag.algorithms.join(", ")
+        ),
+        (BagStatus::Valid, Lang::Zh) => format!(
+            "有效的 BagIt 包：{} 个载荷文件，{} 字节（{}）\n",
+            bag.payload_files,
+            bag.payload_bytes,
+            bag.algorithms.join("、")
+        ),
+        (BagStatus::Incomplete, Lang::En) => format!(
+            "incomplete BagIt bag: {} payload file(s) listed in fetch.txt are missing \
+             (nothing is fetched); the {} file(s) present check out{}\n",
+            bag.holes,
+            bag.payload_files,
+            if allow_holes {
+                "; accepted (--allow-holes)"
+            } else {
+                "; add --allow-holes to accept it"
+            }
+        ),
+        (BagStatus::Incomplete, Lang::Zh) => format!(
+            "不完整的 BagIt 包：fetch.txt 列出的 {} 个载荷文件不在包中（不会下载）；\
+             现有的 {} 个文件校验无误{}\n",
+            bag.holes,
+            bag.payload_files,
+            if allow_holes {
+                "；已接受（--allow-holes）"
+            } else {
+                "；如要接受，请加 --allow-holes"
+            }
+        ),
+        (BagStatus::Invalid, Lang::En) => {
+            format!("invalid BagIt bag: {} problem(s)\n", bag.problems.len())
+        }
+        (BagStatus::Invalid, Lang::Zh) => {
+            format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len())
+        }
+    }
 }
 
 fn run_pack(args: PackArgs) -> Result<ExitCode, String> {

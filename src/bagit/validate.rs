@@ -5,8 +5,16 @@
 //! Every problem is collected into one [`BagReport`]; nothing stops at the
 //! first defect. Each payload file is read once, through one hasher per
 //! algorithm its manifests use.
+//!
+//! Memory does not grow with the manifests: they and `fetch.txt` are read
+//! line by line (`tag_lines`), and only what concerns files present
+//! in the package is held (their checksums, bounded by the package's entry
+//! limit). Absent files are named up to [`MAX_MISSING_NAMED`], fetch.txt is
+//! held up to [`MAX_FETCH_ENTRIES`] entries, and problems are listed up to
+//! [`MAX_PROBLEMS_PER_KIND`] of each kind; past each limit they are counted,
+//! and a fetch.txt past its limit makes the bag invalid (SECURITY.md).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -17,6 +25,8 @@ use crate::error::Result;
 use crate::policy::Limits;
 use crate::scan::{feed_entries, hex};
 use crate::source::{Package, SourceNote};
+
+use super::tag_lines::{self, Line, TagLines};
 
 /// What is wrong with a bag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -37,6 +47,11 @@ pub enum ProblemKind {
     BadBagInfo,
     UnsupportedAlgorithm,
     Unreadable,
+    /// A `fetch.txt` line that is not `<url> <length|-> <path>`.
+    BadFetchTxt,
+    /// A payload file listed in `fetch.txt` and absent from the bag (a
+    /// hole): the bag is incomplete, not corrupt. Nothing is ever fetched.
+    FetchedFileMissing,
 }
 
 /// One problem. `path` is relative to the bag root (as manifests spell it),
@@ -63,6 +78,9 @@ pub struct BagReport {
     /// Files under `data/` and their total size.
     pub payload_files: u64,
     pub payload_bytes: u64,
+    /// Payload files listed in a manifest and in `fetch.txt` but not
+    /// present (holes): the bag is incomplete. Nothing is ever fetched.
+    pub holes: u64,
     pub problems: Vec<BagProblem>,
 }
 
@@ -78,6 +96,41 @@ impl BagReport {
                 .iter()
                 .all(|p| p.kind == ProblemKind::UnsupportedAlgorithm)
     }
+
+    /// Valid, incomplete (valid but for holes) or invalid.
+    pub fn status(&self) -> BagStatus {
+        if self.is_valid() {
+            BagStatus::Valid
+        } else if self.is_valid_but_for_holes() {
+            BagStatus::Incomplete
+        } else {
+            BagStatus::Invalid
+        }
+    }
+
+    /// Valid except for holes: every problem is an unsupported algorithm or
+    /// a payload file listed in `fetch.txt` that is not present. A holey
+    /// bag is not valid (bagit-python agrees), but it may be accepted as
+    /// incomplete (`trainpack verify --allow-holes`).
+    pub fn is_valid_but_for_holes(&self) -> bool {
+        !self.algorithms.is_empty()
+            && self.problems.iter().all(|p| {
+                matches!(
+                    p.kind,
+                    ProblemKind::UnsupportedAlgorithm | ProblemKind::FetchedFileMissing
+                )
+            })
+    }
+}
+
+/// The verdict on a bag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BagStatus {
+    Valid,
+    /// Valid but for payload files listed in `fetch.txt` and not present.
+    Incomplete,
+    Invalid,
 }
 
 /// A checksum algorithm a manifest may use.
@@ -227,23 +280,60 @@ fn guess_bag_root(package: &Package) -> String {
     }
 }
 
-/// Tag files larger than this are not read into memory.
-const TAG_FILE_LIMIT: u64 = 256 << 20;
+/// `bagit.txt` and the info file are read whole, up to this size; manifests
+/// and `fetch.txt` are read line by line, whatever their size.
+const SMALL_TAG_FILE_LIMIT: u64 = 4 << 20;
+
+/// At most this many manifest files are read: each is one bit of a file's
+/// [`Listing`].
+pub const MAX_MANIFESTS: usize = 64;
+
+/// `fetch.txt` entries held (a 128-bit digest of the path and the length,
+/// about 70 bytes each with the table); the rest of a longer fetch.txt is
+/// not read and the bag is not valid.
+pub const MAX_FETCH_ENTRIES: usize = 250_000;
+
+/// Paths listed in a manifest but absent that are named one by one; the
+/// rest are counted.
+pub const MAX_MISSING_NAMED: usize = 1_000;
+
+/// Problems of one kind listed one by one; the rest are counted in one
+/// last problem of that kind.
+pub const MAX_PROBLEMS_PER_KIND: usize = 1_000;
 
 struct Manifest {
     /// File name, e.g. `manifest-sha256.txt`.
     file: String,
     algorithm: Option<Algorithm>,
     tag: bool,
-    /// NFC path → its line: the lowercase checksum and, once resolved, the
-    /// bag path it refers to.
-    entries: BTreeMap<String, ManifestEntry>,
 }
 
-struct ManifestEntry {
-    checksum: String,
-    /// The bag path this line refers to, once resolved against the bag.
-    resolved: Option<String>,
+/// What the manifests say about one file present in the bag. Only lines
+/// naming a present file are held, so memory is bounded by the package's
+/// entry limit, not by the size of the manifests.
+#[derive(Default)]
+struct Listing {
+    /// Bit `i` set: manifest `i` lists this file.
+    manifests: u64,
+    /// (manifest, checksum bytes) for the manifests in a supported algorithm.
+    expected: Vec<(u8, Box<[u8]>)>,
+}
+
+/// One `fetch.txt` line, keyed by a digest of its path.
+struct FetchEntry {
+    /// The declared length; `u64::MAX` for `-`.
+    length: u64,
+    /// Bit `i` set: manifest `i` lists this (absent) path.
+    listed: u64,
+}
+
+/// A path's key in the fetch table: 128 bits of its SHA-256, so a hostile
+/// fetch.txt cannot make two paths collide.
+fn path_key(path: &str) -> [u8; 16] {
+    let digest = sha2::Sha256::digest(path.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
 }
 
 struct Validator<'a> {
@@ -255,13 +345,36 @@ struct Validator<'a> {
     /// Bag-relative paths the source could not offer (links, encrypted…),
     /// already reported as Unreadable.
     noted: BTreeSet<String>,
-    /// Tag files already read, by bag path.
-    cache: HashMap<String, Vec<u8>>,
+    /// From `bagit.txt` (1.0 when it cannot be read).
+    version: BagVersion,
+    /// Of the tag files other than `bagit.txt`, from `bagit.txt`.
+    encoding: &'static encoding_rs::Encoding,
+    /// By entry index: which manifests list the file, with which checksums.
+    listings: Vec<Listing>,
+    fetch: HashMap<[u8; 16], FetchEntry>,
+    /// Holes: listed in a manifest and in fetch.txt, absent.
+    holes: u64,
+    /// Their total length; None when fetch.txt gives `-` for one of them.
+    hole_bytes: Option<u64>,
+    /// Absent paths no fetch.txt line explains → the manifests naming them.
+    missing: BTreeMap<String, u64>,
+    /// Manifest lines naming absent files past [`MAX_MISSING_NAMED`].
+    missing_unnamed: u64,
     problems: Vec<BagProblem>,
+    /// Problems listed, by kind.
+    listed: BTreeMap<ProblemKind, usize>,
+    /// Problems not listed, by kind, past [`MAX_PROBLEMS_PER_KIND`].
+    unlisted: BTreeMap<ProblemKind, u64>,
 }
 
 impl Validator<'_> {
     fn problem(&mut self, kind: ProblemKind, path: Option<&str>, message: impl Into<String>) {
+        let listed = self.listed.entry(kind).or_default();
+        if *listed >= MAX_PROBLEMS_PER_KIND {
+            *self.unlisted.entry(kind).or_default() += 1;
+            return;
+        }
+        *listed += 1;
         self.problems.push(BagProblem {
             kind,
             path: path.map(str::to_owned),
@@ -269,11 +382,8 @@ impl Validator<'_> {
         });
     }
 
-    /// Read a tag file into memory (kept for the tag manifests' checksums).
-    fn read_tag_file(&mut self, path: &str) -> Option<Vec<u8>> {
-        if let Some(bytes) = self.cache.get(path) {
-            return Some(bytes.clone());
-        }
+    /// Read a small tag file (`bagit.txt`, the info file) whole.
+    fn read_small_tag_file(&mut self, path: &str) -> Option<Vec<u8>> {
         let &index = self.files.get(path)?;
         let entry = &self.package.entries[index];
         let result = (|| {
@@ -281,18 +391,18 @@ impl Validator<'_> {
             let mut bytes = Vec::new();
             input
                 .open(entry)?
-                .take(TAG_FILE_LIMIT + 1)
+                .take(SMALL_TAG_FILE_LIMIT + 1)
                 .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > TAG_FILE_LIMIT {
-                return Err(io::Error::other("larger than 256 MiB, not read"));
+            if bytes.len() as u64 > SMALL_TAG_FILE_LIMIT {
+                return Err(io::Error::other(format!(
+                    "larger than {} MiB, not read",
+                    SMALL_TAG_FILE_LIMIT >> 20
+                )));
             }
             Ok(bytes)
         })();
         match result {
-            Ok(bytes) => {
-                self.cache.insert(path.to_owned(), bytes.clone());
-                Some(bytes)
-            }
+            Ok(bytes) => Some(bytes),
             Err(e) => {
                 self.problem(
                     ProblemKind::Unreadable,
@@ -301,6 +411,74 @@ impl Validator<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// Stream a tag file line by line through `each(v, line number, text)`;
+    /// too long lines, a BOM, bad encoding and read errors are reported
+    /// with `kind`. `each` returns false to stop early.
+    fn for_each_line(
+        &mut self,
+        path: &str,
+        kind: ProblemKind,
+        mut each: impl FnMut(&mut Self, u64, &str) -> bool,
+    ) {
+        let Some(&index) = self.files.get(path) else {
+            return;
+        };
+        let package = self.package;
+        let mut reader = package.reader();
+        let input = match reader.open(&package.entries[index]) {
+            Ok(input) => input,
+            Err(e) => {
+                self.problem(
+                    ProblemKind::Unreadable,
+                    Some(path),
+                    format!("cannot read {path}: {e}"),
+                );
+                return;
+            }
+        };
+        let mut lines = TagLines::new(input, self.encoding);
+        loop {
+            match lines.next_line() {
+                Ok(None) => break,
+                Ok(Some((n, Line::Text(text)))) => {
+                    if !each(self, n, text) {
+                        return;
+                    }
+                }
+                Ok(Some((n, Line::TooLong))) => self.problem(
+                    kind,
+                    Some(path),
+                    format!(
+                        "{path} line {n} is longer than {} KiB, not read",
+                        tag_lines::MAX_LINE_BYTES >> 10
+                    ),
+                ),
+                Err(e) => {
+                    self.problem(
+                        ProblemKind::Unreadable,
+                        Some(path),
+                        format!("cannot read {path}: {e}"),
+                    );
+                    break;
+                }
+            }
+        }
+        if lines.had_bom {
+            self.problem(
+                kind,
+                Some(path),
+                format!("{path} starts with a byte-order mark, which BagIt forbids"),
+            );
+        }
+        if lines.had_bad_encoding {
+            self.problem(
+                kind,
+                Some(path),
+                format!("{path} is not valid {}", self.encoding.name()),
+            );
         }
     }
 }
@@ -322,9 +500,20 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         prefix,
         files: BTreeMap::new(),
         noted: BTreeSet::new(),
-        cache: HashMap::new(),
+        version: BagVersion(1, 0),
+        encoding: encoding_rs::UTF_8,
+        listings: Vec::new(),
+        fetch: HashMap::new(),
+        holes: 0,
+        hole_bytes: Some(0),
+        missing: BTreeMap::new(),
+        missing_unnamed: 0,
         problems: Vec::new(),
+        listed: BTreeMap::new(),
+        unlisted: BTreeMap::new(),
     };
+    v.listings
+        .resize_with(package.entries.len(), Listing::default);
 
     v.index_entries();
     let version = if found_root.is_some() {
@@ -342,37 +531,66 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         v.problem(ProblemKind::MissingBagitTxt, Some("bagit.txt"), message);
         None
     };
-    let oxum = check_bag_info(&mut v);
+    let bag_version = version
+        .as_deref()
+        .and_then(BagVersion::parse)
+        .unwrap_or(BagVersion(1, 0));
+    v.version = bag_version;
+    let info_file = bag_version.info_file();
+    let oxum = check_bag_info(&mut v, info_file);
+    load_fetch(&mut v);
     let manifests = load_manifests(&mut v);
 
-    let payload: Vec<(String, u64)> = v
+    let payload: Vec<(String, usize)> = v
         .files
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
-        .map(|(p, &i)| (p.clone(), package.entries[i].declared_size.unwrap_or(0)))
+        .map(|(p, &i)| (p.clone(), i))
         .collect();
     let payload_files = payload.len() as u64;
-    let payload_bytes = payload.iter().map(|(_, n)| n).sum();
+    let payload_bytes = payload
+        .iter()
+        .map(|&(_, i)| package.entries[i].declared_size.unwrap_or(0))
+        .sum();
 
-    let payload_manifests: Vec<&Manifest> = manifests.iter().filter(|m| !m.tag).collect();
-    if payload_manifests.is_empty() {
+    if !manifests.iter().any(|m| !m.tag) {
         v.problem(
             ProblemKind::NoPayloadManifest,
             None,
             "no payload manifest (manifest-<algorithm>.txt)",
         );
     }
-    check_completeness(&mut v, &payload, &payload_manifests);
-    check_presence(&mut v, &manifests);
+    let unlisted = check_completeness(&v, &payload, &manifests);
+    for (kind, path, message) in unlisted {
+        v.problem(kind, Some(&path), message);
+    }
+    report_missing(&mut v, &manifests);
+    let holes = v.holes;
+    let hole_bytes = v.hole_bytes;
+    // Payload-Oxum counts the complete payload, holes included (their
+    // bytes are known only when fetch.txt gives every hole's length); a
+    // tool may also have counted only the files present.
+    let oxum_matches = |(bytes, count): (u64, u64)| {
+        let present = (bytes, count) == (payload_bytes, payload_files);
+        let complete = holes > 0
+            && count == payload_files + holes
+            && hole_bytes.is_none_or(|hb| Some(bytes) == payload_bytes.checked_add(hb));
+        present || complete
+    };
     if let Some((bytes, count)) = oxum
-        && (bytes, count) != (payload_bytes, payload_files)
+        && !oxum_matches((bytes, count))
     {
+        let holes_note = if holes > 0 {
+            format!(" (and fetch.txt lists {holes} absent file(s))")
+        } else {
+            String::new()
+        };
         v.problem(
             ProblemKind::OxumMismatch,
-            Some("bag-info.txt"),
+            Some(info_file),
             format!(
                 "Payload-Oxum says {count} files and {bytes} bytes, \
-                 data/ holds {payload_files} files and {payload_bytes} bytes"
+                 data/ holds {payload_files} files and {payload_bytes} bytes{holes_note}"
             ),
         );
     }
@@ -380,17 +598,30 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         check_checksums(&mut v, &manifests, threads);
     }
 
-    let algorithms: BTreeSet<Algorithm> = payload_manifests
+    let algorithms: BTreeSet<Algorithm> = manifests
         .iter()
+        .filter(|m| !m.tag)
         .filter_map(|m| m.algorithm)
         .collect();
+    let mut problems = std::mem::take(&mut v.problems);
+    for (kind, count) in &v.unlisted {
+        problems.push(BagProblem {
+            kind: *kind,
+            path: None,
+            message: format!(
+                "{count} more problem(s) of this kind, not listed \
+                 (at most {MAX_PROBLEMS_PER_KIND} of one kind are)"
+            ),
+        });
+    }
     BagReport {
         root,
         version,
         algorithms: algorithms.iter().map(|a| a.name().to_owned()).collect(),
         payload_files,
         payload_bytes,
-        problems: v.problems,
+        holes,
+        problems,
     }
 }
 
@@ -456,7 +687,8 @@ impl Validator<'_> {
     }
 }
 
-/// Text of a tag file: a BOM or non-UTF-8 bytes are reported as `kind`.
+/// Text of a small tag file: a BOM or bytes invalid in the bag's encoding
+/// are reported as `kind`.
 fn tag_text(v: &mut Validator, path: &str, bytes: &[u8], kind: ProblemKind) -> String {
     let mut bytes = bytes;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -467,13 +699,22 @@ fn tag_text(v: &mut Validator, path: &str, bytes: &[u8], kind: ProblemKind) -> S
         );
         bytes = rest;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => {
-            v.problem(kind, Some(path), format!("{path} is not valid UTF-8"));
-            String::from_utf8_lossy(bytes).into_owned()
-        }
+    // bagit.txt itself is always UTF-8; the others are in the bag's
+    // declared encoding.
+    let encoding = if path == "bagit.txt" {
+        encoding_rs::UTF_8
+    } else {
+        v.encoding
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        v.problem(
+            kind,
+            Some(path),
+            format!("{path} is not valid {}", encoding.name()),
+        );
     }
+    text.into_owned()
 }
 
 /// Lines without their `\r\n` / `\n` ends.
@@ -483,7 +724,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     const PATH: &str = "bagit.txt";
-    let bytes = v.read_tag_file(PATH)?;
+    let bytes = v.read_small_tag_file(PATH)?;
     let text = tag_text(v, PATH, &bytes, ProblemKind::BadBagitTxt);
     let mut fields = Vec::new();
     let mut trailing_blank = 0;
@@ -528,11 +769,11 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     };
     let version = field("BagIt-Version");
     match version.as_deref() {
-        Some("0.97" | "1.0") => {}
+        Some(known) if BagVersion::parse(known).is_some() => {}
         Some(other) => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            format!("BagIt-Version {other:?} is not supported (0.97 or 1.0)"),
+            format!("BagIt-Version {other:?} is not supported (0.93 to 0.97, or 1.0)"),
         ),
         None => v.problem(
             ProblemKind::BadBagitTxt,
@@ -542,11 +783,20 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     }
     match field("Tag-File-Character-Encoding") {
         Some(enc) if enc.eq_ignore_ascii_case("UTF-8") => {}
-        Some(enc) => v.problem(
-            ProblemKind::BadBagitTxt,
-            Some(PATH),
-            format!("Tag-File-Character-Encoding is {enc:?}; only UTF-8 is supported"),
-        ),
+        // Older bags may declare another encoding, which bagit-python
+        // honours. Only encodings where ASCII bytes mean ASCII (so a line
+        // ends at byte 0x0A) are read.
+        Some(enc) => match encoding_rs::Encoding::for_label(enc.as_bytes()) {
+            Some(known) if known.is_ascii_compatible() => v.encoding = known,
+            _ => v.problem(
+                ProblemKind::BadBagitTxt,
+                Some(PATH),
+                format!(
+                    "Tag-File-Character-Encoding {enc:?} is not supported \
+                     (UTF-8, or an ASCII-compatible encoding such as ISO-8859-1 or GBK)"
+                ),
+            ),
+        },
         None => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
@@ -556,17 +806,61 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
     version
 }
 
-/// Parse `bag-info.txt` when present; returns Payload-Oxum as (octets, streams).
-fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
-    const PATH: &str = "bag-info.txt";
-    if !v.files.contains_key(PATH) {
+/// A BagIt version this validator knows. The older drafts differ from
+/// RFC 8493 (1.0) in what bagit-python, the reference, reads differently:
+/// the info file's name, whether a path may be listed twice with the same
+/// checksum, and whether `%` in a manifest path is an escape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BagVersion(u8, u8);
+
+impl BagVersion {
+    fn parse(text: &str) -> Option<BagVersion> {
+        match text {
+            "0.93" => Some(BagVersion(0, 93)),
+            "0.94" => Some(BagVersion(0, 94)),
+            "0.95" => Some(BagVersion(0, 95)),
+            "0.96" => Some(BagVersion(0, 96)),
+            "0.97" => Some(BagVersion(0, 97)),
+            "1.0" => Some(BagVersion(1, 0)),
+            _ => None,
+        }
+    }
+
+    /// The bag's info tag file: `package-info.txt` in BagIt 0.93 to 0.95,
+    /// `bag-info.txt` from 0.96 on.
+    fn info_file(self) -> &'static str {
+        if self <= BagVersion(0, 95) {
+            "package-info.txt"
+        } else {
+            "bag-info.txt"
+        }
+    }
+
+    /// RFC 8493 forbids listing a path twice in one manifest; the drafts
+    /// before it did not (bagit-python only warns), as long as both lines
+    /// give the same checksum.
+    fn allows_repeated_lines(self) -> bool {
+        self < BagVersion(1, 0)
+    }
+
+    /// Percent-encoding of CR, LF and `%` in manifest paths arrived with
+    /// 0.97; older manifests hold names as they are.
+    fn escapes_paths(self) -> bool {
+        self >= BagVersion(0, 97)
+    }
+}
+
+/// Parse the info tag file when present; returns Payload-Oxum as (octets, streams).
+fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
+    if !v.files.contains_key(path) {
         return None;
     }
-    let bytes = v.read_tag_file(PATH)?;
-    let text = tag_text(v, PATH, &bytes, ProblemKind::BadBagInfo);
+    let bytes = v.read_small_tag_file(path)?;
+    let text = tag_text(v, path, &bytes, ProblemKind::BadBagInfo);
     let (tags, errors) = parse_tags(&text);
     for e in errors {
-        v.problem(ProblemKind::BadBagInfo, Some(PATH), e);
+        let e = e.replacen("bag-info.txt", path, 1);
+        v.problem(ProblemKind::BadBagInfo, Some(path), e);
     }
     let oxums: Vec<&String> = tags
         .iter()
@@ -576,8 +870,8 @@ fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
     if oxums.len() > 1 {
         v.problem(
             ProblemKind::BadBagInfo,
-            Some(PATH),
-            "bag-info.txt has more than one Payload-Oxum",
+            Some(path),
+            format!("{path} has more than one Payload-Oxum"),
         );
     }
     let oxum = oxums.first()?;
@@ -591,7 +885,7 @@ fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
     if parsed.is_none() {
         v.problem(
             ProblemKind::BadBagInfo,
-            Some(PATH),
+            Some(path),
             format!("Payload-Oxum {oxum:?} is not `octets.streamcount`"),
         );
     }
@@ -630,22 +924,6 @@ fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<String>) {
         *value = value.trim().to_owned();
     }
     (tags, errors)
-}
-
-/// Whether a manifest was written the way bagit-python (and most tools,
-/// bagit-spec#46) write one, with `%` left as it is: some path holds a `%`
-/// that starts no RFC escape. Its other paths are then read the same way,
-/// so "x%" and "x%25" from one such bag stay two files.
-fn writes_percent_literally(text: &str) -> bool {
-    lines(text)
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.trim_start().split_once([' ', '\t']).map(|(_, p)| p))
-        .any(|path| {
-            path.match_indices('%').any(|(at, _)| {
-                let code = path.get(at + 1..at + 3).map(str::to_ascii_uppercase);
-                !matches!(code.as_deref(), Some("0A" | "0D" | "25"))
-            })
-        })
 }
 
 /// What bagit-python 1.9 decodes: upper-case `%0A` and `%0D`, nothing else.
@@ -701,6 +979,10 @@ fn clean_path(path: &str) -> std::result::Result<String, PathError> {
     {
         return Err(PathError::Outside("absolute path"));
     }
+    if path.starts_with('~') {
+        // bagit-python refuses what `expanduser` would turn into a home folder.
+        return Err(PathError::Outside("'~' names a home folder"));
+    }
     if path.split(['/', '\\']).any(|part| part == "..") {
         return Err(PathError::Outside("'..' climbs out of the bag"));
     }
@@ -711,12 +993,56 @@ fn clean_path(path: &str) -> std::result::Result<String, PathError> {
     if parts.is_empty() {
         return Err(PathError::Bad("empty path"));
     }
-    Ok(parts.join("/").nfc().collect())
+    let joined = parts.join("/");
+    // Most paths are ASCII: no normalisation to do (and it is the costly part).
+    if joined.is_ascii() {
+        return Ok(joined);
+    }
+    Ok(joined.nfc().collect())
 }
 
-/// Read every `manifest-*.txt` and `tagmanifest-*.txt` at the bag root.
+/// Whether a manifest (or fetch.txt, whose paths come after `fields`
+/// leading fields) was written the way bagit-python (and most tools,
+/// bagit-spec#46) write one, with `%` left as it is: some path holds a `%`
+/// that starts no RFC escape. Its other paths are then read the same way,
+/// so "x%" and "x%25" from one such bag stay two files. Before 0.97 no
+/// path is escaped. One streaming pass, stopping at the first such `%`.
+fn percent_is_literal(v: &mut Validator, file: &str, fields: usize, kind: ProblemKind) -> bool {
+    if !v.version.escapes_paths() {
+        return true;
+    }
+    let mut literal = false;
+    // Problems are reported by the pass that reads the lines for real.
+    let (listed, unlisted, problems) = (v.listed.clone(), v.unlisted.clone(), v.problems.len());
+    v.for_each_line(file, kind, |_, _, line| {
+        if memchr::memchr(b'%', line.as_bytes()).is_none() {
+            return true;
+        }
+        let line = line.trim_start();
+        if line.is_empty() || (fields == 1 && line.starts_with('#')) {
+            return true;
+        }
+        let mut path = Some(line);
+        for _ in 0..fields {
+            path = path.and_then(split_field).map(|(_, rest)| rest);
+        }
+        literal = path.is_some_and(|path| {
+            path.match_indices('%').any(|(at, _)| {
+                let code = path.get(at + 1..at + 3).map(str::to_ascii_uppercase);
+                !matches!(code.as_deref(), Some("0A" | "0D" | "25"))
+            })
+        });
+        !literal
+    });
+    v.problems.truncate(problems);
+    (v.listed, v.unlisted) = (listed, unlisted);
+    literal
+}
+
+/// Read every `manifest-*.txt` and `tagmanifest-*.txt` at the bag root,
+/// line by line, into the listings of the files they name.
 fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
-    let names: Vec<(String, bool, String)> = v
+    let mut names: Vec<(String, bool, String)> = v
         .files
         .keys()
         .filter_map(|p| {
@@ -730,6 +1056,17 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
         })
         .filter(|(_, _, alg)| !alg.contains('/'))
         .collect();
+    if names.len() > MAX_MANIFESTS {
+        let skipped: Vec<String> = names.drain(MAX_MANIFESTS..).map(|n| n.0).collect();
+        v.problem(
+            ProblemKind::BadManifestLine,
+            None,
+            format!(
+                "more than {MAX_MANIFESTS} manifest files; not read: {}",
+                skipped.join(", ")
+            ),
+        );
+    }
     let mut manifests = Vec::new();
     for (file, tag, alg_name) in names {
         let algorithm = Algorithm::from_name(&alg_name);
@@ -743,254 +1080,487 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
                 ),
             );
         }
-        let Some(bytes) = v.read_tag_file(&file) else {
-            continue;
-        };
-        let text = tag_text(v, &file, &bytes, ProblemKind::BadManifestLine);
-        let literal = writes_percent_literally(&text);
-        let mut entries = BTreeMap::new();
-        for (n, line) in lines(&text).enumerate() {
-            let n = n + 1;
-            // Blank lines and `#` comments are skipped, as bagit.py does.
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let Some((checksum, raw_path)) = line
-                .trim_start()
-                .split_once([' ', '\t'])
-                .map(|(c, p)| (c, p.trim_start_matches([' ', '\t'])))
-                .filter(|(_, p)| !p.is_empty())
-            else {
-                v.problem(
-                    ProblemKind::BadManifestLine,
-                    Some(&file),
-                    format!("{file} line {n}: not `<checksum> <path>`: {line:?}"),
-                );
-                continue;
-            };
-            let decoded = if literal {
-                decode_path_as_bagit_py(raw_path)
-            } else {
-                decode_path(raw_path)
-            };
-            let path = match clean_path(&decoded) {
-                Ok(path) => path,
-                Err(PathError::Outside(why)) => {
-                    v.problem(
-                        ProblemKind::PathOutsideBag,
-                        Some(&decoded),
-                        format!("{file} line {n}: {decoded:?}: {why}"),
-                    );
-                    continue;
-                }
-                Err(PathError::Bad(why)) => {
-                    v.problem(
-                        ProblemKind::BadManifestLine,
-                        Some(&file),
-                        format!("{file} line {n}: {why}"),
-                    );
-                    continue;
-                }
-            };
-            if !tag && !path.starts_with("data/") {
-                v.problem(
-                    ProblemKind::PathOutsideBag,
-                    Some(&path),
-                    format!("{file} line {n}: {path:?} is not under data/"),
-                );
-                continue;
-            }
-            let checksum = checksum.to_ascii_lowercase();
-            let well_formed = match algorithm {
-                Some(a) => {
-                    checksum.len() == a.hex_len() && checksum.bytes().all(|b| b.is_ascii_hexdigit())
-                }
-                None => true,
-            };
-            if !well_formed {
-                v.problem(
-                    ProblemKind::BadManifestLine,
-                    Some(&path),
-                    format!("{file} line {n}: {checksum:?} is not a {alg_name} checksum"),
-                );
-                continue;
-            }
-            if entries.contains_key(&path) {
-                v.problem(
-                    ProblemKind::BadManifestLine,
-                    Some(&path),
-                    format!("{file} line {n}: {path} is listed more than once"),
-                );
-                continue;
-            }
-            // Tolerate tools that do not percent-encode '%' (bagit.py) or
-            // mark binary mode with '*' (md5sum): fall back to the raw name.
-            let resolved = [
-                Some(path.clone()),
-                clean_path(raw_path).ok(),
-                clean_path(&decode_path(raw_path)).ok(),
-                clean_path(decoded.trim_start_matches('*')).ok(),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|p| v.files.contains_key(p));
-            entries.insert(path, ManifestEntry { checksum, resolved });
-        }
+        let index = manifests.len();
         manifests.push(Manifest {
-            file,
+            file: file.clone(),
             algorithm,
             tag,
-            entries,
+        });
+        let literal = percent_is_literal(v, &file, 1, ProblemKind::BadManifestLine);
+        let m = &manifests[index];
+        v.for_each_line(&file, ProblemKind::BadManifestLine, |v, n, line| {
+            manifest_line(v, m, index, literal, n, line);
+            true
         });
     }
     manifests
 }
 
-/// Every payload file must be in every payload manifest.
-fn check_completeness(v: &mut Validator, payload: &[(String, u64)], manifests: &[&Manifest]) {
-    if manifests.is_empty() {
+/// One manifest line: a present file goes into its listing, an absent one
+/// is a hole (listed in fetch.txt) or missing.
+fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n: u64, line: &str) {
+    let file = m.file.as_str();
+    // Blank lines and `#` comments are skipped, as bagit.py does.
+    if line.trim().is_empty() || line.starts_with('#') {
         return;
     }
-    let listed: Vec<HashSet<&str>> = manifests
-        .iter()
-        .map(|m| {
-            m.entries
-                .values()
-                .filter_map(|e| e.resolved.as_deref())
-                .collect()
-        })
-        .collect();
-    for (path, _) in payload {
-        let (in_some, in_none): (Vec<_>, Vec<_>) = manifests
-            .iter()
-            .zip(&listed)
-            .partition(|(_, set)| set.contains(path.as_str()));
-        let in_some: Vec<&&Manifest> = in_some.into_iter().map(|(m, _)| m).collect();
-        let in_none: Vec<&&Manifest> = in_none.into_iter().map(|(m, _)| m).collect();
-        if in_some.is_empty() {
+    let Some((checksum, raw_path)) = split_field(line.trim_start()) else {
+        v.problem(
+            ProblemKind::BadManifestLine,
+            Some(file),
+            format!("{file} line {n}: not `<checksum> <path>`: {line:?}"),
+        );
+        return;
+    };
+    let decoded = if literal {
+        decode_path_as_bagit_py(raw_path)
+    } else {
+        decode_path(raw_path)
+    };
+    let path = match clean_path(&decoded) {
+        Ok(path) => path,
+        Err(PathError::Outside(why)) => {
             v.problem(
-                ProblemKind::UnlistedPayloadFile,
-                Some(path),
-                format!("{path} is in data/ but in no payload manifest"),
+                ProblemKind::PathOutsideBag,
+                Some(&decoded),
+                format!("{file} line {n}: {decoded:?}: {why}"),
             );
-        } else if !in_none.is_empty() {
-            let names = |ms: &[&&Manifest]| {
-                ms.iter()
-                    .map(|m| m.file.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            return;
+        }
+        Err(PathError::Bad(why)) => {
             v.problem(
-                ProblemKind::ManifestsDisagree,
-                Some(path),
+                ProblemKind::BadManifestLine,
+                Some(file),
+                format!("{file} line {n}: {why}"),
+            );
+            return;
+        }
+    };
+    if !m.tag && !path.starts_with("data/") {
+        v.problem(
+            ProblemKind::PathOutsideBag,
+            Some(&path),
+            format!("{file} line {n}: {path:?} is not under data/"),
+        );
+        return;
+    }
+    let checksum = checksum.to_ascii_lowercase();
+    let digest = match m.algorithm {
+        Some(a) => match decode_hex(&checksum).filter(|d| d.len() * 2 == a.hex_len()) {
+            Some(digest) => Some(digest),
+            None => {
+                v.problem(
+                    ProblemKind::BadManifestLine,
+                    Some(&path),
+                    format!(
+                        "{file} line {n}: {checksum:?} is not a {} checksum",
+                        a.name()
+                    ),
+                );
+                return;
+            }
+        },
+        None => None,
+    };
+    let bit = 1u64 << index;
+    // Tolerate tools that do not percent-encode '%' (bagit.py) or mark
+    // binary mode with '*' (md5sum): fall back to the raw name.
+    let has_fallbacks = raw_path.contains(['%', '*']);
+    let fallbacks = || {
+        [
+            clean_path(raw_path).ok(),
+            clean_path(&decode_path(raw_path)).ok(),
+            clean_path(decoded.trim_start_matches('*')).ok(),
+        ]
+        .into_iter()
+        .flatten()
+    };
+    let present = v.files.get(&path).copied().or_else(|| {
+        has_fallbacks
+            .then(|| fallbacks().find_map(|p| v.files.get(&p).copied()))
+            .flatten()
+    });
+    let repeated = |v: &mut Validator, same: bool| {
+        if !(same && v.version.allows_repeated_lines()) {
+            v.problem(
+                ProblemKind::BadManifestLine,
+                Some(&path),
+                format!("{file} line {n}: {path} is listed more than once"),
+            );
+        }
+    };
+    if let Some(entry) = present {
+        let listing = &mut v.listings[entry];
+        if listing.manifests & bit != 0 {
+            let same = listing
+                .expected
+                .iter()
+                .find(|(i, _)| usize::from(*i) == index)
+                .is_none_or(|(_, earlier)| Some(&**earlier) == digest.as_deref());
+            repeated(v, same);
+            return;
+        }
+        listing.manifests |= bit;
+        if let Some(digest) = digest {
+            listing
+                .expected
+                .push((index as u8, digest.into_boxed_slice()));
+        }
+        return;
+    }
+    if v.noted.contains(&path) {
+        return;
+    }
+    let hole = if v.fetch.is_empty() {
+        None
+    } else {
+        v.fetch.get_mut(&path_key(&path))
+    };
+    if let Some(hole) = hole {
+        if hole.listed & bit != 0 {
+            repeated(v, true);
+            return;
+        }
+        let first_sight = hole.listed == 0;
+        hole.listed |= bit;
+        if first_sight {
+            let length = hole.length;
+            v.holes += 1;
+            v.hole_bytes = v
+                .hole_bytes
+                .and_then(|sum| (length != u64::MAX).then(|| sum.saturating_add(length)));
+            v.problem(
+                ProblemKind::FetchedFileMissing,
+                Some(&path),
                 format!(
-                    "{path} is listed in {} but missing from {}",
-                    names(&in_some),
-                    names(&in_none)
+                    "{path} is listed in {file} and in fetch.txt but not present: \
+                     the bag is incomplete (nothing is fetched)"
                 ),
             );
         }
+        return;
+    }
+    if let Some(bits) = v.missing.get_mut(&path) {
+        let again = *bits & bit != 0;
+        *bits |= bit;
+        if again {
+            repeated(v, true);
+        }
+    } else if v.missing.len() < MAX_MISSING_NAMED {
+        v.missing.insert(path, bit);
+    } else {
+        v.missing_unnamed += 1;
     }
 }
 
-/// Every manifest entry must exist (one problem per missing path).
-fn check_presence(v: &mut Validator, manifests: &[Manifest]) {
-    let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for m in manifests {
-        for (path, entry) in &m.entries {
-            if entry.resolved.is_none() && !v.noted.contains(path) {
-                missing.entry(path).or_default().push(&m.file);
-            }
+/// Lowercase or uppercase hex digits as bytes.
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
         }
     }
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
+}
+
+/// The file names of the manifests whose bits are set.
+fn manifest_names(manifests: &[Manifest], bits: u64) -> String {
+    manifests
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, m)| m.file.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every payload file must be in every payload manifest: the problems.
+fn check_completeness(
+    v: &Validator,
+    payload: &[(String, usize)],
+    manifests: &[Manifest],
+) -> Vec<(ProblemKind, String, String)> {
+    let all: u64 = manifests
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.tag)
+        .fold(0, |bits, (i, _)| bits | 1 << i);
+    if all == 0 {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    for (path, entry) in payload {
+        let listed = v.listings[*entry].manifests & all;
+        if listed == 0 {
+            problems.push((
+                ProblemKind::UnlistedPayloadFile,
+                path.to_owned(),
+                format!("{path} is in data/ but in no payload manifest"),
+            ));
+        } else if listed != all {
+            problems.push((
+                ProblemKind::ManifestsDisagree,
+                path.to_owned(),
+                format!(
+                    "{path} is listed in {} but missing from {}",
+                    manifest_names(manifests, listed),
+                    manifest_names(manifests, all & !listed)
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// Every manifest entry must exist: one problem per missing path (holes
+/// were reported as they were read), then a count of the unnamed ones.
+fn report_missing(v: &mut Validator, manifests: &[Manifest]) {
     let bagit_missing = v
         .problems
         .iter()
         .any(|p| p.kind == ProblemKind::MissingBagitTxt);
-    for (path, files) in missing {
+    for (path, bits) in std::mem::take(&mut v.missing) {
         if path == "bagit.txt" && bagit_missing {
             continue;
         }
-        v.problem(
-            ProblemKind::MissingFile,
-            Some(path),
-            format!("{path} is listed in {} but missing", files.join(", ")),
+        let message = format!(
+            "{path} is listed in {} but missing",
+            manifest_names(manifests, bits)
         );
+        v.problem(ProblemKind::MissingFile, Some(&path), message);
+    }
+    if v.missing_unnamed > 0 {
+        // The count itself is always listed.
+        v.problems.push(BagProblem {
+            kind: ProblemKind::MissingFile,
+            path: None,
+            message: format!(
+                "{} more manifest line(s) name files that are missing \
+                 (at most {MAX_MISSING_NAMED} missing files are named)",
+                v.missing_unnamed
+            ),
+        });
     }
 }
 
 /// Read each listed file once, through every algorithm its manifests use.
 fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
-    let mut plan: BTreeMap<&str, BTreeSet<Algorithm>> = BTreeMap::new();
-    for m in manifests {
-        let Some(alg) = m.algorithm else { continue };
-        for entry in m.entries.values() {
-            if let Some(path) = &entry.resolved {
-                plan.entry(path).or_default().insert(alg);
-            }
-        }
-    }
-    let plan: Vec<(&str, Vec<Algorithm>)> = plan
-        .into_iter()
-        .map(|(p, algs)| (p, algs.into_iter().collect()))
-        .collect();
-    // Tag files already read (their bytes are cached) are hashed from
-    // memory; every other file is read once, through the scan's reader, so
-    // it gets the same scheduling, change check and limits (a bomb inside a
-    // zipped bag stops at the compression-ratio limit).
-    let mut computed: HashMap<&str, BTreeMap<Algorithm, String>> = HashMap::new();
-    let (cached, read): (Vec<_>, Vec<_>) = plan
+    let plan: Vec<(usize, Vec<Algorithm>)> = v
+        .listings
         .iter()
-        .partition(|(path, _)| v.cache.contains_key(*path));
-    for (path, algs) in cached {
-        let mut hasher = MultiHasher::new(algs);
-        hasher.update(&v.cache[*path]);
-        computed.insert(path, hasher.finish());
-    }
-    let which: Vec<usize> = read.iter().map(|(path, _)| v.files[*path]).collect();
+        .enumerate()
+        .filter(|(_, l)| !l.expected.is_empty())
+        .map(|(entry, l)| {
+            let algs: BTreeSet<Algorithm> = l
+                .expected
+                .iter()
+                .filter_map(|(i, _)| manifests[usize::from(*i)].algorithm)
+                .collect();
+            (entry, algs.into_iter().collect())
+        })
+        .collect();
+    // Every file, tag files included, is read once through the scan's
+    // reader, so it gets the same scheduling, change check and limits (a
+    // bomb inside a zipped bag stops at the compression-ratio limit).
+    let which: Vec<usize> = plan.iter().map(|(entry, _)| *entry).collect();
     let results = feed_entries(v.package, &which, threads, &Limits::for_verify(), |k| {
-        MultiHasher::new(&read[k].1)
+        MultiHasher::new(&plan[k].1)
     });
+    let bag_path = |entry: usize| {
+        let path: &str = &v.package.entries[entry].path;
+        path.strip_prefix(&v.prefix).unwrap_or(path).to_owned()
+    };
     let mut problems = Vec::new();
-    for ((path, _), result) in read.into_iter().zip(results) {
-        match result {
-            Ok((_, hasher)) => {
-                computed.insert(path, hasher.finish());
-            }
-            Err(e) => problems.push(BagProblem {
-                kind: ProblemKind::Unreadable,
-                path: Some((*path).to_owned()),
-                message: format!("cannot read {path}: {e}"),
-            }),
-        }
-    }
-    // One problem per file, naming every manifest that disagrees.
-    let mut mismatches: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for m in manifests {
-        let Some(alg) = m.algorithm else { continue };
-        for entry in m.entries.values() {
-            let Some(path) = entry.resolved.as_deref() else {
-                continue;
-            };
-            let Some(actual) = computed.get(path).and_then(|d| d.get(&alg)) else {
-                continue;
-            };
-            if *actual != entry.checksum {
-                mismatches.entry(path).or_default().push(format!(
-                    "{} says {}, content is {actual}",
-                    m.file, entry.checksum
+    for ((entry, _), result) in plan.iter().zip(results) {
+        let path = bag_path(*entry);
+        let computed = match result {
+            Ok((_, hasher)) => hasher.finish(),
+            Err(e) => {
+                problems.push((
+                    ProblemKind::Unreadable,
+                    path.clone(),
+                    format!("cannot read {path}: {e}"),
                 ));
+                continue;
             }
+        };
+        // One problem per file, naming every manifest that disagrees.
+        let why: Vec<String> = v.listings[*entry]
+            .expected
+            .iter()
+            .filter_map(|(i, expected)| {
+                let m = &manifests[usize::from(*i)];
+                let actual = computed.get(&m.algorithm?)?;
+                let expected = hex(expected);
+                (*actual != expected)
+                    .then(|| format!("{} says {expected}, content is {actual}", m.file))
+            })
+            .collect();
+        if !why.is_empty() {
+            problems.push((
+                ProblemKind::ChecksumMismatch,
+                path.clone(),
+                format!("{path}: checksum mismatch: {}", why.join("; ")),
+            ));
         }
     }
-    for (path, why) in mismatches {
-        problems.push(BagProblem {
-            kind: ProblemKind::ChecksumMismatch,
-            path: Some(path.to_owned()),
-            message: format!("{path}: checksum mismatch: {}", why.join("; ")),
-        });
+    for (kind, path, message) in problems {
+        v.problem(kind, Some(&path), message);
     }
-    v.problems.extend(problems);
+}
+
+/// `fetch.txt`, when present, line by line into the fetch table (at most
+/// [`MAX_FETCH_ENTRIES`]). Unsafe paths make the bag invalid, as in
+/// bagit-python; nothing is ever fetched.
+fn load_fetch(v: &mut Validator) {
+    const PATH: &str = "fetch.txt";
+    if !v.files.contains_key(PATH) {
+        return;
+    }
+    let literal = percent_is_literal(v, PATH, 2, ProblemKind::BadFetchTxt);
+    v.for_each_line(PATH, ProblemKind::BadFetchTxt, |v, n, line| {
+        fetch_line(v, literal, n, line)
+    });
+}
+
+/// One `fetch.txt` line; false once the table is full.
+fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
+    const PATH: &str = "fetch.txt";
+    if line.trim().is_empty() {
+        return true;
+    }
+    let fields = split_field(line.trim())
+        .and_then(|(url, rest)| split_field(rest).map(|(length, path)| (url, length, path)));
+    let Some((url, length, raw_path)) = fields else {
+        v.problem(
+            ProblemKind::BadFetchTxt,
+            Some(PATH),
+            format!("fetch.txt line {n}: not `<url> <length> <path>`: {line:?}"),
+        );
+        return true;
+    };
+    let length = match length {
+        "-" => None,
+        digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            digits.parse().ok()
+        }
+        other => {
+            v.problem(
+                ProblemKind::BadFetchTxt,
+                Some(PATH),
+                format!("fetch.txt line {n}: length {other:?} is neither a number nor `-`"),
+            );
+            None
+        }
+    };
+    if !url_is_well_formed(url) {
+        v.problem(
+            ProblemKind::BadFetchTxt,
+            Some(PATH),
+            format!(
+                "fetch.txt line {n}: malformed URL {url:?} (a scheme and a host, \
+                 or a file: URL)"
+            ),
+        );
+    }
+    let decoded = if literal {
+        decode_path_as_bagit_py(raw_path)
+    } else {
+        decode_path(raw_path)
+    };
+    let path = match clean_path(&decoded) {
+        Ok(path) => path,
+        Err(PathError::Outside(why)) => {
+            v.problem(
+                ProblemKind::PathOutsideBag,
+                Some(&decoded),
+                format!("fetch.txt line {n}: {decoded:?}: {why}"),
+            );
+            return true;
+        }
+        Err(PathError::Bad(why)) => {
+            v.problem(
+                ProblemKind::BadFetchTxt,
+                Some(PATH),
+                format!("fetch.txt line {n}: {why}"),
+            );
+            return true;
+        }
+    };
+    if !path.starts_with("data/") {
+        v.problem(
+            ProblemKind::PathOutsideBag,
+            Some(&path),
+            format!("fetch.txt line {n}: {path:?} is not under data/"),
+        );
+        return true;
+    }
+    let key = path_key(&path);
+    if v.fetch.contains_key(&key) {
+        v.problem(
+            ProblemKind::BadFetchTxt,
+            Some(&path),
+            format!("fetch.txt line {n}: {path} is listed more than once"),
+        );
+        return true;
+    }
+    if v.fetch.len() >= MAX_FETCH_ENTRIES {
+        v.problem(
+            ProblemKind::BadFetchTxt,
+            Some(PATH),
+            format!(
+                "fetch.txt lists more than {MAX_FETCH_ENTRIES} files; \
+                 from line {n} on it is not read"
+            ),
+        );
+        return false;
+    }
+    let length = length.unwrap_or(u64::MAX);
+    v.fetch.insert(key, FetchEntry { length, listed: 0 });
+    true
+}
+
+/// The first whitespace-delimited field of `text` and the rest, with the
+/// whitespace between them dropped; None when there is no rest.
+fn split_field(text: &str) -> Option<(&str, &str)> {
+    let (first, rest) = text.split_once([' ', '\t'])?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    (!first.is_empty() && !rest.is_empty()).then_some((first, rest))
+}
+
+/// What bagit-python accepts in `fetch.txt` (Python's `urlparse`): a scheme
+/// and a host (`https://example.org/a`), or any `file:` URL.
+fn url_is_well_formed(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return false;
+    }
+    if scheme.eq_ignore_ascii_case("file") {
+        return true;
+    }
+    rest.strip_prefix("//").is_some_and(|authority| {
+        !authority
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .is_empty()
+    })
 }
 
 #[cfg(test)]
@@ -1025,6 +1595,20 @@ mod tests {
         assert!(matches!(clean_path("./data//a b.txt"), Ok(p) if p == "data/a b.txt"));
         // Decomposed é compares equal to the composed one.
         assert!(matches!(clean_path("data/cafe\u{301}"), Ok(p) if p == "data/caf\u{e9}"));
+    }
+
+    #[test]
+    fn fetch_urls_need_a_scheme_and_a_host_or_file() {
+        assert!(url_is_well_formed("https://example.org/a%20b"));
+        assert!(url_is_well_formed("file:///srv/a"));
+        assert!(url_is_well_formed("ftp://h"));
+        assert!(!url_is_well_formed("https:///no-host"));
+        assert!(!url_is_well_formed("https:/x"));
+        assert!(!url_is_well_formed("data/x.txt"));
+        assert!(!url_is_well_formed("1http://h/x"));
+        assert_eq!(split_field("a \t b c"), Some(("a", "b c")));
+        assert_eq!(split_field("a "), None);
+        assert!(matches!(clean_path("~/x"), Err(PathError::Outside(_))));
     }
 
     #[test]
