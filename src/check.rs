@@ -676,6 +676,15 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
     if class.junk_reason.is_some() {
         return;
     }
+    if item.scanned.sniffed.encrypted {
+        findings.push(rules::ENCRYPTED_DOCUMENT.finding(
+            path,
+            Text::new(
+                "password-protected Office document: the platform cannot open it; remove the password",
+                "设有打开密码的 Office 文档：平台无法打开，请清除密码",
+            ),
+        ));
+    }
     let named_video = class.ext_kind == Some(ResourceKind::Video);
     if named_video && class.kind != ResourceKind::Video {
         findings.push(rules::NOT_A_VIDEO.finding(

@@ -4,6 +4,7 @@
 //! happens to start with "BM" is not a BMP), then `infer`'s remaining
 //! magic numbers.
 
+use super::ole::{self, OleFacts};
 use super::text;
 use super::zipscan::ZipFacts;
 use crate::kinds::ResourceKind::{self, *};
@@ -20,12 +21,23 @@ const fn video(media: &'static str, container: &'static str) -> Detected {
     (media, Some(Video), Some(container))
 }
 
-pub(crate) fn detect(head: &[u8], size: u64, zip: Option<&ZipFacts>) -> Detected {
+/// Encrypted OOXML: the package inside cannot be read without the password.
+pub(crate) const ENCRYPTED_OOXML: &str = "application/x-encrypted-ooxml";
+
+pub(crate) fn detect(
+    head: &[u8],
+    size: u64,
+    zip: Option<&ZipFacts>,
+    ole: Option<&OleFacts>,
+) -> Detected {
     if size == 0 {
         return ("inode/x-empty", None, None);
     }
     if let Some(facts) = zip {
         return detect_zip(head, facts);
+    }
+    if let Some(detected) = ole.and_then(ole_streams) {
+        return detected;
     }
     let whole = size == head.len() as u64;
     binary_magic(head)
@@ -156,7 +168,7 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
         let kind = if is_animated_gif(h) { Animation } else { Image };
         return Some(("image/gif", Some(kind), None));
     }
-    if h.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+    if h.starts_with(ole::SIGNATURE) {
         return Some(cfb(h));
     }
     // PDF readers accept junk before the header within the first KiB (the
@@ -284,7 +296,24 @@ fn is_animated_gif(h: &[u8]) -> bool {
     frames().is_some_and(|n| n > 1)
 }
 
-/// OLE compound files: infer reads the root CLSID when the directory lies
+/// A compound file by the streams at its root (see `ole`).
+fn ole_streams(f: &OleFacts) -> Option<Detected> {
+    Some(if f.encrypted_ooxml() {
+        // The family is inside the encryption: `classify` takes the
+        // extension's when it names one, else calls it a document.
+        (ENCRYPTED_OOXML, Some(Document), None)
+    } else if f.word {
+        ("application/msword", Some(Document), None)
+    } else if f.powerpoint {
+        ("application/vnd.ms-powerpoint", Some(Presentation), None)
+    } else if f.workbook {
+        ("application/vnd.ms-excel", Some(Spreadsheet), None)
+    } else {
+        return None;
+    })
+}
+
+/// OLE compound files whose directory could not be read: infer reads the root CLSID when the directory lies
 /// within the head (small files); otherwise the extension breaks the tie.
 fn cfb(h: &[u8]) -> Detected {
     if infer::doc::is_ppt(h) {

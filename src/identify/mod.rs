@@ -11,12 +11,14 @@
 //! (docs/domain.md); a real disagreement is reported as `extension_mismatch`.
 
 mod magic;
+mod ole;
 #[cfg(test)]
 mod tests;
 mod text;
 mod zipscan;
 
 use crate::kinds::ResourceKind::{self, *};
+use ole::OleScanner;
 use zipscan::ZipScanner;
 
 /// Bytes kept from the start of every file: enough for every signature we
@@ -32,6 +34,10 @@ pub struct Sniffer {
     /// Decided once the first 4 bytes are in; only zips get the name scan.
     zip_decided: bool,
     zip: Option<ZipScanner>,
+    /// Decided once the first 8 bytes are in; only compound files get the
+    /// directory read.
+    ole_decided: bool,
+    ole: Option<Box<OleScanner>>,
 }
 
 impl Sniffer {
@@ -57,17 +63,32 @@ impl Sniffer {
         if let Some(scanner) = &mut self.zip {
             scanner.feed(chunk);
         }
+        if !self.ole_decided && self.head.len() >= 8 {
+            self.ole_decided = true;
+            if self.head.starts_with(ole::SIGNATURE) {
+                let mut scanner = OleScanner::default();
+                scanner.feed(&self.head[..before]);
+                self.ole = Some(Box::new(scanner));
+            }
+        }
+        if let Some(scanner) = &mut self.ole {
+            scanner.feed(chunk);
+        }
         self.size += chunk.len() as u64;
     }
 
     pub fn finish(self) -> Sniffed {
         let facts = self.zip.as_ref().map(|z| &z.facts);
-        let (media_type, kind, container) = magic::detect(&self.head, self.size, facts);
+        let ole = self.ole.as_ref().and_then(|o| o.finish());
+        let encrypted = ole.as_ref().is_some_and(ole::OleFacts::encrypted_ooxml);
+        let (media_type, kind, container) =
+            magic::detect(&self.head, self.size, facts, ole.as_ref());
         Sniffed {
             media_type,
             kind,
             container,
             size: self.size,
+            encrypted,
         }
     }
 }
@@ -83,6 +104,8 @@ pub struct Sniffed {
     pub container: Option<&'static str>,
     /// Total bytes fed.
     pub size: u64,
+    /// A password-protected Office document: the platform cannot open it.
+    pub encrypted: bool,
 }
 
 /// The resolved classification of one file, content first, name second.
@@ -343,6 +366,13 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         if let Some((_, media)) = tied {
             media_type = media;
         }
+    }
+    if sniffed.encrypted {
+        // The family is sealed inside; a .pptx or .xlsx name still says it.
+        content_kind = Some(match ext_kind {
+            Some(k @ (Document | Presentation | Spreadsheet)) => k,
+            _ => Document,
+        });
     }
     let is_text = media_type.starts_with("text/") || media_type == "application/xml";
     // TypeScript sources share ".ts" with MPEG-TS.

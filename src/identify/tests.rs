@@ -550,3 +550,126 @@ fn skippable_frames_and_dashless_pdf_headers_are_still_recognised() {
     p.resize(4096, 0);
     assert_eq!(sniff(&p).media_type, "application/pdf");
 }
+
+/// A version 3 compound file: the directory in two sectors far apart (past
+/// the sniffer's head), chained through the FAT. `entries` are (name, type,
+/// left, right, child), entry 0 being the root.
+fn compound_file(entries: &[(&str, u8, u32, u32, u32)]) -> Vec<u8> {
+    const NONE: u32 = u32::MAX;
+    const END: u32 = 0xffff_fffe;
+    let (first_dir, second_dir, sectors) = (40u32, 60u32, 64usize);
+    let mut file = vec![0u8; 512 * (sectors + 1)];
+    file[..8].copy_from_slice(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1");
+    file[24..26].copy_from_slice(&0x3eu16.to_le_bytes());
+    file[26..28].copy_from_slice(&3u16.to_le_bytes());
+    file[28..30].copy_from_slice(&0xfffeu16.to_le_bytes());
+    file[30..32].copy_from_slice(&9u16.to_le_bytes());
+    file[32..34].copy_from_slice(&6u16.to_le_bytes());
+    file[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    file[48..52].copy_from_slice(&first_dir.to_le_bytes());
+    file[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    file[60..64].copy_from_slice(&END.to_le_bytes());
+    file[68..72].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let v = if i == 0 { 0 } else { NONE };
+        file[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
+    }
+    let sector = |n: u32| 512 * (n as usize + 1);
+    // Filler sectors: media-like bytes.
+    for (i, b) in file[sector(1)..].iter_mut().enumerate() {
+        *b = (i * 7 % 251) as u8;
+    }
+    let mut fat = vec![END; 128];
+    fat[0] = 0xffff_fffd;
+    fat[first_dir as usize] = second_dir;
+    for (i, v) in fat.iter().enumerate() {
+        file[sector(0) + 4 * i..sector(0) + 4 * i + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    for dir in [first_dir, second_dir] {
+        file[sector(dir)..sector(dir) + 512].fill(0);
+    }
+    for (id, &(name, kind, left, right, child)) in entries.iter().enumerate() {
+        let dir = if id < 4 { first_dir } else { second_dir };
+        let at = sector(dir) + (id % 4) * 128;
+        let e = &mut file[at..at + 128];
+        let units: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e[..units.len()].copy_from_slice(&units);
+        e[64..66].copy_from_slice(&((units.len() + 2) as u16).to_le_bytes());
+        e[66] = kind;
+        e[67] = 1;
+        for (i, v) in [left, right, child].into_iter().enumerate() {
+            e[68 + 4 * i..72 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+    }
+    file
+}
+
+#[test]
+fn compound_files_are_decided_by_the_streams_at_their_root() {
+    const NONE: u32 = u32::MAX;
+    // A Word file embedding a workbook: "Workbook" lies in a sub-storage.
+    let word_with_embedded_sheet = |top: &str| {
+        compound_file(&[
+            ("Root Entry", 5, NONE, NONE, 1),
+            ("ObjectPool", 1, NONE, 2, 3),
+            (top, 2, NONE, NONE, NONE),
+            ("_1234", 1, NONE, NONE, 4),
+            ("Workbook", 2, NONE, NONE, NONE),
+        ])
+    };
+    let word = word_with_embedded_sheet("WordDocument");
+    assert!(word.len() > HEAD_CAP, "the directory lies past the head");
+    for chunk in [1, 100, 511, 512, 513, 4096, word.len()] {
+        let s = sniff_chunked(&word, chunk);
+        assert_eq!(
+            (s.media_type, s.kind, s.encrypted),
+            ("application/msword", Some(Document), false),
+            "chunks of {chunk}"
+        );
+    }
+    assert_eq!(of("lecture.bin", &word).kind, Document);
+    // Without WordDocument at the root, the nested workbook does not decide.
+    let neither = word_with_embedded_sheet("Data");
+    assert_eq!(sniff(&neither).media_type, magic::OLE_STORAGE);
+    assert_eq!(of("x.bin", &neither).kind, Other);
+    assert_eq!(
+        of("x.xls", &neither).kind,
+        Spreadsheet,
+        "the name breaks the tie"
+    );
+
+    let deck = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("Current User", 2, NONE, 2, NONE),
+        ("PowerPoint Document", 2, NONE, NONE, NONE),
+    ]);
+    assert_eq!(of("deck", &deck).kind, Presentation);
+    let book = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("Book", 2, NONE, NONE, NONE),
+    ]);
+    assert_eq!(of("sheet", &book).kind, Spreadsheet);
+
+    let encrypted = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("EncryptionInfo", 2, 2, NONE, NONE),
+        ("EncryptedPackage", 2, NONE, NONE, NONE),
+    ]);
+    assert!(sniff(&encrypted).encrypted);
+    assert_eq!(of("a.docx", &encrypted).kind, Document);
+    assert_eq!(of("a.pptx", &encrypted).kind, Presentation);
+    assert_eq!(of("a.xlsx", &encrypted).kind, Spreadsheet);
+    let a = of("a.bin", &encrypted);
+    assert_eq!((a.kind, a.extension_mismatch), (Document, false));
+}
+
+#[test]
+fn a_looping_compound_directory_ends() {
+    const NONE: u32 = u32::MAX;
+    let looping = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("A", 2, 2, 1, NONE),
+        ("B", 2, 1, 2, NONE),
+    ]);
+    assert_eq!(sniff(&looping).media_type, magic::OLE_STORAGE);
+}

@@ -1,0 +1,170 @@
+//! Identification of whole file families on real files made by the tools
+//! that write them (LibreOffice, msoffcrypto-tool, ffmpeg, zip, 7z), named
+//! wrongly or not at all: the resource kind in `check --json` must follow
+//! the content.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{check_json, file, findings_at, on_path};
+
+/// Whether `program` is on PATH; in CI (`CI` or `TRAINPACK_REQUIRE_FFMPEG`
+/// set) a missing tool fails the test, elsewhere it is skipped.
+fn tool(program: &str, install: &str) -> bool {
+    if on_path(program).is_some() {
+        return true;
+    }
+    let required =
+        std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
+    assert!(!required, "`{program}` is required by this test: {install}");
+    eprintln!("skipped: {program} not installed");
+    false
+}
+
+fn ran(cmd: &mut Command) {
+    let out = cmd.output().expect("the tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Converts `input` with LibreOffice headless into `dir`, with its own
+/// profile so tests running side by side do not share a lock.
+fn soffice_convert(input: &Path, to: &str, dir: &Path) -> PathBuf {
+    let profile = tempfile::tempdir().unwrap();
+    ran(Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(input));
+    let ext = to.split(':').next().unwrap();
+    let out = dir.join(input.with_extension(ext).file_name().unwrap());
+    assert!(out.is_file(), "soffice wrote no {}", out.display());
+    out
+}
+
+/// Writes `files` (name, bytes) into a fresh package folder.
+fn package(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn kind_of<'a>(report: &'a serde_json::Value, path: &str) -> &'a str {
+    file(report, path)
+        .unwrap_or_else(|| panic!("{path} is in the report"))
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap()
+}
+
+/// A flat ODF presentation LibreOffice opens directly (Impress can only
+/// write .ppt from a presentation).
+const FODP: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:body><office:presentation><draw:page draw:name="p1"><draw:frame><draw:text-box><text:p>第1课</text:p></draw:text-box></draw:frame></draw:page></office:presentation></office:body></office:document>
+"#;
+
+/// Word, PowerPoint and Excel 97–2003 files written by LibreOffice, named
+/// `.bin` and with no extension: the streams at the root of the compound
+/// file decide (a deck's directory lies far past the sniffer's head).
+#[test]
+fn office_97_2003_files_are_identified_by_their_streams() {
+    if !tool(
+        "soffice",
+        "install LibreOffice (`apt install libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress`)",
+    ) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path();
+    std::fs::write(src.join("讲义.txt"), "第一课 讲义\n".repeat(50)).unwrap();
+    std::fs::write(src.join("成绩.csv"), "姓名,分数\n张三,90\n").unwrap();
+    std::fs::write(src.join("课件.fodp"), FODP).unwrap();
+    let doc = std::fs::read(soffice_convert(&src.join("讲义.txt"), "doc", src)).unwrap();
+    let xls = std::fs::read(soffice_convert(&src.join("成绩.csv"), "xls", src)).unwrap();
+    let ppt = std::fs::read(soffice_convert(&src.join("课件.fodp"), "ppt", src)).unwrap();
+    let pkg = package(&[
+        ("word.bin", &doc),
+        ("word", &doc),
+        ("deck.bin", &ppt),
+        ("deck", &ppt),
+        ("sheet.bin", &xls),
+        ("sheet", &xls),
+        ("named.doc", &doc),
+    ]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (path, kind) in [
+        ("word.bin", "document"),
+        ("word", "document"),
+        ("deck.bin", "presentation"),
+        ("deck", "presentation"),
+        ("sheet.bin", "spreadsheet"),
+        ("sheet", "spreadsheet"),
+        ("named.doc", "document"),
+    ] {
+        assert_eq!(kind_of(&report, path), kind, "{path}");
+        assert!(findings_at(&report, "TP010", path).is_empty(), "{path}");
+    }
+    // A Word file named as a deck is still a document, and said to be.
+    let pkg = package(&[("wrong.ppt", &doc)]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    assert_eq!(kind_of(&report, "wrong.ppt"), "document");
+    assert_eq!(findings_at(&report, "TP010", "wrong.ppt").len(), 1);
+}
+
+/// A .docx and a .pptx saved with a password (msoffcrypto-tool writes the
+/// same ECMA-376 encrypted container Office does): a document-family
+/// resource with a TP025 warning, whatever its name.
+#[test]
+fn password_protected_ooxml_is_an_encrypted_document() {
+    if !tool("soffice", "install LibreOffice")
+        || !tool(
+            "msoffcrypto-tool",
+            "install it from PyPI (`pip install msoffcrypto-tool`)",
+        )
+    {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path();
+    std::fs::write(src.join("讲义.txt"), "第一课 讲义\n").unwrap();
+    std::fs::write(src.join("课件.fodp"), FODP).unwrap();
+    let plain_docx = soffice_convert(&src.join("讲义.txt"), "docx", src);
+    let plain_pptx = soffice_convert(&src.join("课件.fodp"), "pptx", src);
+    let (docx, pptx) = (src.join("enc.docx"), src.join("enc.pptx"));
+    for (plain, enc) in [(&plain_docx, &docx), (&plain_pptx, &pptx)] {
+        ran(Command::new("msoffcrypto-tool")
+            .args(["-e", "-p", "secret"])
+            .arg(plain)
+            .arg(enc));
+    }
+    let (docx, pptx) = (std::fs::read(docx).unwrap(), std::fs::read(pptx).unwrap());
+    assert!(docx.starts_with(b"\xd0\xcf\x11\xe0"), "an OLE container");
+    let pkg = package(&[
+        ("讲义.docx", &docx),
+        ("讲义.bin", &docx),
+        ("课件.pptx", &pptx),
+    ]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (path, kind) in [
+        ("讲义.docx", "document"),
+        ("讲义.bin", "document"),
+        ("课件.pptx", "presentation"),
+    ] {
+        assert_eq!(kind_of(&report, path), kind, "{path}");
+        assert_eq!(findings_at(&report, "TP025", path).len(), 1, "{path}");
+        assert!(findings_at(&report, "TP010", path).is_empty(), "{path}");
+    }
+}
