@@ -667,6 +667,21 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
             ),
         ));
     }
+    if resource.kind == ResourceKind::Archive {
+        findings.push(rules::ARCHIVE_IN_PACKAGE.finding(
+            path,
+            Text::new(
+                format!(
+                    "an archive ({}) inside the package: the platform cannot play what is inside; unpack it into the package. Not counted",
+                    item.class.media_type
+                ),
+                format!(
+                    "包中含有压缩文件（{}）：平台无法播放其中的内容，请将其解压到包中。不计入",
+                    item.class.media_type
+                ),
+            ),
+        ));
+    }
     if item.class.media_type == "application/x-shockwave-flash" {
         findings.push(
             rules::OBSOLETE_FORMAT

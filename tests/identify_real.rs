@@ -168,3 +168,88 @@ fn password_protected_ooxml_is_an_encrypted_document() {
         assert!(findings_at(&report, "TP010", path).is_empty(), "{path}");
     }
 }
+
+fn tool_ok(program: &str, args: &[&str], dir: &Path) {
+    ran(Command::new(program).args(args).current_dir(dir));
+}
+
+/// Archives made by zip, 7-Zip and tar inside a package that meets the 60%
+/// exactly: each is an `archive`, not counted (so the package still passes),
+/// with a TP024 warning; a renamed one too. Office and ODF files, which are
+/// zips as well, keep their family.
+#[test]
+fn archives_inside_a_package_are_not_course_resources() {
+    if !tool("zip", "`apt install zip`")
+        || !tool("7z", "`apt install p7zip-full`")
+        || !tool("tar", "`apt install tar`")
+    {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let pkg = common::copy_sample("exactly-60", &work.path().join("pkg"));
+    let (before, _) = check_json(&pkg, &[]);
+    let stuff = work.path().join("stuff");
+    std::fs::create_dir(&stuff).unwrap();
+    std::fs::write(stuff.join("讲义.txt"), "第一课\n".repeat(100)).unwrap();
+    let module = pkg.join("模块1_基础知识");
+    tool_ok(
+        "zip",
+        &["-qr", module.join("资料.zip").to_str().unwrap(), "."],
+        &stuff,
+    );
+    tool_ok(
+        "7z",
+        &[
+            "a",
+            "-bd",
+            "-bso0",
+            module.join("资料.7z").to_str().unwrap(),
+            ".",
+        ],
+        &stuff,
+    );
+    tool_ok(
+        "tar",
+        &["czf", module.join("资料.tar.gz").to_str().unwrap(), "."],
+        &stuff,
+    );
+    std::fs::copy(module.join("资料.zip"), module.join("资料")).unwrap();
+    let (code, report) = check_json(&pkg, &[]);
+    for name in ["资料.zip", "资料.7z", "资料.tar.gz", "资料"] {
+        let path = format!("模块1_基础知识/{name}");
+        assert_eq!(kind_of(&report, &path), "archive", "{path}");
+        assert_eq!(file(&report, &path).unwrap()["counted"], false, "{path}");
+        assert_eq!(findings_at(&report, "TP024", &path).len(), 1, "{path}");
+        assert!(findings_at(&report, "TP010", &path).is_empty(), "{path}");
+    }
+    assert_eq!(report["summary"]["by_kind"]["archive"], 4);
+    // Still 3 videos of 5 course resources: exactly 60%, a pass (counted as
+    // `other`, the archives made it 3 of 9).
+    assert_eq!(report["summary"]["course_resources"], 5);
+    assert_eq!((before, code), (0, 0));
+    common::assert_matches_schema("report.schema.json", &report, "a report with archives");
+
+    // Zips that are documents keep their family: OOXML and ODF by their parts.
+    let docs = work.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    common::zip_entries(
+        &docs.join("讲义.docx"),
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    common::zip_entries(
+        &docs.join("讲义.odt"),
+        &[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", b"<office:document-content/>"),
+        ],
+        zip::CompressionMethod::Stored,
+    );
+    let (_, report) = check_json(&docs, &[]);
+    assert_eq!(kind_of(&report, "讲义.docx"), "document");
+    assert_eq!(kind_of(&report, "讲义.odt"), "document");
+    assert!(common::findings(&report, "TP024").is_empty());
+}

@@ -65,7 +65,7 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
                 None,
             ),
             b"application/epub+zip" => ("application/epub+zip", Some(Document), None),
-            _ => ("application/zip", Some(Other), None),
+            _ => ("application/zip", Some(Archive), None),
         };
     }
     if f.android {
@@ -104,7 +104,7 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
     if f.html_index {
         return (HTML5_ZIP, Some(Courseware), None);
     }
-    ("application/zip", Some(Other), None)
+    ("application/zip", Some(Archive), None)
 }
 
 /// ODF and EPUB store an uncompressed `mimetype` file as the first entry.
@@ -375,6 +375,9 @@ fn via_infer(h: &[u8]) -> Option<Detected> {
         M::Archive => match t.extension() {
             "pdf" | "rtf" => Document,
             "swf" => Animation,
+            // Archives and compressed streams: the platform unpacks neither.
+            "zip" | "tar" | "rar" | "gz" | "bz2" | "7z" | "xz" | "zst" | "Z" | "lz" | "lz4"
+            | "cab" | "cpio" => Archive,
             _ => Other,
         },
         M::Font | M::Custom => Other,

@@ -226,11 +226,15 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["ps1"], Executable, "text/plain"),
     (&["vbs"], Executable, "text/vbscript"),
     (&["dmg"], Executable, "application/x-apple-diskimage"),
-    (&["zip"], Other, "application/zip"),
-    (&["rar"], Other, "application/vnd.rar"),
-    (&["7z"], Other, "application/x-7z-compressed"),
-    (&["gz", "tgz"], Other, "application/gzip"),
-    (&["tar"], Other, "application/x-tar"),
+    (&["zip"], Archive, "application/zip"),
+    (&["rar"], Archive, "application/vnd.rar"),
+    (&["7z"], Archive, "application/x-7z-compressed"),
+    (&["gz", "tgz"], Archive, "application/gzip"),
+    (&["tar"], Archive, "application/x-tar"),
+    (&["bz2", "tbz", "tbz2"], Archive, "application/x-bzip2"),
+    (&["xz", "txz"], Archive, "application/x-xz"),
+    (&["zst"], Archive, "application/zstd"),
+    (&["cab"], Archive, "application/vnd.ms-cab-compressed"),
     (&["json"], Other, "application/json"),
     (&["xml"], Other, "application/xml"),
 ];
@@ -403,7 +407,7 @@ fn agrees(c: ResourceKind, e: ResourceKind, ext: &str, sniffed: &Sniffed) -> boo
         // An animated GIF is still a .gif.
         (Animation, Image) => sniffed.media_type == "image/gif",
         // Courseware and plain zips are all ".zip".
-        (Courseware, Other) => ext == "zip",
+        (Courseware, Archive) => ext == "zip",
         _ => false,
     }
 }

@@ -261,10 +261,27 @@ fn courseware_and_plain_zips() {
     let deep = sniff(&zip(&[("a/b/index.html", b"<html>")], false));
     assert_eq!(
         (deep.media_type, deep.kind),
-        ("application/zip", Some(Other))
+        ("application/zip", Some(Archive))
     );
     let plain = classify("资料.zip", &sniff(&zip(&[("a.txt", b"hi")], false)));
-    assert_eq!((plain.kind, plain.extension_mismatch), (Other, false));
+    assert_eq!((plain.kind, plain.extension_mismatch), (Archive, false));
+    // A zip under no name, or another archive's, is still an archive.
+    let nameless = classify("资料", &sniff(&zip(&[("a.txt", b"hi")], false)));
+    assert_eq!(
+        (nameless.kind, nameless.extension_mismatch),
+        (Archive, false)
+    );
+    for (name, bytes) in [
+        ("a.rar", &b"Rar!\x1a\x07\x01\x00\x00\x00\x00\x00"[..]),
+        ("a.7z", b"7z\xbc\xaf\x27\x1c\x00\x04\x00\x00\x00\x00"),
+        ("a.tar.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
+        ("a.tar.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46"),
+        ("a.tar.bz2", b"BZh91AY&SY\x00\x00\x00\x00"),
+    ] {
+        let c = of(name, bytes);
+        assert_eq!((c.kind, c.extension_mismatch), (Archive, false), "{name}");
+        assert_eq!(of("payload.bin", bytes).kind, Archive, "{name} renamed");
+    }
     let apk = sniff(&zip(
         &[
             ("AndroidManifest.xml", b"\x03\x00"),
