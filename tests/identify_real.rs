@@ -253,3 +253,114 @@ fn archives_inside_a_package_are_not_course_resources() {
     assert_eq!(kind_of(&report, "讲义.odt"), "document");
     assert!(common::findings(&report, "TP024").is_empty());
 }
+
+/// ODF templates written by LibreOffice: their family by the `mimetype`
+/// inside, under their own name, renamed `.bin`, or nameless.
+#[test]
+fn odf_templates_keep_their_family() {
+    if !tool("soffice", "install LibreOffice") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path();
+    std::fs::write(src.join("讲义.txt"), "第一课 讲义\n").unwrap();
+    std::fs::write(src.join("成绩.csv"), "姓名,分数\n张三,90\n").unwrap();
+    std::fs::write(src.join("课件.fodp"), FODP).unwrap();
+    let drawing = FODP
+        .replace("office:presentation>", "office:drawing>")
+        .replace("opendocument.presentation", "opendocument.graphics");
+    std::fs::write(src.join("图.fodg"), drawing).unwrap();
+    let mut files = Vec::new();
+    for (input, ext, kind) in [
+        ("讲义.txt", "ott", "document"),
+        ("成绩.csv", "ots", "spreadsheet"),
+        ("课件.fodp", "otp", "presentation"),
+        ("图.fodg", "otg", "image"),
+    ] {
+        let bytes = std::fs::read(soffice_convert(&src.join(input), ext, src)).unwrap();
+        for name in [format!("t.{ext}"), format!("{ext}.bin"), ext.to_string()] {
+            files.push((name, bytes.clone(), kind));
+        }
+    }
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b, _)| (n.as_str(), b.as_slice()))
+        .collect();
+    let pkg = package(&named);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (name, _, kind) in &files {
+        assert_eq!(kind_of(&report, name), *kind, "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+        assert!(findings_at(&report, "TP024", name).is_empty(), "{name}");
+    }
+}
+
+/// Apple iWork files (zips of `Index/*.iwa` parts, as Keynote, Pages and
+/// Numbers 2013+ write them; a zipped bundle with `Index.zip`; Keynote '09
+/// with `index.apxl`): by family, never `archive`.
+#[test]
+fn iwork_files_keep_their_family() {
+    let work = tempfile::tempdir().unwrap();
+    let pkg = work.path();
+    let zip = |name: &str, entries: &[(&str, &[u8])]| {
+        common::zip_entries(&pkg.join(name), entries, zip::CompressionMethod::Stored);
+    };
+    let iwa: &[u8] = b"\x00\x10\x00\x00protobuf";
+    zip(
+        "讲座.key",
+        &[
+            ("Index/Document.iwa", iwa),
+            ("Index/Slide-8060.iwa", iwa),
+            ("Index/MasterSlide-7716.iwa", iwa),
+            ("Metadata/Properties.plist", b"bplist00"),
+            ("preview.jpg", b"\xff\xd8\xff\xe0"),
+        ],
+    );
+    std::fs::copy(pkg.join("讲座.key"), pkg.join("讲座")).unwrap();
+    zip(
+        "成绩.numbers",
+        &[
+            ("Index/Document.iwa", iwa),
+            ("Index/CalculationEngine.iwa", iwa),
+            ("Index/Tables/DataList.iwa", iwa),
+            ("Metadata/Properties.plist", b"bplist00"),
+        ],
+    );
+    std::fs::copy(pkg.join("成绩.numbers"), pkg.join("成绩.bin")).unwrap();
+    let pages: &[(&str, &[u8])] = &[
+        ("Index/Document.iwa", iwa),
+        ("Index/DocumentStylesheet.iwa", iwa),
+        ("Metadata/Properties.plist", b"bplist00"),
+    ];
+    zip("讲义.pages", pages);
+    zip("讲义", pages);
+    zip(
+        "旧讲座.key",
+        &[
+            ("index.apxl.gz", b"\x1f\x8b\x08\x00"),
+            ("QuickLook/Thumbnail.jpg", b"\xff\xd8\xff"),
+        ],
+    );
+    zip(
+        "打包.pages",
+        &[
+            ("讲义.pages/Index.zip", b"PK\x03\x04"),
+            ("讲义.pages/Metadata/Properties.plist", b"bplist00"),
+        ],
+    );
+    let (_, report) = check_json(pkg, &[]);
+    for (name, kind) in [
+        ("讲座.key", "presentation"),
+        ("讲座", "presentation"),
+        ("成绩.numbers", "spreadsheet"),
+        ("成绩.bin", "spreadsheet"),
+        ("讲义.pages", "document"),
+        ("讲义", "document"),
+        ("旧讲座.key", "presentation"),
+        ("打包.pages", "document"),
+    ] {
+        assert_eq!(kind_of(&report, name), kind, "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+        assert!(findings_at(&report, "TP024", name).is_empty(), "{name}");
+    }
+}

@@ -46,26 +46,59 @@ pub(crate) fn detect(
         .unwrap_or(("application/octet-stream", None, None))
 }
 
+/// ODF and EPUB `mimetype` values, with the kind each means. Templates
+/// (.ott, .ots, .otp, .otg) are documents of their family like the rest.
+const ZIP_MIMETYPES: &[(&str, ResourceKind)] = &[
+    ("application/vnd.oasis.opendocument.text", Document),
+    ("application/vnd.oasis.opendocument.text-template", Document),
+    ("application/vnd.oasis.opendocument.text-master", Document),
+    ("application/vnd.oasis.opendocument.text-web", Document),
+    (
+        "application/vnd.oasis.opendocument.presentation",
+        Presentation,
+    ),
+    (
+        "application/vnd.oasis.opendocument.presentation-template",
+        Presentation,
+    ),
+    (
+        "application/vnd.oasis.opendocument.spreadsheet",
+        Spreadsheet,
+    ),
+    (
+        "application/vnd.oasis.opendocument.spreadsheet-template",
+        Spreadsheet,
+    ),
+    ("application/vnd.oasis.opendocument.graphics", Image),
+    (
+        "application/vnd.oasis.opendocument.graphics-template",
+        Image,
+    ),
+    ("application/epub+zip", Document),
+];
+
+pub(crate) const KEYNOTE: &str = "application/vnd.apple.keynote";
+pub(crate) const PAGES: &str = "application/vnd.apple.pages";
+pub(crate) const NUMBERS: &str = "application/vnd.apple.numbers";
+
 fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
     if let Some(mime) = odf_mimetype(head) {
-        return match mime {
-            b"application/vnd.oasis.opendocument.text" => (
-                "application/vnd.oasis.opendocument.text",
-                Some(Document),
-                None,
-            ),
-            b"application/vnd.oasis.opendocument.presentation" => (
-                "application/vnd.oasis.opendocument.presentation",
-                Some(Presentation),
-                None,
-            ),
-            b"application/vnd.oasis.opendocument.spreadsheet" => (
-                "application/vnd.oasis.opendocument.spreadsheet",
-                Some(Spreadsheet),
-                None,
-            ),
-            b"application/epub+zip" => ("application/epub+zip", Some(Document), None),
-            _ => ("application/zip", Some(Archive), None),
+        let (media, kind) = ZIP_MIMETYPES
+            .iter()
+            .find(|(m, _)| m.as_bytes() == mime)
+            .map_or(("application/zip", Archive), |&(m, k)| (m, k));
+        return (media, Some(kind), None);
+    }
+    if f.iwork_index || f.keynote_09 || f.iwork_09 {
+        // Which app wrote an iWork file shows in its parts only for decks
+        // (slides) and sheets (tables); `classify` lets a .key, .pages or
+        // .numbers name decide.
+        return if f.iwork_slides || f.keynote_09 {
+            (KEYNOTE, Some(Presentation), None)
+        } else if f.iwork_tables {
+            (NUMBERS, Some(Spreadsheet), None)
+        } else {
+            (PAGES, Some(Document), None)
         };
     }
     if f.android {

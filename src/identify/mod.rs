@@ -158,6 +158,34 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["avif"], Image, "image/avif"),
     (&["ico"], Image, "image/vnd.microsoft.icon"),
     (&["pdf"], Document, "application/pdf"),
+    (&["pages"], Document, magic::PAGES),
+    (&["key"], Presentation, magic::KEYNOTE),
+    (&["numbers"], Spreadsheet, magic::NUMBERS),
+    (
+        &["ott"],
+        Document,
+        "application/vnd.oasis.opendocument.text-template",
+    ),
+    (
+        &["otp"],
+        Presentation,
+        "application/vnd.oasis.opendocument.presentation-template",
+    ),
+    (
+        &["ots"],
+        Spreadsheet,
+        "application/vnd.oasis.opendocument.spreadsheet-template",
+    ),
+    (
+        &["odg"],
+        Image,
+        "application/vnd.oasis.opendocument.graphics",
+    ),
+    (
+        &["otg"],
+        Image,
+        "application/vnd.oasis.opendocument.graphics-template",
+    ),
     (
         &["docx"],
         Document,
@@ -370,6 +398,15 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         if let Some((_, media)) = tied {
             media_type = media;
         }
+    }
+    if matches!(media_type, magic::KEYNOTE | magic::PAGES | magic::NUMBERS)
+        && let Some((kind, media)) =
+            ext_entry(ext).filter(|(_, m)| m.starts_with("application/vnd.apple."))
+    {
+        // Only decks and sheets show their app in their parts; the name
+        // iWork gave the file says the rest.
+        content_kind = Some(kind);
+        media_type = media;
     }
     if sniffed.encrypted {
         // The family is sealed inside; a .pptx or .xlsx name still says it.
