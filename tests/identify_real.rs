@@ -364,3 +364,112 @@ fn iwork_files_keep_their_family() {
         assert!(findings_at(&report, "TP024", name).is_empty(), "{name}");
     }
 }
+
+fn ffmpeg(args: &[&str], out: &Path) -> Vec<u8> {
+    ran(Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .arg(out));
+    std::fs::read(out).unwrap()
+}
+
+/// AC-3, E-AC-3, WavPack, Sun/NeXT .au, AIFF and AIFC written by ffmpeg
+/// are audio by content, under their own name, as `.bin` and nameless.
+#[test]
+fn audio_families_by_content() {
+    if !common::have_tool("ffmpeg") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let sine = ["-f", "lavfi", "-i", "sine=d=1"];
+    let mut files = Vec::new();
+    for (name, args) in [
+        ("a.ac3", &["-c:a", "ac3"][..]),
+        ("a.eac3", &["-c:a", "eac3"]),
+        ("a.wv", &["-c:a", "wavpack"]),
+        ("a.au", &["-f", "au"]),
+        ("a.aiff", &["-f", "aiff"]),
+        ("a.aifc", &["-c:a", "pcm_alaw", "-f", "aiff"]),
+    ] {
+        let args: Vec<&str> = sine.iter().chain(args).copied().collect();
+        let bytes = ffmpeg(&args, &work.path().join(name));
+        let stem = name.replace('.', "_");
+        files.push((name.to_string(), bytes.clone()));
+        files.push((format!("{stem}.bin"), bytes.clone()));
+        files.push((stem, bytes));
+    }
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let pkg = package(&named);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (name, _) in &files {
+        assert_eq!(kind_of(&report, name), "audio", "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+    }
+}
+
+/// MXF (MPEG-2 video, as broadcast tools write it) is a video when ffprobe
+/// finds a video stream, audio when it finds only sound, and without
+/// ffprobe (the built-in probe does not read MXF) an unconfirmed video.
+#[test]
+fn mxf_is_a_video_when_a_probe_says_so() {
+    if !common::have_tool("ffmpeg") || !common::have_tool("ffprobe") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let video = ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=d=1:s=320x240:r=25",
+            "-c:v",
+            "mpeg2video",
+            "-f",
+            "mxf",
+        ],
+        &work.path().join("v.mxf"),
+    );
+    let sound = ffmpeg(
+        // ffmpeg's OP1a muxer wants a video stream; OP-Atom takes sound alone.
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=d=1:sample_rate=48000",
+            "-c:a",
+            "pcm_s16le",
+            "-f",
+            "mxf_opatom",
+        ],
+        &work.path().join("a.mxf"),
+    );
+    let pkg = package(&[
+        ("lecture.mxf", &video),
+        ("lecture.bin", &video),
+        ("lecture", &video),
+        ("sound.mxf", &sound),
+    ]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for name in ["lecture.mxf", "lecture.bin", "lecture"] {
+        let f = file(&report, name).unwrap();
+        assert_eq!(f["kind"], "video", "{f}");
+        assert_eq!(f["video"]["status"], "confirmed", "{f}");
+        assert_eq!(f["is_video"], true, "{f}");
+    }
+    assert_eq!(kind_of(&report, "sound.mxf"), "audio");
+    assert_eq!(file(&report, "sound.mxf").unwrap()["is_video"], false);
+
+    let empty_path = tempfile::tempdir().unwrap();
+    let (_, report) = common::check_json_with(
+        common::trainpack().env("PATH", empty_path.path()),
+        pkg.path(),
+        &[],
+    );
+    let f = file(&report, "lecture.bin").unwrap();
+    assert_eq!(f["kind"], "video", "{f}");
+    assert_eq!(f["video"]["status"], "unconfirmed", "{f}");
+    assert_eq!(findings_at(&report, "TP014", "lecture.bin").len(), 1);
+}

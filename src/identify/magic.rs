@@ -212,6 +212,15 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     if h.starts_with(b"{\\rtf") {
         return Some(("application/rtf", Some(Document), None));
     }
+    if let Some(detected) = audio_magic(h) {
+        return Some(detected);
+    }
+    // MXF starts with its header partition pack (a run-in before it is
+    // allowed but not seen in practice; searching 16 KiB of every image for
+    // it would cost more than it finds). Video or only audio: the probe decides.
+    if h.starts_with(MXF_PARTITION_KEY) {
+        return Some(video("application/mxf", "mxf"));
+    }
     if h.starts_with(b"ID3") {
         return Some(("audio/mpeg", Some(Audio), None));
     }
@@ -224,6 +233,67 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
         }
     }
     None
+}
+
+/// The first 13 bytes of every MXF partition pack key.
+const MXF_PARTITION_KEY: &[u8] = b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01";
+
+fn audio_magic(h: &[u8]) -> Option<Detected> {
+    let be32 = |i: usize| Some(u32::from_be_bytes(h.get(i..i + 4)?.try_into().ok()?));
+    if h.starts_with(b"FORM") && matches!(h.get(8..12), Some(b"AIFF" | b"AIFC")) {
+        return Some(("audio/aiff", Some(Audio), None));
+    }
+    // WavPack block header: version 0x402..=0x410 follows the block size.
+    if h.starts_with(b"wvpk")
+        && h.get(8..10)
+            .is_some_and(|v| (0x402..=0x410).contains(&u16::from_le_bytes([v[0], v[1]])))
+    {
+        return Some(("audio/x-wavpack", Some(Audio), None));
+    }
+    // Sun/NeXT: a header of 24 bytes or more, then a known encoding.
+    if h.starts_with(b".snd") && be32(4)? >= 24 && (1..=27).contains(&be32(12)?) {
+        return Some(("audio/basic", Some(Audio), None));
+    }
+    if h.starts_with(b"\x0b\x77") {
+        return ac3(h);
+    }
+    None
+}
+
+/// An AC-3 or E-AC-3 sync frame: two sync bytes are weak, so the header
+/// fields must be valid and, when the head holds it, the next frame must
+/// start where this one's size says.
+fn ac3(h: &[u8]) -> Option<Detected> {
+    let bsid = *h.get(5)? >> 3;
+    let frame_bytes = if bsid <= 10 {
+        const KBPS: [usize; 19] = [
+            32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 576, 640,
+        ];
+        let (fscod, code) = (*h.get(4)? >> 6, (*h.get(4)? & 0x3f) as usize);
+        let kbps = *KBPS.get(code / 2)?;
+        let words = match fscod {
+            0 => kbps * 2,
+            1 => kbps * 320 / 147 + (code & 1),
+            2 => kbps * 3,
+            _ => return None,
+        };
+        words * 2
+    } else if (11..=16).contains(&bsid) {
+        (((*h.get(2)? as usize & 7) << 8 | *h.get(3)? as usize) + 1) * 2
+    } else {
+        return None;
+    };
+    if let Some(next) = h.get(frame_bytes..frame_bytes + 2)
+        && next != b"\x0b\x77"
+    {
+        return None;
+    }
+    let media = if bsid <= 10 {
+        "audio/ac3"
+    } else {
+        "audio/eac3"
+    };
+    Some((media, Some(Audio), None))
 }
 
 fn iso_bmff(h: &[u8]) -> Detected {

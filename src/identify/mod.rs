@@ -136,6 +136,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["3gp", "3g2"], Video, "video/3gpp"),
     (&["ogv"], Video, "video/ogg"),
     (&["rm", "rmvb"], Video, "application/vnd.rn-realmedia"),
+    (&["mxf"], Video, "application/mxf"),
     (&["mp3"], Audio, "audio/mpeg"),
     (&["m4a", "m4b"], Audio, "audio/mp4"),
     (&["aac"], Audio, "audio/aac"),
@@ -145,7 +146,11 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["opus"], Audio, "audio/opus"),
     (&["wma"], Audio, "audio/x-ms-wma"),
     (&["amr"], Audio, "audio/amr"),
-    (&["aif", "aiff"], Audio, "audio/aiff"),
+    (&["aif", "aiff", "aifc"], Audio, "audio/aiff"),
+    (&["ac3"], Audio, "audio/ac3"),
+    (&["eac3", "ec3"], Audio, "audio/eac3"),
+    (&["wv"], Audio, "audio/x-wavpack"),
+    (&["au", "snd"], Audio, "audio/basic"),
     (&["mid", "midi"], Audio, "audio/midi"),
     (&["jpg", "jpeg", "jpe"], Image, "image/jpeg"),
     (&["png"], Image, "image/png"),
@@ -276,6 +281,7 @@ const TEXT_EXTENSIONS: &[&str] = &[
 
 const VIDEO_EXTENSIONS: &[&str] = &[
     "mp4", "m4v", "mov", "mkv", "webm", "avi", "flv", "wmv", "mpg", "mpeg", "ts", "3gp", "vob",
+    "mxf",
 ];
 
 fn ext_entry(ext: &str) -> Option<(ResourceKind, &'static str)> {

@@ -690,3 +690,17 @@ fn a_looping_compound_directory_ends() {
     ]);
     assert_eq!(sniff(&looping).media_type, magic::OLE_STORAGE);
 }
+
+#[test]
+fn two_ac3_sync_bytes_alone_are_not_audio() {
+    // Valid header fields (48 kHz, 64 kbps: 256-byte frames) but no second
+    // frame where the size says.
+    let mut fake = b"\x0b\x77\x00\x00\x08\x40".to_vec();
+    fake.resize(600, 0x55);
+    assert_ne!(sniff(&fake).kind, Some(Audio));
+    fake[256..258].copy_from_slice(b"\x0b\x77");
+    assert_eq!(sniff(&fake).media_type, "audio/ac3");
+    // An impossible sample-rate code.
+    fake[4] = 0xc8;
+    assert_ne!(sniff(&fake).kind, Some(Audio));
+}
