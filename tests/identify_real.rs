@@ -473,3 +473,129 @@ fn mxf_is_a_video_when_a_probe_says_so() {
     assert_eq!(f["video"]["status"], "unconfirmed", "{f}");
     assert_eq!(findings_at(&report, "TP014", "lecture.bin").len(), 1);
 }
+
+/// Images by content: Targa written by ffmpeg (with its footer, and cut to
+/// a version 1 file without one), gzipped SVG made by gzip, and GIMP XCF,
+/// WMF (placeable and bare), EMF and Apple ICNS written from their
+/// specifications' headers (no tool here writes them), under their name,
+/// as `.bin` and nameless.
+#[test]
+fn image_families_by_content() {
+    if !common::have_tool("ffmpeg") || !tool("gzip", "`apt install gzip`") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let tga = ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=s=64x48",
+            "-frames:v",
+            "1",
+            "-f",
+            "image2",
+        ],
+        &work.path().join("a.tga"),
+    );
+    assert!(
+        tga.ends_with(b"TRUEVISION-XFILE.\0"),
+        "ffmpeg wrote a v2 footer"
+    );
+    let tga_v1 = tga[..tga.len() - 26].to_vec();
+    let png = ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=s=32x32",
+            "-frames:v",
+            "1",
+            "-f",
+            "image2",
+        ],
+        &work.path().join("icon.png"),
+    );
+    let svg_path = work.path().join("图.svg");
+    std::fs::write(
+        &svg_path,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>
+"#,
+    )
+    .unwrap();
+    ran(Command::new("gzip").arg("-k").arg(&svg_path));
+    let svgz = std::fs::read(work.path().join("图.svg.gz")).unwrap();
+    let text_gz_path = work.path().join("notes.txt");
+    std::fs::write(&text_gz_path, "not a picture\n".repeat(20)).unwrap();
+    ran(Command::new("gzip").arg("-k").arg(&text_gz_path));
+    let text_gz = std::fs::read(work.path().join("notes.txt.gz")).unwrap();
+
+    // GIMP XCF: magic and version, width, height, RGB base type.
+    let mut xcf = b"gimp xcf v011\0".to_vec();
+    for v in [64u32, 48, 0, 150] {
+        xcf.extend_from_slice(&v.to_be_bytes());
+    }
+    xcf.resize(256, 0);
+    // WMF: a standard header (disk, 9 words, version 3) and the EOF record.
+    let mut wmf = Vec::new();
+    for w in [1u16, 9, 0x0300, 12, 0, 0, 0, 3, 0, 0] {
+        wmf.extend_from_slice(&w.to_le_bytes());
+    }
+    wmf.truncate(18);
+    wmf.extend_from_slice(&[3, 0, 0, 0, 0, 0]);
+    let mut placeable = vec![
+        0xd7, 0xcd, 0xc6, 0x9a, 0, 0, 0, 0, 0, 0, 100, 0, 100, 0, 0x60, 0,
+    ];
+    placeable.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    placeable.extend_from_slice(&wmf);
+    // EMF: the header record (type 1, 108 bytes, " EMF" at 40) and EOF.
+    let mut emf = vec![0u8; 108];
+    emf[..4].copy_from_slice(&1u32.to_le_bytes());
+    emf[4..8].copy_from_slice(&108u32.to_le_bytes());
+    emf[40..44].copy_from_slice(b" EMF");
+    emf[44..48].copy_from_slice(&0x10000u32.to_le_bytes());
+    emf[48..52].copy_from_slice(&128u32.to_le_bytes());
+    emf[52..56].copy_from_slice(&2u32.to_le_bytes());
+    emf.extend_from_slice(&14u32.to_le_bytes());
+    emf.extend_from_slice(&20u32.to_le_bytes());
+    emf.extend_from_slice(&[0; 12]);
+    // ICNS: one ic07 element holding a PNG.
+    let mut icns = b"icns".to_vec();
+    icns.extend_from_slice(&((16 + png.len()) as u32).to_be_bytes());
+    icns.extend_from_slice(b"ic07");
+    icns.extend_from_slice(&((8 + png.len()) as u32).to_be_bytes());
+    icns.extend_from_slice(&png);
+
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    for (ext, bytes) in [
+        ("tga", &tga),
+        ("svgz", &svgz),
+        ("xcf", &xcf),
+        ("wmf", &wmf),
+        ("emf", &emf),
+        ("icns", &icns),
+    ] {
+        files.push((format!("a.{ext}"), bytes));
+        files.push((format!("{ext}.bin"), bytes));
+        files.push((ext.to_string(), bytes));
+    }
+    files.push(("placeable.wmf".into(), &placeable));
+    files.push(("placeable".into(), &placeable));
+    files.push(("old.tga".into(), &tga_v1));
+    files.push(("old-tga.bin".into(), &tga_v1));
+    files.push(("notes.gz".into(), &text_gz));
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let pkg = package(&named);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (name, _) in &files {
+        let expected = match name.as_str() {
+            // No footer and no name to say so: a Targa header alone is too weak.
+            "old-tga.bin" => "other",
+            "notes.gz" => "archive",
+            _ => "image",
+        };
+        assert_eq!(kind_of(&report, name), expected, "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+    }
+}

@@ -24,8 +24,14 @@ const fn video(media: &'static str, container: &'static str) -> Detected {
 /// Encrypted OOXML: the package inside cannot be read without the password.
 pub(crate) const ENCRYPTED_OOXML: &str = "application/x-encrypted-ooxml";
 
+/// Bytes kept from the end of every file (a Targa footer).
+pub(crate) const TAIL_LEN: usize = 18;
+/// A header shaped like a Targa image's, without the footer that would say so.
+pub(crate) const TGA_HEADER: &str = "image/x-tga-header";
+
 pub(crate) fn detect(
     head: &[u8],
+    tail: &[u8],
     size: u64,
     zip: Option<&ZipFacts>,
     ole: Option<&OleFacts>,
@@ -41,8 +47,11 @@ pub(crate) fn detect(
     }
     let whole = size == head.len() as u64;
     binary_magic(head)
+        .or_else(|| image_magic(head, size))
         .or_else(|| text::detect(head, whole))
+        .or_else(|| svgz(head))
         .or_else(|| via_infer(head))
+        .or_else(|| targa(head, tail))
         .unwrap_or(("application/octet-stream", None, None))
 }
 
@@ -294,6 +303,75 @@ fn ac3(h: &[u8]) -> Option<Detected> {
         "audio/eac3"
     };
     Some((media, Some(Audio), None))
+}
+
+fn image_magic(h: &[u8], size: u64) -> Option<Detected> {
+    let le16 = |i: usize| h.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let le32 = |i: usize| Some(u32::from_le_bytes(h.get(i..i + 4)?.try_into().ok()?));
+    if h.starts_with(b"gimp xcf ") {
+        return Some(("image/x-xcf", Some(Image), None));
+    }
+    // Apple icon: the length after the magic is the file's.
+    if h.starts_with(b"icns")
+        && h.get(4..8)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
+            == Some(size as u32)
+    {
+        return Some(("image/icns", Some(Image), None));
+    }
+    // Windows metafile: the placeable header's key, or a bare header
+    // (memory/disk type, 9-word header, version 1 or 3).
+    if h.starts_with(b"\xd7\xcd\xc6\x9a")
+        || (matches!(le16(0), Some(1 | 2))
+            && le16(2) == Some(9)
+            && matches!(le16(4), Some(0x0100 | 0x0300)))
+    {
+        return Some(("image/wmf", Some(Image), None));
+    }
+    // Enhanced metafile: the header record (type 1) with its signature.
+    if le32(0) == Some(1) && h.get(40..44) == Some(b" EMF") {
+        return Some(("image/emf", Some(Image), None));
+    }
+    None
+}
+
+/// Gzipped SVG: a bounded prefix of the stream, inflated, is SVG text.
+fn svgz(h: &[u8]) -> Option<Detected> {
+    use std::io::Read;
+    if !h.starts_with(b"\x1f\x8b\x08") {
+        return None;
+    }
+    let mut inflated = Vec::with_capacity(4096);
+    // A head cut mid-stream ends in an error after what it did inflate.
+    let _ = flate2::read::GzDecoder::new(h)
+        .take(4096)
+        .read_to_end(&mut inflated);
+    match text::detect(&inflated, false)? {
+        ("image/svg+xml", ..) => Some(("image/svg+xml", Some(Image), None)),
+        _ => None,
+    }
+}
+
+/// Truevision Targa: the version 2 footer says so; a version 1 file has
+/// only a header to go by (see `TGA_HEADER`).
+fn targa(h: &[u8], tail: &[u8]) -> Option<Detected> {
+    let header_ok = h.len() >= 18
+        && h[1] <= 1
+        && matches!(h[2], 1 | 2 | 3 | 9 | 10 | 11)
+        && (h[1] == 1 || h[3..8].iter().all(|&b| b == 0))
+        && (h[1] == 0 || matches!(h[7], 15 | 16 | 24 | 32))
+        && u16::from_le_bytes([h[12], h[13]]) > 0
+        && u16::from_le_bytes([h[14], h[15]]) > 0
+        && matches!(h[16], 8 | 15 | 16 | 24 | 32)
+        && h[17] & 0xc0 == 0;
+    if !header_ok {
+        return None;
+    }
+    if tail == b"TRUEVISION-XFILE.\0" {
+        Some(("image/x-tga", Some(Image), None))
+    } else {
+        Some((TGA_HEADER, None, None))
+    }
 }
 
 fn iso_bmff(h: &[u8]) -> Detected {

@@ -38,6 +38,8 @@ pub struct Sniffer {
     /// directory read.
     ole_decided: bool,
     ole: Option<Box<OleScanner>>,
+    /// The last bytes fed: a Targa file's footer.
+    tail: Vec<u8>,
 }
 
 impl Sniffer {
@@ -74,6 +76,15 @@ impl Sniffer {
         if let Some(scanner) = &mut self.ole {
             scanner.feed(chunk);
         }
+        if chunk.len() >= magic::TAIL_LEN {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(&chunk[chunk.len() - magic::TAIL_LEN..]);
+        } else {
+            self.tail.extend_from_slice(chunk);
+            let excess = self.tail.len().saturating_sub(magic::TAIL_LEN);
+            self.tail.drain(..excess);
+        }
         self.size += chunk.len() as u64;
     }
 
@@ -82,7 +93,7 @@ impl Sniffer {
         let ole = self.ole.as_ref().and_then(|o| o.finish());
         let encrypted = ole.as_ref().is_some_and(ole::OleFacts::encrypted_ooxml);
         let (media_type, kind, container) =
-            magic::detect(&self.head, self.size, facts, ole.as_ref());
+            magic::detect(&self.head, &self.tail, self.size, facts, ole.as_ref());
         Sniffed {
             media_type,
             kind,
@@ -158,7 +169,12 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["bmp"], Image, "image/bmp"),
     (&["tif", "tiff"], Image, "image/tiff"),
     (&["webp"], Image, "image/webp"),
-    (&["svg"], Image, "image/svg+xml"),
+    (&["svg", "svgz"], Image, "image/svg+xml"),
+    (&["xcf"], Image, "image/x-xcf"),
+    (&["wmf"], Image, "image/wmf"),
+    (&["emf"], Image, "image/emf"),
+    (&["tga", "icb", "vda", "vst"], Image, "image/x-tga"),
+    (&["icns"], Image, "image/icns"),
     (&["heic", "heif"], Image, "image/heic"),
     (&["avif"], Image, "image/avif"),
     (&["ico"], Image, "image/vnd.microsoft.icon"),
@@ -420,6 +436,16 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
             Some(k @ (Document | Presentation | Spreadsheet)) => k,
             _ => Document,
         });
+    }
+    if media_type == magic::TGA_HEADER {
+        // A Targa file without its footer has no magic: a careful header
+        // check is enough only when the name says .tga too.
+        if ext == "tga" {
+            content_kind = Some(Image);
+            media_type = "image/x-tga";
+        } else {
+            media_type = "application/octet-stream";
+        }
     }
     let is_text = media_type.starts_with("text/") || media_type == "application/xml";
     // TypeScript sources share ".ts" with MPEG-TS.

@@ -704,3 +704,27 @@ fn two_ac3_sync_bytes_alone_are_not_audio() {
     fake[4] = 0xc8;
     assert_ne!(sniff(&fake).kind, Some(Audio));
 }
+
+#[test]
+fn targa_footer_is_read_across_chunks_and_a_bare_header_needs_the_name() {
+    // Uncompressed 2×2 true-colour image, then the version 2 footer.
+    let mut tga = vec![0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 24, 0];
+    tga.extend_from_slice(&[0x7f; 12]);
+    let bare = tga.clone();
+    tga.extend_from_slice(&[0; 8]);
+    tga.extend_from_slice(b"TRUEVISION-XFILE.\0");
+    for chunk in [1, 5, 17, 18, 19, tga.len()] {
+        let s = sniff_chunked(&tga, chunk);
+        assert_eq!(
+            (s.media_type, s.kind),
+            ("image/x-tga", Some(Image)),
+            "{chunk}"
+        );
+    }
+    assert_eq!(of("a.tga", &bare).kind, Image);
+    let unnamed = of("a.bin", &bare);
+    assert_eq!(
+        (unnamed.kind, unnamed.media_type),
+        (Other, "application/octet-stream")
+    );
+}
