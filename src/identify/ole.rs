@@ -61,6 +61,8 @@ struct Header {
     first_dir: u32,
     /// FAT sector numbers from the header's DIFAT, in FAT order.
     fat_sectors: Vec<u32>,
+    /// The same, sorted: every sector streamed past is looked up.
+    fat_sorted: Vec<u32>,
 }
 
 impl Header {
@@ -76,11 +78,14 @@ impl Header {
             _ => return None,
         };
         let fat_count = (u32_at(44) as usize).min(109);
-        let fat_sectors = (0..fat_count).map(|i| u32_at(76 + 4 * i)).collect();
+        let fat_sectors: Vec<u32> = (0..fat_count).map(|i| u32_at(76 + 4 * i)).collect();
+        let mut fat_sorted = fat_sectors.clone();
+        fat_sorted.sort_unstable();
         Some(Header {
             sector_size,
             first_dir: u32_at(48),
             fat_sectors,
+            fat_sorted,
         })
     }
 }
@@ -157,7 +162,7 @@ impl OleScanner {
         let Ok(number) = u32::try_from(number) else {
             return;
         };
-        if header.fat_sectors.contains(&number) {
+        if header.fat_sorted.binary_search(&number).is_ok() {
             self.fat.insert(number, bytes.to_vec());
         } else if self.dir_bytes + bytes.len() <= DIR_BUDGET && looks_like_directory(bytes) {
             self.dir_bytes += bytes.len();
