@@ -4,7 +4,7 @@
 //! happens to start with "BM" is not a BMP), then `infer`'s remaining
 //! magic numbers.
 
-use super::ole::{self, OleFacts};
+use super::ole::{self, OleFacts, RootClass};
 use super::text;
 use super::zipscan::ZipFacts;
 use crate::kinds::ResourceKind::{self, *};
@@ -490,7 +490,11 @@ fn ole_streams(f: &OleFacts) -> Option<Detected> {
     } else if f.workbook {
         ("application/vnd.ms-excel", Some(Spreadsheet), None)
     } else {
-        return None;
+        match f.root_class()? {
+            RootClass::Word => ("application/msword", Some(Document), None),
+            RootClass::PowerPoint => ("application/vnd.ms-powerpoint", Some(Presentation), None),
+            RootClass::Excel => ("application/vnd.ms-excel", Some(Spreadsheet), None),
+        }
     })
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct OleFacts {
     pub workbook: bool,
     pub encryption_info: bool,
     pub encrypted_package: bool,
+    /// The root storage's class id, as stored (GUID, little-endian parts).
+    pub root_clsid: [u8; 16],
 }
 
 impl OleFacts {
@@ -43,6 +45,30 @@ impl OleFacts {
     /// inside (ECMA-376 part 2, "encryption").
     pub fn encrypted_ooxml(&self) -> bool {
         self.encryption_info && self.encrypted_package
+    }
+
+    /// The application the root's class id names, for when the stream
+    /// names cannot be reached (a directory scattered past the FAT sectors
+    /// the header lists).
+    pub fn root_class(&self) -> Option<RootClass> {
+        // GUIDs store their first three fields little-endian.
+        const OLE_SUFFIX: [u8; 8] = [0xc0, 0, 0, 0, 0, 0, 0, 0x46];
+        const POWERPOINT: [u8; 16] = [
+            0x10, 0x8d, 0x81, 0x64, 0x9b, 0x4f, 0xcf, 0x11, 0x86, 0xea, 0x00, 0xaa, 0x00, 0xb9,
+            0x29, 0xe8,
+        ];
+        let c = &self.root_clsid;
+        if *c == POWERPOINT {
+            return Some(RootClass::PowerPoint);
+        }
+        if c[2..8] != [0x02, 0, 0, 0, 0, 0] || c[8..] != OLE_SUFFIX {
+            return None;
+        }
+        match u16::from_le_bytes([c[0], c[1]]) {
+            0x0900 | 0x0906 => Some(RootClass::Word),
+            0x0810 | 0x0820 => Some(RootClass::Excel),
+            _ => None,
+        }
     }
 
     fn record(&mut self, name: &str) {
@@ -53,6 +79,13 @@ impl OleFacts {
         self.encryption_info |= is("EncryptionInfo");
         self.encrypted_package |= is("EncryptedPackage");
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RootClass {
+    Word,
+    Excel,
+    PowerPoint,
 }
 
 #[derive(Debug)]
@@ -206,7 +239,10 @@ impl OleScanner {
         if root[66] != 5 {
             return None;
         }
-        let mut facts = OleFacts::default();
+        let mut facts = OleFacts {
+            root_clsid: root[80..96].try_into().unwrap(),
+            ..OleFacts::default()
+        };
         let mut stack = vec![u32_at(root, 76)];
         let mut walked = 0;
         while let Some(id) = stack.pop() {

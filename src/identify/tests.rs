@@ -728,3 +728,23 @@ fn targa_footer_is_read_across_chunks_and_a_bare_header_needs_the_name() {
         (Other, "application/octet-stream")
     );
 }
+
+#[test]
+fn a_compound_root_whose_streams_cannot_be_reached_falls_back_to_its_class() {
+    const NONE: u32 = u32::MAX;
+    // The root's child lies in a directory sector that was never chained.
+    let mut file = compound_file(&[("Root Entry", 5, NONE, NONE, 9)]);
+    assert_eq!(sniff(&file).media_type, magic::OLE_STORAGE);
+    let root_clsid = 512 * 41 + 80;
+    // PowerPoint's class id, {64818D10-4F9B-11CF-86EA-00AA00B929E8}.
+    file[root_clsid..root_clsid + 16].copy_from_slice(&[
+        0x10, 0x8d, 0x81, 0x64, 0x9b, 0x4f, 0xcf, 0x11, 0x86, 0xea, 0x00, 0xaa, 0x00, 0xb9, 0x29,
+        0xe8,
+    ]);
+    assert_eq!(of("deck", &file).kind, Presentation);
+    // Word 97's, {00020906-0000-0000-C000-000000000046}.
+    file[root_clsid..root_clsid + 16].copy_from_slice(&[
+        0x06, 0x09, 0x02, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46,
+    ]);
+    assert_eq!(of("doc", &file).kind, Document);
+}
