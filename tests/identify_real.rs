@@ -228,6 +228,22 @@ fn archives_inside_a_package_are_not_course_resources() {
     assert_eq!(report["summary"]["course_resources"], 5);
     assert_eq!((before, code), (0, 0));
     common::assert_matches_schema("report.schema.json", &report, "a report with archives");
+    // A policy may count archives after all: then they drag the ratio.
+    let policy = work.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        r#"counted_kinds = ["video", "audio", "image", "document", "presentation",
+                 "spreadsheet", "courseware", "animation", "executable", "archive", "other"]
+"#,
+    )
+    .unwrap();
+    let (code, counted) = check_json(&pkg, &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(counted["summary"]["course_resources"], 9);
+    assert_eq!(
+        file(&counted, "模块1_基础知识/资料.7z").unwrap()["counted"],
+        true
+    );
+    assert_eq!(code, 1);
 
     // Zips that are documents keep their family: OOXML and ODF by their parts.
     let docs = work.path().join("docs");
