@@ -601,6 +601,7 @@ fn image_families_by_content() {
     files.push(("old.tga".into(), &tga_v1));
     files.push(("old-tga.bin".into(), &tga_v1));
     files.push(("notes.gz".into(), &text_gz));
+    files.push(("图.svg.gz".into(), &svgz));
     let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
     let pkg = package(&named);
     let (_, report) = check_json(pkg.path(), &[]);

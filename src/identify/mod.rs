@@ -477,6 +477,8 @@ fn agrees(c: ResourceKind, e: ResourceKind, ext: &str, sniffed: &Sniffed) -> boo
         (Animation, Image) => sniffed.media_type == "image/gif",
         // Courseware and plain zips are all ".zip".
         (Courseware, Archive) => ext == "zip",
+        // "图.svg.gz" is gzipped SVG by another name.
+        (Image, Archive) => ext == "gz" && sniffed.media_type == "image/svg+xml",
         _ => false,
     }
 }
