@@ -563,8 +563,13 @@ fn resource_of(
             } else {
                 "没有视频流"
             };
-            // The policy sets how much a missing video stream matters.
-            if let Some(severity) = policy.video.no_video_stream.severity() {
+            // The policy sets how much a missing video stream matters. A
+            // file named as audio (.wma, .mka, .ra) in a video-capable
+            // container is what its name says: nothing to report.
+            let named_audio = item.class.ext_kind == Some(ResourceKind::Audio);
+            if let Some(severity) = policy.video.no_video_stream.severity()
+                && !named_audio
+            {
                 findings.push(rules::AUDIO_ONLY.finding_at(
                     severity,
                     Some(path),

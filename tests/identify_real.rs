@@ -616,3 +616,28 @@ fn image_families_by_content() {
         assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
     }
 }
+
+/// Audio in a video-capable container (ASF, Matroska, RealMedia) under an
+/// audio name is audio, with no TP012 "audio-only video" error: the name
+/// says what it is. (Every .wma and .mka failed the package before.)
+#[test]
+fn audio_named_as_audio_in_a_video_container_is_plain_audio() {
+    if !common::have_tool("ffmpeg") || !common::have_tool("ffprobe") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let sine = ["-f", "lavfi", "-i", "sine=d=1"];
+    let wma = ffmpeg(&sine, &work.path().join("a.wma"));
+    let mka = ffmpeg(&sine, &work.path().join("a.mka"));
+    let mp4 = ffmpeg(&sine, &work.path().join("a.mp4"));
+    let pkg = package(&[("讲解.wma", &wma), ("讲解.mka", &mka), ("讲解.mp4", &mp4)]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for name in ["讲解.wma", "讲解.mka", "讲解.mp4"] {
+        assert_eq!(kind_of(&report, name), "audio", "{name}");
+        assert!(findings_at(&report, "TP010", name).is_empty(), "{name}");
+    }
+    assert!(findings_at(&report, "TP012", "讲解.wma").is_empty());
+    assert!(findings_at(&report, "TP012", "讲解.mka").is_empty());
+    // Named as a video, it is still the audio-only "video" TP012 is about.
+    assert_eq!(findings_at(&report, "TP012", "讲解.mp4").len(), 1);
+}

@@ -162,6 +162,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["eac3", "ec3"], Audio, "audio/eac3"),
     (&["wv"], Audio, "audio/x-wavpack"),
     (&["au", "snd"], Audio, "audio/basic"),
+    (&["mka"], Audio, "audio/x-matroska"),
     (&["mid", "midi"], Audio, "audio/midi"),
     (&["jpg", "jpeg", "jpe"], Image, "image/jpeg"),
     (&["png"], Image, "image/png"),
