@@ -617,6 +617,71 @@ fn image_families_by_content() {
     }
 }
 
+/// More families ffmpeg writes, in the public media test suites the issue
+/// measures against: RF64, Wave64, CAF, TTA, VOC and RealMedia audio;
+/// RealMedia video; QOI, EXR, Sun raster, SGI, DPX and Netpbm images.
+/// Nameless, so content alone decides.
+#[test]
+fn more_media_families_by_content() {
+    if !common::have_tool("ffmpeg") || !common::have_tool("ffprobe") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let sine = ["-f", "lavfi", "-i", "sine=d=1"];
+    let picture = ["-f", "lavfi", "-i", "testsrc=s=64x48", "-frames:v", "1"];
+    let clip = ["-f", "lavfi", "-i", "testsrc=d=1:s=64x48:r=25"];
+    let cases: &[(&str, &[&str], &[&str], &str)] = &[
+        ("rf64", &sine, &["-rf64", "always", "-f", "wav"], "audio"),
+        ("w64", &sine, &["-f", "w64"], "audio"),
+        ("caf", &sine, &["-f", "caf"], "audio"),
+        ("tta", &sine, &["-f", "tta"], "audio"),
+        ("voc", &sine, &["-f", "voc"], "audio"),
+        (
+            "ra",
+            &sine,
+            &["-c:a", "ra_144", "-ar", "8000", "-f", "rm"],
+            "audio",
+        ),
+        ("rm", &clip, &["-f", "rm"], "video"),
+        ("qoi", &picture, &["-c:v", "qoi", "-f", "image2"], "image"),
+        ("exr", &picture, &["-c:v", "exr", "-f", "image2"], "image"),
+        (
+            "sun",
+            &picture,
+            &["-c:v", "sunrast", "-f", "image2"],
+            "image",
+        ),
+        ("sgi", &picture, &["-c:v", "sgi", "-f", "image2"], "image"),
+        ("dpx", &picture, &["-c:v", "dpx", "-f", "image2"], "image"),
+        ("ppm", &picture, &["-c:v", "ppm", "-f", "image2"], "image"),
+        (
+            "pgm",
+            &picture,
+            &["-pix_fmt", "gray", "-c:v", "pgm", "-f", "image2"],
+            "image",
+        ),
+        (
+            "pbm",
+            &picture,
+            &["-pix_fmt", "monob", "-c:v", "pbm", "-f", "image2"],
+            "image",
+        ),
+        ("pam", &picture, &["-c:v", "pam", "-f", "image2"], "image"),
+    ];
+    let mut files = Vec::new();
+    for (name, input, output, _) in cases {
+        let args: Vec<&str> = input.iter().chain(output.iter()).copied().collect();
+        files.push((*name, ffmpeg(&args, &work.path().join(format!("a.{name}")))));
+    }
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let pkg = package(&named);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (name, _, _, kind) in cases {
+        assert_eq!(kind_of(&report, name), *kind, "{name}");
+    }
+    assert_eq!(file(&report, "rm").unwrap()["video"]["status"], "confirmed");
+}
+
 /// Audio in a video-capable container (ASF, Matroska, RealMedia) under an
 /// audio name is audio, with no TP012 "audio-only video" error: the name
 /// says what it is. (Every .wma and .mka failed the package before.)

@@ -227,6 +227,10 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     // MXF starts with its header partition pack (a run-in before it is
     // allowed but not seen in practice; searching 16 KiB of every image for
     // it would cost more than it finds). Video or only audio: the probe decides.
+    if h.starts_with(b".RMF\x00\x00\x00") {
+        // RealMedia holds video or only audio: the probe decides.
+        return Some(video("application/vnd.rn-realmedia", "rm"));
+    }
     if h.starts_with(MXF_PARTITION_KEY) {
         return Some(video("application/mxf", "mxf"));
     }
@@ -265,6 +269,25 @@ fn audio_magic(h: &[u8]) -> Option<Detected> {
     }
     if h.starts_with(b"\x0b\x77") {
         return ac3(h);
+    }
+    // Wave files over 4 GiB (RF64, BW64) and Sony Wave64 ("riff" + GUID).
+    if matches!(h.get(..4), Some(b"RF64" | b"BW64")) && h.get(8..12) == Some(b"WAVE") {
+        return Some(("audio/wav", Some(Audio), None));
+    }
+    if h.starts_with(b"riff\x2e\x91\xcf\x11\xa5\xd6\x28\xdb\x04\xc1\x00\x00") {
+        return Some(("audio/x-w64", Some(Audio), None));
+    }
+    if h.starts_with(b"caff\x00\x01") {
+        return Some(("audio/x-caf", Some(Audio), None));
+    }
+    if h.starts_with(b"TTA1") {
+        return Some(("audio/x-tta", Some(Audio), None));
+    }
+    if h.starts_with(b"Creative Voice File\x1a") {
+        return Some(("audio/x-voc", Some(Audio), None));
+    }
+    if h.starts_with(b".ra\xfd") {
+        return Some(("audio/x-pn-realaudio", Some(Audio), None));
     }
     None
 }
@@ -311,6 +334,29 @@ fn image_magic(h: &[u8], size: u64) -> Option<Detected> {
     if h.starts_with(b"gimp xcf ") {
         return Some(("image/x-xcf", Some(Image), None));
     }
+    let image = |media| Some((media, Some(Image), None));
+    if h.starts_with(b"qoif") {
+        return image("image/qoi");
+    }
+    if h.starts_with(b"\x76\x2f\x31\x01") {
+        return image("image/x-exr");
+    }
+    if h.starts_with(b"\x59\xa6\x6a\x95") {
+        return image("image/x-sun-raster");
+    }
+    if h.starts_with(b"SDPX") || h.starts_with(b"XPDS") {
+        return image("image/x-dpx");
+    }
+    // SGI: magic 474, RLE flag 0/1, 1 or 2 bytes per channel.
+    if h.starts_with(b"\x01\xda")
+        && h.get(2).is_some_and(|&b| b <= 1)
+        && matches!(h.get(3), Some(1 | 2))
+    {
+        return image("image/x-sgi");
+    }
+    if is_netpbm(h) {
+        return image("image/x-portable-anymap");
+    }
     // Apple icon: the length after the magic is the file's.
     if h.starts_with(b"icns")
         && h.get(4..8)
@@ -333,6 +379,55 @@ fn image_magic(h: &[u8], size: u64) -> Option<Detected> {
         return Some(("image/emf", Some(Image), None));
     }
     None
+}
+
+/// Netpbm (PBM, PGM, PPM, PAM): "P1".."P7" and a whole header — width,
+/// height and (but for bitmaps) the maximum value, comments allowed between;
+/// PAM's keyword header up to ENDHDR. A note that starts "P1 2 3 notes"
+/// is text: plain formats go on with numbers.
+fn is_netpbm(h: &[u8]) -> bool {
+    if h.len() < 4 || h[0] != b'P' || !(b'1'..=b'7').contains(&h[1]) || !h[2].is_ascii_whitespace()
+    {
+        return false;
+    }
+    let head = &h[..h.len().min(512)];
+    if h[1] == b'7' {
+        return head[3..].starts_with(b"WIDTH ") && memmem::find(head, b"\nENDHDR\n").is_some();
+    }
+    let numbers = if matches!(h[1], b'1' | b'4') { 2 } else { 3 };
+    let mut rest = &head[2..];
+    for _ in 0..numbers {
+        // Whitespace and comments, then a number.
+        loop {
+            let trimmed = rest.trim_ascii_start();
+            if trimmed.len() == rest.len() && !trimmed.starts_with(b"#") {
+                break;
+            }
+            rest = match trimmed.strip_prefix(b"#") {
+                Some(comment) => match memchr::memchr(b'\n', comment) {
+                    Some(eol) => &comment[eol + 1..],
+                    None => return false,
+                },
+                None => trimmed,
+            };
+        }
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0
+            || digits > 5
+            || rest[digits..]
+                .first()
+                .is_none_or(|b| !b.is_ascii_whitespace())
+        {
+            return false;
+        }
+        rest = &rest[digits..];
+    }
+    // Plain (ASCII) formats go on with sample values; binary ones with bytes.
+    !matches!(h[1], b'1'..=b'3')
+        || rest
+            .trim_ascii_start()
+            .first()
+            .is_none_or(u8::is_ascii_digit)
 }
 
 /// Gzipped SVG: a bounded prefix of the stream, inflated, is SVG text.

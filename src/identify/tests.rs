@@ -748,3 +748,25 @@ fn a_compound_root_whose_streams_cannot_be_reached_falls_back_to_its_class() {
     ]);
     assert_eq!(of("doc", &file).kind, Document);
 }
+
+#[test]
+fn netpbm_needs_a_whole_header() {
+    assert_eq!(sniff(b"P6\n64 48\n255\n\x00\x01\x02").kind, Some(Image));
+    assert_eq!(sniff(b"P1\n# a comment\n2 2\n0 1\n1 0\n").kind, Some(Image));
+    assert_eq!(
+        sniff(b"P7\nWIDTH 2\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nTUPLTYPE RGB\nENDHDR\n\x00").kind,
+        Some(Image)
+    );
+    for text in [
+        &b"P1 2 3 notes for the first lesson\n"[..],
+        b"P3 is the third point\n",
+        b"P6 64\n",
+    ] {
+        assert_eq!(
+            sniff(text).media_type,
+            "text/plain",
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+}
