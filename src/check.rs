@@ -696,7 +696,7 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
     if class.junk_reason.is_some() {
         return;
     }
-    if item.scanned.sniffed.encrypted {
+    if class.encrypted {
         findings.push(rules::ENCRYPTED_DOCUMENT.finding(
             path,
             Text::new(

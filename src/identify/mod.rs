@@ -130,6 +130,8 @@ pub struct Classification {
     pub extension_mismatch: bool,
     /// Why it is junk, when kind == Junk.
     pub junk_reason: Option<&'static str>,
+    /// A password-protected Office document: the platform cannot open it.
+    pub encrypted: bool,
 }
 
 /// Extension → (kind, typical media type), per the domain taxonomy.
@@ -224,7 +226,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
         "application/vnd.oasis.opendocument.graphics-template",
     ),
     (
-        &["docx"],
+        &["docx", "docm", "dotx", "dotm"],
         Document,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
@@ -240,7 +242,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["html", "htm", "xhtml"], Document, "text/html"),
     (&["epub"], Document, "application/epub+zip"),
     (
-        &["pptx", "ppsx", "potx"],
+        &["pptx", "ppsx", "potx", "pptm", "ppsm", "potm"],
         Presentation,
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
@@ -255,7 +257,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
         "application/vnd.oasis.opendocument.presentation",
     ),
     (
-        &["xlsx", "xlsm"],
+        &["xlsx", "xlsm", "xltx", "xltm"],
         Spreadsheet,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
@@ -408,19 +410,21 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
     let ext = ext.as_deref().unwrap_or("");
     let ext_kind = kind_for_extension(ext);
     let mut media_type = sniffed.media_type;
-    let decided = |kind, mismatch, junk_reason, media_type| Classification {
+    let mut encrypted = sniffed.encrypted;
+    let decided = |kind, mismatch, junk_reason, media_type, encrypted| Classification {
         kind,
         media_type,
         ext_kind,
         extension_mismatch: mismatch,
         junk_reason,
+        encrypted,
     };
 
     if let Some(reason) = junk_reason(path, sniffed.size) {
-        return decided(Junk, false, Some(reason), media_type);
+        return decided(Junk, false, Some(reason), media_type, false);
     }
     if is_metadata_path(path) {
-        return decided(Metadata, false, None, media_type);
+        return decided(Metadata, false, None, media_type, false);
     }
 
     let mut content_kind = sniffed.kind;
@@ -436,6 +440,15 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         if let Some((_, media)) = tied {
             media_type = media;
         }
+        // An OOXML file is a zip unless a password sealed it in a compound
+        // file (whose streams could not be reached here).
+        if matches!(
+            ext,
+            "docx" | "docm" | "dotx" | "pptx" | "pptm" | "ppsx" | "potx" | "xlsx" | "xlsm" | "xltx"
+        ) {
+            encrypted = true;
+            media_type = magic::ENCRYPTED_OOXML;
+        }
     }
     if matches!(media_type, magic::KEYNOTE | magic::PAGES | magic::NUMBERS)
         && let Some((kind, media)) =
@@ -446,7 +459,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         content_kind = Some(kind);
         media_type = media;
     }
-    if sniffed.encrypted {
+    if encrypted {
         // The family is sealed inside; a .pptx or .xlsx name still says it.
         content_kind = Some(match ext_kind {
             Some(k @ (Document | Presentation | Spreadsheet)) => k,
@@ -479,7 +492,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
     };
     // A video name promises a video container, whatever else the content is.
     let not_video = VIDEO_EXTENSIONS.contains(&ext) && sniffed.container.is_none() && !typescript;
-    decided(kind, mismatch || not_video, None, media_type)
+    decided(kind, mismatch || not_video, None, media_type, encrypted)
 }
 
 /// Whether content kind `c` and extension kind `e` are no real disagreement.

@@ -367,6 +367,7 @@ fn text_formats() {
             ext_kind: Some(Video),
             extension_mismatch: false,
             junk_reason: None,
+            encrypted: false,
         }
     );
     // Text under a binary format's name is not that kind.
@@ -769,4 +770,26 @@ fn netpbm_needs_a_whole_header() {
             String::from_utf8_lossy(text)
         );
     }
+}
+
+#[test]
+fn a_compound_file_named_as_ooxml_is_an_encrypted_document() {
+    const NONE: u32 = u32::MAX;
+    // Streams out of reach, no class id: only the name is left to go by,
+    // and an OOXML name over a compound file means a password sealed it.
+    let sealed = compound_file(&[("Root Entry", 5, NONE, NONE, 9)]);
+    for (name, kind) in [
+        ("a.docx", Document),
+        ("a.pptm", Presentation),
+        ("a.xlsx", Spreadsheet),
+    ] {
+        let c = of(name, &sealed);
+        assert_eq!(
+            (c.kind, c.encrypted, c.extension_mismatch),
+            (kind, true, false),
+            "{name}"
+        );
+        assert_eq!(c.media_type, magic::ENCRYPTED_OOXML);
+    }
+    assert!(!of("a.doc", &sealed).encrypted);
 }
