@@ -793,3 +793,34 @@ fn a_compound_file_named_as_ooxml_is_an_encrypted_document() {
     }
     assert!(!of("a.doc", &sealed).encrypted);
 }
+
+#[test]
+fn garbage_after_a_compound_signature_never_panics() {
+    const NONE: u32 = u32::MAX;
+    let good = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("WordDocument", 2, NONE, NONE, NONE),
+    ]);
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..300 {
+        let mut bytes = good.clone();
+        bytes.truncate(8 + (next() as usize % good.len()));
+        // Flip bytes in the header and the directory sectors.
+        for _ in 0..(1 + round % 40) {
+            let at = next() as usize % bytes.len().max(1);
+            let hot = [at % 512, 512 * 41 + at % 1024, at];
+            let i = hot[round % 3].min(bytes.len() - 1).max(8);
+            if i < bytes.len() {
+                bytes[i] = next() as u8;
+            }
+        }
+        let chunk = 1 + next() as usize % 700;
+        let _ = sniff_chunked(&bytes, chunk);
+    }
+}
