@@ -84,6 +84,15 @@ const ZIP_MIMETYPES: &[(&str, ResourceKind)] = &[
         Image,
     ),
     ("application/epub+zip", Document),
+    // OpenOffice.org 1.x, still met in old course material.
+    ("application/vnd.sun.xml.writer", Document),
+    ("application/vnd.sun.xml.writer.template", Document),
+    ("application/vnd.sun.xml.impress", Presentation),
+    ("application/vnd.sun.xml.impress.template", Presentation),
+    ("application/vnd.sun.xml.calc", Spreadsheet),
+    ("application/vnd.sun.xml.calc.template", Spreadsheet),
+    ("application/vnd.sun.xml.draw", Image),
+    ("application/vnd.sun.xml.draw.template", Image),
 ];
 
 pub(crate) const KEYNOTE: &str = "application/vnd.apple.keynote";
@@ -95,7 +104,9 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
         let (media, kind) = ZIP_MIMETYPES
             .iter()
             .find(|(m, _)| m.as_bytes() == mime)
-            .map_or(("application/zip", Archive), |&(m, k)| (m, k));
+            // A zip naming its own media type (an ODF formula or database)
+            // is an application's file, not an archive to unpack.
+            .map_or(("application/zip", Other), |&(m, k)| (m, k));
         return (media, Some(kind), None);
     }
     if f.iwork_index || f.keynote_09 || f.iwork_09 {

@@ -220,6 +220,14 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
         Image,
         "application/vnd.oasis.opendocument.graphics",
     ),
+    (&["sxw", "stw"], Document, "application/vnd.sun.xml.writer"),
+    (
+        &["sxi", "sti"],
+        Presentation,
+        "application/vnd.sun.xml.impress",
+    ),
+    (&["sxc", "stc"], Spreadsheet, "application/vnd.sun.xml.calc"),
+    (&["sxd", "std"], Image, "application/vnd.sun.xml.draw"),
     (
         &["otg"],
         Image,

@@ -824,3 +824,36 @@ fn garbage_after_a_compound_signature_never_panics() {
         let _ = sniff_chunked(&bytes, chunk);
     }
 }
+
+#[test]
+fn zips_that_name_their_media_type_are_never_archives() {
+    let with_mimetype = |mime: &[u8]| {
+        sniff(&zip(
+            &[
+                ("mimetype", mime),
+                ("content.xml", b"<office:document-content/>"),
+            ],
+            true,
+        ))
+    };
+    for (mime, kind) in [
+        (
+            &b"application/vnd.oasis.opendocument.text-template"[..],
+            Document,
+        ),
+        (
+            b"application/vnd.oasis.opendocument.graphics-template",
+            Image,
+        ),
+        (b"application/vnd.sun.xml.impress", Presentation),
+        (b"application/vnd.oasis.opendocument.database", Other),
+        (b"application/vnd.oasis.opendocument.formula", Other),
+    ] {
+        assert_eq!(
+            with_mimetype(mime).kind,
+            Some(kind),
+            "{}",
+            String::from_utf8_lossy(mime)
+        );
+    }
+}
