@@ -150,6 +150,13 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
                 None,
             );
         }
+        // Another Open Packaging format (Visio, XPS, 3MF): an application's
+        // file, not an archive to unpack.
+        return ("application/zip", Some(Other), None);
+    }
+    if f.ofd {
+        // GB/T 33190, the Chinese fixed-layout document format.
+        return ("application/ofd", Some(Document), None);
     }
     if f.ims_manifest {
         return (SCORM_ZIP, Some(Courseware), None);

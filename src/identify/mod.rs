@@ -197,6 +197,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["avif"], Image, "image/avif"),
     (&["ico"], Image, "image/vnd.microsoft.icon"),
     (&["pdf"], Document, "application/pdf"),
+    (&["ofd"], Document, "application/ofd"),
     (&["pages"], Document, magic::PAGES),
     (&["key"], Presentation, magic::KEYNOTE),
     (&["numbers"], Spreadsheet, magic::NUMBERS),

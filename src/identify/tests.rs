@@ -857,3 +857,27 @@ fn zips_that_name_their_media_type_are_never_archives() {
         );
     }
 }
+
+#[test]
+fn ofd_and_other_open_packaging_zips_are_not_archives() {
+    let ofd = sniff(&zip(
+        &[
+            ("OFD.xml", b"<ofd:OFD/>"),
+            ("Doc_0/Document.xml", b"<ofd:Document/>"),
+        ],
+        false,
+    ));
+    assert_eq!(
+        (ofd.media_type, ofd.kind),
+        ("application/ofd", Some(Document))
+    );
+    assert!(!classify("通知.ofd", &ofd).extension_mismatch);
+    let visio = sniff(&zip(
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("visio/document.xml", b"<VisioDocument/>"),
+        ],
+        false,
+    ));
+    assert_eq!(visio.kind, Some(Other));
+}

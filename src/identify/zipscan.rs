@@ -29,6 +29,8 @@ pub(crate) struct ZipFacts {
     pub ims_manifest: bool,
     pub html_index: bool,
     pub android: bool,
+    /// OFD (GB/T 33190): `OFD.xml` at the top.
+    pub ofd: bool,
     /// iWork 2013+: `Index/*.iwa` parts, or a bundle's `Index.zip`.
     pub iwork_index: bool,
     pub iwork_slides: bool,
@@ -73,6 +75,7 @@ impl ZipFacts {
                 base_is("index.html") || base_is("index.htm") || base_is("story.html");
         }
         self.android |= name == b"AndroidManifest.xml" || name == b"classes.dex";
+        self.ofd |= name == b"OFD.xml";
         if depth <= 1 {
             self.iwork_index |= base == b"Index.zip";
             self.keynote_09 |= base == b"index.apxl" || base == b"index.apxl.gz";
