@@ -673,6 +673,8 @@ fn via_infer(h: &[u8]) -> Option<Detected> {
         M::Archive => match t.extension() {
             "pdf" | "rtf" => Document,
             "swf" => Animation,
+            // DICOM: medical images, met in clinical training material.
+            "dcm" => Image,
             // Archives and compressed streams: the platform unpacks neither.
             "zip" | "tar" | "rar" | "gz" | "bz2" | "7z" | "xz" | "zst" | "Z" | "lz" | "lz4"
             | "cab" | "cpio" => Archive,

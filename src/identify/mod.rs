@@ -184,6 +184,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["tga", "icb", "vda", "vst"], Image, "image/x-tga"),
     (&["icns"], Image, "image/icns"),
     (&["qoi"], Image, "image/qoi"),
+    (&["dcm", "dicom"], Image, "application/dicom"),
     (&["exr"], Image, "image/x-exr"),
     (&["ras", "sun"], Image, "image/x-sun-raster"),
     (&["dpx"], Image, "image/x-dpx"),

@@ -881,3 +881,14 @@ fn ofd_and_other_open_packaging_zips_are_not_archives() {
     ));
     assert_eq!(visio.kind, Some(Other));
 }
+
+#[test]
+fn dicom_is_an_image() {
+    // A 128-byte preamble, "DICM", then the file meta group.
+    let mut dicom = vec![0u8; 128];
+    dicom.extend_from_slice(b"DICM\x02\x00\x00\x00UL\x04\x00\x54\x00\x00\x00");
+    dicom.resize(400, 0);
+    let c = of("CT_0001.dcm", &dicom);
+    assert_eq!((c.kind, c.extension_mismatch), (Image, false));
+    assert_eq!(of("IM000001", &dicom).kind, Image);
+}
