@@ -673,15 +673,21 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
         ));
     }
     if resource.kind == ResourceKind::Archive {
+        // A policy may count archives; the message says which it is.
+        let (counted_en, counted_zh) = if resource.counted {
+            ("counted as a course resource", "按策略计为课程资源")
+        } else {
+            ("not counted", "不计入")
+        };
         findings.push(rules::ARCHIVE_IN_PACKAGE.finding(
             path,
             Text::new(
                 format!(
-                    "an archive ({}) inside the package: the platform cannot play what is inside; unpack it into the package. Not counted",
+                    "an archive ({}) inside the package: the platform cannot play what is inside; unpack it into the package. {counted_en}",
                     item.class.media_type
                 ),
                 format!(
-                    "包中含有压缩文件（{}）：平台无法播放其中的内容，请将其解压到包中。不计入",
+                    "包中含有压缩文件（{}）：平台无法播放其中的内容，请将其解压到包中。{counted_zh}",
                     item.class.media_type
                 ),
             ),

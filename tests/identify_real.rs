@@ -244,6 +244,14 @@ fn archives_inside_a_package_are_not_course_resources() {
         true
     );
     assert_eq!(code, 1);
+    let tp024 = findings_at(&counted, "TP024", "模块1_基础知识/资料.7z");
+    assert!(
+        tp024[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("counted as a course resource"),
+        "{tp024:?}"
+    );
 
     // Zips that are documents keep their family: OOXML and ODF by their parts.
     let docs = work.path().join("docs");
