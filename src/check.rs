@@ -604,8 +604,13 @@ fn resource_of(
             } else {
                 "没有视频流"
             };
-            // The policy sets how much a missing video stream matters.
-            if let Some(severity) = policy.video.no_video_stream.severity() {
+            // The policy sets how much a missing video stream matters. A
+            // file named as audio (.wma, .mka, .ra) in a video-capable
+            // container is what its name says: nothing to report.
+            let named_audio = item.class.ext_kind == Some(ResourceKind::Audio);
+            if let Some(severity) = policy.video.no_video_stream.severity()
+                && !named_audio
+            {
                 findings.push(rules::AUDIO_ONLY.finding_at(
                     severity,
                     Some(path),
@@ -709,6 +714,27 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
             ),
         ));
     }
+    if resource.kind == ResourceKind::Archive {
+        // A policy may count archives; the message says which it is.
+        let (counted_en, counted_zh) = if resource.counted {
+            ("counted as a course resource", "按策略计为课程资源")
+        } else {
+            ("not counted", "不计入")
+        };
+        findings.push(rules::ARCHIVE_IN_PACKAGE.finding(
+            path,
+            Text::new(
+                format!(
+                    "an archive ({}) inside the package: the platform cannot play what is inside; unpack it into the package. {counted_en}",
+                    item.class.media_type
+                ),
+                format!(
+                    "包中含有压缩文件（{}）：平台无法播放其中的内容，请将其解压到包中。{counted_zh}",
+                    item.class.media_type
+                ),
+            ),
+        ));
+    }
     if item.class.media_type == "application/x-shockwave-flash" {
         findings.push(
             rules::OBSOLETE_FORMAT
@@ -717,6 +743,15 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
     }
     if class.junk_reason.is_some() {
         return;
+    }
+    if class.encrypted {
+        findings.push(rules::ENCRYPTED_DOCUMENT.finding(
+            path,
+            Text::new(
+                "password-protected Office document: the platform cannot open it; remove the password",
+                "设有打开密码的 Office 文档：平台无法打开，请清除密码",
+            ),
+        ));
     }
     let named_video = class.ext_kind == Some(ResourceKind::Video);
     if named_video && class.kind != ResourceKind::Video {

@@ -21,11 +21,14 @@ pub enum ResourceKind {
     Metadata,
     Junk,
     Executable,
+    /// A zip, rar, 7z, tar or compressed file: the platform does not unpack
+    /// it, so what it holds is neither playable nor counted.
+    Archive,
     Other,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 13] = [
+    pub const ALL: [ResourceKind; 14] = [
         ResourceKind::Video,
         ResourceKind::Audio,
         ResourceKind::Image,
@@ -38,6 +41,7 @@ impl ResourceKind {
         ResourceKind::Metadata,
         ResourceKind::Junk,
         ResourceKind::Executable,
+        ResourceKind::Archive,
         ResourceKind::Other,
     ];
 
@@ -56,6 +60,7 @@ impl ResourceKind {
             ResourceKind::Metadata => "metadata",
             ResourceKind::Junk => "junk",
             ResourceKind::Executable => "executable",
+            ResourceKind::Archive => "archive",
             ResourceKind::Other => "other",
         }
     }
@@ -74,6 +79,7 @@ impl ResourceKind {
             ResourceKind::Metadata => "元数据",
             ResourceKind::Junk => "垃圾文件",
             ResourceKind::Executable => "可执行文件",
+            ResourceKind::Archive => "压缩文件",
             ResourceKind::Other => "其他",
         }
     }
@@ -82,7 +88,10 @@ impl ResourceKind {
     pub fn counted_by_default(self) -> bool {
         !matches!(
             self,
-            ResourceKind::Subtitle | ResourceKind::Metadata | ResourceKind::Junk
+            ResourceKind::Subtitle
+                | ResourceKind::Metadata
+                | ResourceKind::Junk
+                | ResourceKind::Archive
         )
     }
 

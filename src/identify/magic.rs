@@ -4,6 +4,7 @@
 //! happens to start with "BM" is not a BMP), then `infer`'s remaining
 //! magic numbers.
 
+use super::ole::{self, OleFacts, RootClass};
 use super::text;
 use super::zipscan::ZipFacts;
 use crate::kinds::ResourceKind::{self, *};
@@ -20,40 +21,104 @@ const fn video(media: &'static str, container: &'static str) -> Detected {
     (media, Some(Video), Some(container))
 }
 
-pub(crate) fn detect(head: &[u8], size: u64, zip: Option<&ZipFacts>) -> Detected {
+/// Encrypted OOXML: the package inside cannot be read without the password.
+pub(crate) const ENCRYPTED_OOXML: &str = "application/x-encrypted-ooxml";
+
+/// Bytes kept from the end of every file (a Targa footer).
+pub(crate) const TAIL_LEN: usize = 18;
+/// A header shaped like a Targa image's, without the footer that would say so.
+pub(crate) const TGA_HEADER: &str = "image/x-tga-header";
+
+pub(crate) fn detect(
+    head: &[u8],
+    tail: &[u8],
+    size: u64,
+    zip: Option<&ZipFacts>,
+    ole: Option<&OleFacts>,
+) -> Detected {
     if size == 0 {
         return ("inode/x-empty", None, None);
     }
     if let Some(facts) = zip {
         return detect_zip(head, facts);
     }
+    if let Some(detected) = ole.and_then(ole_streams) {
+        return detected;
+    }
     let whole = size == head.len() as u64;
     binary_magic(head)
+        .or_else(|| image_magic(head, size))
         .or_else(|| text::detect(head, whole))
+        .or_else(|| svgz(head))
         .or_else(|| via_infer(head))
+        .or_else(|| targa(head, tail))
         .unwrap_or(("application/octet-stream", None, None))
 }
 
+/// ODF and EPUB `mimetype` values, with the kind each means. Templates
+/// (.ott, .ots, .otp, .otg) are documents of their family like the rest.
+const ZIP_MIMETYPES: &[(&str, ResourceKind)] = &[
+    ("application/vnd.oasis.opendocument.text", Document),
+    ("application/vnd.oasis.opendocument.text-template", Document),
+    ("application/vnd.oasis.opendocument.text-master", Document),
+    ("application/vnd.oasis.opendocument.text-web", Document),
+    (
+        "application/vnd.oasis.opendocument.presentation",
+        Presentation,
+    ),
+    (
+        "application/vnd.oasis.opendocument.presentation-template",
+        Presentation,
+    ),
+    (
+        "application/vnd.oasis.opendocument.spreadsheet",
+        Spreadsheet,
+    ),
+    (
+        "application/vnd.oasis.opendocument.spreadsheet-template",
+        Spreadsheet,
+    ),
+    ("application/vnd.oasis.opendocument.graphics", Image),
+    (
+        "application/vnd.oasis.opendocument.graphics-template",
+        Image,
+    ),
+    ("application/epub+zip", Document),
+    // OpenOffice.org 1.x, still met in old course material.
+    ("application/vnd.sun.xml.writer", Document),
+    ("application/vnd.sun.xml.writer.template", Document),
+    ("application/vnd.sun.xml.impress", Presentation),
+    ("application/vnd.sun.xml.impress.template", Presentation),
+    ("application/vnd.sun.xml.calc", Spreadsheet),
+    ("application/vnd.sun.xml.calc.template", Spreadsheet),
+    ("application/vnd.sun.xml.draw", Image),
+    ("application/vnd.sun.xml.draw.template", Image),
+];
+
+pub(crate) const KEYNOTE: &str = "application/vnd.apple.keynote";
+pub(crate) const PAGES: &str = "application/vnd.apple.pages";
+pub(crate) const NUMBERS: &str = "application/vnd.apple.numbers";
+
 fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
     if let Some(mime) = odf_mimetype(head) {
-        return match mime {
-            b"application/vnd.oasis.opendocument.text" => (
-                "application/vnd.oasis.opendocument.text",
-                Some(Document),
-                None,
-            ),
-            b"application/vnd.oasis.opendocument.presentation" => (
-                "application/vnd.oasis.opendocument.presentation",
-                Some(Presentation),
-                None,
-            ),
-            b"application/vnd.oasis.opendocument.spreadsheet" => (
-                "application/vnd.oasis.opendocument.spreadsheet",
-                Some(Spreadsheet),
-                None,
-            ),
-            b"application/epub+zip" => ("application/epub+zip", Some(Document), None),
-            _ => ("application/zip", Some(Other), None),
+        let (media, kind) = ZIP_MIMETYPES
+            .iter()
+            .find(|(m, _)| m.as_bytes() == mime)
+            // A zip naming its own media type (an ODF formula or database)
+            // is an application's file, not an archive to unpack.
+            .map_or(("application/zip", Other), |&(m, k)| (m, k));
+        return (media, Some(kind), None);
+    }
+    if f.iwork_index || f.keynote_09 || f.iwork_09 {
+        // Which app wrote an iWork file shows in its parts only for decks
+        // (slides) and sheets (tables); `classify` lets a .key, .pages or
+        // .numbers name decide.
+        return if f.iwork_slides || f.keynote_09 {
+            (KEYNOTE, Some(Presentation), None)
+        } else if f.iwork_tables {
+            (NUMBERS, Some(Spreadsheet), None)
+        } else {
+            (PAGES, Some(Document), None)
         };
     }
     if f.android {
@@ -85,6 +150,13 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
                 None,
             );
         }
+        // Another Open Packaging format (Visio, XPS, 3MF): an application's
+        // file, not an archive to unpack.
+        return ("application/zip", Some(Other), None);
+    }
+    if f.ofd {
+        // GB/T 33190, the Chinese fixed-layout document format.
+        return ("application/ofd", Some(Document), None);
     }
     if f.ims_manifest {
         return (SCORM_ZIP, Some(Courseware), None);
@@ -92,7 +164,7 @@ fn detect_zip(head: &[u8], f: &ZipFacts) -> Detected {
     if f.html_index {
         return (HTML5_ZIP, Some(Courseware), None);
     }
-    ("application/zip", Some(Other), None)
+    ("application/zip", Some(Archive), None)
 }
 
 /// ODF and EPUB store an uncompressed `mimetype` file as the first entry.
@@ -156,7 +228,7 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
         let kind = if is_animated_gif(h) { Animation } else { Image };
         return Some(("image/gif", Some(kind), None));
     }
-    if h.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+    if h.starts_with(ole::SIGNATURE) {
         return Some(cfb(h));
     }
     // PDF readers accept junk before the header within the first KiB (the
@@ -166,6 +238,19 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     }
     if h.starts_with(b"{\\rtf") {
         return Some(("application/rtf", Some(Document), None));
+    }
+    if let Some(detected) = audio_magic(h) {
+        return Some(detected);
+    }
+    // MXF starts with its header partition pack (a run-in before it is
+    // allowed but not seen in practice; searching 16 KiB of every image for
+    // it would cost more than it finds). Video or only audio: the probe decides.
+    if h.starts_with(b".RMF\x00\x00\x00") {
+        // RealMedia holds video or only audio: the probe decides.
+        return Some(video("application/vnd.rn-realmedia", "rm"));
+    }
+    if h.starts_with(MXF_PARTITION_KEY) {
+        return Some(video("application/mxf", "mxf"));
     }
     if h.starts_with(b"ID3") {
         return Some(("audio/mpeg", Some(Audio), None));
@@ -179,6 +264,227 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
         }
     }
     None
+}
+
+/// The first 13 bytes of every MXF partition pack key.
+const MXF_PARTITION_KEY: &[u8] = b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01";
+
+fn audio_magic(h: &[u8]) -> Option<Detected> {
+    let be32 = |i: usize| Some(u32::from_be_bytes(h.get(i..i + 4)?.try_into().ok()?));
+    if h.starts_with(b"FORM") && matches!(h.get(8..12), Some(b"AIFF" | b"AIFC")) {
+        return Some(("audio/aiff", Some(Audio), None));
+    }
+    // WavPack block header: version 0x402..=0x410 follows the block size.
+    if h.starts_with(b"wvpk")
+        && h.get(8..10)
+            .is_some_and(|v| (0x402..=0x410).contains(&u16::from_le_bytes([v[0], v[1]])))
+    {
+        return Some(("audio/x-wavpack", Some(Audio), None));
+    }
+    // Sun/NeXT: a header of 24 bytes or more, then a known encoding.
+    if h.starts_with(b".snd") && be32(4)? >= 24 && (1..=27).contains(&be32(12)?) {
+        return Some(("audio/basic", Some(Audio), None));
+    }
+    if h.starts_with(b"\x0b\x77") {
+        return ac3(h);
+    }
+    // Wave files over 4 GiB (RF64, BW64) and Sony Wave64 ("riff" + GUID).
+    if matches!(h.get(..4), Some(b"RF64" | b"BW64")) && h.get(8..12) == Some(b"WAVE") {
+        return Some(("audio/wav", Some(Audio), None));
+    }
+    if h.starts_with(b"riff\x2e\x91\xcf\x11\xa5\xd6\x28\xdb\x04\xc1\x00\x00") {
+        return Some(("audio/x-w64", Some(Audio), None));
+    }
+    if h.starts_with(b"caff\x00\x01") {
+        return Some(("audio/x-caf", Some(Audio), None));
+    }
+    if h.starts_with(b"TTA1") {
+        return Some(("audio/x-tta", Some(Audio), None));
+    }
+    if h.starts_with(b"Creative Voice File\x1a") {
+        return Some(("audio/x-voc", Some(Audio), None));
+    }
+    if h.starts_with(b".ra\xfd") {
+        return Some(("audio/x-pn-realaudio", Some(Audio), None));
+    }
+    None
+}
+
+/// An AC-3 or E-AC-3 sync frame: two sync bytes are weak, so the header
+/// fields must be valid and, when the head holds it, the next frame must
+/// start where this one's size says.
+fn ac3(h: &[u8]) -> Option<Detected> {
+    let bsid = *h.get(5)? >> 3;
+    let frame_bytes = if bsid <= 10 {
+        const KBPS: [usize; 19] = [
+            32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 576, 640,
+        ];
+        let (fscod, code) = (*h.get(4)? >> 6, (*h.get(4)? & 0x3f) as usize);
+        let kbps = *KBPS.get(code / 2)?;
+        let words = match fscod {
+            0 => kbps * 2,
+            1 => kbps * 320 / 147 + (code & 1),
+            2 => kbps * 3,
+            _ => return None,
+        };
+        words * 2
+    } else if (11..=16).contains(&bsid) {
+        (((*h.get(2)? as usize & 7) << 8 | *h.get(3)? as usize) + 1) * 2
+    } else {
+        return None;
+    };
+    if let Some(next) = h.get(frame_bytes..frame_bytes + 2)
+        && next != b"\x0b\x77"
+    {
+        return None;
+    }
+    let media = if bsid <= 10 {
+        "audio/ac3"
+    } else {
+        "audio/eac3"
+    };
+    Some((media, Some(Audio), None))
+}
+
+fn image_magic(h: &[u8], size: u64) -> Option<Detected> {
+    let le16 = |i: usize| h.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let le32 = |i: usize| Some(u32::from_le_bytes(h.get(i..i + 4)?.try_into().ok()?));
+    if h.starts_with(b"gimp xcf ") {
+        return Some(("image/x-xcf", Some(Image), None));
+    }
+    let image = |media| Some((media, Some(Image), None));
+    if h.starts_with(b"qoif") {
+        return image("image/qoi");
+    }
+    if h.starts_with(b"\x76\x2f\x31\x01") {
+        return image("image/x-exr");
+    }
+    if h.starts_with(b"\x59\xa6\x6a\x95") {
+        return image("image/x-sun-raster");
+    }
+    if h.starts_with(b"SDPX") || h.starts_with(b"XPDS") {
+        return image("image/x-dpx");
+    }
+    // SGI: magic 474, RLE flag 0/1, 1 or 2 bytes per channel.
+    if h.starts_with(b"\x01\xda")
+        && h.get(2).is_some_and(|&b| b <= 1)
+        && matches!(h.get(3), Some(1 | 2))
+    {
+        return image("image/x-sgi");
+    }
+    if is_netpbm(h) {
+        return image("image/x-portable-anymap");
+    }
+    // Apple icon: the length after the magic is the file's.
+    if h.starts_with(b"icns")
+        && h.get(4..8)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
+            == Some(size as u32)
+    {
+        return Some(("image/icns", Some(Image), None));
+    }
+    // Windows metafile: the placeable header's key, or a bare header
+    // (memory/disk type, 9-word header, version 1 or 3).
+    if h.starts_with(b"\xd7\xcd\xc6\x9a")
+        || (matches!(le16(0), Some(1 | 2))
+            && le16(2) == Some(9)
+            && matches!(le16(4), Some(0x0100 | 0x0300)))
+    {
+        return Some(("image/wmf", Some(Image), None));
+    }
+    // Enhanced metafile: the header record (type 1) with its signature.
+    if le32(0) == Some(1) && h.get(40..44) == Some(b" EMF") {
+        return Some(("image/emf", Some(Image), None));
+    }
+    None
+}
+
+/// Netpbm (PBM, PGM, PPM, PAM): "P1".."P7" and a whole header — width,
+/// height and (but for bitmaps) the maximum value, comments allowed between;
+/// PAM's keyword header up to ENDHDR. A note that starts "P1 2 3 notes"
+/// is text: plain formats go on with numbers.
+fn is_netpbm(h: &[u8]) -> bool {
+    if h.len() < 4 || h[0] != b'P' || !(b'1'..=b'7').contains(&h[1]) || !h[2].is_ascii_whitespace()
+    {
+        return false;
+    }
+    let head = &h[..h.len().min(512)];
+    if h[1] == b'7' {
+        return head[3..].starts_with(b"WIDTH ") && memmem::find(head, b"\nENDHDR\n").is_some();
+    }
+    let numbers = if matches!(h[1], b'1' | b'4') { 2 } else { 3 };
+    let mut rest = &head[2..];
+    for _ in 0..numbers {
+        // Whitespace and comments, then a number.
+        loop {
+            let trimmed = rest.trim_ascii_start();
+            if trimmed.len() == rest.len() && !trimmed.starts_with(b"#") {
+                break;
+            }
+            rest = match trimmed.strip_prefix(b"#") {
+                Some(comment) => match memchr::memchr(b'\n', comment) {
+                    Some(eol) => &comment[eol + 1..],
+                    None => return false,
+                },
+                None => trimmed,
+            };
+        }
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0
+            || digits > 5
+            || rest[digits..]
+                .first()
+                .is_none_or(|b| !b.is_ascii_whitespace())
+        {
+            return false;
+        }
+        rest = &rest[digits..];
+    }
+    // Plain (ASCII) formats go on with sample values; binary ones with bytes.
+    !matches!(h[1], b'1'..=b'3')
+        || rest
+            .trim_ascii_start()
+            .first()
+            .is_none_or(u8::is_ascii_digit)
+}
+
+/// Gzipped SVG: a bounded prefix of the stream, inflated, is SVG text.
+fn svgz(h: &[u8]) -> Option<Detected> {
+    use std::io::Read;
+    if !h.starts_with(b"\x1f\x8b\x08") {
+        return None;
+    }
+    let mut inflated = Vec::with_capacity(4096);
+    // A head cut mid-stream ends in an error after what it did inflate.
+    let _ = flate2::read::GzDecoder::new(h)
+        .take(4096)
+        .read_to_end(&mut inflated);
+    match text::detect(&inflated, false)? {
+        ("image/svg+xml", ..) => Some(("image/svg+xml", Some(Image), None)),
+        _ => None,
+    }
+}
+
+/// Truevision Targa: the version 2 footer says so; a version 1 file has
+/// only a header to go by (see `TGA_HEADER`).
+fn targa(h: &[u8], tail: &[u8]) -> Option<Detected> {
+    let header_ok = h.len() >= 18
+        && h[1] <= 1
+        && matches!(h[2], 1 | 2 | 3 | 9 | 10 | 11)
+        && (h[1] == 1 || h[3..8].iter().all(|&b| b == 0))
+        && (h[1] == 0 || matches!(h[7], 15 | 16 | 24 | 32))
+        && u16::from_le_bytes([h[12], h[13]]) > 0
+        && u16::from_le_bytes([h[14], h[15]]) > 0
+        && matches!(h[16], 8 | 15 | 16 | 24 | 32)
+        && h[17] & 0xc0 == 0;
+    if !header_ok {
+        return None;
+    }
+    if tail == b"TRUEVISION-XFILE.\0" {
+        Some(("image/x-tga", Some(Image), None))
+    } else {
+        Some((TGA_HEADER, None, None))
+    }
 }
 
 fn iso_bmff(h: &[u8]) -> Detected {
@@ -284,7 +590,28 @@ fn is_animated_gif(h: &[u8]) -> bool {
     frames().is_some_and(|n| n > 1)
 }
 
-/// OLE compound files: infer reads the root CLSID when the directory lies
+/// A compound file by the streams at its root (see `ole`).
+fn ole_streams(f: &OleFacts) -> Option<Detected> {
+    Some(if f.encrypted_ooxml() {
+        // The family is inside the encryption: `classify` takes the
+        // extension's when it names one, else calls it a document.
+        (ENCRYPTED_OOXML, Some(Document), None)
+    } else if f.word {
+        ("application/msword", Some(Document), None)
+    } else if f.powerpoint {
+        ("application/vnd.ms-powerpoint", Some(Presentation), None)
+    } else if f.workbook {
+        ("application/vnd.ms-excel", Some(Spreadsheet), None)
+    } else {
+        match f.root_class()? {
+            RootClass::Word => ("application/msword", Some(Document), None),
+            RootClass::PowerPoint => ("application/vnd.ms-powerpoint", Some(Presentation), None),
+            RootClass::Excel => ("application/vnd.ms-excel", Some(Spreadsheet), None),
+        }
+    })
+}
+
+/// OLE compound files whose directory could not be read: infer reads the root CLSID when the directory lies
 /// within the head (small files); otherwise the extension breaks the tie.
 fn cfb(h: &[u8]) -> Detected {
     if infer::doc::is_ppt(h) {
@@ -346,6 +673,11 @@ fn via_infer(h: &[u8]) -> Option<Detected> {
         M::Archive => match t.extension() {
             "pdf" | "rtf" => Document,
             "swf" => Animation,
+            // DICOM: medical images, met in clinical training material.
+            "dcm" => Image,
+            // Archives and compressed streams: the platform unpacks neither.
+            "zip" | "tar" | "rar" | "gz" | "bz2" | "7z" | "xz" | "zst" | "Z" | "lz" | "lz4"
+            | "cab" | "cpio" => Archive,
             _ => Other,
         },
         M::Font | M::Custom => Other,

@@ -11,12 +11,14 @@
 //! (docs/domain.md); a real disagreement is reported as `extension_mismatch`.
 
 mod magic;
+mod ole;
 #[cfg(test)]
 mod tests;
 mod text;
 mod zipscan;
 
 use crate::kinds::ResourceKind::{self, *};
+use ole::OleScanner;
 use zipscan::ZipScanner;
 
 /// Bytes kept from the start of every file: enough for every signature we
@@ -32,6 +34,12 @@ pub struct Sniffer {
     /// Decided once the first 4 bytes are in; only zips get the name scan.
     zip_decided: bool,
     zip: Option<ZipScanner>,
+    /// Decided once the first 8 bytes are in; only compound files get the
+    /// directory read.
+    ole_decided: bool,
+    ole: Option<Box<OleScanner>>,
+    /// The last bytes fed: a Targa file's footer.
+    tail: Vec<u8>,
 }
 
 impl Sniffer {
@@ -57,17 +65,41 @@ impl Sniffer {
         if let Some(scanner) = &mut self.zip {
             scanner.feed(chunk);
         }
+        if !self.ole_decided && self.head.len() >= 8 {
+            self.ole_decided = true;
+            if self.head.starts_with(ole::SIGNATURE) {
+                let mut scanner = OleScanner::default();
+                scanner.feed(&self.head[..before]);
+                self.ole = Some(Box::new(scanner));
+            }
+        }
+        if let Some(scanner) = &mut self.ole {
+            scanner.feed(chunk);
+        }
+        if chunk.len() >= magic::TAIL_LEN {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(&chunk[chunk.len() - magic::TAIL_LEN..]);
+        } else {
+            self.tail.extend_from_slice(chunk);
+            let excess = self.tail.len().saturating_sub(magic::TAIL_LEN);
+            self.tail.drain(..excess);
+        }
         self.size += chunk.len() as u64;
     }
 
     pub fn finish(self) -> Sniffed {
         let facts = self.zip.as_ref().map(|z| &z.facts);
-        let (media_type, kind, container) = magic::detect(&self.head, self.size, facts);
+        let ole = self.ole.as_ref().and_then(|o| o.finish());
+        let encrypted = ole.as_ref().is_some_and(ole::OleFacts::encrypted_ooxml);
+        let (media_type, kind, container) =
+            magic::detect(&self.head, &self.tail, self.size, facts, ole.as_ref());
         Sniffed {
             media_type,
             kind,
             container,
             size: self.size,
+            encrypted,
         }
     }
 }
@@ -83,6 +115,8 @@ pub struct Sniffed {
     pub container: Option<&'static str>,
     /// Total bytes fed.
     pub size: u64,
+    /// A password-protected Office document: the platform cannot open it.
+    pub encrypted: bool,
 }
 
 /// The resolved classification of one file, content first, name second.
@@ -96,6 +130,8 @@ pub struct Classification {
     pub extension_mismatch: bool,
     /// Why it is junk, when kind == Junk.
     pub junk_reason: Option<&'static str>,
+    /// A password-protected Office document: the platform cannot open it.
+    pub encrypted: bool,
 }
 
 /// Extension → (kind, typical media type), per the domain taxonomy.
@@ -113,6 +149,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["3gp", "3g2"], Video, "video/3gpp"),
     (&["ogv"], Video, "video/ogg"),
     (&["rm", "rmvb"], Video, "application/vnd.rn-realmedia"),
+    (&["mxf"], Video, "application/mxf"),
     (&["mp3"], Audio, "audio/mpeg"),
     (&["m4a", "m4b"], Audio, "audio/mp4"),
     (&["aac"], Audio, "audio/aac"),
@@ -122,7 +159,17 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["opus"], Audio, "audio/opus"),
     (&["wma"], Audio, "audio/x-ms-wma"),
     (&["amr"], Audio, "audio/amr"),
-    (&["aif", "aiff"], Audio, "audio/aiff"),
+    (&["aif", "aiff", "aifc"], Audio, "audio/aiff"),
+    (&["ac3"], Audio, "audio/ac3"),
+    (&["eac3", "ec3"], Audio, "audio/eac3"),
+    (&["wv"], Audio, "audio/x-wavpack"),
+    (&["au", "snd"], Audio, "audio/basic"),
+    (&["mka"], Audio, "audio/x-matroska"),
+    (&["w64"], Audio, "audio/x-w64"),
+    (&["caf"], Audio, "audio/x-caf"),
+    (&["tta"], Audio, "audio/x-tta"),
+    (&["voc"], Audio, "audio/x-voc"),
+    (&["ra"], Audio, "audio/x-pn-realaudio"),
     (&["mid", "midi"], Audio, "audio/midi"),
     (&["jpg", "jpeg", "jpe"], Image, "image/jpeg"),
     (&["png"], Image, "image/png"),
@@ -130,13 +177,66 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["bmp"], Image, "image/bmp"),
     (&["tif", "tiff"], Image, "image/tiff"),
     (&["webp"], Image, "image/webp"),
-    (&["svg"], Image, "image/svg+xml"),
+    (&["svg", "svgz"], Image, "image/svg+xml"),
+    (&["xcf"], Image, "image/x-xcf"),
+    (&["wmf"], Image, "image/wmf"),
+    (&["emf"], Image, "image/emf"),
+    (&["tga", "icb", "vda", "vst"], Image, "image/x-tga"),
+    (&["icns"], Image, "image/icns"),
+    (&["qoi"], Image, "image/qoi"),
+    (&["dcm", "dicom"], Image, "application/dicom"),
+    (&["exr"], Image, "image/x-exr"),
+    (&["ras", "sun"], Image, "image/x-sun-raster"),
+    (&["dpx"], Image, "image/x-dpx"),
+    (&["sgi"], Image, "image/x-sgi"),
+    (
+        &["pbm", "pgm", "ppm", "pnm", "pam"],
+        Image,
+        "image/x-portable-anymap",
+    ),
     (&["heic", "heif"], Image, "image/heic"),
     (&["avif"], Image, "image/avif"),
     (&["ico"], Image, "image/vnd.microsoft.icon"),
     (&["pdf"], Document, "application/pdf"),
+    (&["ofd"], Document, "application/ofd"),
+    (&["pages"], Document, magic::PAGES),
+    (&["key"], Presentation, magic::KEYNOTE),
+    (&["numbers"], Spreadsheet, magic::NUMBERS),
     (
-        &["docx"],
+        &["ott"],
+        Document,
+        "application/vnd.oasis.opendocument.text-template",
+    ),
+    (
+        &["otp"],
+        Presentation,
+        "application/vnd.oasis.opendocument.presentation-template",
+    ),
+    (
+        &["ots"],
+        Spreadsheet,
+        "application/vnd.oasis.opendocument.spreadsheet-template",
+    ),
+    (
+        &["odg"],
+        Image,
+        "application/vnd.oasis.opendocument.graphics",
+    ),
+    (&["sxw", "stw"], Document, "application/vnd.sun.xml.writer"),
+    (
+        &["sxi", "sti"],
+        Presentation,
+        "application/vnd.sun.xml.impress",
+    ),
+    (&["sxc", "stc"], Spreadsheet, "application/vnd.sun.xml.calc"),
+    (&["sxd", "std"], Image, "application/vnd.sun.xml.draw"),
+    (
+        &["otg"],
+        Image,
+        "application/vnd.oasis.opendocument.graphics-template",
+    ),
+    (
+        &["docx", "docm", "dotx", "dotm"],
         Document,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
@@ -152,7 +252,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["html", "htm", "xhtml"], Document, "text/html"),
     (&["epub"], Document, "application/epub+zip"),
     (
-        &["pptx", "ppsx", "potx"],
+        &["pptx", "ppsx", "potx", "pptm", "ppsm", "potm"],
         Presentation,
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
@@ -167,7 +267,7 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
         "application/vnd.oasis.opendocument.presentation",
     ),
     (
-        &["xlsx", "xlsm"],
+        &["xlsx", "xlsm", "xltx", "xltm"],
         Spreadsheet,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
@@ -203,11 +303,15 @@ const EXTENSIONS: &[(&[&str], ResourceKind, &str)] = &[
     (&["ps1"], Executable, "text/plain"),
     (&["vbs"], Executable, "text/vbscript"),
     (&["dmg"], Executable, "application/x-apple-diskimage"),
-    (&["zip"], Other, "application/zip"),
-    (&["rar"], Other, "application/vnd.rar"),
-    (&["7z"], Other, "application/x-7z-compressed"),
-    (&["gz", "tgz"], Other, "application/gzip"),
-    (&["tar"], Other, "application/x-tar"),
+    (&["zip"], Archive, "application/zip"),
+    (&["rar"], Archive, "application/vnd.rar"),
+    (&["7z"], Archive, "application/x-7z-compressed"),
+    (&["gz", "tgz"], Archive, "application/gzip"),
+    (&["tar"], Archive, "application/x-tar"),
+    (&["bz2", "tbz", "tbz2"], Archive, "application/x-bzip2"),
+    (&["xz", "txz"], Archive, "application/x-xz"),
+    (&["zst"], Archive, "application/zstd"),
+    (&["cab"], Archive, "application/vnd.ms-cab-compressed"),
     (&["json"], Other, "application/json"),
     (&["xml"], Other, "application/xml"),
 ];
@@ -221,6 +325,7 @@ const TEXT_EXTENSIONS: &[&str] = &[
 
 const VIDEO_EXTENSIONS: &[&str] = &[
     "mp4", "m4v", "mov", "mkv", "webm", "avi", "flv", "wmv", "mpg", "mpeg", "ts", "3gp", "vob",
+    "mxf",
 ];
 
 fn ext_entry(ext: &str) -> Option<(ResourceKind, &'static str)> {
@@ -315,19 +420,21 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
     let ext = ext.as_deref().unwrap_or("");
     let ext_kind = kind_for_extension(ext);
     let mut media_type = sniffed.media_type;
-    let decided = |kind, mismatch, junk_reason, media_type| Classification {
+    let mut encrypted = sniffed.encrypted;
+    let decided = |kind, mismatch, junk_reason, media_type, encrypted| Classification {
         kind,
         media_type,
         ext_kind,
         extension_mismatch: mismatch,
         junk_reason,
+        encrypted,
     };
 
     if let Some(reason) = junk_reason(path, sniffed.size) {
-        return decided(Junk, false, Some(reason), media_type);
+        return decided(Junk, false, Some(reason), media_type, false);
     }
     if is_metadata_path(path) {
-        return decided(Metadata, false, None, media_type);
+        return decided(Metadata, false, None, media_type, false);
     }
 
     let mut content_kind = sniffed.kind;
@@ -342,6 +449,41 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         content_kind = Some(tied.map_or(Other, |(kind, _)| kind));
         if let Some((_, media)) = tied {
             media_type = media;
+        }
+        // An OOXML file is a zip unless a password sealed it in a compound
+        // file (whose streams could not be reached here).
+        if matches!(
+            ext,
+            "docx" | "docm" | "dotx" | "pptx" | "pptm" | "ppsx" | "potx" | "xlsx" | "xlsm" | "xltx"
+        ) {
+            encrypted = true;
+            media_type = magic::ENCRYPTED_OOXML;
+        }
+    }
+    if matches!(media_type, magic::KEYNOTE | magic::PAGES | magic::NUMBERS)
+        && let Some((kind, media)) =
+            ext_entry(ext).filter(|(_, m)| m.starts_with("application/vnd.apple."))
+    {
+        // Only decks and sheets show their app in their parts; the name
+        // iWork gave the file says the rest.
+        content_kind = Some(kind);
+        media_type = media;
+    }
+    if encrypted {
+        // The family is sealed inside; a .pptx or .xlsx name still says it.
+        content_kind = Some(match ext_kind {
+            Some(k @ (Document | Presentation | Spreadsheet)) => k,
+            _ => Document,
+        });
+    }
+    if media_type == magic::TGA_HEADER {
+        // A Targa file without its footer has no magic: a careful header
+        // check is enough only when the name says .tga too.
+        if ext == "tga" {
+            content_kind = Some(Image);
+            media_type = "image/x-tga";
+        } else {
+            media_type = "application/octet-stream";
         }
     }
     let is_text = media_type.starts_with("text/") || media_type == "application/xml";
@@ -360,7 +502,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
     };
     // A video name promises a video container, whatever else the content is.
     let not_video = VIDEO_EXTENSIONS.contains(&ext) && sniffed.container.is_none() && !typescript;
-    decided(kind, mismatch || not_video, None, media_type)
+    decided(kind, mismatch || not_video, None, media_type, encrypted)
 }
 
 /// Whether content kind `c` and extension kind `e` are no real disagreement.
@@ -373,7 +515,9 @@ fn agrees(c: ResourceKind, e: ResourceKind, ext: &str, sniffed: &Sniffed) -> boo
         // An animated GIF is still a .gif.
         (Animation, Image) => sniffed.media_type == "image/gif",
         // Courseware and plain zips are all ".zip".
-        (Courseware, Other) => ext == "zip",
+        (Courseware, Archive) => ext == "zip",
+        // "图.svg.gz" is gzipped SVG by another name.
+        (Image, Archive) => ext == "gz" && sniffed.media_type == "image/svg+xml",
         _ => false,
     }
 }

@@ -261,10 +261,27 @@ fn courseware_and_plain_zips() {
     let deep = sniff(&zip(&[("a/b/index.html", b"<html>")], false));
     assert_eq!(
         (deep.media_type, deep.kind),
-        ("application/zip", Some(Other))
+        ("application/zip", Some(Archive))
     );
     let plain = classify("资料.zip", &sniff(&zip(&[("a.txt", b"hi")], false)));
-    assert_eq!((plain.kind, plain.extension_mismatch), (Other, false));
+    assert_eq!((plain.kind, plain.extension_mismatch), (Archive, false));
+    // A zip under no name, or another archive's, is still an archive.
+    let nameless = classify("资料", &sniff(&zip(&[("a.txt", b"hi")], false)));
+    assert_eq!(
+        (nameless.kind, nameless.extension_mismatch),
+        (Archive, false)
+    );
+    for (name, bytes) in [
+        ("a.rar", &b"Rar!\x1a\x07\x01\x00\x00\x00\x00\x00"[..]),
+        ("a.7z", b"7z\xbc\xaf\x27\x1c\x00\x04\x00\x00\x00\x00"),
+        ("a.tar.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
+        ("a.tar.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46"),
+        ("a.tar.bz2", b"BZh91AY&SY\x00\x00\x00\x00"),
+    ] {
+        let c = of(name, bytes);
+        assert_eq!((c.kind, c.extension_mismatch), (Archive, false), "{name}");
+        assert_eq!(of("payload.bin", bytes).kind, Archive, "{name} renamed");
+    }
     let apk = sniff(&zip(
         &[
             ("AndroidManifest.xml", b"\x03\x00"),
@@ -350,6 +367,7 @@ fn text_formats() {
             ext_kind: Some(Video),
             extension_mismatch: false,
             junk_reason: None,
+            encrypted: false,
         }
     );
     // Text under a binary format's name is not that kind.
@@ -549,4 +567,328 @@ fn skippable_frames_and_dashless_pdf_headers_are_still_recognised() {
     p.extend_from_slice(b"%PDF");
     p.resize(4096, 0);
     assert_eq!(sniff(&p).media_type, "application/pdf");
+}
+
+/// A version 3 compound file: the directory in two sectors far apart (past
+/// the sniffer's head), chained through the FAT. `entries` are (name, type,
+/// left, right, child), entry 0 being the root.
+fn compound_file(entries: &[(&str, u8, u32, u32, u32)]) -> Vec<u8> {
+    const NONE: u32 = u32::MAX;
+    const END: u32 = 0xffff_fffe;
+    let (first_dir, second_dir, sectors) = (40u32, 60u32, 64usize);
+    let mut file = vec![0u8; 512 * (sectors + 1)];
+    file[..8].copy_from_slice(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1");
+    file[24..26].copy_from_slice(&0x3eu16.to_le_bytes());
+    file[26..28].copy_from_slice(&3u16.to_le_bytes());
+    file[28..30].copy_from_slice(&0xfffeu16.to_le_bytes());
+    file[30..32].copy_from_slice(&9u16.to_le_bytes());
+    file[32..34].copy_from_slice(&6u16.to_le_bytes());
+    file[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    file[48..52].copy_from_slice(&first_dir.to_le_bytes());
+    file[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    file[60..64].copy_from_slice(&END.to_le_bytes());
+    file[68..72].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let v = if i == 0 { 0 } else { NONE };
+        file[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
+    }
+    let sector = |n: u32| 512 * (n as usize + 1);
+    // Filler sectors: media-like bytes.
+    for (i, b) in file[sector(1)..].iter_mut().enumerate() {
+        *b = (i * 7 % 251) as u8;
+    }
+    let mut fat = vec![END; 128];
+    fat[0] = 0xffff_fffd;
+    fat[first_dir as usize] = second_dir;
+    for (i, v) in fat.iter().enumerate() {
+        file[sector(0) + 4 * i..sector(0) + 4 * i + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    for dir in [first_dir, second_dir] {
+        file[sector(dir)..sector(dir) + 512].fill(0);
+    }
+    for (id, &(name, kind, left, right, child)) in entries.iter().enumerate() {
+        let dir = if id < 4 { first_dir } else { second_dir };
+        let at = sector(dir) + (id % 4) * 128;
+        let e = &mut file[at..at + 128];
+        let units: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e[..units.len()].copy_from_slice(&units);
+        e[64..66].copy_from_slice(&((units.len() + 2) as u16).to_le_bytes());
+        e[66] = kind;
+        e[67] = 1;
+        for (i, v) in [left, right, child].into_iter().enumerate() {
+            e[68 + 4 * i..72 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+    }
+    file
+}
+
+#[test]
+fn compound_files_are_decided_by_the_streams_at_their_root() {
+    const NONE: u32 = u32::MAX;
+    // A Word file embedding a workbook: "Workbook" lies in a sub-storage.
+    let word_with_embedded_sheet = |top: &str| {
+        compound_file(&[
+            ("Root Entry", 5, NONE, NONE, 1),
+            ("ObjectPool", 1, NONE, 2, 3),
+            (top, 2, NONE, NONE, NONE),
+            ("_1234", 1, NONE, NONE, 4),
+            ("Workbook", 2, NONE, NONE, NONE),
+        ])
+    };
+    let word = word_with_embedded_sheet("WordDocument");
+    assert!(word.len() > HEAD_CAP, "the directory lies past the head");
+    for chunk in [1, 100, 511, 512, 513, 4096, word.len()] {
+        let s = sniff_chunked(&word, chunk);
+        assert_eq!(
+            (s.media_type, s.kind, s.encrypted),
+            ("application/msword", Some(Document), false),
+            "chunks of {chunk}"
+        );
+    }
+    assert_eq!(of("lecture.bin", &word).kind, Document);
+    // Without WordDocument at the root, the nested workbook does not decide.
+    let neither = word_with_embedded_sheet("Data");
+    assert_eq!(sniff(&neither).media_type, magic::OLE_STORAGE);
+    assert_eq!(of("x.bin", &neither).kind, Other);
+    assert_eq!(
+        of("x.xls", &neither).kind,
+        Spreadsheet,
+        "the name breaks the tie"
+    );
+
+    let deck = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("Current User", 2, NONE, 2, NONE),
+        ("PowerPoint Document", 2, NONE, NONE, NONE),
+    ]);
+    assert_eq!(of("deck", &deck).kind, Presentation);
+    let book = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("Book", 2, NONE, NONE, NONE),
+    ]);
+    assert_eq!(of("sheet", &book).kind, Spreadsheet);
+
+    let encrypted = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("EncryptionInfo", 2, 2, NONE, NONE),
+        ("EncryptedPackage", 2, NONE, NONE, NONE),
+    ]);
+    assert!(sniff(&encrypted).encrypted);
+    assert_eq!(of("a.docx", &encrypted).kind, Document);
+    assert_eq!(of("a.pptx", &encrypted).kind, Presentation);
+    assert_eq!(of("a.xlsx", &encrypted).kind, Spreadsheet);
+    let a = of("a.bin", &encrypted);
+    assert_eq!((a.kind, a.extension_mismatch), (Document, false));
+}
+
+#[test]
+fn a_looping_compound_directory_ends() {
+    const NONE: u32 = u32::MAX;
+    let looping = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("A", 2, 2, 1, NONE),
+        ("B", 2, 1, 2, NONE),
+    ]);
+    assert_eq!(sniff(&looping).media_type, magic::OLE_STORAGE);
+}
+
+#[test]
+fn two_ac3_sync_bytes_alone_are_not_audio() {
+    // Valid header fields (48 kHz, 64 kbps: 256-byte frames) but no second
+    // frame where the size says.
+    let mut fake = b"\x0b\x77\x00\x00\x08\x40".to_vec();
+    fake.resize(600, 0x55);
+    assert_ne!(sniff(&fake).kind, Some(Audio));
+    fake[256..258].copy_from_slice(b"\x0b\x77");
+    assert_eq!(sniff(&fake).media_type, "audio/ac3");
+    // An impossible sample-rate code.
+    fake[4] = 0xc8;
+    assert_ne!(sniff(&fake).kind, Some(Audio));
+}
+
+#[test]
+fn targa_footer_is_read_across_chunks_and_a_bare_header_needs_the_name() {
+    // Uncompressed 2×2 true-colour image, then the version 2 footer.
+    let mut tga = vec![0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 24, 0];
+    tga.extend_from_slice(&[0x7f; 12]);
+    let bare = tga.clone();
+    tga.extend_from_slice(&[0; 8]);
+    tga.extend_from_slice(b"TRUEVISION-XFILE.\0");
+    for chunk in [1, 5, 17, 18, 19, tga.len()] {
+        let s = sniff_chunked(&tga, chunk);
+        assert_eq!(
+            (s.media_type, s.kind),
+            ("image/x-tga", Some(Image)),
+            "{chunk}"
+        );
+    }
+    assert_eq!(of("a.tga", &bare).kind, Image);
+    let unnamed = of("a.bin", &bare);
+    assert_eq!(
+        (unnamed.kind, unnamed.media_type),
+        (Other, "application/octet-stream")
+    );
+}
+
+#[test]
+fn a_compound_root_whose_streams_cannot_be_reached_falls_back_to_its_class() {
+    const NONE: u32 = u32::MAX;
+    // The root's child lies in a directory sector that was never chained.
+    let mut file = compound_file(&[("Root Entry", 5, NONE, NONE, 9)]);
+    assert_eq!(sniff(&file).media_type, magic::OLE_STORAGE);
+    let root_clsid = 512 * 41 + 80;
+    // PowerPoint's class id, {64818D10-4F9B-11CF-86EA-00AA00B929E8}.
+    file[root_clsid..root_clsid + 16].copy_from_slice(&[
+        0x10, 0x8d, 0x81, 0x64, 0x9b, 0x4f, 0xcf, 0x11, 0x86, 0xea, 0x00, 0xaa, 0x00, 0xb9, 0x29,
+        0xe8,
+    ]);
+    assert_eq!(of("deck", &file).kind, Presentation);
+    // Word 97's, {00020906-0000-0000-C000-000000000046}.
+    file[root_clsid..root_clsid + 16].copy_from_slice(&[
+        0x06, 0x09, 0x02, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46,
+    ]);
+    assert_eq!(of("doc", &file).kind, Document);
+}
+
+#[test]
+fn netpbm_needs_a_whole_header() {
+    assert_eq!(sniff(b"P6\n64 48\n255\n\x00\x01\x02").kind, Some(Image));
+    assert_eq!(sniff(b"P1\n# a comment\n2 2\n0 1\n1 0\n").kind, Some(Image));
+    assert_eq!(
+        sniff(b"P7\nWIDTH 2\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nTUPLTYPE RGB\nENDHDR\n\x00").kind,
+        Some(Image)
+    );
+    for text in [
+        &b"P1 2 3 notes for the first lesson\n"[..],
+        b"P3 is the third point\n",
+        b"P6 64\n",
+    ] {
+        assert_eq!(
+            sniff(text).media_type,
+            "text/plain",
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+}
+
+#[test]
+fn a_compound_file_named_as_ooxml_is_an_encrypted_document() {
+    const NONE: u32 = u32::MAX;
+    // Streams out of reach, no class id: only the name is left to go by,
+    // and an OOXML name over a compound file means a password sealed it.
+    let sealed = compound_file(&[("Root Entry", 5, NONE, NONE, 9)]);
+    for (name, kind) in [
+        ("a.docx", Document),
+        ("a.pptm", Presentation),
+        ("a.xlsx", Spreadsheet),
+    ] {
+        let c = of(name, &sealed);
+        assert_eq!(
+            (c.kind, c.encrypted, c.extension_mismatch),
+            (kind, true, false),
+            "{name}"
+        );
+        assert_eq!(c.media_type, magic::ENCRYPTED_OOXML);
+    }
+    assert!(!of("a.doc", &sealed).encrypted);
+}
+
+#[test]
+fn garbage_after_a_compound_signature_never_panics() {
+    const NONE: u32 = u32::MAX;
+    let good = compound_file(&[
+        ("Root Entry", 5, NONE, NONE, 1),
+        ("WordDocument", 2, NONE, NONE, NONE),
+    ]);
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..300 {
+        let mut bytes = good.clone();
+        bytes.truncate(8 + (next() as usize % good.len()));
+        // Flip bytes in the header and the directory sectors.
+        for _ in 0..(1 + round % 40) {
+            let at = next() as usize % bytes.len().max(1);
+            let hot = [at % 512, 512 * 41 + at % 1024, at];
+            let i = hot[round % 3].min(bytes.len() - 1).max(8);
+            if i < bytes.len() {
+                bytes[i] = next() as u8;
+            }
+        }
+        let chunk = 1 + next() as usize % 700;
+        let _ = sniff_chunked(&bytes, chunk);
+    }
+}
+
+#[test]
+fn zips_that_name_their_media_type_are_never_archives() {
+    let with_mimetype = |mime: &[u8]| {
+        sniff(&zip(
+            &[
+                ("mimetype", mime),
+                ("content.xml", b"<office:document-content/>"),
+            ],
+            true,
+        ))
+    };
+    for (mime, kind) in [
+        (
+            &b"application/vnd.oasis.opendocument.text-template"[..],
+            Document,
+        ),
+        (
+            b"application/vnd.oasis.opendocument.graphics-template",
+            Image,
+        ),
+        (b"application/vnd.sun.xml.impress", Presentation),
+        (b"application/vnd.oasis.opendocument.database", Other),
+        (b"application/vnd.oasis.opendocument.formula", Other),
+    ] {
+        assert_eq!(
+            with_mimetype(mime).kind,
+            Some(kind),
+            "{}",
+            String::from_utf8_lossy(mime)
+        );
+    }
+}
+
+#[test]
+fn ofd_and_other_open_packaging_zips_are_not_archives() {
+    let ofd = sniff(&zip(
+        &[
+            ("OFD.xml", b"<ofd:OFD/>"),
+            ("Doc_0/Document.xml", b"<ofd:Document/>"),
+        ],
+        false,
+    ));
+    assert_eq!(
+        (ofd.media_type, ofd.kind),
+        ("application/ofd", Some(Document))
+    );
+    assert!(!classify("通知.ofd", &ofd).extension_mismatch);
+    let visio = sniff(&zip(
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("visio/document.xml", b"<VisioDocument/>"),
+        ],
+        false,
+    ));
+    assert_eq!(visio.kind, Some(Other));
+}
+
+#[test]
+fn dicom_is_an_image() {
+    // A 128-byte preamble, "DICM", then the file meta group.
+    let mut dicom = vec![0u8; 128];
+    dicom.extend_from_slice(b"DICM\x02\x00\x00\x00UL\x04\x00\x54\x00\x00\x00");
+    dicom.resize(400, 0);
+    let c = of("CT_0001.dcm", &dicom);
+    assert_eq!((c.kind, c.extension_mismatch), (Image, false));
+    assert_eq!(of("IM000001", &dicom).kind, Image);
 }

@@ -29,6 +29,18 @@ pub(crate) struct ZipFacts {
     pub ims_manifest: bool,
     pub html_index: bool,
     pub android: bool,
+    /// OFD (GB/T 33190): `OFD.xml` at the top.
+    pub ofd: bool,
+    /// iWork 2013+: `Index/*.iwa` parts, or a bundle's `Index.zip`.
+    pub iwork_index: bool,
+    pub iwork_slides: bool,
+    pub iwork_tables: bool,
+    /// Keynote '09: `index.apxl` at the top.
+    pub keynote_09: bool,
+    /// Pages or Numbers '09: `index.xml` beside `buildVersionHistory.plist`.
+    pub iwork_09: bool,
+    index_xml: bool,
+    build_history: bool,
 }
 
 impl ZipFacts {
@@ -41,6 +53,14 @@ impl ZipFacts {
         self.ppt |= name.starts_with(b"ppt/");
         self.word |= name.starts_with(b"word/");
         self.xl |= name.starts_with(b"xl/");
+        // A zipped bundle keeps its folder: `讲座.key/Index/...`.
+        let index_at = memmem::find(&name, b"Index/");
+        if let Some(at) = index_at.filter(|&at| at == 0 || name[at - 1] == b'/') {
+            let part = &name[at + 6..];
+            self.iwork_index |= part.ends_with(b".iwa");
+            self.iwork_slides |= part.starts_with(b"Slide") || part.starts_with(b"MasterSlide");
+            self.iwork_tables |= part.starts_with(b"Tables/");
+        }
         if truncated {
             return;
         }
@@ -55,6 +75,14 @@ impl ZipFacts {
                 base_is("index.html") || base_is("index.htm") || base_is("story.html");
         }
         self.android |= name == b"AndroidManifest.xml" || name == b"classes.dex";
+        self.ofd |= name == b"OFD.xml";
+        if depth <= 1 {
+            self.iwork_index |= base == b"Index.zip";
+            self.keynote_09 |= base == b"index.apxl" || base == b"index.apxl.gz";
+            self.index_xml |= base == b"index.xml" || base == b"index.xml.gz";
+            self.build_history |= base == b"buildVersionHistory.plist";
+            self.iwork_09 = self.index_xml && self.build_history;
+        }
     }
 }
 

@@ -424,12 +424,14 @@ mod tests {
     }
 
     #[test]
-    fn default_counts_all_but_subtitle_metadata_junk() {
+    fn default_counts_all_but_subtitle_metadata_junk_archive() {
         let p = Policy::default();
         assert!(p.counts(ResourceKind::Video) && p.counts(ResourceKind::Executable));
         assert!(!p.counts(ResourceKind::Subtitle));
         assert!(!p.counts(ResourceKind::Metadata));
         assert!(!p.counts(ResourceKind::Junk));
+        // The platform does not unpack archives: they are not course resources.
+        assert!(!p.counts(ResourceKind::Archive));
     }
 
     #[test]

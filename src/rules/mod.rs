@@ -193,6 +193,18 @@ rules! {
         fix: "Convert the animation to MP4 video or HTML5." / "请将动画转换为 MP4 视频或 HTML5 格式。",
         example: "动画演示.swf",
     }
+    ARCHIVE_IN_PACKAGE = "TP024" "archive-in-package" Warning {
+        summary: "An archive (zip, rar, 7z, tar, gz) is inside the package: not counted as a course resource" / "包中含有压缩文件（zip、rar、7z、tar、gz 等），不计为课程资源",
+        why: "The platform does not unpack archives inside a package, so learners cannot play or open what is inside; it is neither counted nor checked.",
+        fix: "Unpack it into the package (its videos and documents then count), or remove it." / "请将其解压到包中（其中的视频和文档才会被计入），或将其删除。",
+        example: "模块2/课程视频.zip",
+    }
+    ENCRYPTED_DOCUMENT = "TP025" "encrypted-document" Warning {
+        summary: "A document is password-protected: the platform cannot open it" / "文档设有打开密码，平台无法打开",
+        why: "A password-protected Word, PowerPoint or Excel file is an encrypted container; neither the platform nor learners can open it without the password.",
+        fix: "Open it in Office or WPS, remove the password (File > Info > Protect Document > Encrypt with Password, clear it) and save again." / "请在 Office 或 WPS 中打开，清除打开密码（文件 > 信息 > 保护文档 > 用密码进行加密，删除密码）后重新保存。",
+        example: "讲义.docx saved with an open password",
+    }
     UNSAFE_PATH = "TP030" "unsafe-zip-path" Error {
         summary: "A zip entry name could write outside the package" / "压缩包中的条目名称可能写到包目录之外",
         why: "Names with '..', absolute paths or drive letters (with '/' or '\\' separators) are how 'zip slip' attacks overwrite files; trainpack never reads such entries.",
