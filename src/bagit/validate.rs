@@ -64,7 +64,19 @@ pub struct BagReport {
     pub payload_files: u64,
     pub payload_bytes: u64,
     pub problems: Vec<BagProblem>,
+    /// The review `trainpack pack` records in bag-info.txt (`Reviewed-By`,
+    /// `Review-Date`, `Review-Result`, ...), as the bag spells it.
+    pub review: Vec<(String, String)>,
 }
+
+/// bag-info.txt labels that describe the provider's review.
+pub const REVIEW_LABELS: [&str; 5] = [
+    "Reviewed-By",
+    "Review-Date",
+    "Review-Result",
+    "Review-Content-SHA256",
+    "Trainpack-Audit-Status",
+];
 
 impl BagReport {
     /// Valid when nothing is wrong. A manifest in an unsupported algorithm
@@ -258,6 +270,7 @@ struct Validator<'a> {
     /// Tag files already read, by bag path.
     cache: HashMap<String, Vec<u8>>,
     problems: Vec<BagProblem>,
+    review: Vec<(String, String)>,
 }
 
 impl Validator<'_> {
@@ -324,6 +337,7 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         noted: BTreeSet::new(),
         cache: HashMap::new(),
         problems: Vec::new(),
+        review: Vec::new(),
     };
 
     v.index_entries();
@@ -391,6 +405,7 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         payload_files,
         payload_bytes,
         problems: v.problems,
+        review: v.review,
     }
 }
 
@@ -568,6 +583,11 @@ fn check_bag_info(v: &mut Validator) -> Option<(u64, u64)> {
     for e in errors {
         v.problem(ProblemKind::BadBagInfo, Some(PATH), e);
     }
+    v.review = tags
+        .iter()
+        .filter(|(l, _)| REVIEW_LABELS.iter().any(|r| r.eq_ignore_ascii_case(l)))
+        .cloned()
+        .collect();
     let oxums: Vec<&String> = tags
         .iter()
         .filter(|(l, _)| l.eq_ignore_ascii_case("Payload-Oxum"))
