@@ -247,13 +247,6 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
     let package = Package::open_for_scan(path, &opts.policy.limits)
         .map_err(|e| Text::new(e.to_string(), e.to_string()))?;
     let report = check_package(&package, path, opts);
-    let failing = report
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error && !is_audit_rule(f.code));
-    if failing && request.result == AuditResult::Approved && !request.force {
-        return Ok(Recorded::RefusedFailing(Box::new(report)));
-    }
 
     // The review goes where `check` reads the descriptor; a new one goes at
     // the top, which makes the top the content root.
@@ -265,7 +258,15 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
         } else {
             (path.join(descriptor::FILE_NAME), String::new())
         };
+    // A broken descriptor is named first: fixing it is the way on either way.
     let mut value = read_descriptor_value(&target)?;
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && !is_audit_rule(f.code));
+    if failing && request.result == AuditResult::Approved && !request.force {
+        return Ok(Recorded::RefusedFailing(Box::new(report)));
+    }
 
     let content = reviewed_content(&report.files, &root);
     let mut file_notes = BTreeMap::new();
