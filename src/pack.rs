@@ -447,7 +447,14 @@ fn bag_info(
         "Source-Organization".to_owned(),
         d.and_then(|d| d.provider.clone())
             .filter(|p| !p.trim().is_empty())
-            .unwrap_or_else(|| "unknown (no training-package.json)".to_owned()),
+            .unwrap_or_else(|| {
+                // `audit` may have made a descriptor that names no provider.
+                match d {
+                    Some(_) => "unknown (no provider in training-package.json)",
+                    None => "unknown (no training-package.json)",
+                }
+                .to_owned()
+            }),
     )];
     let contact = d.and_then(|d| d.contact.as_ref());
     for (label, value) in [

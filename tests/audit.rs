@@ -105,9 +105,11 @@ fn an_approval_records_the_digest_and_a_changed_file_makes_it_stale() {
     let expected = sha256_hex(&serde_json::to_vec(&pairs).unwrap());
     assert_eq!(a["content_sha256"], expected.as_str());
 
+    assert_matches_schema("descriptor.schema.json", &d, "the audited descriptor");
     let (code, report) = check_json(&pkg, &[]);
     assert_eq!(code, 0);
     assert_eq!(report["package"]["audit_status"], "approved");
+    assert_matches_schema("report.schema.json", &report, "a report with a review");
     assert!(findings(&report, "TP004").is_empty() && findings(&report, "TP005").is_empty());
     // The report carries the digest, not a second list of every file.
     assert!(
@@ -127,6 +129,11 @@ fn an_approval_records_the_digest_and_a_changed_file_makes_it_stale() {
     let (code, report) = check_json(&pkg, &[]);
     assert_eq!(code, 0, "a stale review is a warning by default");
     assert_eq!(report["package"]["audit_status"], "stale");
+    assert_matches_schema(
+        "report.schema.json",
+        &report,
+        "a report with a stale review",
+    );
     let stale = only_finding(&report, "TP005");
     assert_eq!(stale["severity"], "warning");
     let en = stale["message_en"].as_str().unwrap();
@@ -243,6 +250,7 @@ fn audit_then_pack_carries_the_review_into_the_bag_and_the_ticket() {
         "Review-Result: approved",
         &format!("Review-Content-SHA256: {digest}"),
         "Trainpack-Audit-Status: approved",
+        "Source-Organization: unknown (no provider in training-package.json)",
     ] {
         assert!(info.lines().any(|l| l == line), "{line:?} in:\n{info}");
     }
@@ -306,6 +314,7 @@ fn a_rejected_review_is_an_error_with_its_notes() {
     let (code, report) = check_json(&pkg, &[]);
     assert_eq!(code, 1, "a rejected package fails");
     assert_eq!(report["package"]["audit_status"], "rejected");
+    assert_matches_schema("report.schema.json", &report, "a report with a rejection");
     let f = only_finding(&report, "TP006");
     assert_eq!(f["severity"], "error");
     assert_eq!(
