@@ -466,3 +466,58 @@ fn the_html_report_shows_who_approved() {
         "{page}"
     );
 }
+
+/// Runs `trainpack ARGS` on a pseudo-terminal (Python's `pty`), answering
+/// each prompt (each ends with a full-width colon) with the next answer.
+const PTY_DRIVER: &str = r#"
+import os, pty, select, sys, time
+args, answers = sys.argv[1:-1], sys.argv[-1].split("|")
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(args[0], args)
+out, given, end = b"", 0, time.time() + 60
+while time.time() < end:
+    if select.select([fd], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if given < len(answers) and out.decode("utf-8", "replace").count("\uff1a") > given:
+            os.write(fd, (answers[given] + "\n").encode())
+            given += 1
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+#[test]
+fn on_a_terminal_missing_fields_are_asked_for() {
+    let dir = tempdir();
+    let pkg = package(&dir, "pass");
+    let out = std::process::Command::new("python3")
+        .args(["-c", PTY_DRIVER])
+        .arg(bin_path())
+        .args(["audit"])
+        .arg(&pkg)
+        .args(["--lang", "zh", "--date", DATE, "-q"])
+        .arg("李四|主任|approved")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("审核人：") && text.contains("职务："),
+        "{text}"
+    );
+    let a = &descriptor(&pkg)["audit"];
+    assert_eq!(
+        (&a["reviewer"], &a["role"]),
+        (&"李四".into(), &"主任".into())
+    );
+    assert_eq!(a["result"], "approved");
+}
