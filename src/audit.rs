@@ -271,7 +271,9 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
     let content = reviewed_content(&report.files, &root);
     let mut file_notes = BTreeMap::new();
     for (file, note) in request.file_notes {
-        let file = file.trim_start_matches("./").to_owned();
+        // As `check` lists it (from the package folder) or from the root.
+        let file = file.trim_start_matches("./");
+        let file = file.strip_prefix(root.as_str()).unwrap_or(file).to_owned();
         if !content.contains_key(&file) {
             return Err(Text::new(
                 format!(

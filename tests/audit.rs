@@ -521,3 +521,39 @@ fn on_a_terminal_missing_fields_are_asked_for() {
     );
     assert_eq!(a["result"], "approved");
 }
+
+#[test]
+fn a_descriptor_inside_the_single_course_folder_is_where_the_review_goes() {
+    let dir = tempdir();
+    let outer = dir.path().join("outer");
+    fs::create_dir(&outer).unwrap();
+    let course = copy_sample("pass", &outer.join("course"));
+    fs::write(
+        course.join("training-package.json"),
+        "{\"id\": \"demo-02\"}\n",
+    )
+    .unwrap();
+    let r = audit(
+        &outer,
+        "approved",
+        &["--note", &format!("course/{PDF}=旧版")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!outer.join("training-package.json").exists());
+    let a = &descriptor(&course)["audit"];
+    assert_eq!(descriptor(&course)["id"], "demo-02");
+    assert_eq!(
+        a["file_notes"][PDF], "旧版",
+        "paths are from the content root"
+    );
+    assert!(a["files"].get(SRT).is_some(), "{a:#}");
+    let (_, report) = check_json(&outer, &[]);
+    assert_eq!(report["package"]["audit_status"], "approved");
+    fs::write(course.join(SRT), "changed").unwrap();
+    let (_, report) = check_json(&outer, &[]);
+    let en = only_finding(&report, "TP005")["message_en"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(en.contains(&format!("changed: {SRT}")), "{en}");
+}
