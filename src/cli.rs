@@ -28,6 +28,8 @@ Examples:
   trainpack check 培训包/                 check a folder (report in your locale's language)
   trainpack check package.zip --lang en  check a zip, report in English
   trainpack check package.zip --json     machine-readable report (schemas/report.schema.json)
+  trainpack audit 培训包/ --reviewer 张三 --role 项目负责人 --result approved
+                                         record the review (审核) of the exact content
   trainpack rules                        every finding code, with why and how to fix";
 
 /// Validate digital training packages (数字化培训包) before upload.
