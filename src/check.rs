@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::audit::AuditStatus;
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::i18n::Text;
@@ -175,7 +176,14 @@ pub(crate) fn check_scanned(
         .collect();
 
     let today = opts.today.unwrap_or_else(descriptor::today);
-    let (descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
+    let (mut descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
+    let audit_status = audit_findings(
+        descriptor.as_mut(),
+        &files,
+        &root,
+        &opts.policy.audit,
+        &mut findings,
+    );
     let (summary, modules) = summarise(&files, &root, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
@@ -198,6 +206,7 @@ pub(crate) fn check_scanned(
             source: package.kind,
             descriptor,
             upload_deadline: upload_deadline.map(descriptor::format_date),
+            audit_status,
         },
         policy: PolicyInfo {
             profile: opts.policy.profile.clone(),
@@ -207,6 +216,7 @@ pub(crate) fn check_scanned(
             counted_kinds: opts.policy.counted_kinds.clone(),
             video: opts.policy.video.clone(),
             limits: opts.policy.limits.clone(),
+            audit: opts.policy.audit.clone(),
         },
         verdict,
         summary,
@@ -242,9 +252,9 @@ fn read_descriptor(
     // bytes from the scan would cost more than this one re-read.
     let mut bytes = Vec::new();
     let mut reader = package.reader();
-    let read = reader
-        .open(entry)
-        .and_then(|r| io::Read::read_to_end(&mut io::Read::take(r, 1 << 20), &mut bytes));
+    let read = reader.open(entry).and_then(|r| {
+        io::Read::read_to_end(&mut io::Read::take(r, descriptor::MAX_BYTES), &mut bytes)
+    });
     let parsed = read
         .map_err(|e| e.to_string())
         .and_then(|_| Descriptor::parse(&bytes));
@@ -285,6 +295,88 @@ fn read_descriptor(
     (Some(descriptor), deadline)
 }
 
+/// Findings about the provider's review (TP004–TP006) at the policy's
+/// levels. The review's per-file list is dropped from the descriptor once
+/// compared: reports carry the digest, not a second list of every file.
+fn audit_findings(
+    descriptor: Option<&mut Descriptor>,
+    files: &[Resource],
+    root: &str,
+    levels: &crate::policy::AuditPolicy,
+    findings: &mut Vec<Finding>,
+) -> AuditStatus {
+    let mut emit = |rule: &'static rules::Rule, level: crate::policy::Level, message: Text| {
+        if let Some(severity) = level.severity() {
+            findings.push(rule.finding_at(severity, None, message));
+        }
+    };
+    let Some(audit) = descriptor.and_then(|d| d.audit.as_mut()) else {
+        emit(
+            &rules::AUDIT_MISSING,
+            levels.missing,
+            Text::new(
+                "no review (审核) is recorded in training-package.json",
+                "training-package.json 中没有审核记录",
+            ),
+        );
+        return AuditStatus::Missing;
+    };
+    let reviewed = std::mem::take(&mut audit.files);
+    let who = format!("{} ({})", audit.reviewer, audit.role);
+    let who_zh = format!("{}（{}）", audit.reviewer, audit.role);
+    if audit.result == descriptor::AuditResult::Rejected {
+        let notes = audit.notes.as_deref().unwrap_or_default();
+        let (en_notes, zh_notes) = if notes.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!(": {notes}"), format!("：{notes}"))
+        };
+        emit(
+            &rules::AUDIT_REJECTED,
+            levels.rejected,
+            Text::new(
+                format!("{who} rejected the package on {}{en_notes}", audit.date),
+                format!("{who_zh}于 {} 审核不通过{zh_notes}", audit.date),
+            ),
+        );
+        return AuditStatus::Rejected;
+    }
+    let now = crate::audit::reviewed_content(files, root);
+    if crate::audit::content_digest(&now) == audit.content_sha256 {
+        return AuditStatus::Approved;
+    }
+    let changes = crate::audit::Changes::between(&reviewed, &now);
+    let n = changes.count();
+    let message = if n == 0 {
+        // The record's list agrees with the content but its digest does not:
+        // the record was edited by hand, and vouches for nothing.
+        Text::new(
+            format!(
+                "the content differs from what {who} approved on {} (its digest does not match the review record)",
+                audit.date
+            ),
+            format!(
+                "内容与{who_zh}于 {} 审核通过的内容不一致（摘要与审核记录不符）",
+                audit.date
+            ),
+        )
+    } else {
+        let list = changes.describe(10);
+        Text::new(
+            format!(
+                "{n} file(s) differ from what {who} approved on {}: {}",
+                audit.date, list.en
+            ),
+            format!(
+                "与{who_zh}于 {} 审核通过的内容相比有 {n} 处变化：{}",
+                audit.date, list.zh
+            ),
+        )
+    };
+    emit(&rules::AUDIT_STALE, levels.stale, message);
+    AuditStatus::Stale
+}
+
 /// The package's id before it is checked (`pack` names the bag by it):
 /// the descriptor's id when it parses, else as [`package_id`] says.
 pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
@@ -297,7 +389,11 @@ pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
             let mut bytes = Vec::new();
             let mut reader = package.reader();
             let input = reader.open(entry).ok()?;
-            io::Read::read_to_end(&mut io::Read::take(input, 1 << 20), &mut bytes).ok()?;
+            io::Read::read_to_end(
+                &mut io::Read::take(input, descriptor::MAX_BYTES),
+                &mut bytes,
+            )
+            .ok()?;
             Descriptor::parse(&bytes).ok()
         });
     package_id(path, descriptor.as_ref())
@@ -334,7 +430,7 @@ pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
 /// looked for there and modules are counted from there, so such a zip gives
 /// the same verdict as the folder it was made from. Paths in reports stay
 /// as the package spells them.
-fn content_root(package: &Package) -> String {
+pub(crate) fn content_root(package: &Package) -> String {
     let mut root: Option<&str> = None;
     for e in &package.entries {
         if crate::identify::is_junk_name(&e.path) {

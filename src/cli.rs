@@ -28,6 +28,8 @@ Examples:
   trainpack check 培训包/                 check a folder (report in your locale's language)
   trainpack check package.zip --lang en  check a zip, report in English
   trainpack check package.zip --json     machine-readable report (schemas/report.schema.json)
+  trainpack audit 培训包/ --reviewer 张三 --role 项目负责人 --result approved
+                                         record the review (审核) of the exact content
   trainpack rules                        every finding code, with why and how to fix";
 
 /// Validate digital training packages (数字化培训包) before upload.
@@ -55,6 +57,8 @@ enum Command {
     Pack(PackArgs),
     /// Write a skeleton training-package.json (the package descriptor) into a folder.
     Init(InitArgs),
+    /// Record a review (审核) of a package folder in its training-package.json.
+    Audit(AuditArgs),
     /// List every finding code with its severity, rationale and fix.
     Rules(RulesArgs),
     /// Check every package in an inbox folder: reports, summaries, dashboard, catalog.
@@ -74,7 +78,8 @@ pub struct PolicyFlags {
     pub policy: Option<PathBuf>,
 
     /// Built-in policy profile: notice-2022 (the default: 60% video, MP4/H.264/AAC
-    /// and ≥720p as warnings) or smartedu-2025 (1920×1080 16:9 MP4/H.264/AAC as
+    /// and ≥720p as warnings), notice-2022-strict (the same, and a package must
+    /// carry an approved review of its current content) or smartedu-2025 (1920×1080 16:9 MP4/H.264/AAC as
     /// errors, 48 kHz audio). With --policy, the base the file's settings apply to.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
@@ -221,6 +226,45 @@ struct InitArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// The package folder (a zip cannot be changed: audit the folder, then zip it).
+    path: PathBuf,
+    /// Who reviewed the package (asked for on a terminal when left out).
+    #[arg(long, value_name = "NAME")]
+    reviewer: Option<String>,
+    /// The reviewer's role, e.g. 项目负责人 (asked for on a terminal when left out).
+    #[arg(long, value_name = "ROLE")]
+    role: Option<String>,
+    /// The result of the review (asked for on a terminal when left out).
+    #[arg(long, value_enum)]
+    result: Option<crate::descriptor::AuditResult>,
+    /// Free-text notes on the whole package.
+    #[arg(long, value_name = "TEXT")]
+    notes: Option<String>,
+    /// A note on one file, as PATH=TEXT with PATH relative to the package
+    /// root; may be given several times.
+    #[arg(long = "note", value_name = "PATH=TEXT", value_parser = parse_file_note)]
+    file_notes: Vec<(String, String)>,
+    /// Date of the review, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// Record an approval even though the package fails the policy.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    check: CheckFlags,
+}
+
+fn parse_file_note(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((path, note)) if !path.trim().is_empty() => {
+            Ok((path.trim().to_owned(), note.trim().to_owned()))
+        }
+        _ => Err(format!("{text:?}: expected PATH=TEXT")),
+    }
+}
+
+#[derive(Debug, clap::Args)]
 struct CheckArgs {
     /// The package: a folder, or a .zip file (read in place, never extracted).
     path: PathBuf,
@@ -269,6 +313,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => run_verify(args),
         Command::Pack(args) => run_pack(args),
         Command::Init(args) => run_init(args),
+        Command::Audit(args) => run_audit(args),
         Command::Rules(args) => run_rules(args),
         Command::Batch(args) => crate::batch::cli::run_batch(args),
         Command::Merge(args) => crate::batch::cli::run_merge(args),
@@ -557,6 +602,9 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
             "payload_files": bag.payload_files,
             "payload_bytes": bag.payload_bytes,
             "holes": bag.holes,
+            "review": bag.review.iter().map(|(l, v)| serde_json::json!({
+                "label": l, "value": v,
+            })).collect::<Vec<_>>(),
             "problems": bag.problems.iter().map(|p| serde_json::json!({
                 "kind": p.kind, "path": p.path, "message": p.message,
             })).collect::<Vec<_>>(),
@@ -581,6 +629,15 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
             ));
         }
         out.push_str(&bag_summary(&bag, status, args.allow_holes, lang));
+        // The review pack recorded (values come from the bag: escaped).
+        for (label, value) in &bag.review {
+            out.push_str(&format!(
+                "{} {}: {}\n",
+                lang.pick("review", "审核"),
+                escape_controls(label),
+                escape_controls(value)
+            ));
+        }
         if let Some(t) = &ticket {
             out.push_str(&ticket_lines(t, lang));
         }
@@ -741,6 +798,121 @@ fn run_init(args: InitArgs) -> Result<ExitCode, String> {
     let written = crate::descriptor::init(&args.path, args.force)?;
     eprintln!("{}", written.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
+    use crate::audit::{AuditRequest, Recorded, record};
+    use crate::descriptor::AuditResult;
+    let lang = args.check.lang();
+    let options = args.check.options()?;
+    // On a terminal, what the flags leave out is asked for; elsewhere the
+    // flags must say it all.
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let field = |given: Option<String>, flag: &str, en: &str, zh: &str| match given {
+        Some(v) => Ok(v),
+        None if interactive => ask(lang.pick(en, zh)),
+        None => Err(match lang {
+            Lang::En => format!("{flag} is required (no terminal to ask on)"),
+            Lang::Zh => format!("缺少 {flag}（非交互环境，无法询问）"),
+        }),
+    };
+    let reviewer = field(args.reviewer, "--reviewer", "Reviewer: ", "审核人：")?;
+    let role = field(args.role, "--role", "Role: ", "职务：")?;
+    let result = match args.result {
+        Some(r) => r,
+        None => {
+            let answer = field(
+                None,
+                "--result approved|rejected",
+                "Result (approved/rejected): ",
+                "结论（approved 通过 / rejected 不通过）：",
+            )?;
+            match answer.trim() {
+                "approved" | "通过" => AuditResult::Approved,
+                "rejected" | "不通过" => AuditResult::Rejected,
+                other => {
+                    return Err(match lang {
+                        Lang::En => format!("{other:?}: answer approved or rejected"),
+                        Lang::Zh => format!("{other:?}：请回答 approved 或 rejected"),
+                    });
+                }
+            }
+        }
+    };
+    let request = AuditRequest {
+        reviewer,
+        role,
+        result,
+        notes: args.notes,
+        file_notes: args.file_notes,
+        date: args.date,
+        force: args.force,
+    };
+    match record(&args.path, &options, request).map_err(|e| e.get(lang).to_owned())? {
+        Recorded::RefusedFailing(report) => {
+            write_stdout(&report::terminal::render(&report, lang, false))?;
+            eprintln!(
+                "trainpack: {}",
+                lang.pick(
+                    "the package fails the policy: the approval was not recorded (fix it, or use --force)",
+                    "包未通过检查：未记录审核通过（请先修正，或使用 --force）"
+                )
+            );
+            Ok(ExitCode::from(1))
+        }
+        Recorded::Written {
+            descriptor, audit, ..
+        } => {
+            let files = audit.files.len();
+            let text = match (audit.result, lang) {
+                (AuditResult::Approved, Lang::En) => format!(
+                    "audit recorded in {}: approved by {} ({}) on {}; {files} file(s), content sha256 {}\n",
+                    descriptor.display(),
+                    audit.reviewer,
+                    audit.role,
+                    audit.date,
+                    audit.content_sha256
+                ),
+                (AuditResult::Rejected, Lang::En) => format!(
+                    "audit recorded in {}: rejected by {} ({}) on {}; {files} file(s), content sha256 {}\n",
+                    descriptor.display(),
+                    audit.reviewer,
+                    audit.role,
+                    audit.date,
+                    audit.content_sha256
+                ),
+                (AuditResult::Approved, Lang::Zh) => format!(
+                    "审核已记录于 {}：{}（{}）于 {} 审核通过；{files} 个文件，内容 sha256 {}\n",
+                    descriptor.display(),
+                    audit.reviewer,
+                    audit.role,
+                    audit.date,
+                    audit.content_sha256
+                ),
+                (AuditResult::Rejected, Lang::Zh) => format!(
+                    "审核已记录于 {}：{}（{}）于 {} 审核不通过；{files} 个文件，内容 sha256 {}\n",
+                    descriptor.display(),
+                    audit.reviewer,
+                    audit.role,
+                    audit.date,
+                    audit.content_sha256
+                ),
+            };
+            write_stdout(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// One line from the terminal, after a prompt on stderr.
+fn ask(prompt: &str) -> Result<String, String> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(line.trim().to_owned())
 }
 
 fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {

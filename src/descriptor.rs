@@ -8,6 +8,10 @@ use time::{Date, Month, format_description::BorrowedFormatItem, macros::format_d
 
 pub const FILE_NAME: &str = "training-package.json";
 
+/// The most of a descriptor that is read: its review lists every file
+/// (about 130 bytes each), so 100,000 files need some 13 MB.
+pub const MAX_BYTES: u64 = 64 << 20;
+
 const DATE: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 /// Days before the deadline from which a check warns.
@@ -36,6 +40,47 @@ pub struct Descriptor {
     pub end_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// The provider's review of the package (审核), written by `trainpack audit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Audit>,
+}
+
+/// A recorded review: who reviewed which exact content, when, and the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audit {
+    pub reviewer: String,
+    pub role: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub result: AuditResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Notes on single files, by path relative to the package root.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub file_notes: std::collections::BTreeMap<String, String>,
+    /// SHA-256 (hex) of the reviewed content: see [`crate::audit::content_digest`].
+    pub content_sha256: String,
+    /// The reviewed files (path → SHA-256), so a later check can name what
+    /// changed. Left out of reports (the digest stands for it).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditResult {
+    Approved,
+    Rejected,
+}
+
+impl AuditResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditResult::Approved => "approved",
+            AuditResult::Rejected => "rejected",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -57,6 +102,16 @@ impl Descriptor {
         for (field, value) in [("start_date", &d.start_date), ("end_date", &d.end_date)] {
             if let Some(v) = value {
                 parse_date(v).map_err(|e| format!("{field} {v:?}: {e}"))?;
+            }
+        }
+        if let Some(audit) = &d.audit {
+            parse_date(&audit.date).map_err(|e| format!("audit.date {:?}: {e}", audit.date))?;
+            let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+            if !hex64(&audit.content_sha256) {
+                return Err(format!(
+                    "audit.content_sha256 {:?}: expected 64 hex digits",
+                    audit.content_sha256
+                ));
             }
         }
         Ok(d)
@@ -177,6 +232,7 @@ pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf,
             phone: Some(String::new()),
             email: Some(String::new()),
         }),
+        audit: None,
     };
     let mut value = serde_json::to_value(&skeleton).map_err(|e| e.to_string())?;
     // Dates are left as placeholders the provider must replace; the loader

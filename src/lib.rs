@@ -7,6 +7,7 @@
 //! parses arguments and maps outcomes to exit codes.
 
 pub mod atomic;
+pub mod audit;
 pub mod bagit;
 pub mod batch;
 pub mod check;

@@ -43,6 +43,36 @@ pub struct UploadTicket {
     pub manifest_sha256: String,
     pub verdict: Verdict,
     pub upload_deadline: Option<String>,
+    /// The provider's review, when one is recorded in the descriptor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<TicketAudit>,
+}
+
+/// The review as the ticket carries it: who, when, the result, the digest
+/// of the content reviewed, and whether the bag still holds that content.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketAudit {
+    pub reviewer: String,
+    pub role: String,
+    pub date: String,
+    pub result: crate::descriptor::AuditResult,
+    pub content_sha256: String,
+    /// `approved`, `rejected` or `stale` (approved, but the content changed since).
+    pub status: crate::audit::AuditStatus,
+}
+
+impl TicketAudit {
+    fn of(report: &Report) -> Option<TicketAudit> {
+        let a = report.package.descriptor.as_ref()?.audit.as_ref()?;
+        Some(TicketAudit {
+            reviewer: a.reviewer.clone(),
+            role: a.role.clone(),
+            date: a.date.clone(),
+            result: a.result,
+            content_sha256: a.content_sha256.clone(),
+            status: report.package.audit_status,
+        })
+    }
 }
 
 /// One chunk of the bag and its digest.
@@ -163,6 +193,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         manifest_sha256,
         verdict: report.verdict,
         upload_deadline: report.package.upload_deadline.clone(),
+        audit: TicketAudit::of(&report),
     };
     let ticket_path = opts.out_dir.join(format!("{id}.upload.json"));
     commit_pair(out, &archive_path, &upload, &ticket_path)?;
@@ -416,7 +447,14 @@ fn bag_info(
         "Source-Organization".to_owned(),
         d.and_then(|d| d.provider.clone())
             .filter(|p| !p.trim().is_empty())
-            .unwrap_or_else(|| "unknown (no training-package.json)".to_owned()),
+            .unwrap_or_else(|| {
+                // `audit` may have made a descriptor that names no provider.
+                match d {
+                    Some(_) => "unknown (no provider in training-package.json)",
+                    None => "unknown (no training-package.json)",
+                }
+                .to_owned()
+            }),
     )];
     let contact = d.and_then(|d| d.contact.as_ref());
     for (label, value) in [
@@ -459,6 +497,23 @@ fn bag_info(
     ]);
     if let Some(deadline) = &report.package.upload_deadline {
         info.push(("Trainpack-Upload-Deadline".to_owned(), deadline.clone()));
+    }
+    // The review, as custom labels (RFC 8493 §2.2.2 allows any). Its status
+    // says whether the bag holds the content reviewed (`stale` if not).
+    if let Some(a) = TicketAudit::of(report) {
+        info.extend([
+            (
+                "Reviewed-By".to_owned(),
+                format!("{} ({})", a.reviewer, a.role),
+            ),
+            ("Review-Date".to_owned(), a.date),
+            ("Review-Result".to_owned(), a.result.as_str().to_owned()),
+            ("Review-Content-SHA256".to_owned(), a.content_sha256),
+            (
+                "Trainpack-Audit-Status".to_owned(),
+                a.status.as_str().to_owned(),
+            ),
+        ]);
     }
     info
 }

@@ -82,7 +82,19 @@ pub struct BagReport {
     /// present (holes): the bag is incomplete. Nothing is ever fetched.
     pub holes: u64,
     pub problems: Vec<BagProblem>,
+    /// The review `trainpack pack` records in bag-info.txt (`Reviewed-By`,
+    /// `Review-Date`, `Review-Result`, ...), as the bag spells it.
+    pub review: Vec<(String, String)>,
 }
+
+/// bag-info.txt labels that describe the provider's review.
+pub const REVIEW_LABELS: [&str; 5] = [
+    "Reviewed-By",
+    "Review-Date",
+    "Review-Result",
+    "Review-Content-SHA256",
+    "Trainpack-Audit-Status",
+];
 
 impl BagReport {
     /// Valid when nothing is wrong. A manifest in an unsupported algorithm
@@ -365,6 +377,7 @@ struct Validator<'a> {
     listed: BTreeMap<ProblemKind, usize>,
     /// Problems not listed, by kind, past [`MAX_PROBLEMS_PER_KIND`].
     unlisted: BTreeMap<ProblemKind, u64>,
+    review: Vec<(String, String)>,
 }
 
 impl Validator<'_> {
@@ -511,6 +524,7 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         problems: Vec::new(),
         listed: BTreeMap::new(),
         unlisted: BTreeMap::new(),
+        review: Vec::new(),
     };
     v.listings
         .resize_with(package.entries.len(), Listing::default);
@@ -622,6 +636,7 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         payload_bytes,
         holes,
         problems,
+        review: v.review,
     }
 }
 
@@ -862,6 +877,11 @@ fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
         let e = e.replacen("bag-info.txt", path, 1);
         v.problem(ProblemKind::BadBagInfo, Some(path), e);
     }
+    v.review = tags
+        .iter()
+        .filter(|(l, _)| REVIEW_LABELS.iter().any(|r| r.eq_ignore_ascii_case(l)))
+        .cloned()
+        .collect();
     let oxums: Vec<&String> = tags
         .iter()
         .filter(|(l, _)| l.eq_ignore_ascii_case("Payload-Oxum"))

@@ -47,6 +47,32 @@ pub struct Policy {
     pub video: VideoPolicy,
     /// Bounds on what a package may make trainpack read (hostile input).
     pub limits: Limits,
+    /// How the provider's review (审核, `trainpack audit`) is judged.
+    pub audit: AuditPolicy,
+}
+
+/// How much a missing, stale or rejected review matters (`[audit]` in a
+/// policy file). The notice requires packages reviewed before upload; the
+/// default only warns, since most packages are checked while still being made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditPolicy {
+    /// No review recorded in training-package.json (TP004).
+    pub missing: Level,
+    /// Files added, removed or changed since the review (TP005).
+    pub stale: Level,
+    /// The review rejected the package (TP006).
+    pub rejected: Level,
+}
+
+impl Default for AuditPolicy {
+    fn default() -> AuditPolicy {
+        AuditPolicy {
+            missing: Level::Warning,
+            stale: Level::Warning,
+            rejected: Level::Error,
+        }
+    }
 }
 
 /// Resource limits (`[limits]` in a policy file). Each one hit is a finding
@@ -200,7 +226,7 @@ impl Default for VideoPolicy {
 }
 
 /// The built-in profiles, selectable with `--profile` or `profile = ...`.
-pub const PROFILES: [&str; 2] = ["notice-2022", "smartedu-2025"];
+pub const PROFILES: [&str; 3] = ["notice-2022", "notice-2022-strict", "smartedu-2025"];
 
 impl Default for Policy {
     fn default() -> Policy {
@@ -216,6 +242,7 @@ impl Default for Policy {
             probe_timeout_s: 30,
             video: VideoPolicy::default(),
             limits: Limits::default(),
+            audit: AuditPolicy::default(),
         }
     }
 }
@@ -225,6 +252,17 @@ impl Policy {
     pub fn profile(name: &str) -> Option<Policy> {
         match name {
             "notice-2022" => Some(Policy::default()),
+            // The notice read strictly: a package must carry a review of its
+            // current content (形成完整的数字化培训包并进行审核) before upload.
+            "notice-2022-strict" => Some(Policy {
+                profile: name.to_owned(),
+                audit: AuditPolicy {
+                    missing: Level::Error,
+                    stale: Level::Error,
+                    rejected: Level::Error,
+                },
+                ..Policy::default()
+            }),
             // The national smart-education platform's 2025 calls: 1080p 16:9
             // MP4/H.264/AAC as errors, 48 kHz audio.
             "smartedu-2025" => Some(Policy {
@@ -393,6 +431,12 @@ mod tests {
             (&rules::FILE_TOO_LARGE, v.max_bytes.level),
             (&rules::LOW_SAMPLE_RATE, v.min_sample_rate.level),
         ];
+        let a = AuditPolicy::default();
+        let pairs = pairs.into_iter().chain([
+            (&rules::AUDIT_MISSING, a.missing),
+            (&rules::AUDIT_STALE, a.stale),
+            (&rules::AUDIT_REJECTED, a.rejected),
+        ]);
         for (rule, level) in pairs {
             match level.severity() {
                 Some(severity) => {

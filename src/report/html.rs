@@ -182,6 +182,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
             t("Upload deadline", "上传截止日期"),
             p.upload_deadline.clone().unwrap_or_default(),
         ),
+        (
+            t("Audit", "审核"),
+            crate::audit::summary(p.audit_status, d.and_then(|d| d.audit.as_ref()))
+                .get(lang)
+                .to_owned(),
+        ),
         (t("Source", "来源"), source.to_owned()),
         (t("Files read", "读取文件数"), s.files.to_string()),
         (t("Size", "大小"), human_bytes(s.total_bytes)),

@@ -59,6 +59,8 @@ pub struct PackageInfo {
     pub descriptor: Option<Descriptor>,
     /// End date plus one calendar month (`YYYY-MM-DD`), when the end date is known.
     pub upload_deadline: Option<String>,
+    /// Where the package stands with its review (`descriptor.audit`).
+    pub audit_status: crate::audit::AuditStatus,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -72,6 +74,8 @@ pub struct PolicyInfo {
     pub video: crate::policy::VideoPolicy,
     /// The resource limits applied.
     pub limits: crate::policy::Limits,
+    /// How the review is judged.
+    pub audit: crate::policy::AuditPolicy,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -84,6 +84,23 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         }
     }
 
+    // Who reviewed it and when; names come from the package, so control
+    // characters are shown escaped.
+    let audit = crate::audit::summary(
+        report.package.audit_status,
+        report
+            .package
+            .descriptor
+            .as_ref()
+            .and_then(|d| d.audit.as_ref()),
+    );
+    let _ = writeln!(
+        out,
+        "{}{}",
+        t("Audit: ", "审核："),
+        crate::source::names::escape_controls(audit.get(lang))
+    );
+
     if !report.modules.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(

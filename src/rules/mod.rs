@@ -127,6 +127,24 @@ rules! {
         fix: "Check that you gave the right folder or zip, and that the export finished." / "请确认指定的文件夹或压缩包正确，且导出已完成。",
         example: "an empty folder, or a zip holding only __MACOSX/",
     }
+    AUDIT_MISSING = "TP004" "audit-missing" Warning {
+        summary: "No review (审核) of the package is recorded" / "包未记录审核",
+        why: "The notice (教师厅函〔2022〕7号) asks each provider to review its package (形成完整的数字化培训包并进行审核) before uploading it. The review is recorded in training-package.json by `trainpack audit`, with the digest of the content reviewed. A warning by default; an error under the notice-2022-strict profile or `[audit] missing = \"error\"`.",
+        fix: "Have the package reviewed, then record it: `trainpack audit PACKAGE --reviewer NAME --role ROLE --result approved`." / "请审核该包，然后记录审核结果：`trainpack audit 包路径 --reviewer 姓名 --role 职务 --result approved`。",
+        example: "a training-package.json without an audit section",
+    }
+    AUDIT_STALE = "TP005" "audit-stale" Warning {
+        summary: "Files were added, removed or changed since the review" / "审核之后有文件被新增、删除或修改",
+        why: "A review approves exact content: its record holds the SHA-256 of every file reviewed. Content changed afterwards was not reviewed, so the package uploaded is not the one approved.",
+        fix: "Review the listed changes and record the review again with `trainpack audit`, or restore the reviewed files." / "请审核所列变化后用 `trainpack audit` 重新记录审核，或恢复为审核时的文件。",
+        example: "模块1/第1课.mp4 re-exported after the review was recorded",
+    }
+    AUDIT_REJECTED = "TP006" "audit-rejected" Error {
+        summary: "The recorded review rejected the package" / "审核结论为不通过",
+        why: "The reviewer did not approve the package; it should not be uploaded until a new review approves it.",
+        fix: "Fix what the review notes ask for, then have the package reviewed again and record the new result with `trainpack audit`." / "请按审核意见修改，再重新审核并用 `trainpack audit` 记录新的结论。",
+        example: "\"audit\": {\"result\": \"rejected\", \"notes\": \"模块3 缺少视频\"}",
+    }
     EXTENSION_MISMATCH = "TP010" "extension-mismatch" Warning {
         summary: "A file's content does not match its extension" / "文件内容与扩展名不符",
         why: "Content decides what a resource is; a wrong extension misleads players, platforms and reviewers.",
