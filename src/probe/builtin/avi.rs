@@ -192,10 +192,16 @@ pub(crate) fn idx1_tail(body: u64, size: u32) -> (u64, u64) {
     (body + size - size.min(INDEX_WINDOW), body + size)
 }
 
-/// Where `idx1` should start: right after `LIST movi`; None for a `movi` of
-/// size 0 (left so by some capture tools).
+/// Whether a `movi` size was written: capture tools leave 0, FFmpeg
+/// writing to a pipe leaves 0xFFFFFFFF.
+fn size_written(size: u32) -> bool {
+    size != 0 && size != u32::MAX
+}
+
+/// Where `idx1` should start: right after `LIST movi`; None when the
+/// `movi` size was never written.
 fn idx1_at(movi_list: u64, size: u32) -> Option<u64> {
-    (size != 0).then(|| movi_list + u64::from(size) + u64::from(size & 1))
+    size_written(size).then(|| movi_list + u64::from(size) + u64::from(size & 1))
 }
 
 /// The header and the tail window of a standard index chunk at `at` whose
@@ -271,7 +277,7 @@ fn data_present<R: Read + Seek + ?Sized>(
         };
     }
     let movi_end = movi_list + u64::from(movi_size);
-    if movi_size != 0 && movi_end > len {
+    if size_written(movi_size) && movi_end > len {
         return Err(cut_short(
             "there is no index, and the media data (LIST movi) runs",
             movi_end,
@@ -1390,8 +1396,8 @@ mod tests {
         assert!(matches!(probe_bytes(&big_riff), Some(Ok(_))));
     }
 
-    /// Without idx1, a `movi` list of size 0 (a capture tool that never
-    /// wrote it) says nothing; one that ends past the file is cut short.
+    /// Without idx1, a `movi` list of size 0 or 0xFFFFFFFF (never written)
+    /// says nothing; one that ends past the file is cut short.
     #[test]
     fn without_an_index_the_movi_size_decides() {
         let whole = avi(&[video_strl(b"DIVX", (32, 32), 10, 50)], &[], 1000);
@@ -1402,6 +1408,9 @@ mod tests {
         no_index.truncate(idx1 - 1);
         assert!(is_cut_short(&no_index));
         no_index[movi - 4..movi].copy_from_slice(&[0; 4]);
+        assert!(matches!(probe_bytes(&no_index), Some(Ok(_))));
+        // FFmpeg writing to a pipe leaves every size at 0xFFFFFFFF.
+        no_index[movi - 4..movi].copy_from_slice(&[0xFF; 4]);
         assert!(matches!(probe_bytes(&no_index), Some(Ok(_))));
     }
 
