@@ -2,7 +2,9 @@
 //! scanner, `Capture` keeps just the bytes a container probe will ask for —
 //! the head, every top-level MP4 box header, the `moov`/`moof` index boxes,
 //! for Matroska the first and last few MiB, and for AVI the head through the
-//! `hdrl` header list and 64 KiB past it — so the built-in probe can
+//! `hdrl` header list and 64 KiB past it, then the index the header points
+//! to (the start and end of `idx1`, the video's last OpenDML `ix##` chunk) —
+//! so the built-in probe can
 //! run on them afterwards (`SparseReader`) without opening the file again.
 //! A compressed zip entry, which cannot seek, is probed this way too.
 //!
@@ -24,6 +26,17 @@ const AVI_HEAD: u64 = 4 << 20;
 /// Most index bytes kept for one file: bounds memory whatever the input.
 const BUDGET: usize = 16 << 20;
 
+/// Where an AVI's index is, as far as the capture knows.
+#[derive(Debug, Default)]
+struct AviIndex {
+    /// The header has been read for index places.
+    planned: bool,
+    /// Byte ranges to keep as they stream by.
+    wanted: Vec<(u64, u64)>,
+    /// Where `idx1` starts, until its size (in its header) is kept.
+    idx1_at: Option<u64>,
+}
+
 #[derive(Debug)]
 enum Mode {
     /// Not a container we capture for: `update` does nothing.
@@ -38,9 +51,11 @@ enum Mode {
     },
     Mkv,
     /// Keeps `0..keep_to`: the header chunks, up to `LIST movi`. None until
-    /// the size of the `hdrl` list (bytes 12..24) is known.
+    /// the size of the `hdrl` list (bytes 12..24) is known. Then the index
+    /// ranges the header points to (`wanted`, sorted), once it is all kept.
     Avi {
         keep_to: Option<u64>,
+        index: AviIndex,
     },
 }
 
@@ -100,7 +115,10 @@ impl Capture {
         {
             self.mode = Some(match super::builtin::opening(chunk) {
                 Some(Opening::Matroska) => Mode::Mkv,
-                Some(Opening::Avi) => Mode::Avi { keep_to: None },
+                Some(Opening::Avi) => Mode::Avi {
+                    keep_to: None,
+                    index: AviIndex::default(),
+                },
                 Some(Opening::Mp4) => Mode::Mp4 {
                     next_box: 0,
                     partial: Vec::new(),
@@ -133,13 +151,75 @@ impl Capture {
                 self.keep(start, chunk, 0, HEAD);
                 self.mp4_boxes(start, chunk);
             }
-            Some(Mode::Avi { keep_to }) => {
+            Some(Mode::Avi { keep_to, .. }) => {
                 self.keep(start, chunk, 0, keep_to.unwrap_or(HEAD));
                 if keep_to.is_none() && self.pos >= 24 {
                     let to = self.avi_header_end();
-                    self.mode = Some(Mode::Avi { keep_to: Some(to) });
+                    if let Some(Mode::Avi { keep_to, .. }) = &mut self.mode {
+                        *keep_to = Some(to);
+                    }
                     self.keep(start, chunk, HEAD, to);
                 }
+                self.avi_index(start, chunk);
+            }
+        }
+    }
+
+    /// Keep the AVI index ranges in `chunk`: planned from the header once it
+    /// is all kept, then `idx1`'s tail once its header is.
+    fn avi_index(&mut self, start: u64, chunk: &[u8]) {
+        let Some(Mode::Avi { keep_to, index }) = &mut self.mode else {
+            return;
+        };
+        let header_kept = keep_to.is_some_and(|to| self.pos >= to);
+        if !index.planned && header_kept {
+            index.planned = true;
+            let mut head = Captured {
+                family: "avi",
+                len: u64::MAX,
+                regions: std::mem::take(&mut self.regions),
+            };
+            let places = super::builtin::avi_index_places(&mut head.reader());
+            self.regions = std::mem::take(&mut head.regions);
+            let Some(Mode::Avi { index, .. }) = &mut self.mode else {
+                return;
+            };
+            index.wanted.extend(places.idx1_head);
+            index.idx1_at = places.idx1_head.map(|(at, _)| at);
+            index.wanted.extend(places.ix_chunk);
+            index.wanted.sort_unstable();
+        }
+        let Some(Mode::Avi { index, .. }) = &mut self.mode else {
+            return;
+        };
+        let wanted = index.wanted.clone();
+        for (from, to) in wanted {
+            self.keep(start, chunk, from, to);
+        }
+        // idx1's header is kept: its size says where its tail is.
+        let Some(Mode::Avi { index, .. }) = &mut self.mode else {
+            return;
+        };
+        if let Some(at) = index.idx1_at.filter(|&at| self.pos >= at + 8) {
+            index.idx1_at = None;
+            let size = self
+                .regions
+                .iter()
+                .rev()
+                .find(|(from, b)| *from <= at && at + 8 <= *from + b.len() as u64)
+                .and_then(|(from, b)| {
+                    let header = b.get((at - from) as usize..)?;
+                    (header.get(..4)? == b"idx1")
+                        .then(|| crate::probe::builtin::le_u32(header, 4))
+                        .flatten()
+                });
+            if let Some(size) = size {
+                let tail = super::builtin::avi_idx1_tail(at + 8, size);
+                if let Some(Mode::Avi { index, .. }) = &mut self.mode {
+                    index.wanted.push(tail);
+                    index.wanted.sort_unstable();
+                }
+                self.keep(start, chunk, tail.0, tail.1);
             }
         }
     }
@@ -507,6 +587,138 @@ mod tests {
             let early = crate::probe::builtin::probe_details(&mut r, captured.len, "avi");
             assert!(!r.missed(), "chunk {chunk}");
             assert_eq!(early, direct, "chunk {chunk}");
+        }
+    }
+
+    /// What the built-in probe says on the captured bytes, which must be
+    /// all it asked for.
+    fn early(
+        file: &[u8],
+        chunk: usize,
+    ) -> Option<Result<crate::probe::builtin::Details, crate::probe::builtin::ProbeError>> {
+        let mut c = Capture::new();
+        for part in file.chunks(chunk) {
+            c.update(part);
+        }
+        let captured = c.finish().expect("an avi was captured");
+        let kept: usize = captured.regions.iter().map(|(_, b)| b.len()).sum();
+        assert!(kept < 3 * HEAD as usize, "chunk {chunk}: kept {kept}");
+        let mut r = captured.reader();
+        let out = crate::probe::builtin::probe_details(&mut r, captured.len, "avi");
+        assert!(
+            !r.missed(),
+            "chunk {chunk}: the probe read past what was kept"
+        );
+        out
+    }
+
+    fn avi_strl(indx: &[u8]) -> Vec<u8> {
+        let mut strh = b"vidsFMP4".to_vec();
+        for v in [0u32, 0, 0, 1, 25, 0, 250, 0, 0, 0, 0, 0] {
+            strh.extend(v.to_le_bytes());
+        }
+        let mut bih = Vec::new();
+        for v in [40u32, 320, 240, 0x0018_0001] {
+            bih.extend(v.to_le_bytes());
+        }
+        bih.extend(b"FMP4");
+        bih.extend([0; 20]);
+        [
+            b"strl".to_vec(),
+            riff(b"strh", &strh),
+            riff(b"strf", &bih),
+            riff(b"indx", indx),
+        ]
+        .concat()
+    }
+
+    /// Issue 12: the index an AVI's header points to — `idx1` after a large
+    /// `movi`, or the video's last OpenDML `ix##` chunk — is kept as it
+    /// streams by, so the probe checks the data lies inside the file with
+    /// no second read; the media data is not kept.
+    #[test]
+    fn avi_index_is_kept_past_the_media_data() {
+        let frames = 40u32;
+        let frame = 50_000u32;
+        let build = |opendml: bool| {
+            let mut indx = vec![4u8, 0, 0, 0];
+            indx.extend(u32::from(opendml).to_le_bytes());
+            indx.extend(b"00dc");
+            indx.extend([0; 12]);
+            indx.extend([0; 16]); // patched below
+            let hdrl = [
+                b"hdrl".to_vec(),
+                riff(b"avih", &[0u8; 56]),
+                riff(b"LIST", &avi_strl(&indx)),
+            ]
+            .concat();
+            let head = [b"AVI ".to_vec(), riff(b"LIST", &hdrl)].concat();
+            let movi_list = (8 + head.len() + 8) as u64;
+            let mut movi = b"movi".to_vec();
+            let mut idx1 = Vec::new();
+            let mut ix = Vec::new();
+            for _ in 0..frames {
+                let at = movi.len() as u32;
+                idx1.extend(b"00dc");
+                for v in [0x10, at, frame] {
+                    idx1.extend(v.to_le_bytes());
+                }
+                ix.extend((at + 8).to_le_bytes());
+                ix.extend(frame.to_le_bytes());
+                movi.extend(riff(b"00dc", &vec![0xAB; frame as usize]));
+            }
+            let ix_at = movi_list + movi.len() as u64;
+            let mut ix_body = vec![2u8, 0, 0, 1];
+            ix_body.extend(frames.to_le_bytes());
+            ix_body.extend(b"00dc");
+            ix_body.extend(movi_list.to_le_bytes());
+            ix_body.extend([0; 4]);
+            ix_body.extend(ix);
+            let ix_chunk = riff(b"ix00", &ix_body);
+            let ix_size = ix_chunk.len() as u32;
+            if opendml {
+                movi.extend(ix_chunk);
+            }
+            let mut file = riff(
+                b"RIFF",
+                &[head, riff(b"LIST", &movi), riff(b"idx1", &idx1)].concat(),
+            );
+            if opendml {
+                let p = file.windows(4).position(|w| w == b"indx").unwrap() + 8 + 24;
+                file[p..p + 8].copy_from_slice(&ix_at.to_le_bytes());
+                file[p + 8..p + 12].copy_from_slice(&ix_size.to_le_bytes());
+            }
+            file
+        };
+        for opendml in [false, true] {
+            let file = build(opendml);
+            let movi = file.windows(4).position(|w| w == b"movi").unwrap();
+            let direct = crate::probe::builtin::probe_details(
+                &mut io::Cursor::new(&file),
+                file.len() as u64,
+                "avi",
+            );
+            assert!(
+                matches!(&direct, Some(Ok(d)) if d.info.duration_s == 10.0),
+                "{direct:?}"
+            );
+            for chunk in [7, 4096, 128 << 10, 1 << 20] {
+                assert_eq!(
+                    early(&file, chunk),
+                    direct,
+                    "opendml {opendml}, chunk {chunk}"
+                );
+                for cut in [movi + 100, file.len() / 2, file.len() - 40 * 16 - 9] {
+                    let out = early(&file[..cut], chunk);
+                    assert!(
+                        matches!(
+                            out,
+                            Some(Err(crate::probe::builtin::ProbeError::CutShort(_)))
+                        ),
+                        "opendml {opendml}, chunk {chunk}, cut {cut}: {out:?}"
+                    );
+                }
+            }
         }
     }
 

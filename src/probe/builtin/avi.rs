@@ -20,7 +20,14 @@
 //! OpenDML changes nothing here: FFmpeg ignores `avih.dwTotalFrames` and
 //! `odml/dmlh.dwTotalFrames` and takes `strh.dwLength`, which OpenDML
 //! writers (FFmpeg included) set to the length over all `RIFF AVIX` parts;
-//! the `indx` super-indexes and the `AVIX` parts are skipped.
+//! the `AVIX` parts are skipped.
+//!
+//! A file cut short (an interrupted copy) keeps its header, so ffprobe still
+//! calls it a video; the index says otherwise. The video's chunks, as the
+//! OpenDML index (`indx` → last `ix##`) or else `idx1` places them, must lie
+//! inside the file; with neither (`idx1` sits at the end and goes first),
+//! the `movi` list must. Only the ends of those indexes are read, and the
+//! scan keeps exactly those bytes (`capture`), so this costs no extra read.
 //!
 //! Codec names come from tables measured against ffprobe 5.1 (each fourcc
 //! and format tag put into a real file and probed). A fourcc FFmpeg does not
@@ -29,7 +36,7 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, Source, fourcc, le_u16, le_u32, show};
+use super::{Details, ProbeError, Source, fourcc, le_u16, le_u32, show};
 use crate::probe::VideoInfo;
 
 /// ffprobe's name for AVI.
@@ -43,6 +50,18 @@ const MAX_STREAMS: usize = 1000;
 /// it for the media data ("something went wrong during header parsing").
 const HUGE_CHUNK: u32 = 1_000_000;
 const MICROS: u64 = 1_000_000;
+/// Most of an index read from its end (`idx1`, an OpenDML `ix##` chunk):
+/// the last chunks of the video are there. 64Ki `idx1` entries; the scan's
+/// capture keeps exactly these bytes (see [`index_places`]).
+pub(crate) const INDEX_WINDOW: u64 = 1 << 20;
+/// Largest OpenDML super index (`indx`) read: 64Ki standard index chunks.
+const MAX_SUPER_INDEX: u64 = 1 << 20;
+/// An `idx1` entry: chunk id, flags, offset, size.
+const IDX1_ENTRY: u64 = 16;
+/// An OpenDML standard index chunk's header: the chunk's 8 bytes, then
+/// wLongsPerEntry, bIndexSubType, bIndexType, nEntriesInUse, dwChunkId,
+/// qwBaseOffset, dwReserved.
+const IX_HEADER: u64 = 32;
 
 /// `RIFF....AVI ` (or the variants FFmpeg also accepts).
 pub fn looks_like(head: &[u8]) -> bool {
@@ -99,6 +118,9 @@ struct Stream {
     format: Option<Format>,
     video_tag: Option<[u8; 4]>,
     has_extradata: bool,
+    /// OpenDML super index (`indx`): where each standard index chunk of the
+    /// stream is, and its size (chunk header included).
+    super_index: Vec<(u64, u32)>,
 }
 
 impl Stream {
@@ -113,15 +135,244 @@ struct Header {
     streams: Vec<Stream>,
     /// Where the media data starts (after `LIST....movi`).
     data_offset: u64,
+    /// `LIST movi`: where its list type sits (FFmpeg's `movi_list`, which
+    /// relative `idx1` offsets count from) and its declared size. None when
+    /// the header ended at a huge chunk of another type.
+    movi: Option<(u64, u32)>,
 }
 
 /// None for AVI variants left to ffprobe (DV type-1, AMV).
-pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Option<Result<Details, String>> {
+/// [`ProbeError::CutShort`] when the media data the index points to (or,
+/// without an index, the `movi` list) runs past the end of the file.
+pub fn probe<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+) -> Option<Result<Details, ProbeError>> {
     match read_header(src) {
-        Ok(Some(header)) => Some(Ok(details(&header, src.len))),
+        Ok(Some(header)) => Some(data_present(src, &header).map(|()| details(&header, src.len))),
         Ok(None) => None,
-        Err(e) => Some(Err(e)),
+        Err(e) => Some(Err(e.into())),
     }
+}
+
+/// Where the index of an AVI lies past its header, so the scan can keep
+/// those bytes as they stream by: the start of `idx1` (its header and first
+/// entry; its tail is [`idx1_tail`]) and the byte ranges of the video's last
+/// OpenDML standard index chunk. Read from the captured header alone.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct IndexPlaces {
+    pub idx1_head: Option<(u64, u64)>,
+    pub ix_chunk: Vec<(u64, u64)>,
+}
+
+pub(crate) fn index_places<R: Read + Seek + ?Sized>(reader: &mut R) -> IndexPlaces {
+    // The length is not known while the file streams: no bound but the
+    // bytes kept.
+    let mut src = Source {
+        reader,
+        len: u64::MAX,
+    };
+    let Ok(Some(header)) = read_header(&mut src) else {
+        return IndexPlaces::default();
+    };
+    IndexPlaces {
+        idx1_head: header
+            .movi
+            .and_then(|(list, size)| idx1_at(list, size))
+            .map(|at| (at, at.saturating_add(8 + IDX1_ENTRY))),
+        ix_chunk: video_stream(&header)
+            .and_then(|(_, s)| last_index_chunk(s))
+            .map(|(at, size)| ix_ranges(at, size).to_vec())
+            .unwrap_or_default(),
+    }
+}
+
+/// The end of `idx1` read for its entries (`body`, `size`: its body).
+pub(crate) fn idx1_tail(body: u64, size: u32) -> (u64, u64) {
+    let size = u64::from(size);
+    (body + size - size.min(INDEX_WINDOW), body + size)
+}
+
+/// Whether a `movi` size was written: capture tools leave 0, FFmpeg
+/// writing to a pipe leaves 0xFFFFFFFF.
+fn size_written(size: u32) -> bool {
+    size != 0 && size != u32::MAX
+}
+
+/// Where `idx1` should start: right after `LIST movi`; None when the
+/// `movi` size was never written.
+fn idx1_at(movi_list: u64, size: u32) -> Option<u64> {
+    size_written(size).then(|| movi_list + u64::from(size) + u64::from(size & 1))
+}
+
+/// The header and the tail window of a standard index chunk at `at` whose
+/// super index entry gives `size` bytes.
+fn ix_ranges(at: u64, size: u32) -> [(u64, u64); 2] {
+    let end = at.saturating_add(u64::from(size));
+    [
+        (at, at.saturating_add(IX_HEADER)),
+        (end.saturating_sub(INDEX_WINDOW).max(at), end),
+    ]
+}
+
+/// The stream FFmpeg reports as the video, and its number in chunk ids.
+fn video_stream(h: &Header) -> Option<(usize, &Stream)> {
+    h.streams
+        .iter()
+        .enumerate()
+        .find(|(_, s)| matches!(s.format, Some(Format::Video { .. })))
+}
+
+/// The standard index chunk listed last in file order (it indexes the last
+/// media data: writers put it after that data).
+fn last_index_chunk(s: &Stream) -> Option<(u64, u32)> {
+    s.super_index.iter().copied().max_by_key(|&(at, _)| at)
+}
+
+fn cut_short(what: &str, end: u64, len: u64) -> ProbeError {
+    ProbeError::CutShort(format!(
+        "{what} up to offset {end}, past the end of the file ({len} bytes): the file was cut \
+         short (truncated download?)"
+    ))
+}
+
+/// The video's data, as the index places it, lies inside the file. The
+/// index is the OpenDML one when the video stream has one, else `idx1`;
+/// without either (lost with the end of a cut file), the `movi` list's
+/// declared size must end inside the file. The RIFF size is not used:
+/// writers get it wrong and FFmpeg accepts one larger than the file.
+/// An index that cannot be read says nothing either way.
+fn data_present<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+    h: &Header,
+) -> Result<(), ProbeError> {
+    let Some((number, video)) = video_stream(h) else {
+        return Ok(());
+    };
+    let len = src.len;
+    if let Some((at, size)) = last_index_chunk(video) {
+        let end = video
+            .super_index
+            .iter()
+            .map(|&(at, size)| at.saturating_add(u64::from(size)))
+            .max()
+            .unwrap_or(0);
+        if end > len {
+            return Err(cut_short("the OpenDML index of the video lies", end, len));
+        }
+        return match index_chunk_end(src, at, size) {
+            Some(end) if end > len => {
+                Err(cut_short("the OpenDML index places video chunks", end, len))
+            }
+            _ => Ok(()),
+        };
+    }
+    let Some((movi_list, movi_size)) = h.movi else {
+        return Ok(());
+    };
+    if let Some(end) = idx1_end(src, movi_list, movi_size, number) {
+        return if end > len {
+            Err(cut_short("the idx1 index places video chunks", end, len))
+        } else {
+            Ok(())
+        };
+    }
+    let movi_end = movi_list + u64::from(movi_size);
+    if size_written(movi_size) && movi_end > len {
+        return Err(cut_short(
+            "there is no index, and the media data (LIST movi) runs",
+            movi_end,
+            len,
+        ));
+    }
+    Ok(())
+}
+
+/// The end of the last chunk of stream `number` that `idx1` lists (the
+/// last [`INDEX_WINDOW`] bytes of it); None without a whole `idx1` right
+/// after `LIST movi`, or when it lists none.
+fn idx1_end<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+    movi_list: u64,
+    movi_size: u32,
+    number: usize,
+) -> Option<u64> {
+    let at = idx1_at(movi_list, movi_size)?;
+    let mut head = [0u8; 8 + IDX1_ENTRY as usize];
+    src.read_exact_at(at, &mut head).ok()?;
+    let size = le_u32(&head, 4)?;
+    let body = at + 8;
+    // A cut inside idx1: the media data before it is all there.
+    if &head[..4] != b"idx1" || size < 16 || body + u64::from(size) > src.len {
+        return None;
+    }
+    // FFmpeg's test: offsets are absolute when the first is past the list.
+    let base = if u64::from(le_u32(&head, 16)?) > movi_list {
+        0
+    } else {
+        movi_list
+    };
+    let (from, to) = idx1_tail(body, size);
+    // Whole entries only, counted from the start of idx1.
+    let from = body + (from - body).next_multiple_of(IDX1_ENTRY);
+    let to = body + (to - body) / IDX1_ENTRY * IDX1_ENTRY;
+    let entries = src
+        .read_vec(from, to.saturating_sub(from), INDEX_WINDOW, "idx1")
+        .ok()?;
+    entries
+        .chunks_exact(IDX1_ENTRY as usize)
+        .filter(|e| stream_number(e) == Some(number))
+        .filter_map(|e| {
+            let offset = u64::from(le_u32(e, 8)?);
+            Some(base + offset + 8 + u64::from(le_u32(e, 12)?))
+        })
+        .max()
+}
+
+/// The stream a chunk id (`00dc`, `01wb`...) belongs to.
+fn stream_number(id: &[u8]) -> Option<usize> {
+    match id.get(..2)? {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(usize::from((a - b'0') * 10 + (b - b'0'))),
+        _ => None,
+    }
+}
+
+/// The end of the last data chunk a standard index chunk (`ix##`, at `at`,
+/// `size` bytes by the super index) lists, from the last [`INDEX_WINDOW`]
+/// bytes of its entries; None when it is not one or cannot be read.
+fn index_chunk_end<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+    at: u64,
+    size: u32,
+) -> Option<u64> {
+    let mut head = [0u8; IX_HEADER as usize];
+    src.read_exact_at(at, &mut head).ok()?;
+    let entry = u64::from(le_u16(&head, 8)?) * 4;
+    // bIndexType 1: an index of chunks, each at least offset and size.
+    if head.get(11) != Some(&1) || entry < 8 {
+        return None;
+    }
+    let in_use = u64::from(le_u32(&head, 12)?);
+    let base = u64::from_le_bytes(head.get(20..28)?.try_into().ok()?);
+    let entries = at + IX_HEADER;
+    let chunk_end = at + 8 + u64::from(le_u32(&head, 4)?);
+    let [_, (from, to)] = ix_ranges(at, size);
+    let to = to
+        .min(chunk_end)
+        .min(entries.saturating_add(in_use.saturating_mul(entry)));
+    let from = entries + from.saturating_sub(entries).next_multiple_of(entry);
+    let bytes = src
+        .read_vec(from, to.checked_sub(from)?, INDEX_WINDOW, "ix chunk")
+        .ok()?;
+    bytes
+        .chunks_exact(usize::try_from(entry).ok()?)
+        .filter_map(|e| {
+            // dwOffset points at the data, past the chunk header; the top
+            // bit of dwSize marks a non-key frame.
+            let offset = u64::from(le_u32(e, 0)?);
+            let size = u64::from(le_u32(e, 4)? & 0x7FFF_FFFF);
+            base.checked_add(offset)?.checked_add(size)
+        })
+        .max()
 }
 
 fn truncated(pos: u64) -> String {
@@ -171,6 +422,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
                         return Ok(Some(Header {
                             streams,
                             data_offset: body + 4,
+                            movi: Some((body, size)),
                         }));
                     }
                     b"INFO" => info_end(src, body + 4, size)?,
@@ -235,13 +487,20 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
                 }
                 _ => body + size64,
             },
-            b"indx" | b"vprp" => body + size64,
+            b"indx" => {
+                if let Some(stream) = streams.last_mut() {
+                    stream.super_index = super_index(src, body, size64);
+                }
+                body + size64
+            }
+            b"vprp" => body + size64,
             b"IDIT" | b"dmlh" | b"idx1" => body + padded,
             b"strn" if !streams.is_empty() => body + padded,
             _ if size > HUGE_CHUNK => {
                 return Ok(Some(Header {
                     streams,
                     data_offset: body,
+                    movi: None,
                 }));
             }
             _ => body + padded,
@@ -342,7 +601,35 @@ fn stream_header(
         format: None,
         video_tag: None,
         has_extradata: false,
+        super_index: Vec::new(),
     }
+}
+
+/// An OpenDML super index (`indx`, `size` bytes at `body`): its entries, or
+/// none when it is another kind of index, too large or not all there.
+fn super_index<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+    body: u64,
+    size: u64,
+) -> Vec<(u64, u32)> {
+    let Ok(b) = src.read_vec(body, size, MAX_SUPER_INDEX, "indx") else {
+        return Vec::new();
+    };
+    // wLongsPerEntry 4, bIndexType 0 (an index of indexes).
+    if le_u16(&b, 0) != Some(4) || b.get(3) != Some(&0) {
+        return Vec::new();
+    }
+    let in_use = le_u32(&b, 4).unwrap_or(0) as usize;
+    b.get(24..)
+        .unwrap_or_default()
+        .chunks_exact(16)
+        .take(in_use)
+        .filter_map(|e| {
+            let at = u64::from_le_bytes(e.get(..8)?.try_into().ok()?);
+            Some((at, le_u32(e, 8)?))
+        })
+        .filter(|&(at, size)| at != 0 && size != 0)
+        .collect()
 }
 
 /// A `strf` chunk of `size` bytes at `body`; returns where the next chunk
@@ -948,8 +1235,14 @@ mod tests {
         )
     }
 
+    /// An `idx1` entry (offsets relative to the `movi` list type).
+    fn idx1_entry(id: &[u8; 4], offset: u32, size: u32) -> Vec<u8> {
+        [id.to_vec(), u32s(&[0x10, offset, size])].concat()
+    }
+
     /// RIFF AVI with `hdrl` holding `strls` (and `extra` chunks after them),
-    /// `movi` of `payload` bytes, and `idx1`.
+    /// `movi` of one `00dc` chunk of `payload` bytes, and `idx1` listing it
+    /// (and an empty entry).
     fn avi(strls: &[Vec<u8>], extra: &[Vec<u8>], payload: usize) -> Vec<u8> {
         let avih = chunk(
             b"avih",
@@ -960,7 +1253,8 @@ mod tests {
             &[vec![avih], strls.to_vec(), extra.to_vec()].concat(),
         );
         let movi = list(b"movi", &[chunk(b"00dc", &vec![0xAB; payload])]);
-        let body = [b"AVI ".to_vec(), hdrl, movi, chunk(b"idx1", &[0; 32])].concat();
+        let idx1 = [idx1_entry(b"00dc", 4, payload as u32), vec![0; 16]].concat();
+        let body = [b"AVI ".to_vec(), hdrl, movi, chunk(b"idx1", &idx1)].concat();
         chunk(b"RIFF", &body)
     }
 
@@ -1013,11 +1307,25 @@ mod tests {
         );
     }
 
+    fn probe_bytes(file: &[u8]) -> Option<Result<Details, ProbeError>> {
+        super::super::probe_details(&mut Cursor::new(file), file.len() as u64, "avi")
+    }
+
+    fn is_cut_short(file: &[u8]) -> bool {
+        matches!(probe_bytes(file), Some(Err(ProbeError::CutShort(_))))
+    }
+
+    /// Issue 12: cut before the end of `LIST movi`, the media data is gone
+    /// (and idx1 with it): cut short. Cut inside idx1, all the data is
+    /// there: a video, its length scaled by the share of the file there, as
+    /// ffprobe does.
     #[test]
-    fn truncation_scales_the_length_and_a_cut_header_is_unreadable() {
+    fn truncation_is_cut_short_until_the_media_data_is_whole() {
         let file = avi(&[video_strl(b"MJPG", (64, 48), 25, 100)], &[], 20_000);
         let movi = file.windows(4).position(|w| w == b"movi").unwrap();
+        let idx1 = file.windows(4).position(|w| w == b"idx1").unwrap();
         let riff_end = file.len() as u64;
+        assert!(matches!(probe_bytes(&file), Some(Ok(_))));
         for cut in 0..file.len() {
             let out = run(&file[..cut], "avi");
             if (8..12).contains(&cut) {
@@ -1028,17 +1336,146 @@ mod tests {
                     matches!(out, Some(ProbeOutcome::Unreadable(_))),
                     "cut {cut}: {out:?}"
                 );
+                assert!(!is_cut_short(&file[..cut]), "cut {cut}");
+            } else if cut < idx1 {
+                assert!(is_cut_short(&file[..cut]), "cut {cut}");
+                assert!(
+                    matches!(out, Some(ProbeOutcome::Unreadable(_))),
+                    "cut {cut}: {out:?}"
+                );
             } else {
                 let frames = rescale(100, cut as u64, riff_end).unwrap();
-                let class_ok = if frames > 0 {
-                    matches!(out, Some(ProbeOutcome::Video(_)))
-                } else {
-                    matches!(out, Some(ProbeOutcome::ZeroDuration(_)))
-                };
-                assert!(class_ok, "cut {cut}: {out:?}");
+                assert!(
+                    matches!(out, Some(ProbeOutcome::Video(_))),
+                    "cut {cut}: {out:?}"
+                );
                 assert_eq!(info(out).duration_s, frames as f64 / 25.0, "cut {cut}");
             }
         }
+    }
+
+    /// Where idx1 points is checked against the file, whatever the RIFF
+    /// and movi sizes say: relative offsets, absolute offsets, the video's
+    /// entries only.
+    #[test]
+    fn idx1_entries_must_lie_inside_the_file() {
+        let whole = avi(
+            &[video_strl(b"DIVX", (32, 32), 10, 50), mp3_strl(10)],
+            &[],
+            1000,
+        );
+        let movi_list = whole.windows(4).position(|w| w == b"movi").unwrap() as u32;
+        let idx1 = whole.windows(4).position(|w| w == b"idx1").unwrap();
+        let with_idx1 = |entries: &[Vec<u8>]| {
+            let mut f = whole[..idx1].to_vec();
+            f.extend(chunk(b"idx1", &entries.concat()));
+            let riff = (f.len() - 8) as u32;
+            f[4..8].copy_from_slice(&riff.to_le_bytes());
+            f
+        };
+        // The one video chunk, where it is.
+        let fine = with_idx1(&[idx1_entry(b"00dc", 4, 1000)]);
+        assert!(matches!(probe_bytes(&fine), Some(Ok(_))));
+        // Offsets past the end of the file: relative, then absolute.
+        let far = with_idx1(&[idx1_entry(b"00dc", 4, 1000), idx1_entry(b"00dc", 2000, 500)]);
+        assert!(is_cut_short(&far));
+        let absolute = movi_list + 4;
+        let far_abs = with_idx1(&[
+            idx1_entry(b"00dc", absolute, 1000),
+            idx1_entry(b"00dc", absolute + 1008, 1000),
+        ]);
+        assert!(is_cut_short(&far_abs));
+        let near_abs = with_idx1(&[idx1_entry(b"00dc", absolute, 1000)]);
+        assert!(matches!(probe_bytes(&near_abs), Some(Ok(_))));
+        // Other streams' entries are not the video's.
+        let audio_far = with_idx1(&[idx1_entry(b"00dc", 4, 1000), idx1_entry(b"01wb", 9000, 10)]);
+        assert!(matches!(probe_bytes(&audio_far), Some(Ok(_))));
+        // A RIFF size larger than the file is no evidence either way.
+        let mut big_riff = fine.clone();
+        big_riff[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(probe_bytes(&big_riff), Some(Ok(_))));
+    }
+
+    /// Without idx1, a `movi` list of size 0 or 0xFFFFFFFF (never written)
+    /// says nothing; one that ends past the file is cut short.
+    #[test]
+    fn without_an_index_the_movi_size_decides() {
+        let whole = avi(&[video_strl(b"DIVX", (32, 32), 10, 50)], &[], 1000);
+        let movi = whole.windows(4).position(|w| w == b"movi").unwrap();
+        let idx1 = whole.windows(4).position(|w| w == b"idx1").unwrap();
+        let mut no_index = whole[..idx1].to_vec();
+        assert!(matches!(probe_bytes(&no_index), Some(Ok(_))));
+        no_index.truncate(idx1 - 1);
+        assert!(is_cut_short(&no_index));
+        no_index[movi - 4..movi].copy_from_slice(&[0; 4]);
+        assert!(matches!(probe_bytes(&no_index), Some(Ok(_))));
+        // FFmpeg writing to a pipe leaves every size at 0xFFFFFFFF.
+        no_index[movi - 4..movi].copy_from_slice(&[0xFF; 4]);
+        assert!(matches!(probe_bytes(&no_index), Some(Ok(_))));
+    }
+
+    /// OpenDML: the super index places the video's standard index chunks;
+    /// those, and the data the last one lists, must lie inside the file.
+    #[test]
+    fn opendml_index_must_lie_inside_the_file() {
+        // Layout: hdrl (with indx), movi [00dc data, ix00], idx1. The indx
+        // entry's offset is patched in once the file is built.
+        let make = |data_size: u32, ix_size_bias: i64| {
+            let mut bih = u32s(&[40, 32, 32, 0x0018_0001]);
+            bih.extend(b"DIVX");
+            bih.extend(u32s(&[0; 5]));
+            let mut indx = vec![4u8, 0, 0, 0];
+            indx.extend(1u32.to_le_bytes());
+            indx.extend(b"00dc");
+            indx.extend([0; 12]);
+            indx.extend(u64::MAX.to_le_bytes()); // qwOffset, patched
+            indx.extend(u32s(&[40, 50]));
+            let strl = list(
+                b"strl",
+                &[
+                    strh(b"vids", b"DIVX", (1, 10), 50, 0),
+                    chunk(b"strf", &bih),
+                    chunk(b"indx", &indx),
+                ],
+            );
+            let mut file = avi(&[strl], &[], 1000);
+            let movi = file.windows(4).position(|w| w == b"movi").unwrap() as u64;
+            // ix00: base = movi list, one entry: data at +12, `data_size`.
+            let mut ix = vec![2u8, 0, 0, 1];
+            ix.extend(1u32.to_le_bytes());
+            ix.extend(b"00dc");
+            ix.extend(movi.to_le_bytes());
+            ix.extend([0; 4]);
+            ix.extend(u32s(&[12, data_size | 0x8000_0000]));
+            let ix = chunk(b"ix00", &ix);
+            let at = file.len() as u64;
+            let ix_len = ix.len() as i64 + ix_size_bias;
+            file.extend(ix);
+            let riff = (file.len() - 8) as u32;
+            file[4..8].copy_from_slice(&riff.to_le_bytes());
+            let p = file.windows(4).position(|w| w == b"indx").unwrap() + 8 + 24;
+            file[p..p + 8].copy_from_slice(&at.to_le_bytes());
+            file[p + 8..p + 12].copy_from_slice(&(ix_len as u32).to_le_bytes());
+            file
+        };
+        let whole = make(1000, 0);
+        assert!(
+            matches!(probe_bytes(&whole), Some(Ok(_))),
+            "{:?}",
+            probe_bytes(&whole)
+        );
+        // The data the index chunk lists runs past the end.
+        let far = make(1_000_000, 0);
+        assert!(is_cut_short(&far));
+        // The index chunk itself is cut off.
+        let len = whole.len();
+        assert!(is_cut_short(&whole[..len - 4]));
+        assert!(is_cut_short(&make(1000, 100)));
+        // An index chunk that is not one says nothing.
+        let mut odd = whole.clone();
+        assert_eq!(&odd[len - 40..len - 36], b"ix00");
+        odd[len - 40 + 11] = 0; // bIndexType: an index of indexes
+        assert!(matches!(probe_bytes(&odd), Some(Ok(_))));
     }
 
     #[test]

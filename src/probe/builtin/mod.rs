@@ -116,6 +116,14 @@ pub(crate) enum Opening {
     Avi,
 }
 
+pub(crate) use avi::{IndexPlaces as AviIndexPlaces, idx1_tail as avi_idx1_tail};
+
+/// Where an AVI's index lies past its header (see `avi::index_places`),
+/// read from the header bytes `reader` holds.
+pub(crate) fn avi_index_places<R: Read + Seek + ?Sized>(reader: &mut R) -> AviIndexPlaces {
+    avi::index_places(reader)
+}
+
 /// What the first bytes open; None for formats left to ffprobe. The one
 /// test, shared with the scan's index capture so both agree on what is ours.
 pub(crate) fn opening(head: &[u8]) -> Option<Opening> {
@@ -148,7 +156,7 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
     match opening(head) {
         Some(Opening::Matroska) => return mkv::probe(&mut src),
         Some(Opening::Mp4) => return Some(mp4::probe(&mut src)),
-        Some(Opening::Avi) => return avi::probe(&mut src).map(|r| r.map_err(ProbeError::from)),
+        Some(Opening::Avi) => return avi::probe(&mut src),
         None => {}
     }
     match family {
