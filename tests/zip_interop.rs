@@ -74,15 +74,15 @@ fn python(dir: &Path, script: &str) {
     );
 }
 
-/// Codes of the findings, without the ratio and descriptor ones every
-/// small package gets.
+/// Codes of the findings, without the ratio, descriptor and review (TP004)
+/// ones every small package gets.
 fn codes(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f["code"].as_str().unwrap().to_owned())
-        .filter(|c| !["TP001", "TP002", "TP043"].contains(&c.as_str()))
+        .filter(|c| !["TP001", "TP002", "TP004", "TP043"].contains(&c.as_str()))
         .collect()
 }
 
