@@ -14,6 +14,7 @@ pub mod cli;
 pub mod html;
 pub mod merge;
 mod progress;
+pub mod roster;
 pub mod shard;
 pub mod summary;
 pub mod unsupported;
