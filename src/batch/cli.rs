@@ -21,6 +21,7 @@ duplicates.csv and catalog.sqlite. Unchanged packages are skipped on the next ru
 
 Examples:
   trainpack batch inbox/ --out reports/
+  trainpack batch inbox/ --out reports/ --roster roster.csv
   trainpack batch inbox/ --out reports/shard-2 --shard 2/8   (then `trainpack merge`)")]
 pub struct BatchArgs {
     /// Folder holding the packages: every .zip file and folder directly inside it
@@ -69,6 +70,21 @@ pub struct BatchArgs {
     /// Also decode every video with ffmpeg (slow: it reads every frame).
     #[arg(long)]
     pub deep: bool,
+
+    /// The programme office's list of expected packages (CSV in UTF-8 or
+    /// GBK): the summaries then gain one row per entry: submitted or
+    /// missing, verdict, audit, days left or late (see docs/batch.md).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// The day every package counts as received (YYYY-MM-DD) [default:
+    /// each package's file time in the inbox]. Needs --roster.
+    #[arg(long, value_name = "DATE", requires = "roster", value_parser = parse_day)]
+    pub received_at: Option<time::Date>,
+}
+
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    crate::descriptor::parse_date(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,7 +135,16 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     } else {
         ProgressMode::Plain
     };
+    // Read before any package is checked: a bad roster stops at once.
+    let roster = match &args.roster {
+        Some(path) => Some(super::roll_call::RosterInput {
+            roster: super::roster::read(path, lang)?,
+            received_at: args.received_at,
+        }),
+        None => None,
+    };
     let opts = BatchOptions {
+        roster,
         inbox: args.inbox,
         out: args.out,
         jobs,

@@ -108,7 +108,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         merged.record(&row, &resources)?;
     }
     super::settle_stems(&opts.out, &mut merged)?;
-    summary::write_all(&opts.out, &merged, opts.lang)
+    summary::write_all(&opts.out, &merged, opts.lang, None)
 }
 
 /// Copy `dir/old` to `out/new` atomically (nothing to do when it is the same file).

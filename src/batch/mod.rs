@@ -14,6 +14,7 @@ pub mod cli;
 pub mod html;
 pub mod merge;
 mod progress;
+pub mod roll_call;
 pub mod roster;
 pub mod shard;
 pub mod summary;
@@ -53,6 +54,8 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     pub lang: Lang,
     pub progress: ProgressMode,
+    /// The roster the summaries answer to (`--roster`, `--received-at`).
+    pub roster: Option<roll_call::RosterInput>,
 }
 
 /// A package found in the inbox.
@@ -687,7 +690,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
             Status::Unsupported => {}
         }
     }
-    summary::write_all(&opts.out, &catalog, opts.lang)?;
+    summary::write_all(&opts.out, &catalog, opts.lang, opts.roster.as_ref())?;
     outcome.elapsed = started.elapsed();
     Ok(outcome)
 }

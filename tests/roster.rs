@@ -1,0 +1,401 @@
+//! `batch --roster`: the office's roster against a real inbox of zip
+//! packages, read from a GBK CSV and a UTF-8 CSV with BOM; every status
+//! (on time, late, missing, fail, matched twice, unmatched) in summary.json
+//! and summary.csv; a bad row named by its line.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use common::*;
+use serde_json::{Value, json};
+use zip::CompressionMethod;
+
+/// Today for every run: missing entries count their days from it.
+const TODAY: &str = "2024-08-04";
+
+const HEADER_ZH: &str = "类别,项目,子项目,承训单位,包编号,项目结束日期";
+
+/// (line 2..) rows of the roster, Chinese headers, dates as Excel writes
+/// some of them.
+const ROWS: [&str; 5] = [
+    // on time: deadline 2024-07-30, received 2024-07-20
+    "示范类,项目一,子项目甲,学院甲,pkg-ontime,2024/6/30",
+    // late, matched by provider: deadline 2024-02-29 (31 January + one
+    // month, clamped), received 2024-03-02
+    "示范类,项目一,子项目乙,学院乙,,2024-01-31",
+    // missing: deadline 2024-07-30, today 2024-08-04
+    "骨干类,项目二,子项目丙,学院丙,pkg-missing,2024-06-30",
+    // two packages with its id: the later one (pass) counts
+    "骨干类,项目二,子项目丁,学院丁,pkg-twice,2024-06-30",
+    // fails the policy
+    "骨干类,项目三,子项目戊,\"学院戊, 分校\",pkg-fail,2024-06-30",
+];
+
+/// Noon UTC of a day: the same calendar day in Beijing.
+fn noon(day: &str) -> SystemTime {
+    let d = time::Date::parse(
+        day,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    let secs = d.midnight().assume_utc().unix_timestamp() + 12 * 3600;
+    UNIX_EPOCH + Duration::from_secs(secs as u64)
+}
+
+/// A zip package from a sample with this descriptor, received on `day`.
+fn package(
+    inbox: &Path,
+    staging: &Path,
+    name: &str,
+    sample_name: &str,
+    descriptor: Value,
+    day: &str,
+) {
+    let dir = staging.join(name);
+    copy_dir(&sample(sample_name), &dir);
+    fs::write(dir.join("training-package.json"), descriptor.to_string()).unwrap();
+    let zip = inbox.join(format!("{name}.zip"));
+    zip_dir(&dir, &zip, CompressionMethod::Deflated);
+    fs::File::options()
+        .write(true)
+        .open(&zip)
+        .unwrap()
+        .set_modified(noon(day))
+        .unwrap();
+}
+
+/// The inbox: one package for each roster status, and a stray one.
+fn inbox(root: &Path) -> PathBuf {
+    let inbox = root.join("inbox");
+    let staging = root.join("staging");
+    fs::create_dir_all(&inbox).unwrap();
+    let p = |name, sample_name, descriptor, day| {
+        package(&inbox, &staging, name, sample_name, descriptor, day)
+    };
+    p(
+        "ontime",
+        "pass",
+        json!({"id": "pkg-ontime", "provider": "学院甲"}),
+        "2024-07-20",
+    );
+    p(
+        "late",
+        "pass",
+        json!({"id": "whatever", "provider": "学院 乙"}),
+        "2024-03-02",
+    );
+    p(
+        "twice-1",
+        "fail",
+        json!({"id": "pkg-twice", "provider": "学院丁"}),
+        "2024-07-01",
+    );
+    p(
+        "twice-2",
+        "pass",
+        json!({"id": "pkg-twice", "provider": "学院丁"}),
+        "2024-07-10",
+    );
+    p(
+        "failing",
+        "fail",
+        json!({"id": "pkg-fail", "provider": "学院戊, 分校"}),
+        "2024-07-10",
+    );
+    p(
+        "stray",
+        "pass",
+        json!({"id": "stray", "provider": "外来单位"}),
+        "2024-07-10",
+    );
+    inbox
+}
+
+fn roster_text() -> String {
+    let mut text = String::from(HEADER_ZH);
+    for row in ROWS {
+        text.push_str("\r\n");
+        text.push_str(row);
+    }
+    text.push_str("\r\n");
+    text
+}
+
+fn batch(inbox: &Path, out: &Path, roster: &Path, extra: &[&str]) -> Run {
+    run(trainpack()
+        .env("TRAINPACK_TODAY", TODAY)
+        .arg("batch")
+        .arg(inbox)
+        .arg("--out")
+        .arg(out)
+        .arg("--roster")
+        .arg(roster)
+        .args(["--quiet", "--lang", "en"])
+        .args(extra))
+}
+
+/// summary.csv rows as maps of header → field.
+fn summary_csv(out: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = fs::read(out.join("summary.csv")).unwrap();
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn entry(summary: &Value, line: u64) -> &Value {
+    summary["roster"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["line"] == line)
+        .unwrap_or_else(|| panic!("no roster entry of line {line}"))
+}
+
+#[test]
+fn every_status_in_summary_json_and_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let roster = tmp.path().join("roster.csv");
+    fs::write(&roster, format!("\u{feff}{}", roster_text())).unwrap();
+    let out = tmp.path().join("reports");
+    let result = batch(&inbox, &out, &roster, &[]);
+    assert_eq!(result.code, 1, "two packages fail: {}", result.stderr);
+
+    let summary = load_json(&out.join("summary.json"));
+    assert_matches_schema(
+        "summary.schema.json",
+        &summary,
+        "summary.json with a roster",
+    );
+    let roster_json = &summary["roster"];
+    assert_eq!(roster_json["file"], "roster.csv");
+    assert_eq!(roster_json["today"], TODAY);
+
+    let ontime = entry(&summary, 2);
+    assert_eq!(ontime["status"], "pass");
+    assert_eq!(ontime["matched_by"], "id");
+    assert_eq!(ontime["upload_deadline"], "2024-07-30");
+    assert_eq!(ontime["received"], "2024-07-20");
+    assert_eq!(ontime["days_left"], 10);
+    assert_eq!(ontime["days_late"], Value::Null);
+    assert_eq!(ontime["audit"], "none");
+
+    let late = entry(&summary, 3);
+    assert_eq!(late["status"], "late");
+    assert_eq!(late["matched_by"], "provider");
+    assert_eq!(late["upload_deadline"], "2024-02-29");
+    assert_eq!(late["days_late"], 2);
+    assert_eq!(late["packages"][0]["package"], "late.zip");
+
+    let missing = entry(&summary, 4);
+    assert_eq!(missing["status"], "missing");
+    assert_eq!(missing["packages"], json!([]));
+    assert_eq!(missing["days_late"], 5, "2024-07-30 to today {TODAY}");
+
+    let twice = entry(&summary, 5);
+    assert_eq!(twice["matched_twice"], true);
+    assert_eq!(twice["status"], "pass", "the later package counts");
+    let names: Vec<&str> = twice["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["twice-1.zip", "twice-2.zip"]);
+    assert!(twice["note_zh"].as_str().unwrap().contains("匹配到 2 个包"));
+
+    let failing = entry(&summary, 6);
+    assert_eq!(failing["status"], "fail");
+    assert_eq!(failing["provider"], "学院戊, 分校");
+    assert_eq!(failing["verdict"], "fail");
+
+    assert_eq!(roster_json["matched_twice"], json!([5]));
+    let unmatched: Vec<&str> = roster_json["unmatched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmatched, ["stray.zip"]);
+    let totals = &roster_json["totals"];
+    assert_eq!(
+        (
+            totals["entries"].as_u64(),
+            totals["missing"].as_u64(),
+            totals["late"].as_u64()
+        ),
+        (Some(5), Some(1), Some(1))
+    );
+    assert_eq!(
+        (totals["fail"].as_u64(), totals["pass"].as_u64()),
+        (Some(1), Some(2))
+    );
+
+    // summary.csv: the same, one row per entry and package, then the stray.
+    let rows = summary_csv(&out);
+    let status: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["roster_line"].clone(),
+                r["package"].clone(),
+                r["roster_status"].clone(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("2", "ontime.zip", "pass"),
+        ("3", "late.zip", "late"),
+        ("4", "", "missing"),
+        ("5", "twice-1.zip", "pass"),
+        ("5", "twice-2.zip", "pass"),
+        ("6", "failing.zip", "fail"),
+        ("", "stray.zip", "unmatched"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(status, expected);
+    assert_eq!(rows[1]["days_late"], "2");
+    assert_eq!(rows[1]["upload_deadline"], "2024-02-29");
+    assert_eq!(rows[2]["days_late"], "5");
+    assert_eq!(rows[2]["verdict"], "");
+    assert_eq!(rows[3]["matched_twice"], "yes");
+    assert_eq!(rows[3]["verdict"], "fail");
+    assert!(rows[3]["roster_note"].contains("matched 2 packages"));
+    assert_eq!(rows[5]["roster_provider"], "学院戊, 分校");
+    assert_eq!(
+        rows[6]["roster_note"],
+        "on no roster row: neither its id nor its provider is on the roster"
+    );
+
+    // --received-at: every package counts as received that day.
+    let result = batch(&inbox, &out, &roster, &["--received-at", "2024-02-20"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let summary = load_json(&out.join("summary.json"));
+    assert_eq!(entry(&summary, 3)["status"], "pass");
+    assert_eq!(entry(&summary, 3)["days_left"], 9);
+    assert_eq!(summary["roster"]["received_at"], "2024-02-20");
+}
+
+/// The roster part of summary.json, without the file name.
+fn roster_section(out: &Path) -> Value {
+    let mut summary = load_json(&out.join("summary.json"));
+    let mut section = summary["roster"].take();
+    section["file"] = Value::Null;
+    section
+}
+
+#[test]
+fn gbk_and_utf8_bom_rosters_give_the_same_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let text = roster_text();
+    let utf8 = tmp.path().join("roster-utf8.csv");
+    fs::write(&utf8, format!("\u{feff}{text}")).unwrap();
+    let gbk = tmp.path().join("roster-gbk.csv");
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "really GBK, not UTF-8"
+    );
+    fs::write(&gbk, &bytes).unwrap();
+
+    let (out_utf8, out_gbk) = (tmp.path().join("utf8"), tmp.path().join("gbk"));
+    assert_eq!(batch(&inbox, &out_utf8, &utf8, &[]).code, 1);
+    assert_eq!(batch(&inbox, &out_gbk, &gbk, &[]).code, 1);
+    let section = roster_section(&out_gbk);
+    assert_eq!(section["entries"].as_array().unwrap().len(), ROWS.len());
+    assert_eq!(section["entries"][4]["provider"], "学院戊, 分校");
+    assert_eq!(roster_section(&out_utf8), section);
+    let csv_rows = |out: &Path| {
+        summary_csv(out)
+            .into_iter()
+            .map(|mut r| {
+                r.remove("report");
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(csv_rows(&out_utf8), csv_rows(&out_gbk));
+}
+
+#[test]
+fn a_bad_row_names_its_line_and_nothing_is_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let mut text = roster_text();
+    text.push_str("骨干类,项目三,子项目己,学院己,,30.06.2024\r\n");
+    let roster = tmp.path().join("roster.csv");
+    let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+    fs::write(&roster, &bytes).unwrap();
+    let out = tmp.path().join("reports");
+
+    let result = batch(&inbox, &out, &roster, &[]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("roster.csv: line 7: end date \"30.06.2024\" is not a date"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !out.join("summary.json").exists(),
+        "nothing checked before the roster is read"
+    );
+
+    let result = run(trainpack()
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .arg("--roster")
+        .arg(&roster)
+        .args(["--quiet", "--lang", "zh"]));
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("第 7 行：项目结束日期“30.06.2024”不是有效日期"),
+        "{}",
+        result.stderr
+    );
+
+    // A missing column is named too.
+    fs::write(
+        &roster,
+        "类别,项目,子项目,包编号,项目结束日期\n示范类,项目一,子项目甲,p,2024-06-30\n",
+    )
+    .unwrap();
+    let result = batch(&inbox, &out, &roster, &[]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("line 1: the header has no column `provider` (承训单位)"),
+        "{}",
+        result.stderr
+    );
+}
