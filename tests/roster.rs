@@ -399,3 +399,142 @@ fn a_bad_row_names_its_line_and_nothing_is_checked() {
         result.stderr
     );
 }
+
+/// Whether Chromium can be used; panics when it is required (CI), as
+/// tests/dashboard.rs does.
+fn chromium() -> Option<PathBuf> {
+    let found = on_path("chromium");
+    if found.is_none() {
+        let required = std::env::var_os("CI").is_some()
+            || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
+        assert!(
+            !required,
+            "`chromium` is required by this test (CI or TRAINPACK_REQUIRE_FFMPEG is set) but is not on PATH: install Debian's chromium (`apt-get install chromium`)"
+        );
+        eprintln!("skipped: chromium not installed");
+    }
+    found
+}
+
+/// The DOM of a local page (with a fragment) after Chromium loaded it and
+/// ran its scripts.
+fn dump_dom(chromium: &Path, url: &str) -> String {
+    use wait_timeout::ChildExt;
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("cannot start chromium");
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
+        text
+    });
+    match child.wait_timeout(Duration::from_secs(90)).unwrap() {
+        Some(status) => assert!(status.success(), "chromium failed: {status}"),
+        None => {
+            child.kill().unwrap();
+            panic!("chromium did not finish within 90 s");
+        }
+    }
+    reader.join().unwrap()
+}
+
+/// (roster line, status, shown) of every provider cell of the grid.
+fn grid_cells(dom: &str) -> Vec<(String, String, bool)> {
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .map(|v| v.split('"').next().unwrap().to_owned())
+    };
+    dom.split('<')
+        .filter_map(|element| {
+            let tag = element.split('>').next().unwrap();
+            let line = attr(tag, "data-line")?;
+            let status = attr(tag, "data-status").unwrap();
+            Some((line, status, !tag.contains(" hidden")))
+        })
+        .collect()
+}
+
+#[test]
+fn chromium_shows_the_grid_and_filters_it() {
+    let Some(chromium) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let roster = tmp.path().join("roster.csv");
+    fs::write(&roster, roster_text()).unwrap();
+    let out = tmp.path().join("reports");
+    let result = run(trainpack()
+        .env("TRAINPACK_TODAY", TODAY)
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .arg("--roster")
+        .arg(&roster)
+        .args(["--quiet", "--lang", "zh"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let page = out.join("summary.html");
+    let html = fs::read_to_string(&page).unwrap();
+    // Offline: the one script is inline and allowed by its hash only.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(
+        !html.contains("<script src") && !html.contains("http://") && !html.contains("https://")
+    );
+    assert!(html.contains("script-src 'sha256-"));
+    assert!(html.contains("名单：各承训单位提交情况"));
+
+    let url = format!("file://{}", page.display());
+    let all = grid_cells(&dump_dom(&chromium, &url));
+    let expected: Vec<(String, String, bool)> = [
+        ("2", "pass"),
+        ("3", "late"),
+        ("4", "missing"),
+        ("5", "pass"),
+        ("6", "fail"),
+    ]
+    .iter()
+    .map(|(l, s)| (l.to_string(), s.to_string(), true))
+    .collect();
+    assert_eq!(
+        all, expected,
+        "one cell per roster row, each with its status"
+    );
+
+    // The filter ran (the script's hash matched the policy): a provider...
+    let shown = |url: &str| -> Vec<String> {
+        grid_cells(&dump_dom(&chromium, url))
+            .into_iter()
+            .filter(|(_, _, shown)| *shown)
+            .map(|(line, _, _)| line)
+            .collect()
+    };
+    assert_eq!(
+        shown(&format!("{url}#filter=%E5%AD%A6%E9%99%A2%E4%B9%99")),
+        ["3"],
+        "学院乙"
+    );
+    // ...a category heading, or a status word.
+    assert_eq!(
+        shown(&format!("{url}#filter=%E9%AA%A8%E5%B9%B2%E7%B1%BB")),
+        ["4", "5", "6"],
+        "骨干类"
+    );
+    assert_eq!(shown(&format!("{url}#filter=missing")), ["4"]);
+}

@@ -16,6 +16,7 @@ pub mod merge;
 mod progress;
 pub mod roll_call;
 pub mod roster;
+mod roster_html;
 pub mod shard;
 pub mod summary;
 pub mod unsupported;
