@@ -538,3 +538,62 @@ fn chromium_shows_the_grid_and_filters_it() {
     );
     assert_eq!(shown(&format!("{url}#filter=missing")), ["4"]);
 }
+
+/// samples/roster: the roster has the notice's shape, and the inbox its
+/// script builds gives every status but `audited`.
+#[test]
+fn the_sample_roster_and_inbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let made = std::process::Command::new("bash")
+        .arg(sample("roster/make-inbox.sh"))
+        .arg(&inbox)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let out = tmp.path().join("reports");
+    let result = run(trainpack()
+        .env("TRAINPACK_TODAY", "2024-08-05")
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .arg("--roster")
+        .arg(sample("roster/roster.csv"))
+        .arg("--quiet"));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let summary = load_json(&out.join("summary.json"));
+    let roster = &summary["roster"];
+    let entries = roster["entries"].as_array().unwrap();
+    let distinct = |key: &str| -> usize {
+        entries
+            .iter()
+            .map(|e| {
+                ["category", "project", "sub_project"]
+                    .iter()
+                    .take_while(|k| **k != key)
+                    .chain([&key])
+                    .map(|k| e[*k].as_str().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert_eq!(
+        (
+            distinct("category"),
+            distinct("project"),
+            distinct("sub_project"),
+            entries.len()
+        ),
+        (3, 8, 24, 43)
+    );
+    assert_eq!(
+        roster["totals"],
+        json!({"entries": 43, "missing": 38, "fail": 1, "late": 1, "pass": 3, "audited": 0, "unmatched": 1, "matched_twice": 1})
+    );
+}

@@ -72,8 +72,8 @@ fn cell_detail(e: &EntryStatus, lang: Lang) -> String {
             Lang::Zh => format!("{label}，还剩 {left} 天"),
         },
         (_, _, Some(late)) => match lang {
-            Lang::En => format!("{label}, {late} day(s) late"),
-            Lang::Zh => format!("{label}，晚交 {late} 天"),
+            Lang::En => format!("{label} by {late} day(s)"),
+            Lang::Zh => format!("{label} {late} 天"),
         },
         _ => label.to_owned(),
     }
