@@ -597,3 +597,103 @@ fn the_sample_roster_and_inbox() {
         json!({"entries": 43, "missing": 38, "fail": 1, "late": 1, "pass": 3, "audited": 0, "unmatched": 1, "matched_twice": 1})
     );
 }
+
+/// Whether Python's openpyxl can write the XLSX roster; panics when it is
+/// required (CI installs it: `python3 -m pip install openpyxl`).
+fn openpyxl() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        let required = std::env::var_os("CI").is_some()
+            || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
+        assert!(
+            !required,
+            "Python's openpyxl is required by this test (CI or TRAINPACK_REQUIRE_FFMPEG is set): python3 -m pip install openpyxl"
+        );
+        eprintln!("skipped: openpyxl not installed");
+    }
+    found
+}
+
+/// The roster as Excel would save it: a sheet whose end dates are real
+/// date cells (a date number format), but for one typed as text (and
+/// any that is not a date).
+fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
+    let script = r#"
+import datetime, json, sys
+from openpyxl import Workbook
+rows = json.loads(sys.argv[2])
+wb = Workbook()
+ws = wb.active
+ws.title = "名单"
+ws.append(rows[0])
+for i, row in enumerate(rows[1:]):
+    end = row[-1].replace("/", "-").split("-")
+    try:
+        if i != 2:
+            row[-1] = datetime.date(int(end[0]), int(end[1]), int(end[2]))
+    except ValueError:
+        pass
+    ws.append(row)
+    if not isinstance(row[-1], str):
+        ws.cell(row=ws.max_row, column=len(row)).number_format = "yyyy/m/d"
+wb.save(sys.argv[1])
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .arg(serde_json::to_string(rows).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn an_xlsx_roster_gives_the_same_rows_as_a_gbk_csv() {
+    if !openpyxl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let text = roster_text();
+    let gbk = tmp.path().join("roster-gbk.csv");
+    fs::write(&gbk, encoding_rs::GBK.encode(&text).0).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .into_records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let mut table = vec![HEADER_ZH.split(',').map(str::to_owned).collect::<Vec<_>>()];
+    table.extend(rows);
+    let xlsx = tmp.path().join("名单.xlsx");
+    write_xlsx(&xlsx, &table);
+
+    let (out_gbk, out_xlsx) = (tmp.path().join("gbk"), tmp.path().join("xlsx"));
+    assert_eq!(batch(&inbox, &out_gbk, &gbk, &[]).code, 1);
+    let result = batch(&inbox, &out_xlsx, &xlsx, &[]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let section = roster_section(&out_xlsx);
+    assert_eq!(section["entries"][0]["end_date"], "2024-06-30");
+    assert_eq!(section, roster_section(&out_gbk));
+
+    // A bad cell is named by its sheet row.
+    table.push(
+        ["骨干类", "项目三", "子项目己", "学院己", "", "2024-02-30"]
+            .map(str::to_owned)
+            .to_vec(),
+    );
+    let bad = tmp.path().join("bad.xlsx");
+    write_xlsx(&bad, &table);
+    let result = batch(&inbox, &tmp.path().join("bad"), &bad, &[]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result.stderr.contains("row 7: end date"),
+        "{}",
+        result.stderr
+    );
+}

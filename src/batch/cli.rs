@@ -71,8 +71,8 @@ pub struct BatchArgs {
     #[arg(long)]
     pub deep: bool,
 
-    /// The programme office's list of expected packages (CSV in UTF-8 or
-    /// GBK): the summaries then gain one row per entry: submitted or
+    /// The programme office's list of expected packages (XLSX, or CSV in
+    /// UTF-8 or GBK): the summaries then gain one row per entry: submitted or
     /// missing, verdict, audit, days left or late (see docs/batch.md).
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,

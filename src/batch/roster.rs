@@ -87,8 +87,28 @@ fn header_names(field: Field, lang: Lang) -> String {
     }
 }
 
-/// Read a roster: `.xlsx` by its name, anything else as CSV.
+/// A roster of 43 rows is a few KiB; a workbook is read whole into memory.
+const MAX_ROSTER_BYTES: u64 = 16 << 20;
+
+/// An Excel workbook by its content: XLSX (a zip) or XLS (OLE2).
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Read a roster: an Excel workbook (XLSX, or XLS) by its content, its
+/// first sheet; anything else as CSV.
 pub fn read(path: &Path, lang: Lang) -> Result<Roster, String> {
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_ROSTER_BYTES);
+    if too_big {
+        return Err(format!(
+            "{}: {}",
+            path.display(),
+            lang.pick(
+                "larger than 16 MiB: not a roster (one row per expected package)",
+                "大于 16 MiB，不像名单（每个应交培训包一行）"
+            )
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         format!(
             "{}: {} {e}",
@@ -96,8 +116,13 @@ pub fn read(path: &Path, lang: Lang) -> Result<Roster, String> {
             lang.pick("cannot read the roster:", "无法读取名单：")
         )
     })?;
-    let rows = csv_rows(&bytes, lang).map_err(|e| format!("{}: {e}", path.display()))?;
-    let entries = entries(rows, lang).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (rows, unit) = if is_workbook(&bytes) {
+        (sheet_rows(bytes, lang), "row")
+    } else {
+        (csv_rows(&bytes, lang), "line")
+    };
+    let rows = rows.map_err(|e| format!("{}: {e}", path.display()))?;
+    let entries = entries(rows, unit, lang).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Roster {
         path: path.to_owned(),
         entries,
@@ -148,6 +173,45 @@ fn csv_rows(bytes: &[u8], lang: Lang) -> Result<Vec<(usize, Vec<String>)>, Strin
     Ok(rows)
 }
 
+/// (row, cells as text) of the first sheet of a workbook, the header
+/// first. Dates become `YYYY-MM-DD`, whole numbers lose their `.0`.
+fn sheet_rows(bytes: Vec<u8>, lang: Lang) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use calamine::{Data, Reader};
+    let unreadable = |e: &dyn std::fmt::Display| match lang {
+        Lang::En => format!("cannot read the workbook: {e}; save the roster as CSV UTF-8 or .xlsx"),
+        Lang::Zh => format!("无法读取该工作簿：{e}；请另存为“CSV UTF-8”或 .xlsx 格式"),
+    };
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| unreadable(&e))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => return Err(unreadable(&e)),
+        None => return Err(unreadable(&lang.pick("no sheet", "没有工作表"))),
+    };
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let text = |cell: &Data| -> String {
+        match cell {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(d) if d.is_datetime() => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                format!("{y:04}-{m:02}-{day:02}")
+            }
+            Data::DateTime(d) => d.as_f64().to_string(),
+            Data::Error(e) => format!("#{e}"),
+        }
+    };
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i + 1, cells.iter().map(text).collect()))
+        .collect())
+}
+
 /// The 1-based line of a byte offset.
 fn line_at(text: &str, byte: u64) -> usize {
     let bytes = text.as_bytes();
@@ -178,7 +242,12 @@ pub fn parse_end_date(text: &str) -> Option<Date> {
 
 /// Roster entries from (line, fields) rows, the header first. Blank rows
 /// (Excel leaves `,,,,,` behind) are skipped.
-fn entries(rows: Vec<(usize, Vec<String>)>, lang: Lang) -> Result<Vec<RosterEntry>, String> {
+/// `unit` names a line in English messages: `line` (CSV) or `row` (sheet).
+fn entries(
+    rows: Vec<(usize, Vec<String>)>,
+    unit: &str,
+    lang: Lang,
+) -> Result<Vec<RosterEntry>, String> {
     let mut rows = rows
         .into_iter()
         .filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()));
@@ -200,7 +269,7 @@ fn entries(rows: Vec<(usize, Vec<String>)>, lang: Lang) -> Result<Vec<RosterEntr
                 .join(", ");
             return Err(match lang {
                 Lang::En => format!(
-                    "line {header_line}: the header has no column {}; accepted headers: {accepted}",
+                    "{unit} {header_line}: the header has no column {}; accepted headers: {accepted}",
                     header_names(field, lang)
                 ),
                 Lang::Zh => format!(
@@ -224,7 +293,7 @@ fn entries(rows: Vec<(usize, Vec<String>)>, lang: Lang) -> Result<Vec<RosterEntr
             if required && value(field).is_empty() {
                 return Err(match lang {
                     Lang::En => format!(
-                        "line {line}: {} is empty; every row needs a category, project, sub-project, provider and end date",
+                        "{unit} {line}: {} is empty; every row needs a category, project, sub-project, provider and end date",
                         header_names(field, lang)
                     ),
                     Lang::Zh => format!(
@@ -238,7 +307,7 @@ fn entries(rows: Vec<(usize, Vec<String>)>, lang: Lang) -> Result<Vec<RosterEntr
         let Some(end_date) = parse_end_date(&date_text) else {
             return Err(match lang {
                 Lang::En => format!(
-                    "line {line}: end date {date_text:?} is not a date; write it as YYYY-MM-DD (for example 2024-06-30)"
+                    "{unit} {line}: end date {date_text:?} is not a date; write it as YYYY-MM-DD (for example 2024-06-30)"
                 ),
                 Lang::Zh => format!(
                     "第 {line} 行：项目结束日期“{date_text}”不是有效日期；请写成 YYYY-MM-DD（例如 2024-06-30）"
@@ -258,7 +327,7 @@ fn entries(rows: Vec<(usize, Vec<String>)>, lang: Lang) -> Result<Vec<RosterEntr
         if let Some(first) = entries.iter().find(|e| same_slot(e, &entry)) {
             return Err(match lang {
                 Lang::En => format!(
-                    "line {line}: repeats line {} (same provider and sub-project, or same package id); keep one",
+                    "{unit} {line}: repeats {unit} {} (same provider and sub-project, or same package id); keep one",
                     first.line
                 ),
                 Lang::Zh => format!(
@@ -288,7 +357,7 @@ mod tests {
     use time::macros::date;
 
     fn parse(text: &[u8]) -> Result<Vec<RosterEntry>, String> {
-        entries(csv_rows(text, Lang::En)?, Lang::En)
+        entries(csv_rows(text, Lang::En)?, "line", Lang::En)
     }
 
     #[test]
