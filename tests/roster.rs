@@ -478,7 +478,9 @@ fn chromium_shows_the_grid_and_filters_it() {
     let tmp = tempfile::tempdir().unwrap();
     let inbox = inbox(tmp.path());
     let roster = tmp.path().join("roster.csv");
-    fs::write(&roster, roster_text()).unwrap();
+    // A hostile provider name stays text.
+    let hostile = "骨干类,项目三,子项目己,\"<img src=x onerror=\"\"document.title='pwned'\"\">\",,2024-06-30\r\n";
+    fs::write(&roster, roster_text() + hostile).unwrap();
     let out = tmp.path().join("reports");
     let result = run(trainpack()
         .env("TRAINPACK_TODAY", TODAY)
@@ -501,13 +503,17 @@ fn chromium_shows_the_grid_and_filters_it() {
     assert!(html.contains("名单：各承训单位提交情况"));
 
     let url = format!("file://{}", page.display());
-    let all = grid_cells(&dump_dom(&chromium, &url));
+    let dom = dump_dom(&chromium, &url);
+    assert!(!dom.contains("<img") && !dom.contains("pwned</title>"));
+    assert!(dom.contains("&lt;img src=x onerror="));
+    let all = grid_cells(&dom);
     let expected: Vec<(String, String, bool)> = [
         ("2", "pass"),
         ("3", "late"),
         ("4", "missing"),
         ("5", "pass"),
         ("6", "fail"),
+        ("7", "missing"),
     ]
     .iter()
     .map(|(l, s)| (l.to_string(), s.to_string(), true))
@@ -533,10 +539,10 @@ fn chromium_shows_the_grid_and_filters_it() {
     // ...a category heading, or a status word.
     assert_eq!(
         shown(&format!("{url}#filter=%E9%AA%A8%E5%B9%B2%E7%B1%BB")),
-        ["4", "5", "6"],
+        ["4", "5", "6", "7"],
         "骨干类"
     );
-    assert_eq!(shown(&format!("{url}#filter=missing")), ["4"]);
+    assert_eq!(shown(&format!("{url}#filter=missing")), ["4", "7"]);
 }
 
 /// samples/roster: the roster has the notice's shape, and the inbox its
@@ -564,8 +570,13 @@ fn the_sample_roster_and_inbox() {
         .arg(&out)
         .arg("--roster")
         .arg(sample("roster/roster.csv"))
-        .arg("--quiet"));
+        .args(["--lang", "en"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("43 roster entries (roster.csv): 38 missing, 1 fail, 1 late, 3 pass, 0 audited; 1 package(s) on no roster row, 1 entr(ies) matched twice."),
+        "{}",
+        result.stderr
+    );
     let summary = load_json(&out.join("summary.json"));
     let roster = &summary["roster"];
     let entries = roster["entries"].as_array().unwrap();

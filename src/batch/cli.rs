@@ -203,6 +203,9 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
             ),
         };
         eprintln!("{line}");
+        if let Some(totals) = &outcome.roster_totals {
+            eprintln!("{totals}");
+        }
     }
     Ok(ExitCode::from(outcome.exit_code()))
 }

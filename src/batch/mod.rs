@@ -85,6 +85,8 @@ pub struct BatchOutcome {
     pub unsupported: Vec<(String, &'static str)>,
     /// Packages gone from the inbox, forgotten by the catalog.
     pub removed: Vec<String>,
+    /// With a roster: its totals in a sentence (missing, late, …).
+    pub roster_totals: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -691,7 +693,11 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
             Status::Unsupported => {}
         }
     }
-    summary::write_all(&opts.out, &catalog, opts.lang, opts.roster.as_ref())?;
+    let data = summary::write_all(&opts.out, &catalog, opts.lang, opts.roster.as_ref())?;
+    outcome.roster_totals = data
+        .roll_call
+        .as_ref()
+        .map(|call| roster_html::totals_line(call, opts.lang));
     outcome.elapsed = started.elapsed();
     Ok(outcome)
 }

@@ -155,7 +155,8 @@ fn cell(out: &mut String, e: &EntryStatus, data: &SummaryData, lang: Lang) {
     );
 }
 
-fn totals_line(call: &RollCall, lang: Lang) -> String {
+/// The roster's totals in a sentence (dashboard and terminal).
+pub(super) fn totals_line(call: &RollCall, lang: Lang) -> String {
     let counts: Vec<String> = STANDINGS
         .iter()
         .map(|s| match lang {
