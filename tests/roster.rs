@@ -708,3 +708,46 @@ fn an_xlsx_roster_gives_the_same_rows_as_a_gbk_csv() {
         result.stderr
     );
 }
+
+/// Shards merged with the roster answer as one unsharded run: the file
+/// times come through the shards' catalogs.
+#[test]
+fn merge_with_the_roster_matches_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = inbox(tmp.path());
+    let roster = tmp.path().join("roster.csv");
+    fs::write(&roster, roster_text()).unwrap();
+    let whole = tmp.path().join("whole");
+    assert_eq!(batch(&inbox, &whole, &roster, &[]).code, 1);
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let shard = tmp.path().join(format!("shard-{k}"));
+        let result = run(trainpack()
+            .arg("batch")
+            .arg(&inbox)
+            .arg("--out")
+            .arg(&shard)
+            .args(["--quiet", "--shard", &format!("{k}/2")]));
+        assert!(result.code <= 1, "{}", result.stderr);
+        shards.push(shard);
+    }
+    let merged = tmp.path().join("merged");
+    let result = run(trainpack()
+        .env("TRAINPACK_TODAY", TODAY)
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--roster")
+        .arg(&roster)
+        .args(["--lang", "en"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("5 roster entries (roster.csv): 1 missing, 1 fail, 1 late, 2 pass"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(roster_section(&merged), roster_section(&whole));
+}

@@ -93,8 +93,9 @@ Exit codes: 0 every merged package passes, 1 any fails, 2 any could not be proce
 not a package
 (or an input is not a batch output folder).
 
-Example:
-  trainpack merge reports/shard-* --out reports/all")]
+Examples:
+  trainpack merge reports/shard-* --out reports/all
+  trainpack merge reports/shard-* --out reports/all --roster roster.xlsx")]
 pub struct MergeArgs {
     /// Output folders of `trainpack batch` (for example one per shard).
     #[arg(required = true, value_name = "REPORTS")]
@@ -111,6 +112,30 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// The programme office's roster, as for `trainpack batch --roster`.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// As for `trainpack batch --received-at`. Needs --roster.
+    #[arg(long, value_name = "DATE", requires = "roster", value_parser = parse_day)]
+    pub received_at: Option<time::Date>,
+}
+
+/// The roster of `--roster`, read before any work: a bad roster stops at
+/// once.
+fn roster_input(
+    path: Option<&PathBuf>,
+    received_at: Option<time::Date>,
+    lang: Lang,
+) -> Result<Option<super::roll_call::RosterInput>, String> {
+    path.map(|path| {
+        Ok(super::roll_call::RosterInput {
+            roster: super::roster::read(path, lang)?,
+            received_at,
+        })
+    })
+    .transpose()
 }
 
 pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
@@ -135,14 +160,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     } else {
         ProgressMode::Plain
     };
-    // Read before any package is checked: a bad roster stops at once.
-    let roster = match &args.roster {
-        Some(path) => Some(super::roll_call::RosterInput {
-            roster: super::roster::read(path, lang)?,
-            received_at: args.received_at,
-        }),
-        None => None,
-    };
+    let roster = roster_input(args.roster.as_ref(), args.received_at, lang)?;
     let opts = BatchOptions {
         roster,
         inbox: args.inbox,
@@ -213,6 +231,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
 pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     let opts = super::merge::MergeOptions {
+        roster: roster_input(args.roster.as_ref(), args.received_at, lang)?,
         inputs: args.reports,
         out: args.out,
         lang,
@@ -241,6 +260,9 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
             ),
         };
         eprintln!("{line}");
+        if let Some(call) = &data.roll_call {
+            eprintln!("{}", super::roster_html::totals_line(call, lang));
+        }
     }
     Ok(ExitCode::from(super::exit_code(
         data.fail as u64,
