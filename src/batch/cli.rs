@@ -21,6 +21,7 @@ duplicates.csv and catalog.sqlite. Unchanged packages are skipped on the next ru
 
 Examples:
   trainpack batch inbox/ --out reports/
+  trainpack batch inbox/ --out reports/ --roster roster.csv
   trainpack batch inbox/ --out reports/shard-2 --shard 2/8   (then `trainpack merge`)")]
 pub struct BatchArgs {
     /// Folder holding the packages: every .zip file and folder directly inside it
@@ -69,6 +70,21 @@ pub struct BatchArgs {
     /// Also decode every video with ffmpeg (slow: it reads every frame).
     #[arg(long)]
     pub deep: bool,
+
+    /// The programme office's list of expected packages (XLSX, or CSV in
+    /// UTF-8 or GBK): the summaries then gain one row per entry: submitted or
+    /// missing, verdict, audit, days left or late (see docs/batch.md).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// The day every package counts as received (YYYY-MM-DD) [default:
+    /// each package's file time in the inbox]. Needs --roster.
+    #[arg(long, value_name = "DATE", requires = "roster", value_parser = parse_day)]
+    pub received_at: Option<time::Date>,
+}
+
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    crate::descriptor::parse_date(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,8 +93,9 @@ Exit codes: 0 every merged package passes, 1 any fails, 2 any could not be proce
 not a package
 (or an input is not a batch output folder).
 
-Example:
-  trainpack merge reports/shard-* --out reports/all")]
+Examples:
+  trainpack merge reports/shard-* --out reports/all
+  trainpack merge reports/shard-* --out reports/all --roster roster.xlsx")]
 pub struct MergeArgs {
     /// Output folders of `trainpack batch` (for example one per shard).
     #[arg(required = true, value_name = "REPORTS")]
@@ -95,6 +112,30 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// The programme office's roster, as for `trainpack batch --roster`.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// As for `trainpack batch --received-at`. Needs --roster.
+    #[arg(long, value_name = "DATE", requires = "roster", value_parser = parse_day)]
+    pub received_at: Option<time::Date>,
+}
+
+/// The roster of `--roster`, read before any work: a bad roster stops at
+/// once.
+fn roster_input(
+    path: Option<&PathBuf>,
+    received_at: Option<time::Date>,
+    lang: Lang,
+) -> Result<Option<super::roll_call::RosterInput>, String> {
+    path.map(|path| {
+        Ok(super::roll_call::RosterInput {
+            roster: super::roster::read(path, lang)?,
+            received_at,
+        })
+    })
+    .transpose()
 }
 
 pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
@@ -119,7 +160,9 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     } else {
         ProgressMode::Plain
     };
+    let roster = roster_input(args.roster.as_ref(), args.received_at, lang)?;
     let opts = BatchOptions {
+        roster,
         inbox: args.inbox,
         out: args.out,
         jobs,
@@ -178,6 +221,9 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
             ),
         };
         eprintln!("{line}");
+        if let Some(totals) = &outcome.roster_totals {
+            eprintln!("{totals}");
+        }
     }
     Ok(ExitCode::from(outcome.exit_code()))
 }
@@ -185,6 +231,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
 pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     let opts = super::merge::MergeOptions {
+        roster: roster_input(args.roster.as_ref(), args.received_at, lang)?,
         inputs: args.reports,
         out: args.out,
         lang,
@@ -213,6 +260,9 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
             ),
         };
         eprintln!("{line}");
+        if let Some(call) = &data.roll_call {
+            eprintln!("{}", super::roster_html::totals_line(call, lang));
+        }
     }
     Ok(ExitCode::from(super::exit_code(
         data.fail as u64,

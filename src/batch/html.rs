@@ -12,7 +12,9 @@ use super::summary::SummaryData;
 use crate::check::percent;
 use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
-use crate::report::html::{escape, href, page_end, page_start, ratio_fraction};
+use crate::report::html::{
+    escape, href, page_end, page_start, page_start_with_csp, ratio_fraction,
+};
 use crate::report::human_bytes;
 
 fn verdict_label(status: Status, lang: Lang) -> &'static str {
@@ -22,6 +24,11 @@ fn verdict_label(status: Status, lang: Lang) -> &'static str {
         Status::Error => lang.pick("could not be processed", "无法处理"),
         Status::Unsupported => lang.pick("not a package (unsupported)", "非培训包（不支持）"),
     }
+}
+
+/// A verdict as the dashboard words it.
+pub fn verdict_text(status: Status, lang: Lang) -> &'static str {
+    verdict_label(status, lang)
 }
 
 /// The short label, where space is tight (charts).
@@ -313,14 +320,15 @@ fn duplicates_section(out: &mut String, data: &SummaryData, lang: Lang) {
 pub fn dashboard(data: &SummaryData, lang: Lang) -> String {
     let t = |en: &'static str, zh: &'static str| lang.pick(en, zh);
     let mut out = String::new();
-    page_start(
-        &mut out,
-        lang,
-        t(
-            "Training packages: batch summary",
-            "数字化培训包批量检查汇总",
-        ),
+    let title = t(
+        "Training packages: batch summary",
+        "数字化培训包批量检查汇总",
     );
+    match &data.roll_call {
+        // Only a page with a roster has a script (its filter).
+        Some(_) => page_start_with_csp(&mut out, lang, title, &super::roster_html::csp()),
+        None => page_start(&mut out, lang, title),
+    }
     let _ = writeln!(
         out,
         "<h1>{}</h1>",
@@ -353,6 +361,9 @@ pub fn dashboard(data: &SummaryData, lang: Lang) -> String {
         ),
     };
     let _ = writeln!(out, "<p id=\"totals\">{}</p>", escape(&line));
+    if let Some(call) = &data.roll_call {
+        super::roster_html::section(&mut out, call, data, lang);
+    }
 
     let _ = writeln!(
         out,

@@ -17,6 +17,8 @@ pub struct MergeOptions {
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
     pub lang: Lang,
+    /// The roster the merged summaries answer to, as for `batch --roster`.
+    pub roster: Option<super::roll_call::RosterInput>,
 }
 
 struct Found {
@@ -108,7 +110,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         merged.record(&row, &resources)?;
     }
     super::settle_stems(&opts.out, &mut merged)?;
-    summary::write_all(&opts.out, &merged, opts.lang)
+    summary::write_all(&opts.out, &merged, opts.lang, opts.roster.as_ref())
 }
 
 /// Copy `dir/old` to `out/new` atomically (nothing to do when it is the same file).

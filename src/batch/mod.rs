@@ -14,6 +14,9 @@ pub mod cli;
 pub mod html;
 pub mod merge;
 mod progress;
+pub mod roll_call;
+pub mod roster;
+mod roster_html;
 pub mod shard;
 pub mod summary;
 pub mod unsupported;
@@ -52,6 +55,8 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     pub lang: Lang,
     pub progress: ProgressMode,
+    /// The roster the summaries answer to (`--roster`, `--received-at`).
+    pub roster: Option<roll_call::RosterInput>,
 }
 
 /// A package found in the inbox.
@@ -80,6 +85,8 @@ pub struct BatchOutcome {
     pub unsupported: Vec<(String, &'static str)>,
     /// Packages gone from the inbox, forgotten by the catalog.
     pub removed: Vec<String>,
+    /// With a roster: its totals in a sentence (missing, late, …).
+    pub roster_totals: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -686,7 +693,11 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
             Status::Unsupported => {}
         }
     }
-    summary::write_all(&opts.out, &catalog, opts.lang)?;
+    let data = summary::write_all(&opts.out, &catalog, opts.lang, opts.roster.as_ref())?;
+    outcome.roster_totals = data
+        .roll_call
+        .as_ref()
+        .map(|call| roster_html::totals_line(call, opts.lang));
     outcome.elapsed = started.elapsed();
     Ok(outcome)
 }

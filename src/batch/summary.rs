@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::catalog::{Catalog, PackageRow, ResourceRow, Status};
+use super::roll_call::{self, EntryStatus, RollCall, RosterInput};
 use crate::atomic;
 use crate::i18n::Lang;
 
@@ -75,6 +76,8 @@ pub struct SummaryData {
     /// twice, or two sharing a descriptor id): inbox name → the others'
     /// names, sorted.
     pub same_id: BTreeMap<String, Vec<String>>,
+    /// The roster against these packages (`batch --roster`).
+    pub roll_call: Option<RollCall>,
 }
 
 impl SummaryData {
@@ -206,6 +209,7 @@ impl SummaryData {
             duplicates,
             kinds,
             threshold_percent,
+            roll_call: None,
         }
     }
 }
@@ -253,52 +257,147 @@ pub const CSV_HEADER: [&str; 18] = [
     "duplicate_id",
 ];
 
+/// Columns appended to summary.csv with `--roster`: its rows are then the
+/// roster's entries (one per matched package; one empty of package data
+/// when missing), then the packages no entry matched.
+pub const ROSTER_CSV_HEADER: [&str; 16] = [
+    "roster_line",
+    "category",
+    "project",
+    "sub_project",
+    "roster_provider",
+    "roster_package_id",
+    "end_date",
+    "upload_deadline",
+    "roster_status",
+    "matched_by",
+    "received",
+    "days_left",
+    "days_late",
+    "audit",
+    "matched_twice",
+    "roster_note",
+];
+
+/// The roster columns of one summary.csv row: an entry with one of its
+/// packages (or none), or a package no entry matched (`entry` None).
+fn roster_fields(
+    entry: Option<&EntryStatus>,
+    delivery: Option<&roll_call::Delivery>,
+    data: &SummaryData,
+    lang: Lang,
+) -> Vec<String> {
+    let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let Some(e) = entry else {
+        let mut fields = vec![String::new(); ROSTER_CSV_HEADER.len()];
+        fields[8] = "unmatched".to_owned();
+        fields[15] = unmatched_text(lang).to_owned();
+        return fields;
+    };
+    let (received, days_left, days_late, audit) = match delivery {
+        Some(d) => (
+            crate::descriptor::format_date(d.received),
+            d.days_left,
+            d.days_late,
+            d.audit.as_str().to_owned(),
+        ),
+        None => (String::new(), e.days_left, e.days_late, String::new()),
+    };
+    vec![
+        e.entry.line.to_string(),
+        e.entry.category.clone(),
+        e.entry.project.clone(),
+        e.entry.sub_project.clone(),
+        e.entry.provider.clone(),
+        e.entry.package_id.clone().unwrap_or_default(),
+        crate::descriptor::format_date(e.entry.end_date),
+        crate::descriptor::format_date(e.deadline),
+        e.standing.as_str().to_owned(),
+        e.matched_by
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_default(),
+        received,
+        opt(days_left),
+        opt(days_late),
+        audit,
+        if e.matched_twice() { "yes" } else { "" }.to_owned(),
+        roll_call::entry_note(e, &data.rows, lang).unwrap_or_default(),
+    ]
+}
+
+/// What the summaries say of a package no roster entry matched.
+pub fn unmatched_text(lang: Lang) -> &'static str {
+    lang.pick(
+        "on no roster row: neither its id nor its provider is on the roster",
+        "不在名单中：包编号和承训单位都与名单不符",
+    )
+}
+
 pub fn csv(data: &SummaryData, lang: Lang) -> String {
     let mut out = String::from(UTF8_BOM);
-    csv_line(
-        &mut out,
-        &CSV_HEADER
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect::<Vec<_>>(),
-    );
-    for r in &data.rows {
-        let processed = r.status.processed();
-        let num = |n: u64| {
-            if processed {
-                n.to_string()
-            } else {
-                String::new()
-            }
-        };
-        csv_line(
-            &mut out,
-            &[
-                r.name.clone(),
-                r.id.clone(),
-                r.provider.clone().unwrap_or_default(),
-                r.title.clone().unwrap_or_default(),
-                r.status.as_str().to_owned(),
-                num(r.course_resources),
-                num(r.videos),
-                r.video_ratio.clone().unwrap_or_default(),
-                r.video_bytes_ratio.clone().unwrap_or_default(),
-                r.size.to_string(),
-                num(r.files),
-                num(r.errors),
-                num(r.warnings),
-                r.deadline.clone().unwrap_or_default(),
-                r.source.clone(),
-                r.report_file.clone().unwrap_or_default(),
-                error_text(r, lang).unwrap_or_default(),
-                data.same_id
-                    .get(&r.name)
-                    .map(|others| same_id_text(others, lang))
-                    .unwrap_or_default(),
-            ],
-        );
+    let mut header: Vec<String> = CSV_HEADER.iter().map(|s| (*s).to_owned()).collect();
+    let Some(call) = &data.roll_call else {
+        csv_line(&mut out, &header);
+        for r in &data.rows {
+            csv_line(&mut out, &package_fields(r, data, lang));
+        }
+        return out;
+    };
+    header.extend(ROSTER_CSV_HEADER.iter().map(|s| (*s).to_owned()));
+    csv_line(&mut out, &header);
+    for e in &call.entries {
+        if e.deliveries.is_empty() {
+            let mut fields = vec![String::new(); CSV_HEADER.len()];
+            fields.extend(roster_fields(Some(e), None, data, lang));
+            csv_line(&mut out, &fields);
+        }
+        for d in &e.deliveries {
+            let mut fields = package_fields(&data.rows[d.row], data, lang);
+            fields.extend(roster_fields(Some(e), Some(d), data, lang));
+            csv_line(&mut out, &fields);
+        }
+    }
+    for &r in &call.unmatched {
+        let mut fields = package_fields(&data.rows[r], data, lang);
+        fields.extend(roster_fields(None, None, data, lang));
+        csv_line(&mut out, &fields);
     }
     out
+}
+
+/// The package columns of a summary.csv row ([`CSV_HEADER`]).
+fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String> {
+    let processed = r.status.processed();
+    let num = |n: u64| {
+        if processed {
+            n.to_string()
+        } else {
+            String::new()
+        }
+    };
+    vec![
+        r.name.clone(),
+        r.id.clone(),
+        r.provider.clone().unwrap_or_default(),
+        r.title.clone().unwrap_or_default(),
+        r.status.as_str().to_owned(),
+        num(r.course_resources),
+        num(r.videos),
+        r.video_ratio.clone().unwrap_or_default(),
+        r.video_bytes_ratio.clone().unwrap_or_default(),
+        r.size.to_string(),
+        num(r.files),
+        num(r.errors),
+        num(r.warnings),
+        r.deadline.clone().unwrap_or_default(),
+        r.source.clone(),
+        r.report_file.clone().unwrap_or_default(),
+        error_text(r, lang).unwrap_or_default(),
+        data.same_id
+            .get(&r.name)
+            .map(|others| same_id_text(others, lang))
+            .unwrap_or_default(),
+    ]
 }
 
 pub fn duplicates_csv(data: &SummaryData) -> String {
@@ -385,7 +484,7 @@ fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
 }
 
 pub fn json(data: &SummaryData) -> String {
-    let value = json!({
+    let mut value = json!({
         "summary_version": SUMMARY_VERSION,
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "generated": data.generated,
@@ -413,14 +512,102 @@ pub fn json(data: &SummaryData) -> String {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
+    if let Some(call) = &data.roll_call {
+        value["roster"] = roster_json(call, data);
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }
 
+fn roster_json(call: &RollCall, data: &SummaryData) -> Value {
+    let day = |d: time::Date| crate::descriptor::format_date(d);
+    let entries: Vec<Value> = call
+        .entries
+        .iter()
+        .map(|e| {
+            let latest = e.latest();
+            let note = |lang| roll_call::entry_note(e, &data.rows, lang);
+            json!({
+                "line": e.entry.line,
+                "category": e.entry.category,
+                "project": e.entry.project,
+                "sub_project": e.entry.sub_project,
+                "provider": e.entry.provider,
+                "package_id": e.entry.package_id,
+                "end_date": day(e.entry.end_date),
+                "upload_deadline": day(e.deadline),
+                "status": e.standing.as_str(),
+                "matched_by": e.matched_by.map(|m| m.as_str()),
+                "verdict": latest.map(|d| data.rows[d.row].status.as_str()),
+                "audit": latest.map_or("none", |d| d.audit.as_str()),
+                "received": latest.map(|d| day(d.received)),
+                "days_left": e.days_left,
+                "days_late": e.days_late,
+                "matched_twice": e.matched_twice(),
+                "shares_package_with": e.shares_with,
+                "note_en": note(Lang::En),
+                "note_zh": note(Lang::Zh),
+                "packages": e.deliveries.iter().map(|d| {
+                    let r = &data.rows[d.row];
+                    json!({
+                        "package": r.name,
+                        "id": r.id,
+                        "provider": r.provider,
+                        "verdict": r.status.as_str(),
+                        "received": day(d.received),
+                        "days_left": d.days_left,
+                        "days_late": d.days_late,
+                        "audit": d.audit.as_str(),
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut totals = serde_json::Map::new();
+    totals.insert("entries".into(), json!(call.entries.len()));
+    for s in roll_call::STANDINGS {
+        totals.insert(s.as_str().into(), json!(call.count(s)));
+    }
+    totals.insert("unmatched".into(), json!(call.unmatched.len()));
+    totals.insert("matched_twice".into(), json!(call.matched_twice().count()));
+    json!({
+        "file": call.file,
+        "today": day(call.today),
+        "received_at": call.received_at.map(day),
+        "totals": totals,
+        "entries": entries,
+        "unmatched": call.unmatched.iter().map(|&r| {
+            let row = &data.rows[r];
+            json!({
+                "package": row.name,
+                "id": row.id,
+                "provider": row.provider,
+                "verdict": row.status.as_str(),
+                "received": day(roll_call::received_on(row, call.received_at)),
+            })
+        }).collect::<Vec<_>>(),
+        "matched_twice": call.matched_twice().map(|e| e.entry.line).collect::<Vec<_>>(),
+    })
+}
+
 /// Regenerate every summary file in `out` from the catalog, each atomically.
-pub fn write_all(out: &Path, catalog: &Catalog, lang: Lang) -> Result<SummaryData, String> {
-    let data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
+pub fn write_all(
+    out: &Path,
+    catalog: &Catalog,
+    lang: Lang,
+    roster: Option<&RosterInput>,
+) -> Result<SummaryData, String> {
+    let mut data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
+    data.roll_call = roster.map(|r| {
+        RollCall::new(
+            &r.roster,
+            &data.rows,
+            out,
+            r.received_at,
+            crate::descriptor::today(),
+        )
+    });
     let files: [(&str, String); 4] = [
         (CSV_FILE, csv(&data, lang)),
         (JSON_FILE, json(&data)),

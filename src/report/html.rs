@@ -68,11 +68,17 @@ pub fn ratio_fraction(ratio: &str) -> f64 {
 
 /// The `<head>` and opening `<body>` of a page.
 pub fn page_start(out: &mut String, lang: Lang, title: &str) {
+    page_start_with_csp(out, lang, title, CSP);
+}
+
+/// [`page_start`] with another policy (the batch dashboard's roster filter
+/// allows its one inline script by hash).
+pub fn page_start_with_csp(out: &mut String, lang: Lang, title: &str, csp: &str) {
     let html_lang = lang.pick("en", "zh-CN");
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"trainpack {}\">\n\
          <title>{}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
