@@ -751,3 +751,55 @@ fn merge_with_the_roster_matches_one_run() {
     );
     assert_eq!(roster_section(&merged), roster_section(&whole));
 }
+
+/// A package reviewed with `trainpack audit` is `audited` on the roster;
+/// once a file changes after the approval it is only `pass` again.
+#[test]
+fn an_audited_package_is_audited_on_the_roster_until_it_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let pkg = inbox.join("ontime");
+    copy_dir(&sample("pass"), &pkg);
+    fs::write(
+        pkg.join("training-package.json"),
+        json!({"id": "pkg-ontime", "provider": "学院甲"}).to_string(),
+    )
+    .unwrap();
+    let audited = run(trainpack()
+        .env("TRAINPACK_TODAY", TODAY)
+        .arg("audit")
+        .arg(&pkg)
+        .args([
+            "--reviewer",
+            "王老师",
+            "--role",
+            "教务处",
+            "--result",
+            "approved",
+        ])
+        .args(["--date", "2024-07-19", "--lang", "en"]));
+    assert_eq!(audited.code, 0, "{}{}", audited.stdout, audited.stderr);
+    let roster = tmp.path().join("roster.csv");
+    fs::write(&roster, format!("{HEADER_ZH}\r\n{}\r\n", ROWS[0])).unwrap();
+    let received = ["--received-at", "2024-07-20"];
+
+    let out = tmp.path().join("out");
+    let r = batch(&inbox, &out, &roster, &received);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let e = entry(&load_json(&out.join("summary.json")), 2).clone();
+    assert_eq!(e["status"], "audited", "{e}");
+    assert_eq!(e["audit"], "approved", "{e}");
+
+    // Changed after the approval: the review no longer covers it.
+    fs::write(
+        pkg.join("模块1_基础知识/第1课_导论.srt"),
+        "1\n00:00:00,000 --> 00:00:01,000\n改\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out2");
+    let r = batch(&inbox, &out, &roster, &received);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let e = entry(&load_json(&out.join("summary.json")), 2).clone();
+    assert_eq!(e["status"], "pass", "{e}");
+    assert_eq!(e["audit"], "none", "{e}");
+}

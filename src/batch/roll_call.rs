@@ -98,20 +98,14 @@ impl Audit {
     }
 }
 
-/// The audit result recorded in a package's JSON report: the descriptor's
-/// `audit.result` (`approved` / `rejected`), wherever the report carries
-/// it; `None` when absent or unreadable.
-// One place to wire to the audit's own type once it exists.
+/// The review status a package's JSON report gives (`package.audit_status`,
+/// written by `check`): an approval counts only while the package still
+/// holds the content approved; a stale one counts as no review.
 pub fn audit_of_report(report: &Value) -> Audit {
-    let places = [
-        "/audit/result",
-        "/package/audit/result",
-        "/package/descriptor/audit/result",
-    ];
-    let result = places
-        .iter()
-        .find_map(|p| report.pointer(p).and_then(Value::as_str));
-    match result {
+    match report
+        .pointer("/package/audit_status")
+        .and_then(Value::as_str)
+    {
         Some("approved") => Audit::Approved,
         Some("rejected") => Audit::Rejected,
         _ => Audit::None,
@@ -390,17 +384,13 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn audit_read_defensively() {
-        let approved = json!({"package": {"descriptor": {"audit": {"result": "approved"}}}});
-        assert_eq!(audit_of_report(&approved), Audit::Approved);
-        assert_eq!(
-            audit_of_report(&json!({"audit": {"result": "rejected"}})),
-            Audit::Rejected
-        );
-        assert_eq!(
-            audit_of_report(&json!({"audit": {"result": 3}})),
-            Audit::None
-        );
+    fn audit_status_comes_from_the_report() {
+        let status = |s: &str| json!({"package": {"audit_status": s}});
+        assert_eq!(audit_of_report(&status("approved")), Audit::Approved);
+        assert_eq!(audit_of_report(&status("rejected")), Audit::Rejected);
+        // Approved, then changed: no longer the content reviewed.
+        assert_eq!(audit_of_report(&status("stale")), Audit::None);
+        assert_eq!(audit_of_report(&status("missing")), Audit::None);
         assert_eq!(audit_of_report(&json!([])), Audit::None);
     }
 
