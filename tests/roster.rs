@@ -789,6 +789,15 @@ fn an_audited_package_is_audited_on_the_roster_until_it_changes() {
     let e = entry(&load_json(&out.join("summary.json")), 2).clone();
     assert_eq!(e["status"], "audited", "{e}");
     assert_eq!(e["audit"], "approved", "{e}");
+    // The same in the other two summaries.
+    let rows = summary_csv(&out);
+    assert!(
+        rows.iter().any(|r| r.values().any(|v| v == "audited")),
+        "summary.csv: {rows:?}"
+    );
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    let cells = grid_cells(&html);
+    assert_eq!(cells, vec![("2".to_owned(), "audited".to_owned(), true)]);
 
     // Changed after the approval: the review no longer covers it.
     fs::write(
