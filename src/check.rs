@@ -234,11 +234,7 @@ fn read_descriptor(
     today: time::Date,
     findings: &mut Vec<Finding>,
 ) -> (Option<Descriptor>, Option<time::Date>) {
-    let Some(entry) = package
-        .entries
-        .iter()
-        .find(|e| strip_root(&e.path, root) == descriptor::FILE_NAME)
-    else {
+    let Some((entry, parsed)) = load_descriptor(package, root) else {
         findings.push(rules::DESCRIPTOR_MISSING.finding(
             None,
             Text::new(
@@ -248,16 +244,6 @@ fn read_descriptor(
         ));
         return (None, None);
     };
-    // Tiny and read a second time on purpose: keeping every small file's
-    // bytes from the scan would cost more than this one re-read.
-    let mut bytes = Vec::new();
-    let mut reader = package.reader();
-    let read = reader.open(entry).and_then(|r| {
-        io::Read::read_to_end(&mut io::Read::take(r, descriptor::MAX_BYTES), &mut bytes)
-    });
-    let parsed = read
-        .map_err(|e| e.to_string())
-        .and_then(|_| Descriptor::parse(&bytes));
     let descriptor = match parsed {
         Ok(d) => d,
         Err(reason) => {
@@ -380,23 +366,30 @@ fn audit_findings(
 /// The package's id before it is checked (`pack` names the bag by it):
 /// the descriptor's id when it parses, else as [`package_id`] says.
 pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
-    let root = content_root(package);
-    let descriptor = package
+    let descriptor = load_descriptor(package, &content_root(package)).and_then(|(_, d)| d.ok());
+    package_id(path, descriptor.as_ref())
+}
+
+/// The descriptor entry at the content root, if any, and the descriptor
+/// read from it. Small, and read a second time on purpose: keeping every
+/// small file's bytes from the scan would cost more than this one re-read.
+fn load_descriptor<'p>(
+    package: &'p Package,
+    root: &str,
+) -> Option<(&'p crate::source::Entry, Result<Descriptor, String>)> {
+    let entry = package
         .entries
         .iter()
-        .find(|e| strip_root(&e.path, &root) == descriptor::FILE_NAME)
-        .and_then(|entry| {
-            let mut bytes = Vec::new();
-            let mut reader = package.reader();
-            let input = reader.open(entry).ok()?;
-            io::Read::read_to_end(
-                &mut io::Read::take(input, descriptor::MAX_BYTES),
-                &mut bytes,
-            )
-            .ok()?;
-            Descriptor::parse(&bytes).ok()
-        });
-    package_id(path, descriptor.as_ref())
+        .find(|e| strip_root(&e.path, root) == descriptor::FILE_NAME)?;
+    let mut bytes = Vec::new();
+    let mut reader = package.reader();
+    let read = reader.open(entry).and_then(|r| {
+        io::Read::read_to_end(&mut io::Read::take(r, descriptor::MAX_BYTES), &mut bytes)
+    });
+    let parsed = read
+        .map_err(|e| e.to_string())
+        .and_then(|_| Descriptor::parse(&bytes));
+    Some((entry, parsed))
 }
 
 /// The descriptor's id, else the folder's name or the zip's stem.

@@ -129,22 +129,13 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         if let Some(changed) = changed_while_copied(&report, &bag) {
             return Err(Error::Other(changed));
         }
-        let payload: Vec<(&str, Sha256Digest)> = report
-            .files
-            .iter()
-            .filter(|f| f.kind != ResourceKind::Junk)
-            .map(|f| (&*f.path, f.sha256))
-            .collect();
+        let kept = || report.files.iter().filter(|f| f.kind != ResourceKind::Junk);
+        let payload: Vec<(&str, Sha256Digest)> = kept().map(|f| (&*f.path, f.sha256)).collect();
         copied_as_checked(&bag, &payload)?;
         if report.verdict == Verdict::Fail && !opts.force {
             return Ok(Err(Box::new(report)));
         }
-        let payload_bytes: u64 = report
-            .files
-            .iter()
-            .filter(|f| f.kind != ResourceKind::Junk)
-            .map(|f| f.size)
-            .sum();
+        let payload_bytes: u64 = kept().map(|f| f.size).sum();
         let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
         let manifest_json = manifest.to_json().into_bytes();
         let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
@@ -282,7 +273,7 @@ fn check_copying<W: io::Write>(
 ) -> Result<(Report, Option<(String, u64)>)> {
     let mut order: Vec<usize> = (0..package.entries.len()).collect();
     order.sort_by(|&a, &b| package.entries[a].path.cmp(&package.entries[b].path));
-    let scan = |bag: &mut BagWriter<W>| {
+    with_archive_hash(package, path, || {
         let bar = crate::check::progress_bar(package, opts.progress);
         let scanned = scan_sequentially(
             package,
@@ -293,21 +284,6 @@ fn check_copying<W: io::Write>(
         );
         bar.finish_and_clear();
         check_scanned(package, path, opts, scanned)
-    };
-    if package.kind != SourceKind::Zip {
-        return Ok((scan(bag), None));
-    }
-    std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| hash_file(path));
-        let report = scan(bag);
-        let hash = hashing
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            .map_err(|e| Error::Unreadable {
-                path: path.to_owned(),
-                source: e,
-            })?;
-        Ok((report, Some(hash)))
     })
 }
 
@@ -317,12 +293,22 @@ pub fn check_with_archive_hash(
     path: &Path,
     opts: &CheckOptions,
 ) -> Result<(Report, Option<(String, u64)>)> {
+    with_archive_hash(package, path, || check_package(package, path, opts))
+}
+
+/// Run `check` and, for a zip, hash the zip file itself beside it (for the
+/// manifest's `archive_sha256`).
+fn with_archive_hash(
+    package: &Package,
+    path: &Path,
+    check: impl FnOnce() -> Report,
+) -> Result<(Report, Option<(String, u64)>)> {
     if package.kind != SourceKind::Zip {
-        return Ok((check_package(package, path, opts), None));
+        return Ok((check(), None));
     }
     std::thread::scope(|scope| {
         let hashing = scope.spawn(|| hash_file(path));
-        let report = check_package(package, path, opts);
+        let report = check();
         let hash = hashing
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))
