@@ -9,9 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::kinds::ResourceKind;
 
-/// What the video share is measured over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+/// What the video share is measured over: `count` (number of resources, the
+/// default) or `bytes`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "basis", title = "Basis")]
 pub enum Basis {
     /// Number of resources (the literal reading of the notice, and the default).
     Count,
