@@ -37,6 +37,7 @@ pub fn generated() -> Vec<(&'static str, String)> {
             "upload-ticket.schema.json",
             written::<crate::pack::UploadTicket>(),
         ),
+        ("policy.schema.json", read::<crate::policy::Policy>()),
     ]
     .into_iter()
     .map(|(name, schema)| (name, render(name, schema)))
