@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::descriptor::Descriptor;
 use crate::kinds::ResourceKind;
 use crate::policy::Basis;
-use crate::report::{Report, Verdict};
+use crate::report::{Report, Verdict, VideoStatus};
 use crate::scan::hex;
 use crate::source::SourceKind;
 
@@ -186,15 +186,8 @@ pub struct FileRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "video", title = "Video probe")]
 pub struct VideoRecord {
-    /// `confirmed` (probed: a real video), `unconfirmed` (no probe could
-    /// run; counted as video), `not_video` (no video stream: counted as
-    /// audio or other), `unreadable` (cannot be read, or zero duration) or
-    /// `timeout` (the probe exceeded the time limit).
-    #[schemars(
-        title = "Probe status",
-        extend("enum" = ["confirmed", "unconfirmed", "not_video", "unreadable", "timeout"])
-    )]
-    pub status: String,
+    /// What the probe concluded.
+    pub status: VideoStatus,
     /// Container format as the engine names it (ffprobe:
     /// `mov,mp4,m4a,3gp,3g2,mj2`).
     pub container: Option<String>,
@@ -259,7 +252,7 @@ impl Manifest {
                 counted: f.counted,
                 is_video: f.is_video,
                 video: f.video.as_ref().map(|v| VideoRecord {
-                    status: v.status.to_owned(),
+                    status: v.status,
                     container: v.container.clone(),
                     duration_s: v.duration_s,
                     width: v.width,

@@ -260,20 +260,41 @@ pub struct Resource {
     pub video: Option<Box<VideoSummary>>,
 }
 
+/// What probing a video container concluded: `confirmed` (probed: a real
+/// video), `unconfirmed` (no probe could run; counted as video), `not_video`
+/// (no video stream: counted as audio or other), `unreadable` (cannot be
+/// read, or zero duration) or `timeout` (the probe exceeded the time limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "video_status", title = "Probe status")]
+pub enum VideoStatus {
+    Confirmed,
+    Unconfirmed,
+    NotVideo,
+    Unreadable,
+    Timeout,
+}
+
+impl VideoStatus {
+    /// The name the report, the manifest and the HTML use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VideoStatus::Confirmed => "confirmed",
+            VideoStatus::Unconfirmed => "unconfirmed",
+            VideoStatus::NotVideo => "not_video",
+            VideoStatus::Unreadable => "unreadable",
+            VideoStatus::Timeout => "timeout",
+        }
+    }
+}
+
 /// What probing the file found; present only for files whose content is a
 /// video container. Fields the probe did not report are null.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[schemars(rename = "video", title = "Video probe")]
 pub struct VideoSummary {
-    /// `confirmed` (probed: a real video), `unconfirmed` (no probe could
-    /// run; counted as video), `not_video` (no video stream: counted as
-    /// audio or other), `unreadable` (cannot be read, or zero duration) or
-    /// `timeout` (the probe exceeded the time limit).
-    #[schemars(
-        title = "Probe status",
-        extend("enum" = ["confirmed", "unconfirmed", "not_video", "unreadable", "timeout"])
-    )]
-    pub status: &'static str,
+    /// What the probe concluded.
+    pub status: VideoStatus,
     /// The program that probed the file (`ffprobe`); null when it did not
     /// report.
     #[schemars(title = "Probe engine")]
