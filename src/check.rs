@@ -10,7 +10,7 @@ use crate::audit::AuditStatus;
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::i18n::Text;
-use crate::identify::{Classification, classify};
+use crate::identify::{Classification, JunkReason, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
 use crate::probe::ffprobe::{Ffmpeg, Ffprobe};
@@ -775,7 +775,7 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
     let path = Some(&*resource.path);
     let class = &item.class;
     match class.junk_reason {
-        Some("empty") => findings.push(rules::EMPTY_FILE.finding(
+        Some(JunkReason::Empty) => findings.push(rules::EMPTY_FILE.finding(
             path,
             Text::new(
                 "empty file (0 bytes): not counted",
@@ -787,9 +787,9 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
             Text::new(
                 format!(
                     "system or temporary file ({}): not counted",
-                    junk_en(reason)
+                    reason.name_en()
                 ),
-                format!("系统或临时文件（{}）：不计入", junk_zh(reason)),
+                format!("系统或临时文件（{}）：不计入", reason.name_zh()),
             ),
         )),
         None => {}
@@ -877,28 +877,6 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
                 ),
             ),
         ));
-    }
-}
-
-fn junk_en(reason: &str) -> &'static str {
-    match reason {
-        "macos_resource_fork" => "macOS resource fork",
-        "ds_store" => "macOS .DS_Store",
-        "thumbs_db" => "Windows thumbnail cache",
-        "desktop_ini" => "Windows desktop.ini",
-        "office_lock" => "Office lock file",
-        _ => "temporary file",
-    }
-}
-
-fn junk_zh(reason: &str) -> &'static str {
-    match reason {
-        "macos_resource_fork" => "macOS 资源分支文件",
-        "ds_store" => "macOS .DS_Store",
-        "thumbs_db" => "Windows 缩略图缓存",
-        "desktop_ini" => "Windows desktop.ini",
-        "office_lock" => "Office 锁定文件",
-        _ => "临时文件",
     }
 }
 
