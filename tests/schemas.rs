@@ -456,7 +456,10 @@ fn schemas_are_generated() {
     let mut stale = Vec::new();
     for (name, text) in trainpack::schema::generated() {
         let path = root().join("schemas").join(name);
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        // A checkout with CRLF line ends (git autocrlf) holds the same schema.
+        let committed = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
         if committed == text {
             continue;
         }
