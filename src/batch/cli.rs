@@ -178,7 +178,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
             eprintln!(
                 "{name}: {} {}",
                 lang.pick("unsupported:", "不支持："),
-                super::unsupported::message(what, lang)
+                what.message(lang)
             );
         }
         for name in &outcome.removed {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::catalog::{Catalog, PackageRow, ResourceRow, Status};
+use super::catalog::{Catalog, PackageRow, ResourceRow, RowSource, Status};
 use super::roll_call::{self, EntryStatus, RollCall, RosterInput};
 use crate::atomic;
 use crate::i18n::Lang;
@@ -31,7 +31,7 @@ const UTF8_BOM: &str = "\u{FEFF}";
 pub struct Duplicate {
     pub sha256: String,
     pub size: u64,
-    pub kind: String,
+    pub kind: crate::kinds::ResourceKind,
     /// Where it occurs, sorted.
     pub places: Vec<Place>,
 }
@@ -176,7 +176,7 @@ impl SummaryData {
                 Duplicate {
                     sha256: sha.to_owned(),
                     size: first.size,
-                    kind: first.kind.clone(),
+                    kind: first.kind,
                     places,
                 }
             })
@@ -390,7 +390,7 @@ fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String>
         num(r.errors),
         num(r.warnings),
         r.deadline.clone().unwrap_or_default(),
-        r.source.clone(),
+        r.source.as_str().to_owned(),
         r.report_file.clone().unwrap_or_default(),
         error_text(r, lang).unwrap_or_default(),
         data.same_id
@@ -420,7 +420,7 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
             &[
                 d.sha256.clone(),
                 d.size.to_string(),
-                d.kind.clone(),
+                d.kind.as_str().to_owned(),
                 d.ids().join("; "),
                 d.providers().join("; "),
                 paths.join("; "),
@@ -434,19 +434,23 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
 /// described from its kind; other errors are as recorded.
 pub fn error_text(r: &PackageRow, lang: Lang) -> Option<String> {
     match r.status {
-        Status::Unsupported => Some(super::unsupported::message(&r.source, lang)),
+        Status::Unsupported => match r.source {
+            RowSource::NotAPackage(what) => Some(what.message(lang)),
+            RowSource::Package(_) => r.error_text.clone(),
+        },
         _ => r.error_text.clone(),
     }
 }
 
 fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
-    let unsupported = (r.status == Status::Unsupported).then(|| {
-        json!({
-            "what": r.source,
-            "message_en": super::unsupported::message(&r.source, Lang::En),
-            "message_zh": super::unsupported::message(&r.source, Lang::Zh),
-        })
-    });
+    let unsupported = match (r.status, r.source) {
+        (Status::Unsupported, RowSource::NotAPackage(what)) => Some(json!({
+            "what": what.as_str(),
+            "message_en": what.message(Lang::En),
+            "message_zh": what.message(Lang::Zh),
+        })),
+        _ => None,
+    };
     let duplicate_id = data.same_id.get(&r.name).map(|others| {
         json!({
             "others": others,
@@ -460,7 +464,7 @@ fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
         "provider": r.provider,
         "title": r.title,
         "verdict": r.status.as_str(),
-        "source": r.source,
+        "source": r.source.as_str(),
         "bytes": r.size,
         "files": r.files,
         "course_resources": r.course_resources,
