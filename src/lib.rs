@@ -27,4 +27,3 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod verify;
-pub mod video_rules;

@@ -228,9 +228,9 @@ fn hazards(package: &Package) -> Vec<Change> {
                 );
             hazard.then(|| Change::Hazard {
                 path: finding.path.as_deref().unwrap_or("").to_owned(),
-                code: finding.code,
-                message_en: finding.message.en,
-                message_zh: finding.message.zh,
+                code: finding.code(),
+                message_en: finding.message().en,
+                message_zh: finding.message().zh,
             })
         })
         .collect()
