@@ -173,6 +173,7 @@ pub(crate) fn check_scanned(
     );
     let (summary, modules) = summarise(&files, &root, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
+    opts.policy.apply_rule_severities(&mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code()).cmp(&(b.severity, &b.path, b.code())));
     let summary = Summary {
         errors: count(&findings, Severity::Error),
@@ -204,6 +205,7 @@ pub(crate) fn check_scanned(
             video: opts.policy.video.clone(),
             limits: opts.policy.limits.clone(),
             audit: opts.policy.audit.clone(),
+            rules: opts.policy.rules.clone(),
         },
         verdict,
         summary,

@@ -76,6 +76,8 @@ pub struct PolicyInfo {
     pub limits: crate::policy::Limits,
     /// How the review is judged.
     pub audit: crate::policy::AuditPolicy,
+    /// Levels the policy file sets by rule code (`[rules]`); empty when none.
+    pub rules: std::collections::BTreeMap<String, crate::policy::Level>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
