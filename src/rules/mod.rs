@@ -1,6 +1,11 @@
 //! Every finding trainpack can report, defined once: a stable code, a
-//! severity, what it checks, why it matters and how to fix it — the way
-//! clippy and ruff define lints. Rules never print; renderers do.
+//! default severity, what it checks, why it matters, how to fix it and an
+//! example, in English and Chinese, with a typed message — the way clippy
+//! and ruff define lints. Rules never print; renderers do.
+//!
+//! To add a rule: one `rules!` entry in the file of the stage that detects
+//! it (its message struct comes with it), the code that builds the struct
+//! and calls `.finding(path)`, and a test that triggers it on a real file.
 
 use serde::Serialize;
 
@@ -288,5 +293,39 @@ mod tests {
         assert_eq!(codes.len(), ALL.len());
         assert_eq!(names.len(), ALL.len());
         assert!(by_code("TP001").is_some_and(|r| r.severity == Severity::Error));
+    }
+
+    /// `ALL` holds every stage's rules once, in code order, and a finding
+    /// renders from its rule and arguments.
+    #[test]
+    fn the_registry_is_complete_and_in_code_order() {
+        let stages = [
+            package::RULES,
+            audit::RULES,
+            identify::RULES,
+            video::RULES,
+            listing::RULES,
+            integrity::RULES,
+        ];
+        assert_eq!(ALL.len(), stages.iter().map(|s| s.len()).sum::<usize>());
+        assert!(ALL.windows(2).all(|w| w[0].code < w[1].code));
+        let off: Vec<_> = ALL
+            .iter()
+            .filter(|r| !r.on_by_default())
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(off, ["TP066", "TP069"]);
+        let f = LowFrameRate {
+            fps: 10.0,
+            min: 24.0,
+        }
+        .finding(Some("a.mp4"));
+        assert_eq!((f.code(), f.severity), ("TP067", Severity::Warning));
+        assert_eq!(f.message().en, "10.00 fps; at least 24 required");
+        assert_eq!(f.message().zh, "帧率 10.00；要求至少 24");
+        assert_eq!(f.hint().zh, LOW_FRAME_RATE.fix_zh);
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["message"]["zh"], "帧率 10.00；要求至少 24");
+        assert_eq!(json["name"], "video-frame-rate-low");
     }
 }
