@@ -20,7 +20,7 @@ use crate::report::{
 };
 use crate::rules::{self, Finding, Severity, Violation};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
-use crate::source::{DirectLocation, Package, SourceNote};
+use crate::source::{DirectLocation, Package};
 
 #[derive(Clone)]
 pub struct CheckOptions {
@@ -94,7 +94,7 @@ pub(crate) fn check_scanned(
     opts: &CheckOptions,
     scanned: Vec<io::Result<Scanned>>,
 ) -> Report {
-    let mut findings = notes_findings(&package.notes);
+    let mut findings = rules::notes_findings(&package.notes);
     let root = content_root(package);
 
     // Classified on all cores, consuming the scan results as it goes: with
@@ -125,7 +125,7 @@ pub(crate) fn check_scanned(
             Err((entry, e)) => {
                 match scan_stop(&e) {
                     Some(ScanStop::TotalBytes { .. }) => over_total.push(&*entry.path),
-                    _ => findings.push(unreadable_finding(&entry.path, &e)),
+                    _ => findings.push(rules::read_failure(&entry.path, &e)),
                 }
                 None
             }
@@ -853,46 +853,6 @@ pub fn percent(ratio: &str) -> String {
     format!("{}.{:02}%", n / 100, n % 100)
 }
 
-fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
-    let path = Some(path);
-    if let Some(stop) = scan_stop(e) {
-        return match stop {
-            ScanStop::Ratio {
-                limit,
-                compressed,
-                read,
-            } => rules::CompressionRatio {
-                compressed: *compressed,
-                read: *read,
-                limit: *limit,
-            }
-            .finding(path),
-            ScanStop::TotalBytes { limit } => rules::TotalSizeLimit {
-                limit: *limit,
-                not_checked: None,
-            }
-            .finding(path),
-            ScanStop::Changed { what } => {
-                rules::ChangedDuringScan { what: what.clone() }.finding(path)
-            }
-        };
-    }
-    if let Some(short) = crate::source::shorter_than_declared(e) {
-        let smaller = rules::SmallerThanDeclared {
-            stored: false,
-            actual: short.read,
-            declared: short.declared,
-        };
-        return smaller.finding(path);
-    }
-    let text = e.to_string();
-    if text.contains("larger than its declared uncompressed size") {
-        return rules::LargerThanDeclared {}.finding(path);
-    }
-    let error = (!text.contains("Invalid checksum")).then_some(text);
-    rules::Unreadable { error }.finding(path)
-}
-
 /// A zip entry whose bytes are the archive itself (a zip quine). Only an
 /// entry exactly as long as the archive can be; only then is the archive
 /// hashed, and the verdict rests on equal SHA-256 digests.
@@ -914,149 +874,6 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
             findings.push(rules::ContainsItself {}.finding(Some(&item.entry.path)));
         }
     }
-}
-
-/// Findings for what the source noticed. Legacy-encoded and backslash names come in whole
-/// archives at a time, so they are one finding for the package, not one a file.
-fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
-    let legacy: Vec<&str> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::LegacyEncodedName { path } => Some(path.as_str()),
-            _ => None,
-        })
-        .collect();
-    let backslash: Vec<(&str, &str)> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::BackslashName { path, name } => Some((path.as_str(), name.as_str())),
-            _ => None,
-        })
-        .collect();
-    let gbk: Vec<(&str, &str)> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::GbkName { path, bytes } => Some((path.as_str(), bytes.as_str())),
-            _ => None,
-        })
-        .collect();
-    let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
-    if let Some((path, bytes)) = gbk.first() {
-        // A folder unzipped from a Windows zip has all its names in GBK:
-        // one finding for the package, as for a legacy-encoded zip.
-        let gbk_names = rules::GbkFolderName {
-            count: gbk.len(),
-            example: path.to_string(),
-            bytes: bytes.to_string(),
-        };
-        findings.push(gbk_names.finding(None));
-    }
-    if let Some((path, name)) = backslash.first() {
-        // Like legacy names, the whole archive is written this way by one
-        // tool: one finding for the package.
-        let backslashes = rules::BackslashName {
-            count: backslash.len(),
-            name: name.to_string(),
-            read_as: path.to_string(),
-        };
-        findings.push(backslashes.finding(None));
-    }
-    if let Some(first) = legacy.first() {
-        let legacy_names = rules::LegacyName {
-            count: legacy.len(),
-            example: first.to_string(),
-        };
-        findings.push(legacy_names.finding(None));
-    }
-    findings
-}
-
-pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
-    Some(match note {
-        SourceNote::Symlink { path } => rules::Symlink {}.finding(Some(path)),
-        SourceNote::SpecialFile { path } => rules::SpecialFile {}.finding(Some(path)),
-        SourceNote::NonUtf8Name { path } => rules::NonUtf8Name {}.finding(Some(path)),
-        SourceNote::DecodesAlike { path, other } => rules::NamesDecodeAlike {
-            other: other.clone(),
-        }
-        .finding(Some(path)),
-        SourceNote::LegacyEncodedName { .. }
-        | SourceNote::GbkName { .. }
-        | SourceNote::BackslashName { .. } => return None,
-        SourceNote::UnsafeName { name, reason } => {
-            rules::UnsafePath { reason: *reason }.finding(Some(name))
-        }
-        SourceNote::DuplicatePath { path } => rules::DuplicatePath {
-            normalisation: false,
-        }
-        .finding(Some(path)),
-        SourceNote::Encrypted { path } => rules::EncryptedEntry {}.finding(Some(path)),
-        SourceNote::Unlistable { path, message } => rules::Unlistable {
-            reason: message.clone(),
-        }
-        .finding(Some(path)),
-        SourceNote::NormalisationDuplicate { path } => rules::DuplicatePath {
-            normalisation: true,
-        }
-        .finding(Some(path)),
-        SourceNote::CaseCollision { path, other } => rules::CaseCollision {
-            other: other.clone(),
-        }
-        .finding(Some(path)),
-        SourceNote::ControlCharacters { path } => rules::ControlCharacters {}.finding(Some(path)),
-        SourceNote::TooManyEntries { count, limit } => rules::TooManyEntries {
-            declared: *count,
-            limit: *limit,
-        }
-        .finding(None),
-        SourceNote::PathTooLong { path, bytes, limit } => rules::PathTooLong {
-            bytes: *bytes,
-            limit: *limit,
-        }
-        .finding(Some(path)),
-        SourceNote::PathTooDeep { path, depth, limit } => rules::PathTooDeep {
-            depth: *depth,
-            limit: *limit,
-        }
-        .finding(Some(path)),
-        SourceNote::OverlappingEntries { count, example } => rules::OverlappingEntries {
-            count: *count,
-            example: example.clone(),
-        }
-        .finding(None),
-        SourceNote::HeaderMismatch { path, reason } => rules::HeaderMismatch {
-            reason: reason.clone(),
-        }
-        .finding(Some(path)),
-        SourceNote::StoredSizeMismatch {
-            path,
-            declared,
-            stored,
-        } => rules::SmallerThanDeclared {
-            stored: true,
-            actual: *stored,
-            declared: *declared,
-        }
-        .finding(Some(path)),
-        SourceNote::DirectoryTooLarge { bytes, limit } => rules::DirectoryTooLarge {
-            bytes: *bytes,
-            limit: *limit,
-        }
-        .finding(None),
-        SourceNote::HiddenEntries { count, example } => rules::HiddenLocalEntries {
-            count: *count,
-            example: example.clone(),
-        }
-        .finding(None),
-        SourceNote::DirectoryWithData { path, bytes } => {
-            rules::DirectoryWithData { bytes: *bytes }.finding(Some(path))
-        }
-        SourceNote::PrefixData { bytes } => rules::ZipPrefixData { bytes: *bytes }.finding(None),
-        SourceNote::UnsupportedMethod { path, method } => rules::UnsupportedCompression {
-            method: method.clone(),
-        }
-        .finding(Some(path)),
-    })
 }
 
 #[cfg(test)]

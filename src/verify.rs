@@ -220,7 +220,7 @@ fn hazards(package: &Package) -> Vec<Change> {
         .notes
         .iter()
         .filter_map(|note| {
-            let finding = crate::check::note_finding(note)?;
+            let finding = crate::rules::note_finding(note)?;
             let hazard = finding.severity == Severity::Error
                 || matches!(
                     note,

@@ -1,6 +1,11 @@
 //! Hostile or damaged archives and the resource limits (the source and scan stages).
 
+use std::io;
+
 use crate::i18n::Text;
+use crate::rules::listing::Unreadable;
+use crate::rules::{Finding, Violation};
+use crate::scan::{ScanStop, scan_stop};
 use crate::source::Mismatch;
 
 rules! {
@@ -187,4 +192,44 @@ rules! {
             format!("压缩包中央目录至少有 {bytes} 字节（名称、扩展字段、注释），超过上限 {limit}：未读取任何条目"),
         ),
     }
+}
+
+/// The finding for an entry that could not be read to its end: a limit
+/// hit, a size that lies, a bad checksum, or another read error.
+pub fn read_failure(path: &str, e: &io::Error) -> Finding {
+    let path = Some(path);
+    if let Some(stop) = scan_stop(e) {
+        return match stop {
+            ScanStop::Ratio {
+                limit,
+                compressed,
+                read,
+            } => CompressionRatio {
+                compressed: *compressed,
+                read: *read,
+                limit: *limit,
+            }
+            .finding(path),
+            ScanStop::TotalBytes { limit } => TotalSizeLimit {
+                limit: *limit,
+                not_checked: None,
+            }
+            .finding(path),
+            ScanStop::Changed { what } => ChangedDuringScan { what: what.clone() }.finding(path),
+        };
+    }
+    if let Some(short) = crate::source::shorter_than_declared(e) {
+        let smaller = SmallerThanDeclared {
+            stored: false,
+            actual: short.read,
+            declared: short.declared,
+        };
+        return smaller.finding(path);
+    }
+    let text = e.to_string();
+    if text.contains("larger than its declared uncompressed size") {
+        return LargerThanDeclared {}.finding(path);
+    }
+    let error = (!text.contains("Invalid checksum")).then_some(text);
+    Unreadable { error }.finding(path)
 }

@@ -1,6 +1,13 @@
 //! What listing the source noticed about entries and their names (the source stage).
 
 use crate::i18n::Text;
+use crate::rules::integrity::{
+    DirectoryTooLarge, DirectoryWithData, HeaderMismatch, HiddenLocalEntries, OverlappingEntries,
+    PathTooDeep, PathTooLong, SmallerThanDeclared, TooManyEntries, UnsupportedCompression,
+    ZipPrefixData,
+};
+use crate::rules::{Finding, Violation};
+use crate::source::SourceNote;
 use crate::source::names::UnsafeReason;
 
 rules! {
@@ -155,4 +162,148 @@ rules! {
             "名称含有控制字符（以转义形式显示）",
         ),
     }
+}
+
+/// Findings for what the source noticed. Legacy-encoded and backslash names come in whole
+/// archives at a time, so they are one finding for the package, not one a file.
+pub fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
+    let legacy: Vec<&str> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::LegacyEncodedName { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    let backslash: Vec<(&str, &str)> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::BackslashName { path, name } => Some((path.as_str(), name.as_str())),
+            _ => None,
+        })
+        .collect();
+    let gbk: Vec<(&str, &str)> = notes
+        .iter()
+        .filter_map(|n| match n {
+            SourceNote::GbkName { path, bytes } => Some((path.as_str(), bytes.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
+    if let Some((path, bytes)) = gbk.first() {
+        // A folder unzipped from a Windows zip has all its names in GBK:
+        // one finding for the package, as for a legacy-encoded zip.
+        let gbk_names = GbkFolderName {
+            count: gbk.len(),
+            example: path.to_string(),
+            bytes: bytes.to_string(),
+        };
+        findings.push(gbk_names.finding(None));
+    }
+    if let Some((path, name)) = backslash.first() {
+        // Like legacy names, the whole archive is written this way by one
+        // tool: one finding for the package.
+        let backslashes = BackslashName {
+            count: backslash.len(),
+            name: name.to_string(),
+            read_as: path.to_string(),
+        };
+        findings.push(backslashes.finding(None));
+    }
+    if let Some(first) = legacy.first() {
+        let legacy_names = LegacyName {
+            count: legacy.len(),
+            example: first.to_string(),
+        };
+        findings.push(legacy_names.finding(None));
+    }
+    findings
+}
+
+/// The finding for one note (None for those reported once a package).
+pub fn note_finding(note: &SourceNote) -> Option<Finding> {
+    Some(match note {
+        SourceNote::Symlink { path } => Symlink {}.finding(Some(path)),
+        SourceNote::SpecialFile { path } => SpecialFile {}.finding(Some(path)),
+        SourceNote::NonUtf8Name { path } => NonUtf8Name {}.finding(Some(path)),
+        SourceNote::DecodesAlike { path, other } => NamesDecodeAlike {
+            other: other.clone(),
+        }
+        .finding(Some(path)),
+        SourceNote::LegacyEncodedName { .. }
+        | SourceNote::GbkName { .. }
+        | SourceNote::BackslashName { .. } => return None,
+        SourceNote::UnsafeName { name, reason } => {
+            UnsafePath { reason: *reason }.finding(Some(name))
+        }
+        SourceNote::DuplicatePath { path } => DuplicatePath {
+            normalisation: false,
+        }
+        .finding(Some(path)),
+        SourceNote::Encrypted { path } => EncryptedEntry {}.finding(Some(path)),
+        SourceNote::Unlistable { path, message } => Unlistable {
+            reason: message.clone(),
+        }
+        .finding(Some(path)),
+        SourceNote::NormalisationDuplicate { path } => DuplicatePath {
+            normalisation: true,
+        }
+        .finding(Some(path)),
+        SourceNote::CaseCollision { path, other } => CaseCollision {
+            other: other.clone(),
+        }
+        .finding(Some(path)),
+        SourceNote::ControlCharacters { path } => ControlCharacters {}.finding(Some(path)),
+        SourceNote::TooManyEntries { count, limit } => TooManyEntries {
+            declared: *count,
+            limit: *limit,
+        }
+        .finding(None),
+        SourceNote::PathTooLong { path, bytes, limit } => PathTooLong {
+            bytes: *bytes,
+            limit: *limit,
+        }
+        .finding(Some(path)),
+        SourceNote::PathTooDeep { path, depth, limit } => PathTooDeep {
+            depth: *depth,
+            limit: *limit,
+        }
+        .finding(Some(path)),
+        SourceNote::OverlappingEntries { count, example } => OverlappingEntries {
+            count: *count,
+            example: example.clone(),
+        }
+        .finding(None),
+        SourceNote::HeaderMismatch { path, reason } => HeaderMismatch {
+            reason: reason.clone(),
+        }
+        .finding(Some(path)),
+        SourceNote::StoredSizeMismatch {
+            path,
+            declared,
+            stored,
+        } => SmallerThanDeclared {
+            stored: true,
+            actual: *stored,
+            declared: *declared,
+        }
+        .finding(Some(path)),
+        SourceNote::DirectoryTooLarge { bytes, limit } => DirectoryTooLarge {
+            bytes: *bytes,
+            limit: *limit,
+        }
+        .finding(None),
+        SourceNote::HiddenEntries { count, example } => HiddenLocalEntries {
+            count: *count,
+            example: example.clone(),
+        }
+        .finding(None),
+        SourceNote::DirectoryWithData { path, bytes } => {
+            DirectoryWithData { bytes: *bytes }.finding(Some(path))
+        }
+        SourceNote::PrefixData { bytes } => ZipPrefixData { bytes: *bytes }.finding(None),
+        SourceNote::UnsupportedMethod { path, method } => UnsupportedCompression {
+            method: method.clone(),
+        }
+        .finding(Some(path)),
+    })
 }
