@@ -157,7 +157,7 @@ pub(crate) fn check_scanned(
         .zip(outcomes)
         .map(|(item, outcome)| {
             let resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
-            file_findings(&item, &resource, &mut findings);
+            rules::file_findings(&item.class, &resource, &mut findings);
             resource
         })
         .collect();
@@ -673,64 +673,6 @@ fn resource_of(
         counted,
         is_video: is_video && counted,
         video,
-    }
-}
-
-/// Findings about a file itself: junk, executables, names that lie.
-fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) {
-    let path = Some(&*resource.path);
-    let class = &item.class;
-    match class.junk_reason {
-        Some("empty") => findings.push(rules::EmptyFile {}.finding(path)),
-        Some(reason) => findings.push(rules::JunkFile { reason }.finding(path)),
-        None => {}
-    }
-    if resource.kind == ResourceKind::Executable {
-        findings.push(
-            rules::Executable {
-                media_type: class.media_type,
-            }
-            .finding(path),
-        );
-    }
-    if resource.kind == ResourceKind::Archive {
-        findings.push(
-            rules::ArchiveInPackage {
-                media_type: class.media_type,
-                counted: resource.counted,
-            }
-            .finding(path),
-        );
-    }
-    if item.class.media_type == "application/x-shockwave-flash" {
-        findings.push(rules::FlashAnimation {}.finding(path));
-    }
-    if class.junk_reason.is_some() {
-        return;
-    }
-    if class.encrypted {
-        findings.push(rules::EncryptedDocument {}.finding(path));
-    }
-    let named_video = class.ext_kind == Some(ResourceKind::Video);
-    if named_video && class.kind != ResourceKind::Video {
-        findings.push(
-            rules::NotAVideo {
-                content: Some(class.kind),
-                media_type: class.media_type,
-            }
-            .finding(path),
-        );
-    } else if class.extension_mismatch && !(named_video && class.kind == ResourceKind::Video) {
-        // (A video name over content the sniffer does not know is the
-        // probe's to judge: see `resource_of`.)
-        findings.push(
-            rules::ExtensionMismatch {
-                named: class.ext_kind,
-                kind: class.kind,
-                media_type: class.media_type,
-            }
-            .finding(path),
-        );
     }
 }
 

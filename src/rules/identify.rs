@@ -1,7 +1,10 @@
 //! What a file is, judged by its content (the identify stage).
 
 use crate::i18n::Text;
+use crate::identify::Classification;
 use crate::kinds::ResourceKind;
+use crate::report::Resource;
+use crate::rules::{Finding, Violation};
 
 rules! {
     EXTENSION_MISMATCH = "TP010" "extension-mismatch" Warning {
@@ -99,6 +102,64 @@ rules! {
             "password-protected Office document: the platform cannot open it; remove the password",
             "设有打开密码的 Office 文档：平台无法打开，请清除密码",
         ),
+    }
+}
+
+/// Findings about a file itself, from its classification: junk,
+/// executables, archives, Flash, passwords, names that lie.
+pub fn file_findings(class: &Classification, resource: &Resource, findings: &mut Vec<Finding>) {
+    let path = Some(&*resource.path);
+    match class.junk_reason {
+        Some("empty") => findings.push(EmptyFile {}.finding(path)),
+        Some(reason) => findings.push(JunkFile { reason }.finding(path)),
+        None => {}
+    }
+    if resource.kind == ResourceKind::Executable {
+        findings.push(
+            Executable {
+                media_type: class.media_type,
+            }
+            .finding(path),
+        );
+    }
+    if resource.kind == ResourceKind::Archive {
+        findings.push(
+            ArchiveInPackage {
+                media_type: class.media_type,
+                counted: resource.counted,
+            }
+            .finding(path),
+        );
+    }
+    if class.media_type == "application/x-shockwave-flash" {
+        findings.push(FlashAnimation {}.finding(path));
+    }
+    if class.junk_reason.is_some() {
+        return;
+    }
+    if class.encrypted {
+        findings.push(EncryptedDocument {}.finding(path));
+    }
+    let named_video = class.ext_kind == Some(ResourceKind::Video);
+    if named_video && class.kind != ResourceKind::Video {
+        findings.push(
+            NotAVideo {
+                content: Some(class.kind),
+                media_type: class.media_type,
+            }
+            .finding(path),
+        );
+    } else if class.extension_mismatch && !(named_video && class.kind == ResourceKind::Video) {
+        // (A video name over content the sniffer does not know is the
+        // probe's to judge: see `resource_of`.)
+        findings.push(
+            ExtensionMismatch {
+                named: class.ext_kind,
+                kind: class.kind,
+                media_type: class.media_type,
+            }
+            .finding(path),
+        );
     }
 }
 
