@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::audit::AuditStatus;
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::identify::{Classification, classify};
@@ -164,7 +163,7 @@ pub(crate) fn check_scanned(
 
     let today = opts.today.unwrap_or_else(descriptor::today);
     let (mut descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
-    let audit_status = audit_findings(
+    let audit_status = rules::audit_findings(
         descriptor.as_mut(),
         &files,
         &root,
@@ -261,51 +260,6 @@ fn read_descriptor(
         }
     }
     (Some(descriptor), deadline)
-}
-
-/// Findings about the provider's review (TP004–TP006) at the policy's
-/// levels. The review's per-file list is dropped from the descriptor once
-/// compared: reports carry the digest, not a second list of every file.
-fn audit_findings(
-    descriptor: Option<&mut Descriptor>,
-    files: &[Resource],
-    root: &str,
-    levels: &crate::policy::AuditPolicy,
-    findings: &mut Vec<Finding>,
-) -> AuditStatus {
-    // Built whatever the level (a few strings), kept only when it is on.
-    let mut emit = |level: crate::policy::Level, finding: Finding| {
-        if let Some(severity) = level.severity() {
-            findings.push(finding.with_severity(severity));
-        }
-    };
-    let Some(audit) = descriptor.and_then(|d| d.audit.as_mut()) else {
-        emit(levels.missing, rules::AuditMissing {}.finding(None));
-        return AuditStatus::Missing;
-    };
-    let reviewed = std::mem::take(&mut audit.files);
-    if audit.result == descriptor::AuditResult::Rejected {
-        let rejected = rules::AuditRejected {
-            reviewer: audit.reviewer.clone(),
-            role: audit.role.clone(),
-            date: audit.date.clone(),
-            notes: audit.notes.clone().unwrap_or_default(),
-        };
-        emit(levels.rejected, rejected.finding(None));
-        return AuditStatus::Rejected;
-    }
-    let now = crate::audit::reviewed_content(files, root);
-    if crate::audit::content_digest(&now) == audit.content_sha256 {
-        return AuditStatus::Approved;
-    }
-    let stale = rules::AuditStale {
-        reviewer: audit.reviewer.clone(),
-        role: audit.role.clone(),
-        date: audit.date.clone(),
-        changes: crate::audit::Changes::between(&reviewed, &now),
-    };
-    emit(levels.stale, stale.finding(None));
-    AuditStatus::Stale
 }
 
 /// The package's id before it is checked (`pack` names the bag by it):

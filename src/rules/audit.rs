@@ -1,7 +1,11 @@
 //! The provider's review (审核) recorded by `trainpack audit`.
 
-use crate::audit::Changes;
+use crate::audit::{AuditStatus, Changes, content_digest, reviewed_content};
+use crate::descriptor::{AuditResult, Descriptor};
 use crate::i18n::Text;
+use crate::policy::{AuditPolicy, Level};
+use crate::report::Resource;
+use crate::rules::{Finding, Violation};
 
 rules! {
     AUDIT_MISSING = "TP004" "audit-missing" Warning {
@@ -56,4 +60,49 @@ rules! {
             )
         },
     }
+}
+
+/// Findings about the provider's review (TP004–TP006) at the policy's
+/// levels. The review's per-file list is dropped from the descriptor once
+/// compared: reports carry the digest, not a second list of every file.
+pub fn audit_findings(
+    descriptor: Option<&mut Descriptor>,
+    files: &[Resource],
+    root: &str,
+    levels: &AuditPolicy,
+    findings: &mut Vec<Finding>,
+) -> AuditStatus {
+    // Built whatever the level (a few strings), kept only when it is on.
+    let mut emit = |level: Level, finding: Finding| {
+        if let Some(severity) = level.severity() {
+            findings.push(finding.with_severity(severity));
+        }
+    };
+    let Some(audit) = descriptor.and_then(|d| d.audit.as_mut()) else {
+        emit(levels.missing, AuditMissing {}.finding(None));
+        return AuditStatus::Missing;
+    };
+    let reviewed = std::mem::take(&mut audit.files);
+    if audit.result == AuditResult::Rejected {
+        let rejected = AuditRejected {
+            reviewer: audit.reviewer.clone(),
+            role: audit.role.clone(),
+            date: audit.date.clone(),
+            notes: audit.notes.clone().unwrap_or_default(),
+        };
+        emit(levels.rejected, rejected.finding(None));
+        return AuditStatus::Rejected;
+    }
+    let now = reviewed_content(files, root);
+    if content_digest(&now) == audit.content_sha256 {
+        return AuditStatus::Approved;
+    }
+    let stale = AuditStale {
+        reviewer: audit.reviewer.clone(),
+        role: audit.role.clone(),
+        date: audit.date.clone(),
+        changes: Changes::between(&reviewed, &now),
+    };
+    emit(levels.stale, stale.finding(None));
+    AuditStatus::Stale
 }
