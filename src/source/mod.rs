@@ -5,6 +5,7 @@ mod folder;
 pub mod names;
 mod zip;
 mod zip_local;
+pub use self::zip_local::Mismatch;
 
 use std::fs::File;
 use std::io::{self, Read};
