@@ -91,7 +91,9 @@ impl Sniffer {
     pub fn finish(self) -> Sniffed {
         let facts = self.zip.as_ref().map(|z| &z.facts);
         let ole = self.ole.as_ref().and_then(|o| o.finish());
-        let encrypted = ole.as_ref().is_some_and(ole::OleFacts::encrypted_ooxml);
+        let encrypted = ole
+            .as_ref()
+            .is_some_and(|o| o.encrypted_ooxml() || o.legacy_encrypted);
         let (media_type, kind, container) =
             magic::detect(&self.head, &self.tail, self.size, facts, ole.as_ref());
         Sniffed {
@@ -469,7 +471,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         content_kind = Some(kind);
         media_type = media;
     }
-    if encrypted {
+    if encrypted && media_type == magic::ENCRYPTED_OOXML {
         // The family is sealed inside; a .pptx or .xlsx name still says it.
         content_kind = Some(match ext_kind {
             Some(k @ (Document | Presentation | Spreadsheet)) => k,
