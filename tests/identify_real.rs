@@ -588,14 +588,35 @@ fn mxf_is_a_video_when_a_probe_says_so() {
         ],
         &work.path().join("a.mxf"),
     );
+    // A run-in before the header partition (SMPTE 377-1 allows less than
+    // 64 KiB; FFmpeg reads past it): within the sniffer's head, past it,
+    // and too long to be one.
+    let run_in = |n: usize| -> Vec<u8> {
+        let mut v: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
+        v.extend_from_slice(&video);
+        v
+    };
+    let (short_run_in, long_run_in, too_long) = (run_in(1000), run_in(40_000), run_in(70_000));
     let pkg = package(&[
         ("lecture.mxf", &video),
         ("lecture.bin", &video),
         ("lecture", &video),
         ("sound.mxf", &sound),
+        ("run-in.bin", &short_run_in),
+        ("run-in", &short_run_in),
+        ("long-run-in", &long_run_in),
+        ("too-long-run-in", &too_long),
     ]);
     let (_, report) = check_json(pkg.path(), &[]);
-    for name in ["lecture.mxf", "lecture.bin", "lecture"] {
+    assert_eq!(kind_of(&report, "too-long-run-in"), "other");
+    for name in [
+        "lecture.mxf",
+        "lecture.bin",
+        "lecture",
+        "run-in.bin",
+        "run-in",
+        "long-run-in",
+    ] {
         let f = file(&report, name).unwrap();
         assert_eq!(f["kind"], "video", "{f}");
         assert_eq!(f["video"]["status"], "confirmed", "{f}");
