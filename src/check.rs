@@ -1385,6 +1385,17 @@ pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
                 format!("未压缩存储的条目实有 {stored} 字节，但头部声明为 {declared} 字节：信任头部的工具会看到不同的文件；未读取"),
             ),
         ),
+        SourceNote::DeflatedSizeImpossible {
+            path,
+            declared,
+            compressed,
+        } => rules::SMALLER_THAN_DECLARED.finding(
+            Some(path),
+            Text::new(
+                format!("a deflated entry of {compressed} bytes cannot decompress to the {declared} bytes its headers declare (deflate expands at most 1032 times): tools that trust the headers see another file; not read"),
+                format!("压缩数据仅 {compressed} 字节的条目不可能解压出头部声明的 {declared} 字节（deflate 最多扩大 1032 倍）：信任头部的工具会看到不同的文件；未读取"),
+            ),
+        ),
         SourceNote::DirectoryTooLarge { bytes, limit } => rules::DIRECTORY_TOO_LARGE.finding(
             None,
             Text::new(
