@@ -141,10 +141,11 @@ fn resync(tail: &[u8], base: u64, steps: &mut usize) -> Option<Walk> {
             return None;
         }
         let rest = tail.get(at..)?;
-        if cluster_signature(rest) {
+        let first = rest.first().copied();
+        if first == Some(0x1F) && cluster_signature(rest) {
             return Some(walk(tail, base, at, false, steps));
         }
-        if matches!(rest.first(), Some(0xA3 | 0xA0)) {
+        if matches!(first, Some(0xA3 | 0xA0)) {
             let walk = walk(tail, base, at, true, steps);
             if walk.elements() >= MIN_CHAIN {
                 return Some(walk);
