@@ -129,13 +129,21 @@ impl Sniffer {
             }
             return;
         }
-        carry.extend_from_slice(part);
-        if memchr::memmem::find(carry, key).is_some() {
+        // The part in place, and the seam with the bytes before it: no copy
+        // of the part.
+        let keep = key.len() - 1;
+        carry.extend_from_slice(&part[..part.len().min(keep)]);
+        if memchr::memmem::find(carry, key).is_some() || memchr::memmem::find(part, key).is_some() {
             self.mxf = MxfSearch::Found;
             return;
         }
-        let excess = carry.len() - (key.len() - 1);
-        carry.drain(..excess);
+        if part.len() >= keep {
+            carry.clear();
+            carry.extend_from_slice(&part[part.len() - keep..]);
+        } else {
+            let excess = carry.len().saturating_sub(keep);
+            carry.drain(..excess);
+        }
     }
 
     pub fn finish(self) -> Sniffed {
