@@ -170,16 +170,19 @@ rules! {
         why: "Tools that trust the declared size (a listing, a quick verify, a platform's preview) see another file than the one stored; no zip tool writes this." / "信任声明大小的工具（列表、快速校验、平台预览）看到的是与实际存储不同的文件；正常的压缩工具不会写出这种条目。",
         fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
         example: "an entry declaring 500 MB whose data inflates to 1 KB" / "声明为 500 MB、解压后只有 1 KB 的条目",
-        message: SmallerThanDeclared { stored: bool, actual: u64, declared: u64 } => if *stored {
-            Text::new(
+        message: SmallerThanDeclared { how: Shortfall, actual: u64, declared: u64 } => match how {
+            Shortfall::Stored => Text::new(
                 format!("a stored (uncompressed) entry holds {actual} bytes but its headers declare {declared}: tools that trust the headers see another file; not read"),
                 format!("未压缩存储的条目实有 {actual} 字节，但头部声明为 {declared} 字节：信任头部的工具会看到不同的文件；未读取"),
-            )
-        } else {
-            Text::new(
+            ),
+            Shortfall::Inflated => Text::new(
                 format!("the entry decompresses to {actual} bytes, fewer than the {declared} its headers declare: tools that trust the headers see another file; not counted"),
                 format!("该条目解压后只有 {actual} 字节，少于头部声明的 {declared} 字节：信任头部的工具会看到不同的文件；不计入"),
-            )
+            ),
+            Shortfall::DeflateBound => Text::new(
+                format!("a deflated entry of {actual} bytes cannot decompress to the {declared} bytes its headers declare (deflate expands at most 1032 times): tools that trust the headers see another file; not read"),
+                format!("压缩数据仅 {actual} 字节的条目不可能解压出头部声明的 {declared} 字节（deflate 最多扩大 1032 倍）：信任头部的工具会看到不同的文件；未读取"),
+            ),
         },
     }
     DIRECTORY_TOO_LARGE = "TP097" "zip-directory-too-large" Error {
@@ -192,6 +195,17 @@ rules! {
             format!("压缩包中央目录至少有 {bytes} 字节（名称、扩展字段、注释），超过上限 {limit}：未读取任何条目"),
         ),
     }
+}
+
+/// How a zip entry's data falls short of its declared size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortfall {
+    /// A stored entry holds another number of bytes.
+    Stored,
+    /// Decompressing gave fewer bytes.
+    Inflated,
+    /// The compressed bytes cannot expand that far (deflate's 1032:1 bound).
+    DeflateBound,
 }
 
 /// The finding for an entry that could not be read to its end: a limit
@@ -220,7 +234,7 @@ pub fn read_failure(path: &str, e: &io::Error) -> Finding {
     }
     if let Some(short) = crate::source::shorter_than_declared(e) {
         let smaller = SmallerThanDeclared {
-            stored: false,
+            how: Shortfall::Inflated,
             actual: short.read,
             declared: short.declared,
         };

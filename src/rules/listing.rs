@@ -3,8 +3,8 @@
 use crate::i18n::Text;
 use crate::rules::integrity::{
     DirectoryTooLarge, DirectoryWithData, HeaderMismatch, HiddenLocalEntries, OverlappingEntries,
-    PathTooDeep, PathTooLong, SmallerThanDeclared, TooManyEntries, UnsupportedCompression,
-    ZipPrefixData,
+    PathTooDeep, PathTooLong, Shortfall, SmallerThanDeclared, TooManyEntries,
+    UnsupportedCompression, ZipPrefixData,
 };
 use crate::rules::{Finding, Violation};
 use crate::source::SourceNote;
@@ -282,8 +282,18 @@ pub fn note_finding(note: &SourceNote) -> Option<Finding> {
             declared,
             stored,
         } => SmallerThanDeclared {
-            stored: true,
+            how: Shortfall::Stored,
             actual: *stored,
+            declared: *declared,
+        }
+        .finding(Some(path)),
+        SourceNote::DeflatedSizeImpossible {
+            path,
+            declared,
+            compressed,
+        } => SmallerThanDeclared {
+            how: Shortfall::DeflateBound,
+            actual: *compressed,
             declared: *declared,
         }
         .finding(Some(path)),
