@@ -11,27 +11,23 @@ use crate::error::Result;
 use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
-use crate::probe::ffprobe::{Ffmpeg, Ffprobe};
-use crate::probe::{Engine, ProbeOutcome, VideoInfo, builtin};
+use crate::probe::run::Probing;
+use crate::probe::{ProbeOutcome, VideoInfo};
 use crate::report::{
     ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
     VideoStatus, VideoSummary,
 };
 use crate::rules::{self, Finding, Severity, Violation};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
-use crate::source::{DirectLocation, Package};
+use crate::source::Package;
 
 #[derive(Clone)]
 pub struct CheckOptions {
     pub policy: Policy,
     /// Worker threads for reading and probing.
     pub threads: usize,
-    /// Which engine confirms videos.
-    pub engine: Engine,
-    /// Also decode every video with this ffmpeg to catch corrupt streams.
-    pub deep: Option<Ffmpeg>,
-    /// ffprobe, when installed.
-    pub ffprobe: Option<Ffprobe>,
+    /// The engine that confirms videos, `--deep`, and the programs found.
+    pub probing: Probing,
     /// Draw a progress bar on stderr (only ever drawn on a terminal).
     pub progress: bool,
     /// The day deadlines are measured from; None: today (`descriptor::today`).
@@ -46,9 +42,7 @@ impl CheckOptions {
         CheckOptions {
             policy,
             threads: crate::scan::cores(),
-            engine: Engine::Auto,
-            deep: None,
-            ffprobe: Ffprobe::locate(timeout),
+            probing: Probing::new(timeout),
             progress: false,
             today: None,
         }
@@ -144,7 +138,7 @@ pub(crate) fn check_scanned(
     let outcomes = probe_videos(package, &items, opts);
     let unconfirmed =
         |o: &Option<Box<ProbeOutcome>>| matches!(o.as_deref(), Some(ProbeOutcome::Unavailable));
-    if opts.ffprobe.is_none() && outcomes.iter().any(unconfirmed) {
+    if !opts.probing.has_ffprobe() && outcomes.iter().any(unconfirmed) {
         findings.push(rules::FfprobeMissing {}.finding(None));
     }
 
@@ -380,134 +374,23 @@ fn probe_videos(
         &order,
         opts.threads,
         || package.reader(),
-        |reader, k| Box::new(probe_one(package, reader, &items[videos[k]], opts)),
+        |reader, k| {
+            let item = &items[videos[k]];
+            let outcome = opts.probing.probe(
+                package,
+                reader,
+                item.entry,
+                &item.scanned,
+                item.class.media_type,
+            );
+            Box::new(outcome)
+        },
     );
     let mut outcomes: Vec<Option<Box<ProbeOutcome>>> = (0..items.len()).map(|_| None).collect();
     for (i, outcome) in videos.into_iter().zip(probed) {
         outcomes[i] = Some(outcome);
     }
     outcomes
-}
-
-/// One video through the chosen engine, then, with `--deep`, decoded
-/// whole by ffmpeg whatever engine confirmed it.
-fn probe_one(
-    package: &Package,
-    reader: &mut crate::source::EntryReader,
-    item: &Item,
-    opts: &CheckOptions,
-) -> ProbeOutcome {
-    let outcome = confirm(package, reader, item, opts);
-    match outcome {
-        ProbeOutcome::Video(_) => match &opts.deep {
-            Some(ffmpeg) => deep_check(ffmpeg, package, reader, item).unwrap_or(outcome),
-            None => outcome,
-        },
-        _ => outcome,
-    }
-}
-
-/// `auto`: the built-in probe's answer from the scan when it is final; else
-/// the built-in probe on a seekable reader; ffprobe when the built-in probe
-/// cannot read the format or calls the file unreadable (a second opinion).
-fn confirm(
-    package: &Package,
-    reader: &mut crate::source::EntryReader,
-    item: &Item,
-    opts: &CheckOptions,
-) -> ProbeOutcome {
-    let run_ffprobe = |reader: &mut crate::source::EntryReader| match &opts.ffprobe {
-        Some(ffprobe) => match package.direct_location(item.entry) {
-            Some(location) => ffprobe.probe(&location),
-            None => probe_spooled(ffprobe, reader, item.entry),
-        },
-        None => ProbeOutcome::Unavailable,
-    };
-    if opts.engine == Engine::Ffprobe {
-        return run_ffprobe(reader);
-    }
-    let outcome = match builtin_probe(reader, item) {
-        Some(Ok(details)) => return details.outcome(),
-        // Data the index points to is missing: ffprobe reads the same index
-        // and would say "video", so its second opinion is not asked.
-        Some(Err(builtin::ProbeError::CutShort(reason))) => {
-            return ProbeOutcome::Unreadable(reason);
-        }
-        Some(Err(e)) => ProbeOutcome::Unreadable(e.into_reason()),
-        None => ProbeOutcome::Unavailable,
-    };
-    if opts.engine == Engine::Builtin || opts.ffprobe.is_none() {
-        return outcome;
-    }
-    run_ffprobe(reader)
-}
-
-/// `--deep`: decode the whole video with ffmpeg; a decoding error makes the
-/// file unreadable. None when the video decodes cleanly.
-fn deep_check(
-    ffmpeg: &Ffmpeg,
-    package: &Package,
-    reader: &mut crate::source::EntryReader,
-    item: &Item,
-) -> Option<ProbeOutcome> {
-    let result = match package.direct_location(item.entry) {
-        Some(location) => ffmpeg.decode(&location),
-        None => match spool(reader, item.entry) {
-            Ok(spooled) => ffmpeg.decode(&DirectLocation::File(spooled.path().to_owned())),
-            Err(e) => Err(format!("cannot copy it out to decode: {e}")),
-        },
-    };
-    match result {
-        Ok(()) => None,
-        Err(reason) => Some(ProbeOutcome::Unreadable(format!(
-            "decoding failed: {reason}"
-        ))),
-    }
-}
-
-fn builtin_probe(
-    reader: &mut crate::source::EntryReader,
-    item: &Item,
-) -> Option<Result<builtin::Details, builtin::ProbeError>> {
-    let hint = item.class.media_type.rsplit('/').next().unwrap_or("");
-    let hint = item.scanned.sniffed.container.unwrap_or(hint);
-    if let Some(early) = item.scanned.early_probe.as_ref().filter(|e| e.complete) {
-        return early.result.clone();
-    }
-    match reader.open_seekable(item.entry) {
-        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, item.scanned.size, hint),
-        Ok(None) => item
-            .scanned
-            .early_probe
-            .as_ref()
-            .and_then(|e| e.result.clone()),
-        Err(e) => Some(Err(format!("cannot open the file again: {e}").into())),
-    }
-}
-
-/// A compressed zip entry cannot be read in place: copy only that entry to a
-/// temporary file (deleted when dropped) and probe the copy.
-fn probe_spooled(
-    ffprobe: &Ffprobe,
-    reader: &mut crate::source::EntryReader,
-    entry: &crate::source::Entry,
-) -> ProbeOutcome {
-    match spool(reader, entry) {
-        Ok(temp) => ffprobe.probe(&DirectLocation::File(temp.path().to_owned())),
-        Err(e) => ProbeOutcome::Unreadable(format!("cannot copy the entry for probing: {e}")),
-    }
-}
-
-/// Copy one entry to a temporary file (deleted when dropped).
-fn spool(
-    reader: &mut crate::source::EntryReader,
-    entry: &crate::source::Entry,
-) -> io::Result<tempfile::NamedTempFile> {
-    let mut temp = tempfile::Builder::new()
-        .prefix("trainpack-probe-")
-        .tempfile()?;
-    io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
-    Ok(temp)
 }
 
 fn video_summary(status: VideoStatus, info: Option<&VideoInfo>) -> Box<VideoSummary> {
@@ -839,7 +722,7 @@ mod tests {
         std::fs::write(&same, inner).unwrap();
         package.root = same;
         let mut opts = CheckOptions::new(Policy::default());
-        opts.ffprobe = None;
+        opts.probing.ffprobe = None;
         let report = check_package(&package, &zip_path, &opts);
         let quines: Vec<_> = report
             .findings

@@ -335,8 +335,8 @@ impl CheckFlags {
     fn options(&self) -> Result<CheckOptions, String> {
         let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
-        options.engine = self.probe;
-        options.deep = deep_decoder(self.deep, &options.policy)?;
+        options.probing.engine = self.probe;
+        options.probing.deep = deep_decoder(self.deep, &options.policy)?;
         if let Some(jobs) = self.jobs {
             options.threads = jobs.max(1);
         }

@@ -151,8 +151,8 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
         .unwrap_or_else(|| crate::scan::cores().div_ceil(jobs))
         .max(1);
     check.progress = false;
-    check.engine = args.probe;
-    check.deep = crate::cli::deep_decoder(args.deep, &check.policy)?;
+    check.probing.engine = args.probe;
+    check.probing.deep = crate::cli::deep_decoder(args.deep, &check.policy)?;
     let progress = if args.quiet {
         ProgressMode::Quiet
     } else if std::io::stderr().is_terminal() {

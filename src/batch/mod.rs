@@ -229,7 +229,11 @@ pub fn identity(c: &Candidate) -> std::io::Result<Identity> {
 /// engine, or `--deep`) means a re-check.
 pub fn options_key(opts: &CheckOptions) -> String {
     let policy = serde_json::to_string(&opts.policy).unwrap_or_default();
-    let key = format!("{policy}|{:?}|{}", opts.engine, opts.deep.is_some());
+    let key = format!(
+        "{policy}|{:?}|{}",
+        opts.probing.engine,
+        opts.probing.deep.is_some()
+    );
     let digest = hex(&Sha256::digest(key.as_bytes()));
     digest[..16].to_owned()
 }

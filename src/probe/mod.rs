@@ -4,6 +4,7 @@
 pub mod builtin;
 pub mod capture;
 pub mod ffprobe;
+pub mod run;
 
 use std::time::Duration;
 
