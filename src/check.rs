@@ -10,12 +10,13 @@ use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
-use crate::policy::{Basis, Policy, ratio_string};
+use crate::policy::Policy;
+use crate::policy::summary::{ratio_findings, summarise};
 use crate::probe::run::Probing;
 use crate::probe::{ProbeOutcome, VideoInfo};
 use crate::report::{
-    ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
-    VideoStatus, VideoSummary,
+    PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict, VideoStatus,
+    VideoSummary,
 };
 use crate::rules::{self, Finding, Severity, Violation};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
@@ -513,125 +514,6 @@ fn resource_of(
     }
 }
 
-fn summarise(files: &[Resource], root: &str, policy: &Policy) -> (Summary, Vec<ModuleSummary>) {
-    let mut s = Summary::default();
-    let mut modules: std::collections::BTreeMap<&str, (u64, u64, u64, u64)> = Default::default();
-    for f in files {
-        s.files += 1;
-        s.total_bytes += f.size;
-        *s.by_kind.entry(f.kind).or_default() += 1;
-        if !f.counted {
-            continue;
-        }
-        s.course_resources += 1;
-        s.course_bytes += f.size;
-        let module = strip_root(&f.path, root)
-            .split_once('/')
-            .map_or("", |(m, _)| m);
-        let m = modules.entry(module).or_default();
-        m.0 += 1;
-        m.2 += f.size;
-        if f.is_video {
-            s.videos += 1;
-            s.video_bytes += f.size;
-            m.1 += 1;
-            m.3 += f.size;
-        }
-    }
-    let on_basis = |count: u64, videos: u64, bytes: u64, video_bytes: u64| match policy.basis {
-        Basis::Count => (videos, count),
-        Basis::Bytes => (video_bytes, bytes),
-    };
-    let (part, whole) = on_basis(s.course_resources, s.videos, s.course_bytes, s.video_bytes);
-    s.video_ratio = ratio_string(part, whole);
-    s.video_bytes_ratio = ratio_string(s.video_bytes, s.course_bytes);
-    s.threshold = ratio_string(u64::from(policy.threshold_percent), 100);
-    s.meets_threshold = policy.meets_threshold(part, whole);
-    let modules = modules
-        .into_iter()
-        .map(|(name, (count, videos, bytes, video_bytes))| {
-            let (part, whole) = on_basis(count, videos, bytes, video_bytes);
-            ModuleSummary {
-                name: name.to_owned(),
-                course_resources: count,
-                videos,
-                video_ratio: ratio_string(part, whole),
-                meets_threshold: policy.meets_threshold(part, whole),
-            }
-        })
-        .collect();
-    (s, modules)
-}
-
-fn ratio_findings(
-    summary: &Summary,
-    modules: &[ModuleSummary],
-    policy: &Policy,
-    findings: &mut Vec<Finding>,
-) {
-    if summary.course_resources == 0 {
-        findings.push(rules::NoCourseResources {}.finding(None));
-        return;
-    }
-    if !summary.meets_threshold {
-        // Two ways to meet it, each exact: converting k existing resources
-        // keeps the total; adding m new videos grows it too (8/18 + 3 new
-        // is 11/21, still short, so the two numbers differ).
-        let pct = policy.threshold_percent;
-        let below = rules::VideoRatioBelow {
-            basis: policy.basis,
-            ratio: summary.video_ratio.clone(),
-            videos: summary.videos,
-            resources: summary.course_resources,
-            video_bytes: summary.video_bytes,
-            course_bytes: summary.course_bytes,
-            threshold: pct,
-            convert: videos_needed(summary.videos, summary.course_resources, pct),
-            add: videos_to_add(summary.videos, summary.course_resources, pct),
-        };
-        findings.push(below.finding(None));
-    }
-    for m in modules
-        .iter()
-        .filter(|m| !m.meets_threshold && !m.name.is_empty())
-    {
-        findings.push(
-            rules::ModuleRatioLow {
-                videos: m.videos,
-                resources: m.course_resources,
-                ratio: m.video_ratio.clone(),
-            }
-            .finding(Some(&m.name)),
-        );
-    }
-}
-
-/// How many non-video resources must become videos (the total staying the
-/// same) for `videos / total` to reach `pct` percent.
-fn videos_needed(videos: u64, total: u64, pct: u32) -> Option<u64> {
-    let need = (u128::from(pct) * u128::from(total)).div_ceil(100);
-    u64::try_from(need.saturating_sub(u128::from(videos))).ok()
-}
-
-/// New videos to add (the total grows with them) so the share reaches
-/// `pct`%: the least m with (v + m)·100 ≥ pct·(t + m). None when no number
-/// of added videos can do it (a threshold of 100% with non-video resources).
-fn videos_to_add(videos: u64, total: u64, pct: u32) -> Option<u64> {
-    let short = (u128::from(pct) * u128::from(total)).saturating_sub(100 * u128::from(videos));
-    if short == 0 {
-        return Some(0);
-    }
-    let per_video = 100u128.checked_sub(u128::from(pct)).filter(|d| *d > 0)?;
-    u64::try_from(short.div_ceil(per_video)).ok()
-}
-
-/// `"0.6667"` → `"66.67%"`.
-pub fn percent(ratio: &str) -> String {
-    let digits: String = ratio.chars().filter(char::is_ascii_digit).collect();
-    let n: u64 = digits.parse().unwrap_or(0);
-    format!("{}.{:02}%", n / 100, n % 100)
-}
-
 /// A zip entry whose bytes are the archive itself (a zip quine). Only an
 /// entry exactly as long as the archive can be; only then is the archive
 /// hashed, and the verdict rests on equal SHA-256 digests.
@@ -658,48 +540,6 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn each_piece_of_advice_meets_the_threshold_and_is_the_least() {
-        let policy = crate::policy::Policy::default();
-        for pct in [1u32, 50, 60, 99] {
-            let policy = crate::policy::Policy {
-                threshold_percent: pct,
-                ..policy.clone()
-            };
-            for total in 1u64..40 {
-                for videos in 0..=total {
-                    let k = videos_needed(videos, total, pct).unwrap();
-                    let m = videos_to_add(videos, total, pct).unwrap();
-                    assert!(
-                        policy.meets_threshold(videos + k, total),
-                        "{videos}/{total} +{k} converted"
-                    );
-                    assert!(
-                        policy.meets_threshold(videos + m, total + m),
-                        "{videos}/{total} +{m} added"
-                    );
-                    if k > 0 {
-                        assert!(!policy.meets_threshold(videos + k - 1, total));
-                    }
-                    if m > 0 {
-                        assert!(!policy.meets_threshold(videos + m - 1, total + m - 1));
-                    }
-                }
-            }
-        }
-        // The case: 8/18 at 60% needs 3 converted, or 7 added (15/25).
-        assert_eq!(videos_needed(8, 18, 60), Some(3));
-        assert_eq!(videos_to_add(8, 18, 60), Some(7));
-        assert_eq!(videos_to_add(1, 2, 100), None);
-    }
-
-    #[test]
-    fn videos_needed_reaches_the_threshold_exactly() {
-        assert_eq!(videos_needed(2, 5, 60), Some(1));
-        assert_eq!(videos_needed(3, 5, 60), Some(0));
-        assert_eq!(videos_needed(0, 7, 60), Some(5));
-    }
 
     #[test]
     fn an_entry_equal_to_the_archive_is_a_zip_quine() {
@@ -731,12 +571,5 @@ mod tests {
             .collect();
         assert_eq!(quines.len(), 1);
         assert_eq!(quines[0].path.as_deref(), Some("r.zip"));
-    }
-
-    #[test]
-    fn percent_formats_ratios() {
-        assert_eq!(percent("0.6000"), "60.00%");
-        assert_eq!(percent("1.0000"), "100.00%");
-        assert_eq!(percent("0.0833"), "8.33%");
     }
 }

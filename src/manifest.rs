@@ -296,7 +296,7 @@ impl Manifest {
                 total_bytes: s.total_bytes,
                 course_resources: s.course_resources,
                 videos: s.videos,
-                video_ratio: s.video_ratio.clone(),
+                video_ratio: s.video_ratio.decimal(),
                 verdict: report.verdict,
                 errors: s.errors,
                 warnings: s.warnings,

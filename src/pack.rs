@@ -517,7 +517,7 @@ fn bag_info(
             format!("{} {}", report.tool.name, report.tool.version),
         ),
         ("Trainpack-Verdict".to_owned(), verdict.to_owned()),
-        ("Trainpack-Video-Ratio".to_owned(), s.video_ratio.clone()),
+        ("Trainpack-Video-Ratio".to_owned(), s.video_ratio.decimal()),
         (
             "Trainpack-Course-Resources".to_owned(),
             s.course_resources.to_string(),

@@ -8,8 +8,8 @@
 use std::fmt::Write;
 
 use super::catalog::Status;
+use super::percent;
 use super::summary::SummaryData;
-use crate::check::percent;
 use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
 use crate::report::html::{

@@ -509,8 +509,8 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
     row.total_bytes = s.total_bytes;
     row.course_resources = s.course_resources;
     row.videos = s.videos;
-    row.video_ratio = Some(s.video_ratio.clone());
-    row.video_bytes_ratio = Some(s.video_bytes_ratio.clone());
+    row.video_ratio = Some(s.video_ratio.decimal());
+    row.video_bytes_ratio = Some(s.video_bytes_ratio.decimal());
     row.threshold_percent = report.policy.threshold_percent;
     row.errors = s.errors;
     row.warnings = s.warnings;
@@ -714,6 +714,14 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
         .map(|call| roster_html::totals_line(call, opts.lang));
     outcome.elapsed = started.elapsed();
     Ok(outcome)
+}
+
+/// A catalog row's ratio (the report's `"0.6667"`, kept as text in SQLite)
+/// as `66.67%`, the way `policy::Ratio` displays.
+pub(crate) fn percent(decimal: &str) -> String {
+    let digits: String = decimal.chars().filter(char::is_ascii_digit).collect();
+    let n: u64 = digits.parse().unwrap_or(0);
+    format!("{}.{:02}%", n / 100, n % 100)
 }
 
 #[cfg(test)]

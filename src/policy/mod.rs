@@ -2,6 +2,11 @@
 //! code: a built-in default (the 2022 notice) or a TOML/JSON file described by
 //! `schemas/policy.schema.json`.
 
+mod ratio;
+pub mod summary;
+
+pub use ratio::Ratio;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -535,8 +540,7 @@ impl Policy {
 
     /// `part / whole >= threshold`, in integers: exactly the threshold passes.
     pub fn meets_threshold(&self, part: u64, whole: u64) -> bool {
-        whole > 0
-            && u128::from(part) * 100 >= u128::from(self.threshold_percent) * u128::from(whole)
+        Ratio::new(part, whole).reaches(self.threshold_percent)
     }
 }
 
@@ -581,16 +585,6 @@ fn merge(base: &mut serde_json::Value, top: serde_json::Value) {
         }
         (slot, v) => *slot = v,
     }
-}
-
-/// `part / whole` as a decimal string with four places, truncated, computed
-/// in integers (`"0.6000"`); `"0.0000"` when `whole` is zero.
-pub fn ratio_string(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "0.0000".to_owned();
-    }
-    let scaled = u128::from(part) * 10_000 / u128::from(whole);
-    format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
 #[cfg(test)]
@@ -677,14 +671,6 @@ mod tests {
         assert!(!p.meets_threshold(599_999, 1_000_000));
         assert!(p.meets_threshold(u64::MAX / 10 * 6, u64::MAX / 10));
         assert!(!p.meets_threshold(0, 0));
-    }
-
-    #[test]
-    fn ratio_strings_are_exact() {
-        assert_eq!(ratio_string(3, 5), "0.6000");
-        assert_eq!(ratio_string(2, 3), "0.6666");
-        assert_eq!(ratio_string(5, 5), "1.0000");
-        assert_eq!(ratio_string(0, 0), "0.0000");
     }
 
     #[test]

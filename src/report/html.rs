@@ -7,7 +7,6 @@
 use std::fmt::Write;
 
 use super::{Report, Verdict, human_bytes};
-use crate::check::percent;
 use crate::i18n::Lang;
 use crate::policy::Basis;
 use crate::rules::Severity;
@@ -141,7 +140,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let ratio_label = format!(
         "{} {} ({}/{}, {} ≥ {}%, {basis})",
         t("video share", "视频占比"),
-        percent(&s.video_ratio),
+        s.video_ratio,
         s.videos,
         s.course_resources,
         t("required", "要求"),
@@ -149,7 +148,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     );
     let _ = writeln!(out, "<p>{}</p>", escape(&ratio_label));
     out.push_str(&ratio_svg(
-        ratio_fraction(&s.video_ratio),
+        s.video_ratio.fraction(),
         f64::from(report.policy.threshold_percent) / 100.0,
         s.meets_threshold,
         &ratio_label,
@@ -204,7 +203,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         (t("Videos", "视频数"), s.videos.to_string()),
         (
             t("Video share by bytes", "按字节计视频占比"),
-            percent(&s.video_bytes_ratio),
+            s.video_bytes_ratio.to_string(),
         ),
         (
             t("Findings", "问题"),
@@ -268,7 +267,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 escape(&name),
                 m.videos,
                 m.course_resources,
-                percent(&m.video_ratio)
+                m.video_ratio
             );
         }
         out.push_str("</table>\n");

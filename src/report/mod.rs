@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::descriptor::Descriptor;
 use crate::kinds::ResourceKind;
-use crate::policy::Basis;
+use crate::policy::{Basis, Ratio};
 use crate::rules::{Finding, Severity};
 use crate::source::SourceKind;
 
@@ -143,15 +143,15 @@ pub struct Summary {
     /// Share of video on the policy's basis, truncated to four decimals
     /// (`"0.6000"`); `"0.0000"` when there are no course resources.
     #[schemars(with = "crate::schema::Ratio")]
-    pub video_ratio: String,
+    pub video_ratio: Ratio,
     /// Share of video by bytes, whatever the basis, truncated to four
     /// decimals.
     #[schemars(with = "crate::schema::Ratio")]
-    pub video_bytes_ratio: String,
+    pub video_bytes_ratio: Ratio,
     /// The policy's threshold as a ratio with four decimals (`"0.6000"` for
     /// 60%).
     #[schemars(with = "crate::schema::Ratio")]
-    pub threshold: String,
+    pub threshold: Ratio,
     /// Whether the video share reaches the threshold (computed exactly in
     /// integers, not from the truncated strings); false when there are no
     /// course resources.
@@ -194,7 +194,7 @@ pub struct ModuleSummary {
     pub videos: u64,
     /// Share of video in this module on the policy's basis, four decimals.
     #[schemars(with = "crate::schema::Ratio")]
-    pub video_ratio: String,
+    pub video_ratio: Ratio,
     /// Whether this module on its own reaches the threshold.
     pub meets_threshold: bool,
 }

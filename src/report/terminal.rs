@@ -6,7 +6,6 @@ use std::fmt::Write;
 use console::Style;
 
 use super::{Report, Verdict, human_bytes};
-use crate::check::percent;
 use crate::i18n::Lang;
 use crate::policy::Basis;
 use crate::rules::Severity;
@@ -26,7 +25,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         crate::source::SourceKind::Folder => t("folder", "文件夹"),
         crate::source::SourceKind::Zip => t("zip", "压缩包"),
     };
-    let (path, ratio) = (shown(&report.package.path), percent(&s.video_ratio));
+    let (path, ratio) = (shown(&report.package.path), s.video_ratio);
     // The parts on the policy's basis: counts, or sizes when counting bytes.
     let (videos, total, pct) = match report.policy.basis {
         Basis::Count => (
@@ -40,7 +39,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             report.policy.threshold_percent,
         ),
     };
-    let bytes_ratio = percent(&s.video_bytes_ratio);
+    let bytes_ratio = s.video_bytes_ratio;
     let (files, size) = (s.files, human_bytes(s.total_bytes));
     let head = bold.apply_to(t("trainpack check:", "trainpack 检查："));
     let label = t("Verdict:", "结论：");
@@ -123,9 +122,7 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {mark} {name}  {}/{} {}",
-                m.videos,
-                m.course_resources,
-                percent(&m.video_ratio)
+                m.videos, m.course_resources, m.video_ratio
             );
         }
     }

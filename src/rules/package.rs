@@ -1,8 +1,7 @@
 //! What the package as a whole holds: the video share, its descriptor and deadline (the policy stage).
 
-use crate::check::percent;
 use crate::i18n::Text;
-use crate::policy::Basis;
+use crate::policy::{Basis, Ratio};
 
 rules! {
     VIDEO_RATIO = "TP001" "video-ratio-below-threshold" Error {
@@ -12,7 +11,7 @@ rules! {
         example: "3 videos among 6 course resources: 50% < 60%" / "6 个课程资源中有 3 个视频：50% < 60%",
         message: VideoRatioBelow {
             basis: Basis,
-            ratio: String,
+            ratio: Ratio,
             videos: u64,
             resources: u64,
             video_bytes: u64,
@@ -44,7 +43,7 @@ rules! {
                 ),
                 _ => (String::new(), String::new()),
             };
-            let share = percent(ratio);
+            let share = ratio;
             Text::new(
                 format!("video is {share} of course resources {basis_en} ({parts}); at least {threshold}% is required{add_en}"),
                 format!("视频占课程资源的 {share}（{basis_zh}，{parts_zh}），要求不低于 {threshold}%{add_zh}"),
@@ -56,9 +55,9 @@ rules! {
         why: "The rule applies to the whole package, but a module without video is usually where the package falls short." / "比例要求针对整个包，但包不达标，往往是因为某个模块没有视频。",
         fix: "Add videos to this module first." / "优先为该模块补充视频。",
         example: "模块3_案例分析/ holds 4 PDFs and no video" / "模块3_案例分析/ 中有 4 个 PDF，没有视频",
-        message: ModuleRatioLow { videos: u64, resources: u64, ratio: String } => Text::new(
-            format!("module has {videos} video(s) among {resources} course resources ({})", percent(ratio)),
-            format!("该模块 {resources} 个课程资源中有 {videos} 个视频（{}）", percent(ratio)),
+        message: ModuleRatioLow { videos: u64, resources: u64, ratio: Ratio } => Text::new(
+            format!("module has {videos} video(s) among {resources} course resources ({ratio})"),
+            format!("该模块 {resources} 个课程资源中有 {videos} 个视频（{ratio}）"),
         ),
     }
     NO_COURSE_RESOURCES = "TP003" "no-course-resources" Error {
