@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::descriptor::{self, DeadlineState, Descriptor};
+use crate::descriptor;
 use crate::error::Result;
 use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
@@ -157,7 +157,7 @@ pub(crate) fn check_scanned(
         .collect();
 
     let today = opts.today.unwrap_or_else(descriptor::today);
-    let (mut descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
+    let (mut descriptor, upload_deadline) = descriptor::read(package, &root, today, &mut findings);
     let audit_status = rules::audit_findings(
         descriptor.as_mut(),
         &files,
@@ -184,7 +184,7 @@ pub(crate) fn check_scanned(
         tool: ToolInfo::current(),
         package: PackageInfo {
             path: path.display().to_string(),
-            id: package_id(path, descriptor.as_ref()),
+            id: descriptor::package_id(path, descriptor.as_ref()),
             source: package.kind,
             descriptor,
             upload_deadline: upload_deadline.map(descriptor::format_date),
@@ -209,105 +209,10 @@ pub(crate) fn check_scanned(
     }
 }
 
-/// The descriptor at the package root, if any, and the upload deadline it
-/// implies, with findings for a broken descriptor or a near or missed deadline.
-fn read_descriptor(
-    package: &Package,
-    root: &str,
-    today: time::Date,
-    findings: &mut Vec<Finding>,
-) -> (Option<Descriptor>, Option<time::Date>) {
-    let Some((entry, parsed)) = load_descriptor(package, root) else {
-        findings.push(rules::DescriptorMissing {}.finding(None));
-        return (None, None);
-    };
-    let descriptor = match parsed {
-        Ok(d) => d,
-        Err(reason) => {
-            findings.push(
-                rules::DescriptorInvalid {
-                    reason: reason.to_string(),
-                }
-                .finding(Some(&entry.path)),
-            );
-            return (None, None);
-        }
-    };
-    let deadline = descriptor.upload_deadline();
-    if let Some(deadline) = deadline {
-        let day = descriptor::format_date(deadline);
-        match descriptor::deadline_state(deadline, today) {
-            DeadlineState::Open => {}
-            DeadlineState::Soon(days_left) => findings.push(
-                rules::DeadlineSoon {
-                    deadline: day,
-                    days_left,
-                }
-                .finding(None),
-            ),
-            DeadlineState::Missed(days_late) => findings.push(
-                rules::DeadlineMissed {
-                    deadline: day,
-                    days_late,
-                }
-                .finding(None),
-            ),
-        }
-    }
-    (Some(descriptor), deadline)
-}
-
 /// The package's id before it is checked (`pack` names the bag by it):
 /// the descriptor's id when it parses, else as [`package_id`] says.
 pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
-    let descriptor = load_descriptor(package, &content_root(package)).and_then(|(_, d)| d.ok());
-    package_id(path, descriptor.as_ref())
-}
-
-/// The descriptor entry at the content root, if any, and the descriptor
-/// read from it. Small, and read a second time on purpose: keeping every
-/// small file's bytes from the scan would cost more than this one re-read.
-fn load_descriptor<'p>(
-    package: &'p Package,
-    root: &str,
-) -> Option<(&'p crate::source::Entry, Result<Descriptor, String>)> {
-    let entry = package
-        .entries
-        .iter()
-        .find(|e| strip_root(&e.path, root) == descriptor::FILE_NAME)?;
-    let mut bytes = Vec::new();
-    let mut reader = package.reader();
-    let read = reader.open(entry).and_then(|r| {
-        io::Read::read_to_end(&mut io::Read::take(r, descriptor::MAX_BYTES), &mut bytes)
-    });
-    let parsed = read
-        .map_err(|e| e.to_string())
-        .and_then(|_| Descriptor::parse(&bytes));
-    Some((entry, parsed))
-}
-
-/// The descriptor's id, else the folder's name or the zip's stem.
-pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
-    if let Some(id) = descriptor
-        .and_then(|d| d.id.as_deref())
-        .filter(|s| !s.trim().is_empty())
-    {
-        return id.trim().to_owned();
-    }
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let name = if canonical.is_dir() {
-        canonical.file_name()
-    } else {
-        canonical.file_stem()
-    };
-    // A GBK name (a folder unzipped on Linux) reads as its text, not as
-    // replacement characters that many names share.
-    name.map(|n| {
-        crate::source::names::display_os_name(n.as_encoded_bytes())
-            .0
-            .into_owned()
-    })
-    .unwrap_or_else(|| "package".to_owned())
+    descriptor::early_package_id(package, path, &content_root(package))
 }
 
 /// The folder the package's content sits in: `""`, or `"name/"` when every

@@ -3,6 +3,11 @@
 //! project, and when the project ended — from which the upload deadline
 //! follows (the notice: within one month after the project ends).
 
+use std::io;
+use std::path::Path;
+
+use crate::rules::{self, Finding, Violation};
+use crate::source::{Entry, Package};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, format_description::BorrowedFormatItem, macros::format_description};
@@ -329,6 +334,105 @@ pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf,
     crate::atomic::write(&target, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     Ok(target)
+}
+
+/// The descriptor at the package root, if any, and the upload deadline it
+/// implies, with findings for a broken descriptor or a near or missed deadline.
+pub fn read(
+    package: &Package,
+    root: &str,
+    today: time::Date,
+    findings: &mut Vec<Finding>,
+) -> (Option<Descriptor>, Option<time::Date>) {
+    let Some((entry, parsed)) = load(package, root) else {
+        findings.push(rules::DescriptorMissing {}.finding(None));
+        return (None, None);
+    };
+    let descriptor = match parsed {
+        Ok(d) => d,
+        Err(reason) => {
+            findings.push(
+                rules::DescriptorInvalid {
+                    reason: reason.to_string(),
+                }
+                .finding(Some(&entry.path)),
+            );
+            return (None, None);
+        }
+    };
+    let deadline = descriptor.upload_deadline();
+    if let Some(deadline) = deadline {
+        let day = format_date(deadline);
+        match deadline_state(deadline, today) {
+            DeadlineState::Open => {}
+            DeadlineState::Soon(days_left) => findings.push(
+                rules::DeadlineSoon {
+                    deadline: day,
+                    days_left,
+                }
+                .finding(None),
+            ),
+            DeadlineState::Missed(days_late) => findings.push(
+                rules::DeadlineMissed {
+                    deadline: day,
+                    days_late,
+                }
+                .finding(None),
+            ),
+        }
+    }
+    (Some(descriptor), deadline)
+}
+
+/// The package's id before it is checked (`pack` names the bag by it):
+/// the descriptor's id when it parses, else as [`package_id`] says.
+/// `root` is the content root the descriptor sits in.
+pub fn early_package_id(package: &Package, path: &Path, root: &str) -> String {
+    let descriptor = load(package, root).and_then(|(_, d)| d.ok());
+    package_id(path, descriptor.as_ref())
+}
+
+/// The descriptor entry at the content root, if any, and the descriptor
+/// read from it. Small, and read a second time on purpose: keeping every
+/// small file's bytes from the scan would cost more than this one re-read.
+fn load<'p>(package: &'p Package, root: &str) -> Option<(&'p Entry, Result<Descriptor, String>)> {
+    let entry = package
+        .entries
+        .iter()
+        .find(|e| e.path.strip_prefix(root).unwrap_or(&e.path) == FILE_NAME)?;
+    let mut bytes = Vec::new();
+    let mut reader = package.reader();
+    let read = reader
+        .open(entry)
+        .and_then(|r| io::Read::read_to_end(&mut io::Read::take(r, MAX_BYTES), &mut bytes));
+    let parsed = read
+        .map_err(|e| e.to_string())
+        .and_then(|_| Descriptor::parse(&bytes));
+    Some((entry, parsed))
+}
+
+/// The descriptor's id, else the folder's name or the zip's stem.
+pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
+    if let Some(id) = descriptor
+        .and_then(|d| d.id.as_deref())
+        .filter(|s| !s.trim().is_empty())
+    {
+        return id.trim().to_owned();
+    }
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let name = if canonical.is_dir() {
+        canonical.file_name()
+    } else {
+        canonical.file_stem()
+    };
+    // A GBK name (a folder unzipped on Linux) reads as its text, not as
+    // replacement characters that many names share.
+    name.map(|n| {
+        crate::source::names::display_os_name(n.as_encoded_bytes())
+            .0
+            .into_owned()
+    })
+    .unwrap_or_else(|| "package".to_owned())
 }
 
 #[cfg(test)]
