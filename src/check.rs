@@ -15,8 +15,8 @@ use crate::policy::summary::{ratio_findings, summarise};
 use crate::probe::run::Probing;
 use crate::probe::{ProbeOutcome, VideoInfo};
 use crate::report::{
-    PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict, VideoStatus,
-    VideoSummary,
+    ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
+    VideoStatus, VideoSummary,
 };
 use crate::rules::{self, Finding, Severity, Violation};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
@@ -82,18 +82,58 @@ pub(crate) fn advance(bar: &ProgressBar, progress: Progress) {
 
 /// The check of a package whose entries were read by the caller (`pack`
 /// reads them while copying): `scanned` holds one result per entry.
+/// Each step is one stage of the pipeline (docs/architecture.md); the
+/// findings gather along the way and are judged at the end.
 pub(crate) fn check_scanned(
     package: &Package,
     path: &Path,
     opts: &CheckOptions,
     scanned: Vec<io::Result<Scanned>>,
 ) -> Report {
-    let mut findings = rules::notes_findings(&package.notes);
+    let policy = &opts.policy;
     let root = content_root(package);
+    let mut findings = rules::notes_findings(&package.notes);
 
-    // Classified on all cores, consuming the scan results as it goes: with
-    // 100,000 small files this is a visible share of the run, and neither
-    // list is kept twice (the items are collected in place).
+    let items = identify(package, &root, scanned, policy, &mut findings);
+    self_containing(package, &items, &mut findings);
+
+    let outcomes = probe_videos(package, &items, opts, &mut findings);
+    let files = resources(items, outcomes, policy, &mut findings);
+
+    let today = opts.today.unwrap_or_else(descriptor::today);
+    let (mut descriptor, upload_deadline) = descriptor::read(package, &root, today, &mut findings);
+    let audit_status = rules::audit_findings(
+        descriptor.as_mut(),
+        &files,
+        &root,
+        &policy.audit,
+        &mut findings,
+    );
+    let (summary, modules) = summarise(&files, &root, policy);
+    ratio_findings(&summary, &modules, policy, &mut findings);
+
+    let package_info = PackageInfo {
+        path: path.display().to_string(),
+        id: descriptor::package_id(path, descriptor.as_ref()),
+        source: package.kind,
+        descriptor,
+        upload_deadline: upload_deadline.map(descriptor::format_date),
+        audit_status,
+    };
+    report(package_info, policy, summary, modules, files, findings)
+}
+
+/// Identify each read entry (on all cores, consuming the scan results as it
+/// goes: with 100,000 small files this is a visible share of the run, and
+/// neither list is kept twice). An entry that could not be read becomes a
+/// finding; those cut off by the total-size limit become one finding.
+fn identify<'p>(
+    package: &'p Package,
+    root: &str,
+    scanned: Vec<io::Result<Scanned>>,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+) -> Vec<Item<'p>> {
     let classified: Vec<Result<Item, (&crate::source::Entry, std::io::Error)>> = {
         use rayon::prelude::*;
         package
@@ -102,7 +142,7 @@ pub(crate) fn check_scanned(
             .zip(scanned.into_par_iter())
             .map(|(entry, result)| {
                 let scanned = result.map_err(|e| (entry, e))?;
-                let class = classify(strip_root(&entry.path, &root), &scanned.sniffed);
+                let class = classify(strip_root(&entry.path, root), &scanned.sniffed);
                 Ok(Item {
                     entry,
                     scanned,
@@ -128,46 +168,48 @@ pub(crate) fn check_scanned(
     if let Some(first) = over_total.first() {
         findings.push(
             rules::TotalSizeLimit {
-                limit: opts.policy.limits.max_total_bytes,
+                limit: policy.limits.max_total_bytes,
                 not_checked: Some((over_total.len(), first.to_string())),
             }
             .finding(None),
         );
     }
-    self_containing(package, &items, &mut findings);
+    items
+}
 
-    let outcomes = probe_videos(package, &items, opts);
-    let unconfirmed =
-        |o: &Option<Box<ProbeOutcome>>| matches!(o.as_deref(), Some(ProbeOutcome::Unavailable));
-    if !opts.probing.has_ffprobe() && outcomes.iter().any(unconfirmed) {
-        findings.push(rules::FfprobeMissing {}.finding(None));
-    }
-
-    // Collected in place (std reuses the items' buffer for the resources,
-    // which are smaller), so the two lists never coexist: with 100,000
-    // files that is 11 MB of peak memory.
-    let files: Vec<Resource> = items
+/// One resource record per identified file, with the probe's word on
+/// whether it is a video, and the findings on each file. Collected in place
+/// (std reuses the items' buffer for the resources, which are smaller), so
+/// the two lists never coexist: with 100,000 files that is 11 MB of peak
+/// memory.
+fn resources(
+    items: Vec<Item>,
+    outcomes: Vec<Option<Box<ProbeOutcome>>>,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+) -> Vec<Resource> {
+    items
         .into_iter()
         .zip(outcomes)
         .map(|(item, outcome)| {
-            let resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
-            rules::file_findings(&item.class, &resource, &mut findings);
+            let resource = resource_of(&item, outcome.as_deref(), policy, findings);
+            rules::file_findings(&item.class, &resource, findings);
             resource
         })
-        .collect();
+        .collect()
+}
 
-    let today = opts.today.unwrap_or_else(descriptor::today);
-    let (mut descriptor, upload_deadline) = descriptor::read(package, &root, today, &mut findings);
-    let audit_status = rules::audit_findings(
-        descriptor.as_mut(),
-        &files,
-        &root,
-        &opts.policy.audit,
-        &mut findings,
-    );
-    let (summary, modules) = summarise(&files, &root, &opts.policy);
-    ratio_findings(&summary, &modules, &opts.policy, &mut findings);
-    opts.policy.apply_rule_severities(&mut findings);
+/// The report: the policy's severities applied, findings in a stable
+/// order, counted, and the verdict.
+fn report(
+    package: PackageInfo,
+    policy: &Policy,
+    summary: Summary,
+    modules: Vec<ModuleSummary>,
+    files: Vec<Resource>,
+    mut findings: Vec<Finding>,
+) -> Report {
+    policy.apply_rule_severities(&mut findings);
     findings.sort_by(|a, b| (a.severity, &a.path, a.code()).cmp(&(b.severity, &b.path, b.code())));
     let summary = Summary {
         errors: count(&findings, Severity::Error),
@@ -182,24 +224,17 @@ pub(crate) fn check_scanned(
     };
     Report {
         tool: ToolInfo::current(),
-        package: PackageInfo {
-            path: path.display().to_string(),
-            id: descriptor::package_id(path, descriptor.as_ref()),
-            source: package.kind,
-            descriptor,
-            upload_deadline: upload_deadline.map(descriptor::format_date),
-            audit_status,
-        },
+        package,
         policy: PolicyInfo {
-            profile: opts.policy.profile.clone(),
-            version: opts.policy.version,
-            threshold_percent: opts.policy.threshold_percent,
-            basis: opts.policy.basis,
-            counted_kinds: opts.policy.counted_kinds.clone(),
-            video: opts.policy.video.clone(),
-            limits: opts.policy.limits.clone(),
-            audit: opts.policy.audit.clone(),
-            rules: opts.policy.rules.clone(),
+            profile: policy.profile.clone(),
+            version: policy.version,
+            threshold_percent: policy.threshold_percent,
+            basis: policy.basis,
+            counted_kinds: policy.counted_kinds.clone(),
+            video: policy.video.clone(),
+            limits: policy.limits.clone(),
+            audit: policy.audit.clone(),
+            rules: policy.rules.clone(),
         },
         verdict,
         summary,
@@ -264,11 +299,13 @@ pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
 }
 
 /// Probe every file whose content is a video container; None for the rest.
-/// Boxed: a `ProbeOutcome` is large and most files are not videos.
+/// Boxed: a `ProbeOutcome` is large and most files are not videos. Says
+/// once when a video stayed unconfirmed for want of ffprobe.
 fn probe_videos(
     package: &Package,
     items: &[Item],
     opts: &CheckOptions,
+    findings: &mut Vec<Finding>,
 ) -> Vec<Option<Box<ProbeOutcome>>> {
     // Only the videos are queued: with 100,000 files and few videos, a
     // queue over every file cost more than the probing.
@@ -295,6 +332,11 @@ fn probe_videos(
     let mut outcomes: Vec<Option<Box<ProbeOutcome>>> = (0..items.len()).map(|_| None).collect();
     for (i, outcome) in videos.into_iter().zip(probed) {
         outcomes[i] = Some(outcome);
+    }
+    let unconfirmed =
+        |o: &Option<Box<ProbeOutcome>>| matches!(o.as_deref(), Some(ProbeOutcome::Unavailable));
+    if !opts.probing.has_ffprobe() && outcomes.iter().any(unconfirmed) {
+        findings.push(rules::FfprobeMissing {}.finding(None));
     }
     outcomes
 }
