@@ -8,13 +8,11 @@
 use std::fmt::Write;
 
 use super::catalog::Status;
-use super::percent;
+use super::row_ratio;
 use super::summary::SummaryData;
 use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
-use crate::report::html::{
-    escape, href, page_end, page_start, page_start_with_csp, ratio_fraction,
-};
+use crate::report::html::{escape, href, page_end, page_start, page_start_with_csp};
 use crate::report::human_bytes;
 
 fn verdict_label(status: Status, lang: Lang) -> &'static str {
@@ -75,9 +73,9 @@ fn ratio_chart(out: &mut String, data: &SummaryData, lang: Lang) {
     );
     for (i, r) in data.rows.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let ratio = r.video_ratio.as_deref().map_or(0.0, ratio_fraction);
+        let ratio = row_ratio(r.video_ratio.as_deref()).fraction();
         let value = match (&r.video_ratio, r.status) {
-            (Some(v), s) if s.processed() => percent(v),
+            (Some(v), s) if s.processed() => row_ratio(Some(v)).to_string(),
             (_, Status::Unsupported) => verdict_short(Status::Unsupported, lang).to_owned(),
             _ => verdict_short(Status::Error, lang).to_owned(),
         };
@@ -241,7 +239,10 @@ fn packages_table(out: &mut String, data: &SummaryData, lang: Lang) {
         let (counts, ratio, errors, warnings) = if processed {
             (
                 format!("{}/{}", r.videos, r.course_resources),
-                r.video_ratio.as_deref().map(percent).unwrap_or_default(),
+                r.video_ratio
+                    .as_deref()
+                    .map(|v| row_ratio(Some(v)).to_string())
+                    .unwrap_or_default(),
                 r.errors.to_string(),
                 r.warnings.to_string(),
             )

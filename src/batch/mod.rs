@@ -716,12 +716,12 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     Ok(outcome)
 }
 
-/// A catalog row's ratio (the report's `"0.6667"`, kept as text in SQLite)
-/// as `66.67%`, the way `policy::Ratio` displays.
-pub(crate) fn percent(decimal: &str) -> String {
-    let digits: String = decimal.chars().filter(char::is_ascii_digit).collect();
-    let n: u64 = digits.parse().unwrap_or(0);
-    format!("{}.{:02}%", n / 100, n % 100)
+/// A catalog row's ratio (the report's `"0.6667"`, kept as text in
+/// SQLite) as the `Ratio` it was written from; 0/0 when absent or garbled.
+pub(crate) fn row_ratio(decimal: Option<&str>) -> crate::policy::Ratio {
+    decimal
+        .and_then(crate::policy::Ratio::from_decimal)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::catalog::{PackageRow, Status};
-use super::percent;
+use super::row_ratio;
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +115,11 @@ impl Progress {
         }
         self.done += 1;
         let secs = took.as_secs_f64();
-        let ratio = row.video_ratio.as_deref().map(percent).unwrap_or_default();
+        let ratio = row
+            .video_ratio
+            .as_deref()
+            .map(|v| row_ratio(Some(v)).to_string())
+            .unwrap_or_default();
         let outcome = match (row.status, self.lang) {
             (Status::Error, Lang::En) => format!(
                 "could not be processed: {}",

@@ -35,6 +35,23 @@ impl Ratio {
         u128::from(self.part) * 10_000 / u128::from(self.whole)
     }
 
+    /// A share kept as its four-decimal text (the batch catalog's column):
+    /// `"0.6667"` is 6667/10000, which prints and draws exactly as the
+    /// ratio it was written from. None when the text is not of that form.
+    pub fn from_decimal(text: &str) -> Option<Ratio> {
+        let (units, fraction) = text.split_once('.')?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(units) || fraction.len() != 4 || !digits(fraction) {
+            return None;
+        }
+        let part = units
+            .parse::<u64>()
+            .ok()?
+            .checked_mul(10_000)?
+            .checked_add(fraction.parse().ok()?)?;
+        Some(Ratio::new(part, 10_000))
+    }
+
     /// The four-decimal fraction the reports carry (`"0.6000"`).
     pub fn decimal(&self) -> String {
         let n = self.basis_points();
@@ -82,6 +99,20 @@ mod tests {
         assert_eq!(Ratio::new(1, 12).to_string(), "8.33%");
         assert_eq!(Ratio::new(2, 3).to_string(), "66.66%");
         assert_eq!(Ratio::new(0, 0).to_string(), "0.00%");
+    }
+
+    #[test]
+    fn a_decimal_read_back_prints_and_draws_as_the_ratio_written() {
+        for (p, w) in [(2, 3), (3, 5), (1, 12), (0, 0), (7, 7), (1, 3_000_000)] {
+            let written = Ratio::new(p, w);
+            let back = Ratio::from_decimal(&written.decimal()).unwrap();
+            assert_eq!(back.to_string(), written.to_string());
+            assert_eq!(back.decimal(), written.decimal());
+            assert_eq!(back.fraction(), written.fraction());
+        }
+        for bad in ["", "0.6", "60%", "0.60000", "-0.6000", "x.6000"] {
+            assert_eq!(Ratio::from_decimal(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -60,11 +60,6 @@ pub fn href(file_name: &str) -> String {
     out
 }
 
-/// A `"0.6000"` ratio as a fraction in 0..=1 (for drawing only).
-pub fn ratio_fraction(ratio: &str) -> f64 {
-    ratio.parse::<f64>().unwrap_or(0.0).clamp(0.0, 1.0)
-}
-
 /// The `<head>` and opening `<body>` of a page.
 pub fn page_start(out: &mut String, lang: Lang, title: &str) {
     page_start_with_csp(out, lang, title, CSP);
