@@ -30,7 +30,10 @@ Examples:
   trainpack check package.zip --json     machine-readable report (schemas/report.schema.json)
   trainpack audit 培训包/ --reviewer 张三 --role 项目负责人 --result approved
                                          record the review (审核) of the exact content
-  trainpack rules                        every finding code, with why and how to fix";
+  trainpack rules                        every finding code, with why and how to fix
+  trainpack --lang zh -q batch inbox/ -o reports/ -j 8 --packages 4
+                                         --lang, -q/--quiet and --color go before or after
+                                         the command; -j/--jobs is worker threads everywhere";
 
 /// Validate digital training packages (数字化培训包) before upload.
 ///
@@ -41,8 +44,61 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "trainpack", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Cli {
+    #[command(flatten)]
+    global: GlobalFlags,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Flags every command takes, defined once (given before or after the
+/// command name).
+#[derive(Debug, clap::Args)]
+pub struct GlobalFlags {
+    /// Language of messages, reports and summaries: zh or en [default: zh on
+    /// a zh locale (LC_ALL, LC_MESSAGES, LANG), else en].
+    #[arg(long, value_enum, global = true)]
+    lang: Option<Lang>,
+
+    /// No progress output (bars are only ever drawn on a terminal).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// When to colour the terminal report.
+    #[arg(long, value_enum, global = true, default_value_t = ColourChoice::Auto)]
+    color: ColourChoice,
+}
+
+impl GlobalFlags {
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    /// Whether the terminal report is coloured.
+    fn colour(&self) -> bool {
+        match self.color {
+            ColourChoice::Always => true,
+            ColourChoice::Never => false,
+            ColourChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
+/// `-j/--jobs`: the worker threads of a run, the same in every command (a
+/// batch shares them among the packages it checks at once).
+#[derive(Debug, clap::Args)]
+pub struct JobsFlag {
+    /// Worker threads for reading, hashing and probing [default: number of cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl JobsFlag {
+    /// The threads asked for, or one per core; never zero.
+    pub fn threads(&self) -> usize {
+        self.jobs.unwrap_or_else(crate::scan::cores).max(1)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,14 +181,8 @@ impl PolicyFlags {
 /// Options shared by every command that checks a package.
 #[derive(Debug, clap::Args)]
 struct CheckFlags {
-    /// Language of messages: zh or en [default: zh on a zh locale (LC_ALL,
-    /// LC_MESSAGES, LANG), else en].
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
-
-    /// Worker threads for reading and probing [default: number of cores].
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    jobs: JobsFlag,
 
     /// How videos are confirmed: `auto` uses the built-in probe (MP4, MOV,
     /// 3GP, M4V, MKV, WebM, AVI; no program needed) and ffprobe for other formats
@@ -149,10 +199,6 @@ struct CheckFlags {
 
     #[command(flatten)]
     policy: PolicyFlags,
-
-    /// No progress bar (it is only ever shown on a terminal).
-    #[arg(long, short = 'q')]
-    quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -191,12 +237,8 @@ struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
-    /// Language of messages.
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
-    /// Worker threads [default: number of cores].
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    jobs: JobsFlag,
 }
 
 #[derive(Debug, clap::Args)]
@@ -279,10 +321,6 @@ struct CheckArgs {
 
     #[command(flatten)]
     check: CheckFlags,
-
-    /// When to colour the terminal report.
-    #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
-    color: ColourChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -292,9 +330,6 @@ struct RulesArgs {
     /// Print as JSON.
     #[arg(long)]
     json: bool,
-    /// Language of the summaries and fixes.
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -307,16 +342,17 @@ enum ColourChoice {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::atomic::remove_partials_on_interrupt();
+    let global = &cli.global;
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Manifest(args) => run_manifest(args),
-        Command::Verify(args) => run_verify(args),
-        Command::Pack(args) => run_pack(args),
+        Command::Check(args) => run_check(args, global),
+        Command::Manifest(args) => run_manifest(args, global),
+        Command::Verify(args) => run_verify(args, global),
+        Command::Pack(args) => run_pack(args, global),
         Command::Init(args) => run_init(args),
-        Command::Audit(args) => run_audit(args),
-        Command::Rules(args) => run_rules(args),
-        Command::Batch(args) => crate::batch::cli::run_batch(args),
-        Command::Merge(args) => crate::batch::cli::run_merge(args),
+        Command::Audit(args) => run_audit(args, global),
+        Command::Rules(args) => run_rules(args, global),
+        Command::Batch(args) => crate::batch::cli::run_batch(args, global),
+        Command::Merge(args) => crate::batch::cli::run_merge(args, global),
     };
     match result {
         Ok(code) => code,
@@ -328,19 +364,15 @@ pub fn main() -> ExitCode {
 }
 
 impl CheckFlags {
-    fn lang(&self) -> Lang {
-        self.lang.unwrap_or_else(Lang::from_env)
-    }
-
-    fn options(&self) -> Result<CheckOptions, String> {
+    fn options(&self, global: &GlobalFlags) -> Result<CheckOptions, String> {
         let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
         options.engine = self.probe;
         options.deep = deep_decoder(self.deep, &options.policy)?;
-        if let Some(jobs) = self.jobs {
-            options.threads = jobs.max(1);
+        if self.jobs.jobs.is_some() {
+            options.threads = self.jobs.threads();
         }
-        options.progress = !self.quiet && std::io::stderr().is_terminal();
+        options.progress = !global.quiet && std::io::stderr().is_terminal();
         Ok(options)
     }
 }
@@ -383,9 +415,9 @@ fn clean_or_one(clean: bool) -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     // Refused before the work: over the package, or inside it where the
     // next check would count the report and change the verdict.
     if let Some(html) = &args.html {
@@ -405,21 +437,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             _ => {}
         }
     } else {
-        let colour = match args.color {
-            ColourChoice::Always => true,
-            ColourChoice::Never => false,
-            ColourChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
-        write_stdout(&report::terminal::render(&report, lang, colour))?;
+        write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
     }
     Ok(verdict_code(report.verdict))
 }
 
-fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     if let Some(output) = &args.output {
         atomic::ensure_outside(&args.path, output)?;
     }
@@ -452,9 +477,9 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
     Ok(verdict_code(report.verdict))
 }
 
-fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
-    let threads = args.jobs.unwrap_or_else(crate::scan::cores).max(1);
+fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+    let lang = global.lang();
+    let threads = args.jobs.threads();
     let Some(manifest_path) = &args.manifest else {
         return run_verify_bag(&args, lang, threads);
     };
@@ -723,9 +748,9 @@ fn bag_summary(
     }
 }
 
-fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     let pack_options = PackOptions {
         out_dir: args.out.clone(),
         force: args.force,
@@ -733,7 +758,7 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
     };
     match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.message(lang))? {
         PackOutcome::Refused(report) => {
-            write_stdout(&report::terminal::render(&report, lang, false))?;
+            write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
             eprintln!(
                 "trainpack: {}",
                 lang.pick(
@@ -800,11 +825,11 @@ fn run_init(args: InitArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
+fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
     use crate::audit::{AuditRequest, Recorded, record};
     use crate::descriptor::AuditResult;
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     // On a terminal, what the flags leave out is asked for; elsewhere the
     // flags must say it all.
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -850,7 +875,7 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
     };
     match record(&args.path, &options, request).map_err(|e| e.get(lang).to_owned())? {
         Recorded::RefusedFailing(report) => {
-            write_stdout(&report::terminal::render(&report, lang, false))?;
+            write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
             eprintln!(
                 "trainpack: {}",
                 lang.pick(
@@ -915,8 +940,8 @@ fn ask(prompt: &str) -> Result<String, String> {
     Ok(line.trim().to_owned())
 }
 
-fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
+fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+    let lang = global.lang();
     let selected: Vec<&rules::Rule> = match &args.code {
         Some(code) => vec![rules::by_code(&code.to_ascii_uppercase()).ok_or_else(|| {
             format!("no rule with code {code}; run `trainpack rules` for the list")

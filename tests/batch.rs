@@ -299,7 +299,7 @@ fn batch_reports_resumes_shards_and_merges() {
 
     // ---- first run: one row per package, the right verdicts, exit 2.
     let began = Instant::now();
-    let first = batch(&inbox.inbox, &all, &["--jobs", "2"]);
+    let first = batch(&inbox.inbox, &all, &["--packages", "2"]);
     let first_took = began.elapsed();
     assert_eq!(
         first.code, 2,
@@ -526,7 +526,7 @@ fn a_killed_batch_resumes_without_redoing_finished_packages() {
         .arg(&inbox.inbox)
         .arg("--out")
         .arg(&out)
-        .args(["--lang", "en", "--jobs", "1", "--quiet"])
+        .args(["--lang", "en", "--packages", "1", "--quiet"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -728,7 +728,7 @@ fn packages_are_keyed_by_real_name_bytes_and_named_deterministically() {
     let (report_key, material_key) = (gbk("报告"), gbk("材料"));
 
     let all = tmp.path().join("all");
-    let first = batch(&inbox, &all, &["--jobs", "2"]);
+    let first = batch(&inbox, &all, &["--packages", "2"]);
     assert_eq!(first.code, 1, "{}", first.stderr);
     let (_, rows) = read_summary_csv(&all);
     let names: Vec<&String> = rows.keys().collect();
@@ -808,7 +808,7 @@ fn duplicate_package_ids_are_flagged_in_the_summaries() {
     zip_with_id(&staging, "pass", "2024-Y", &inbox.join("c-other.zip"));
 
     let out = tmp.path().join("en");
-    let run_en = batch(&inbox, &out, &["--jobs", "2"]);
+    let run_en = batch(&inbox, &out, &["--packages", "2"]);
     assert_eq!(run_en.code, 1, "{}", run_en.stderr);
     let (header, rows) = read_summary_csv(&out);
     assert!(header.contains(&"duplicate_id".to_owned()), "{header:?}");
