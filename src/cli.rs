@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::atomic;
 use crate::bagit::validate;
 use crate::check::{CheckOptions, check};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::manifest::{Manifest, now_rfc3339};
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
@@ -18,7 +18,6 @@ use crate::probe::Engine;
 use crate::report::{self, Verdict};
 use crate::rules;
 use crate::source::Package;
-use crate::source::names::escape_controls;
 use crate::verify;
 
 const AFTER_HELP: &str = "\
@@ -155,11 +154,9 @@ pub struct PolicyFlags {
 
 impl PolicyFlags {
     /// The policy file or profile (else the default), with the overrides.
-    pub fn policy(&self) -> Result<Policy, String> {
+    pub fn policy(&self) -> Result<Policy, Text> {
         let mut policy = match (&self.policy, &self.profile) {
-            (Some(path), profile) => {
-                Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
-            }
+            (Some(path), profile) => Policy::load(path, profile.as_deref())?,
             (None, Some(name)) => {
                 Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
             }
@@ -343,6 +340,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::atomic::remove_partials_on_interrupt();
     let global = &cli.global;
+    let lang = global.lang();
     let result = match cli.command {
         Command::Check(args) => run_check(args, global),
         Command::Manifest(args) => run_manifest(args, global),
@@ -357,14 +355,14 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("trainpack: {message}");
+            eprintln!("trainpack: {}", message.get(lang));
             ExitCode::from(2)
         }
     }
 }
 
 impl CheckFlags {
-    fn options(&self, global: &GlobalFlags) -> Result<CheckOptions, String> {
+    fn options(&self, global: &GlobalFlags) -> Result<CheckOptions, Text> {
         let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
         options.engine = self.probe;
@@ -382,7 +380,7 @@ impl CheckFlags {
 pub(crate) fn deep_decoder(
     deep: bool,
     policy: &crate::policy::Policy,
-) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, String> {
+) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, Text> {
     if !deep {
         return Ok(None);
     }
@@ -390,15 +388,26 @@ pub(crate) fn deep_decoder(
     crate::probe::ffprobe::Ffmpeg::locate(timeout)
         .map(Some)
         .ok_or_else(|| match std::env::var_os("TRAINPACK_FFMPEG") {
-            Some(p) if !p.is_empty() => format!(
-                "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
-                 point it at ffmpeg, unset it, or leave out --deep",
-                std::path::Path::new(&p).display()
+            Some(p) if !p.is_empty() => Text::new(
+                format!(
+                    "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
+                     point it at ffmpeg, unset it, or leave out --deep",
+                    std::path::Path::new(&p).display()
+                ),
+                format!(
+                    "--deep 要用 ffmpeg 解码每个视频，但 TRAINPACK_FFMPEG={} 不是文件：\
+                     请指向 ffmpeg、取消该变量，或去掉 --deep",
+                    std::path::Path::new(&p).display()
+                ),
             ),
-            _ => "--deep decodes every video with ffmpeg, which was not found: install it \
-                  (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
-                  set TRAINPACK_FFMPEG to its path, or leave out --deep"
-                .to_owned(),
+            _ => Text::new(
+                "--deep decodes every video with ffmpeg, which was not found: install it \
+                 (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
+                 set TRAINPACK_FFMPEG to its path, or leave out --deep",
+                "--deep 要用 ffmpeg 解码每个视频，但未找到 ffmpeg：请安装\
+                 （`apt install ffmpeg`、`brew install ffmpeg`、`winget install ffmpeg`），\
+                 或将 TRAINPACK_FFMPEG 设为其路径，或去掉 --deep",
+            ),
         })
 }
 
@@ -415,7 +424,7 @@ fn clean_or_one(clean: bool) -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     // Refused before the work: over the package, or inside it where the
@@ -423,7 +432,7 @@ fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, String> 
     if let Some(html) = &args.html {
         atomic::ensure_outside(&args.path, html)?;
     }
-    let report = check(&args.path, &options).map_err(|e| e.message(lang))?;
+    let report = check(&args.path, &options).map_err(Text::from)?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
@@ -432,7 +441,7 @@ fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, String> 
         // Streamed: a package of 100,000 files must not need its report twice in memory.
         match report::json::write(&report, lang, std::io::stdout().lock()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(format!("cannot write the report: {e}"));
+                return Err(report_unwritable(&e));
             }
             _ => {}
         }
@@ -442,16 +451,15 @@ fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, String> 
     Ok(verdict_code(report.verdict))
 }
 
-fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     if let Some(output) = &args.output {
         atomic::ensure_outside(&args.path, output)?;
     }
-    let package =
-        Package::open_for_scan(&args.path, &options.policy.limits).map_err(|e| e.message(lang))?;
+    let package = Package::open_for_scan(&args.path, &options.policy.limits).map_err(Text::from)?;
     let (report, archive) =
-        check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
+        check_with_archive_hash(&package, &args.path, &options).map_err(Text::from)?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
@@ -477,199 +485,63 @@ fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, St
     Ok(verdict_code(report.verdict))
 }
 
-fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let threads = args.jobs.threads();
     let Some(manifest_path) = &args.manifest else {
         return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
-    let changes =
-        verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.message(lang))?;
+    let changes = verify::verify(&args.path, &manifest, args.fast, threads).map_err(Text::from)?;
     // A manifest of 100,000 files can list as many changes: the manifest
     // is let go first, and the result streams out instead of being built
     // as one string (or a JSON value copying every path).
     drop(manifest);
     if args.json {
-        #[derive(serde::Serialize)]
-        struct Verified<'a> {
-            path: String,
-            manifest: String,
-            fast: bool,
-            unchanged: bool,
-            changes: &'a [verify::Change],
-        }
-        let verified = Verified {
-            path: args.path.display().to_string(),
-            manifest: manifest_path.display().to_string(),
-            fast: args.fast,
-            unchanged: changes.is_empty(),
-            changes: &changes,
-        };
         stream_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &verified).map_err(std::io::Error::from)?;
-            out.write_all(b"\n")
+            report::verify::write_json(out, &args.path, manifest_path, args.fast, &changes)
         })?;
-        return Ok(clean_or_one(changes.is_empty()));
+    } else {
+        stream_stdout(|out| report::verify::write_text(out, &changes, lang))?;
     }
-    let text = {
-        let mut out = String::new();
-        // Paths come from the package: control characters are shown
-        // escaped, so a name cannot rewrite the terminal or fake a line.
-        let esc = |p: &str| crate::source::names::escape_controls(p).into_owned();
-        for c in &changes {
-            let line = match c {
-                verify::Change::Missing { path } => {
-                    format!("{} {}", lang.pick("missing ", "缺失  "), esc(path))
-                }
-                verify::Change::Extra { path } => {
-                    format!("{} {}", lang.pick("extra   ", "多出  "), esc(path))
-                }
-                verify::Change::Changed {
-                    path,
-                    old_size,
-                    new_size,
-                    ..
-                } => format!(
-                    "{} {} ({old_size} → {new_size} {})",
-                    lang.pick("changed ", "已修改"),
-                    esc(path),
-                    lang.pick("bytes", "字节")
-                ),
-                verify::Change::Renamed { from, to } => {
-                    format!(
-                        "{} {} → {}",
-                        lang.pick("renamed ", "已改名"),
-                        esc(from),
-                        esc(to)
-                    )
-                }
-                verify::Change::Unreadable { path, reason } => {
-                    format!(
-                        "{} {} ({})",
-                        lang.pick("unreadable", "无法读取"),
-                        esc(path),
-                        esc(reason)
-                    )
-                }
-                verify::Change::Archive {
-                    path,
-                    old_size,
-                    new_size,
-                    ..
-                } => format!(
-                    "{} {} ({old_size} → {new_size} {})",
-                    lang.pick("archive changed", "压缩包已变化"),
-                    esc(path),
-                    lang.pick("bytes", "字节")
-                ),
-                verify::Change::Hazard {
-                    path,
-                    code,
-                    message_en,
-                    message_zh,
-                } => format!(
-                    "{} [{code}] {}: {}",
-                    lang.pick("hazard  ", "安全隐患"),
-                    esc(path),
-                    esc(lang.pick(message_en, message_zh))
-                ),
-            };
-            out.push_str(&line);
-            out.push('\n');
-        }
-        out.push_str(&if changes.is_empty() {
-            lang.pick(
-                "unchanged: the package matches its manifest\n",
-                "未变化：包与清单一致\n",
-            )
-            .to_owned()
-        } else {
-            match lang {
-                Lang::En => format!("{} change(s) since the manifest was made\n", changes.len()),
-                Lang::Zh => format!("自清单生成以来有 {} 处变化\n", changes.len()),
-            }
-        });
-        out
-    };
-    write_stdout(&text)?;
     Ok(clean_or_one(changes.is_empty()))
 }
 
-fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, String> {
-    let package = Package::open_with(&args.path, &crate::policy::Limits::for_verify())
-        .map_err(|e| e.message(lang))?;
+fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, Text> {
+    let package =
+        Package::open_with(&args.path, &crate::policy::Limits::for_verify()).map_err(Text::from)?;
     if !validate::looks_like_bag(&package) {
-        return Err(format!(
-            "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
-            args.path.display()
+        return Err(Text::new(
+            format!(
+                "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
+                args.path.display()
+            ),
+            format!(
+                "{}：不是 BagIt 包（根目录及其唯一的顶层文件夹中都没有 bagit.txt）；如要将包与其清单比对，请加 --manifest 清单文件",
+                args.path.display()
+            ),
         ));
     }
     let bag = validate::validate_package(&package, args.fast, threads);
     let ticket = match &args.ticket {
-        Some(ticket) => {
-            Some(crate::pack::check_ticket(&args.path, ticket).map_err(|e| e.to_string())?)
-        }
+        Some(ticket) => Some(crate::pack::check_ticket(&args.path, ticket).map_err(Text::from)?),
         None => None,
     };
     let ticket_ok = ticket.as_ref().is_none_or(|t| t.matches);
-    let status = bag.status();
-    let text = if args.json {
-        let value = serde_json::json!({
-            "ticket": ticket,
-            "path": args.path.display().to_string(),
-            "fast": args.fast,
-            "status": status,
-            "valid": bag.is_valid(),
-            "bag_root": bag.root,
-            "bagit_version": bag.version,
-            "algorithms": bag.algorithms,
-            "payload_files": bag.payload_files,
-            "payload_bytes": bag.payload_bytes,
-            "holes": bag.holes,
-            "review": bag.review.iter().map(|(l, v)| serde_json::json!({
-                "label": l, "value": v,
-            })).collect::<Vec<_>>(),
-            "problems": bag.problems.iter().map(|p| serde_json::json!({
-                "kind": p.kind, "path": p.path, "message": p.message,
-            })).collect::<Vec<_>>(),
-        });
-        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-    } else {
-        let mut out = String::new();
-        for p in &bag.problems {
-            let kind = serde_json::to_value(p.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            // Paths and messages quote the bag's manifests, which may be
-            // hostile: control characters are shown escaped.
-            out.push_str(&format!(
-                "{kind}: {}{}\n",
-                p.path
-                    .as_deref()
-                    .map(|x| format!("{}: ", escape_controls(x)))
-                    .unwrap_or_default(),
-                escape_controls(&p.message)
-            ));
-        }
-        out.push_str(&bag_summary(&bag, status, args.allow_holes, lang));
-        // The review pack recorded (values come from the bag: escaped).
-        for (label, value) in &bag.review {
-            out.push_str(&format!(
-                "{} {}: {}\n",
-                lang.pick("review", "审核"),
-                escape_controls(label),
-                escape_controls(value)
-            ));
-        }
-        if let Some(t) = &ticket {
-            out.push_str(&ticket_lines(t, lang));
-        }
-        out
+    let outcome = report::bag::BagOutcome {
+        path: &args.path,
+        fast: args.fast,
+        bag: &bag,
+        status: bag.status(),
+        allow_holes: args.allow_holes,
+        ticket: ticket.as_ref(),
     };
-    write_stdout(&text)?;
-    let accepted = match status {
+    if args.json {
+        stream_stdout(|out| report::bag::write_json(out, &outcome))?;
+    } else {
+        stream_stdout(|out| report::bag::write_text(out, &outcome, lang))?;
+    }
+    let accepted = match outcome.status {
         validate::BagStatus::Valid => true,
         validate::BagStatus::Incomplete => args.allow_holes,
         validate::BagStatus::Invalid => false,
@@ -677,78 +549,7 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
     Ok(clean_or_one(accepted && ticket_ok))
 }
 
-/// How the bag compares with its upload ticket, one line per problem.
-fn ticket_lines(t: &crate::pack::TicketCheck, lang: Lang) -> String {
-    let problems = match lang {
-        Lang::En => &t.problems,
-        Lang::Zh => &t.problems_zh,
-    };
-    let mut out = String::new();
-    for p in problems {
-        out.push_str(&format!("{}: {p}\n", lang.pick("ticket", "上传凭据")));
-    }
-    out.push_str(&match (t.matches, lang) {
-        (true, Lang::En) => format!("the upload ticket {} matches the bag\n", t.ticket),
-        (true, Lang::Zh) => format!("上传凭据 {} 与包一致\n", t.ticket),
-        (false, Lang::En) => format!("the upload ticket {} does not match the bag\n", t.ticket),
-        (false, Lang::Zh) => format!("上传凭据 {} 与包不一致\n", t.ticket),
-    });
-    out
-}
-
-/// The last line of `verify BAG`: the status, in the user's language.
-fn bag_summary(
-    bag: &validate::BagReport,
-    status: validate::BagStatus,
-    allow_holes: bool,
-    lang: Lang,
-) -> String {
-    use validate::BagStatus;
-    match (status, lang) {
-        (BagStatus::Valid, Lang::En) => format!(
-            "valid BagIt bag: {} payload file(s), {} bytes ({})\n",
-            bag.payload_files,
-            bag.payload_bytes,
-            bag.algorithms.join(", ")
-        ),
-        (BagStatus::Valid, Lang::Zh) => format!(
-            "有效的 BagIt 包：{} 个载荷文件，{} 字节（{}）\n",
-            bag.payload_files,
-            bag.payload_bytes,
-            bag.algorithms.join("、")
-        ),
-        (BagStatus::Incomplete, Lang::En) => format!(
-            "incomplete BagIt bag: {} payload file(s) listed in fetch.txt are missing \
-             (nothing is fetched); the {} file(s) present check out{}\n",
-            bag.holes,
-            bag.payload_files,
-            if allow_holes {
-                "; accepted (--allow-holes)"
-            } else {
-                "; add --allow-holes to accept it"
-            }
-        ),
-        (BagStatus::Incomplete, Lang::Zh) => format!(
-            "不完整的 BagIt 包：fetch.txt 列出的 {} 个载荷文件不在包中（不会下载）；\
-             现有的 {} 个文件校验无误{}\n",
-            bag.holes,
-            bag.payload_files,
-            if allow_holes {
-                "；已接受（--allow-holes）"
-            } else {
-                "；如要接受，请加 --allow-holes"
-            }
-        ),
-        (BagStatus::Invalid, Lang::En) => {
-            format!("invalid BagIt bag: {} problem(s)\n", bag.problems.len())
-        }
-        (BagStatus::Invalid, Lang::Zh) => {
-            format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len())
-        }
-    }
-}
-
-fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     let pack_options = PackOptions {
@@ -756,7 +557,7 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
         force: args.force,
         chunk_size: args.chunk_size.max(1),
     };
-    match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.message(lang))? {
+    match pack::pack(&args.path, &options, &pack_options).map_err(Text::from)? {
         PackOutcome::Refused(report) => {
             write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
             eprintln!(
@@ -819,13 +620,13 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
     }
 }
 
-fn run_init(args: InitArgs) -> Result<ExitCode, String> {
+fn run_init(args: InitArgs) -> Result<ExitCode, Text> {
     let written = crate::descriptor::init(&args.path, args.force)?;
     eprintln!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     use crate::audit::{AuditRequest, Recorded, record};
     use crate::descriptor::AuditResult;
     let lang = global.lang();
@@ -856,10 +657,10 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, String> 
                 "approved" | "通过" => AuditResult::Approved,
                 "rejected" | "不通过" => AuditResult::Rejected,
                 other => {
-                    return Err(match lang {
-                        Lang::En => format!("{other:?}: answer approved or rejected"),
-                        Lang::Zh => format!("{other:?}：请回答 approved 或 rejected"),
-                    });
+                    return Err(Text::new(
+                        format!("{other:?}: answer approved or rejected"),
+                        format!("{other:?}：请回答 approved 或 rejected"),
+                    ));
                 }
             }
         }
@@ -940,53 +741,22 @@ fn ask(prompt: &str) -> Result<String, String> {
     Ok(line.trim().to_owned())
 }
 
-fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let selected: Vec<&rules::Rule> = match &args.code {
         Some(code) => vec![rules::by_code(&code.to_ascii_uppercase()).ok_or_else(|| {
-            format!("no rule with code {code}; run `trainpack rules` for the list")
+            Text::new(
+                format!("no rule with code {code}; run `trainpack rules` for the list"),
+                format!("没有代码为 {code} 的规则；运行 `trainpack rules` 查看全部"),
+            )
         })?],
         None => rules::ALL.to_vec(),
     };
-    let text = if args.json {
-        let list: Vec<_> = selected
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "code": r.code, "name": r.name, "severity": r.severity,
-                    "on_by_default": r.on_by_default(),
-                    "summary_en": r.summary_en, "summary_zh": r.summary_zh,
-                    "rationale": r.rationale, "fix_en": r.fix_en, "fix_zh": r.fix_zh,
-                    "example": r.example,
-                })
-            })
-            .collect();
-        serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
+    if args.json {
+        stream_stdout(|out| report::rules::write_json(out, &selected))?;
     } else {
-        let mut out = String::new();
-        for r in &selected {
-            out.push_str(&format!(
-                "{} {} ({}{})\n  {}\n  {}: {}\n  {}: {}\n  {}: {}\n\n",
-                r.code,
-                r.name,
-                r.severity.label(lang),
-                if r.on_by_default() {
-                    ""
-                } else {
-                    lang.pick(", off by default", "，默认不启用")
-                },
-                lang.pick(r.summary_en, r.summary_zh),
-                lang.pick("why", "原因"),
-                r.rationale,
-                lang.pick("fix", "修改建议"),
-                lang.pick(r.fix_en, r.fix_zh),
-                lang.pick("example", "示例"),
-                r.example,
-            ));
-        }
-        out
-    };
-    write_stdout(&text)?;
+        stream_stdout(|out| report::rules::write_text(out, &selected, lang))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -995,20 +765,28 @@ fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, String> 
 /// reader that went away (`| head`) is not an error.
 fn stream_stdout(
     write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(report_unwritable(&e)),
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+fn report_unwritable(e: &std::io::Error) -> Text {
+    let reason = crate::error::io_reason(e);
+    Text::new(
+        format!("cannot write the report: {}", reason.en),
+        format!("无法输出报告：{}", reason.zh),
+    )
+}
+
+fn write_stdout(text: &str) -> Result<(), Text> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(report_unwritable(&e)),
     }
 }

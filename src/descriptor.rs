@@ -186,18 +186,31 @@ pub fn deadline_state(deadline: Date, today: Date) -> DeadlineState {
 /// Write a skeleton `training-package.json` into a package folder, filled
 /// with what can be inferred: the id and title from the folder name (or its
 /// single top-level folder), and the dates left for the provider to fill.
-pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf, String> {
+pub fn init(
+    folder: &std::path::Path,
+    force: bool,
+) -> Result<std::path::PathBuf, crate::i18n::Text> {
+    use crate::i18n::Text;
     if !folder.is_dir() {
-        return Err(format!(
-            "{}: not a folder; `trainpack init` writes the descriptor into a package folder (unzip a zip package first)",
-            folder.display()
+        return Err(Text::new(
+            format!(
+                "{}: not a folder; `trainpack init` writes the descriptor into a package folder (unzip a zip package first)",
+                folder.display()
+            ),
+            format!(
+                "{}：不是文件夹；`trainpack init` 把描述文件写入包文件夹（zip 包请先解压）",
+                folder.display()
+            ),
         ));
     }
     let target = folder.join(FILE_NAME);
     if target.exists() && !force {
-        return Err(format!(
-            "{}: already exists; use --force to replace it",
-            target.display()
+        return Err(Text::new(
+            format!(
+                "{}: already exists; use --force to replace it",
+                target.display()
+            ),
+            format!("{}：已存在；如要替换，请加 --force", target.display()),
         ));
     }
     let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned());
@@ -234,15 +247,19 @@ pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf,
         }),
         audit: None,
     };
-    let mut value = serde_json::to_value(&skeleton).map_err(|e| e.to_string())?;
+    let mut value = serde_json::to_value(&skeleton).map_err(|e| Text::from(e.to_string()))?;
     // Dates are left as placeholders the provider must replace; the loader
     // refuses them until then, so a forgotten field is noticed.
     value["start_date"] = serde_json::json!("YYYY-MM-DD");
     value["end_date"] = serde_json::json!("YYYY-MM-DD");
-    let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&value).map_err(|e| Text::from(e.to_string()))?;
     text.push('\n');
-    crate::atomic::write(&target, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    crate::atomic::write(&target, text.as_bytes()).map_err(|e| {
+        Text::from(crate::error::Error::Unwritable {
+            path: target.clone(),
+            source: e,
+        })
+    })?;
     Ok(target)
 }
 

@@ -51,3 +51,17 @@ impl Text {
         lang.pick(&self.en, &self.zh)
     }
 }
+
+/// A message that has only an English text so far: shown as is in both
+/// languages (tests/no_english_zh.rs finds any that reach a Chinese user).
+impl From<String> for Text {
+    fn from(en: String) -> Text {
+        Text { zh: en.clone(), en }
+    }
+}
+
+impl From<crate::error::Error> for Text {
+    fn from(e: crate::error::Error) -> Text {
+        e.text()
+    }
+}

@@ -102,7 +102,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
         ..check_opts.clone()
     };
-    atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Other)?;
+    atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Said)?;
     let out_dir_existed = opts.out_dir.is_dir();
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unwritable {
         path: opts.out_dir.clone(),
@@ -112,7 +112,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     // entry is written; the descriptor is read for it (it is tiny).
     let id = file_safe_id(&crate::check::early_package_id(&package, path));
     let archive_path = opts.out_dir.join(format!("{id}.zip"));
-    atomic::ensure_outside(path, &archive_path).map_err(Error::Other)?;
+    atomic::ensure_outside(path, &archive_path).map_err(Error::Said)?;
     let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
     let out = AtomicFile::create(&archive_path).map_err(write_err)?;
     let source_stamp = zip_stamp(path, &package);

@@ -8,7 +8,7 @@ use super::shard::Shard;
 use super::{BatchOptions, ProgressMode};
 use crate::check::CheckOptions;
 use crate::cli::GlobalFlags;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::probe::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -127,7 +127,7 @@ fn roster_input(
     .transpose()
 }
 
-pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let policy = args.policy.policy()?;
     let packages = args
@@ -225,7 +225,7 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Stri
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
-pub fn run_merge(args: MergeArgs, global: &GlobalFlags) -> Result<ExitCode, String> {
+pub fn run_merge(args: MergeArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let lang = global.lang();
     let opts = super::merge::MergeOptions {
         roster: roster_input(args.roster.as_ref(), args.received_at, lang)?,

@@ -1,9 +1,12 @@
 //! The result of a check as plain data, and its renderers. Renderers decide
 //! nothing: every verdict and count is computed before they run.
 
+pub mod bag;
 pub mod html;
 pub mod json;
+pub mod rules;
 pub mod terminal;
+pub mod verify;
 
 use serde::Serialize;
 
