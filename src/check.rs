@@ -250,8 +250,8 @@ fn read_descriptor(
             findings.push(rules::DESCRIPTOR_INVALID.finding(
                 Some(&entry.path),
                 Text::new(
-                    format!("cannot read it: {reason}"),
-                    format!("无法解析：{reason}"),
+                    format!("cannot read it: {}", reason.en),
+                    format!("无法解析：{}", reason.zh),
                 ),
             ));
             return (None, None);
@@ -376,7 +376,7 @@ pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
 fn load_descriptor<'p>(
     package: &'p Package,
     root: &str,
-) -> Option<(&'p crate::source::Entry, Result<Descriptor, String>)> {
+) -> Option<(&'p crate::source::Entry, Result<Descriptor, Text>)> {
     let entry = package
         .entries
         .iter()
@@ -387,7 +387,7 @@ fn load_descriptor<'p>(
         io::Read::read_to_end(&mut io::Read::take(r, descriptor::MAX_BYTES), &mut bytes)
     });
     let parsed = read
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::error::io_reason(&e))
         .and_then(|_| Descriptor::parse(&bytes));
     Some((entry, parsed))
 }
@@ -456,8 +456,10 @@ pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
     // Sizes the listing did not give are added as the scan finds them.
     let total = package.entries.iter().filter_map(|e| e.declared_size).sum();
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    // No words: the bar reads the same in both languages (~ marks the
+    // time left).
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ETA {eta}",
+        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ~{eta}",
     ) {
         bar.set_style(style);
     }

@@ -95,22 +95,48 @@ pub struct Contact {
 }
 
 impl Descriptor {
-    pub fn parse(bytes: &[u8]) -> Result<Descriptor, String> {
+    /// The descriptor in `bytes`, or why not in both languages (serde's
+    /// detail is English only: the Chinese says where, by line and column,
+    /// and whether the text is not JSON or a field has the wrong type).
+    pub fn parse(bytes: &[u8]) -> Result<Descriptor, crate::i18n::Text> {
+        use crate::i18n::Text;
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
-            .map_err(|_| "not UTF-8 text".to_owned())?;
-        let d: Descriptor = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            .map_err(|_| Text::new("not UTF-8 text", "不是 UTF-8 文本"))?;
+        let d: Descriptor = serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Data => "字段的类型或取值不对",
+                serde_json::error::Category::Eof => "JSON 不完整（提前结束）",
+                _ => "不是有效的 JSON",
+            };
+            Text::new(
+                e.to_string(),
+                format!("{what}（第 {} 行第 {} 列）", e.line(), e.column()),
+            )
+        })?;
+        let bad_date = |field: &str, v: &str| {
+            Text::new(
+                format!("{field} {v:?}: expected a date as YYYY-MM-DD"),
+                format!("{field} {v:?}：日期格式应为 YYYY-MM-DD"),
+            )
+        };
         for (field, value) in [("start_date", &d.start_date), ("end_date", &d.end_date)] {
             if let Some(v) = value {
-                parse_date(v).map_err(|e| format!("{field} {v:?}: {e}"))?;
+                parse_date(v).map_err(|_| bad_date(field, v))?;
             }
         }
         if let Some(audit) = &d.audit {
-            parse_date(&audit.date).map_err(|e| format!("audit.date {:?}: {e}", audit.date))?;
+            parse_date(&audit.date).map_err(|_| bad_date("audit.date", &audit.date))?;
             let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
             if !hex64(&audit.content_sha256) {
-                return Err(format!(
-                    "audit.content_sha256 {:?}: expected 64 hex digits",
-                    audit.content_sha256
+                return Err(Text::new(
+                    format!(
+                        "audit.content_sha256 {:?}: expected 64 hex digits",
+                        audit.content_sha256
+                    ),
+                    format!(
+                        "audit.content_sha256 {:?}：应为 64 位十六进制数字",
+                        audit.content_sha256
+                    ),
                 ));
             }
         }

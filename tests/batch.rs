@@ -211,6 +211,33 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// A summary.csv header written under `--lang zh` as the English one: the
+/// same columns in the same order, only their names translated.
+fn english_header(header: Vec<String>) -> Vec<String> {
+    use trainpack::batch::summary::{
+        CSV_HEADER, CSV_HEADER_ZH, ROSTER_CSV_HEADER, ROSTER_CSV_HEADER_ZH,
+    };
+    if header.first().map(String::as_str) != Some(CSV_HEADER_ZH[0]) {
+        return header;
+    }
+    let zh: Vec<&str> = CSV_HEADER_ZH
+        .iter()
+        .chain(&ROSTER_CSV_HEADER_ZH)
+        .copied()
+        .collect();
+    let en: Vec<&str> = CSV_HEADER
+        .iter()
+        .chain(&ROSTER_CSV_HEADER)
+        .copied()
+        .collect();
+    assert_eq!(
+        header,
+        zh[..header.len()],
+        "the Chinese header, column for column"
+    );
+    en[..header.len()].iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// summary.csv as (header, rows keyed by the `package` column).
 fn read_summary_csv(out: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, String>>) {
     let bytes = fs::read(out.join("summary.csv")).unwrap();
@@ -220,7 +247,7 @@ fn read_summary_csv(out: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<Strin
     );
     let text = String::from_utf8(bytes[3..].to_vec()).expect("summary.csv is UTF-8");
     let mut rows = parse_csv(&text).into_iter();
-    let header = rows.next().expect("a header row");
+    let header = english_header(rows.next().expect("a header row"));
     let mut by_name = BTreeMap::new();
     for row in rows {
         assert_eq!(row.len(), header.len(), "ragged CSV row {row:?}");

@@ -11,6 +11,7 @@ pub mod verify;
 use serde::Serialize;
 
 use crate::descriptor::Descriptor;
+use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
 use crate::policy::Basis;
 use crate::rules::{Finding, Severity};
@@ -136,6 +137,22 @@ pub struct Resource {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Boxed: most files are not videos, and this is the largest field.
     pub video: Option<Box<VideoSummary>>,
+}
+
+/// A [`VideoSummary::status`] as a reader sees it: the machine word in
+/// English, a Chinese label in Chinese.
+pub fn video_status_label(status: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::En => status,
+        Lang::Zh => match status {
+            "confirmed" => "已确认",
+            "unconfirmed" => "未确认",
+            "not_video" => "不是视频",
+            "unreadable" => "无法读取",
+            "timeout" => "探测超时",
+            other => other,
+        },
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
