@@ -374,6 +374,16 @@ fn manifest_verify_pack_and_bags_speak_chinese() {
         1,
     );
 
+    fs::write(dir.join("not-a-ticket.json"), "[1, 2]").unwrap();
+    leaks.run(
+        "verify with a ticket that is not one",
+        &zh(
+            dir,
+            &["verify", "out/pkg.zip", "--ticket", "not-a-ticket.json"],
+        ),
+        2,
+    );
+
     // The package changes: every kind of change, listed in Chinese.
     let (first_video, first_doc) = {
         let files = list_files(&pkg);
