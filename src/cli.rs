@@ -15,6 +15,7 @@ use crate::manifest::{Manifest, now_rfc3339};
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
 use crate::probe::Engine;
+use crate::report::outcome::{Refusal, refused};
 use crate::report::{self, Verdict};
 use crate::rules;
 use crate::source::Package;
@@ -435,7 +436,7 @@ fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     let report = check(&args.path, &options).map_err(Text::from)?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
+            .map_err(|e| unwritable(html, e))?;
     }
     if args.json {
         // Streamed: a package of 100,000 files must not need its report twice in memory.
@@ -468,19 +469,10 @@ fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Te
         ))
     });
     atomic::ensure_outside(&args.path, &output)?;
-    atomic::write(&output, manifest.to_json().as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    let verdict = match report.verdict {
-        Verdict::Pass => lang.pick("pass", "通过"),
-        Verdict::Fail => lang.pick("fail", "不通过"),
-    };
+    atomic::write(&output, manifest.to_json().as_bytes()).map_err(|e| unwritable(&output, e))?;
     eprintln!(
-        "{} {} ({} {}, {} {verdict})",
-        lang.pick("manifest written:", "清单已写入："),
-        output.display(),
-        manifest.files.len(),
-        lang.pick("files", "个文件"),
-        lang.pick("verdict", "结论"),
+        "{}",
+        report::outcome::manifest_written(&output, manifest.files.len(), report.verdict, lang)
     );
     Ok(verdict_code(report.verdict))
 }
@@ -560,13 +552,7 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     match pack::pack(&args.path, &options, &pack_options).map_err(Text::from)? {
         PackOutcome::Refused(report) => {
             write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
-            eprintln!(
-                "trainpack: {}",
-                lang.pick(
-                    "the package fails the policy: nothing was packed (fix it, or use --force)",
-                    "包未通过检查：未打包（请先修正，或使用 --force 强制打包）"
-                )
-            );
+            eprintln!("trainpack: {}", refused(Refusal::Pack, lang));
             Ok(ExitCode::from(1))
         }
         PackOutcome::Packed {
@@ -575,27 +561,7 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
             ticket,
             upload,
         } => {
-            let text = match lang {
-                Lang::En => format!(
-                    "bag: {} ({} bytes, sha256 {})\nupload ticket: {} ({} chunk(s) of {} bytes)\n",
-                    archive.display(),
-                    upload.size,
-                    upload.sha256,
-                    ticket.display(),
-                    upload.chunks.len(),
-                    upload.chunk_size
-                ),
-                Lang::Zh => format!(
-                    "BagIt 包：{}（{} 字节，sha256 {}）\n上传凭据：{}（{} 个分块，每块 {} 字节）\n",
-                    archive.display(),
-                    upload.size,
-                    upload.sha256,
-                    ticket.display(),
-                    upload.chunks.len(),
-                    upload.chunk_size
-                ),
-            };
-            write_stdout(&text)?;
+            write_stdout(&report::outcome::packed(&archive, &ticket, &upload, lang))?;
             // Bag names must be UTF-8: names that were not are renamed.
             let renamed = report
                 .files
@@ -605,14 +571,7 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
             if renamed > 0 {
                 eprintln!(
                     "trainpack: {}",
-                    match lang {
-                        Lang::En => format!(
-                            "warning: {renamed} file name(s) are not UTF-8; the bag holds them under their decoded or %XX-escaped names (TP044, TP045)"
-                        ),
-                        Lang::Zh => format!(
-                            "警告：{renamed} 个文件名不是 UTF-8；BagIt 包中使用其解码后或 %XX 转义后的名称（TP044、TP045）"
-                        ),
-                    }
+                    report::outcome::renamed_in_bag(renamed, lang)
                 );
             }
             Ok(verdict_code(report.verdict))
@@ -677,54 +636,13 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     match record(&args.path, &options, request).map_err(|e| e.get(lang).to_owned())? {
         Recorded::RefusedFailing(report) => {
             write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
-            eprintln!(
-                "trainpack: {}",
-                lang.pick(
-                    "the package fails the policy: the approval was not recorded (fix it, or use --force)",
-                    "包未通过检查：未记录审核通过（请先修正，或使用 --force）"
-                )
-            );
+            eprintln!("trainpack: {}", refused(Refusal::Approve, lang));
             Ok(ExitCode::from(1))
         }
         Recorded::Written {
             descriptor, audit, ..
         } => {
-            let files = audit.files.len();
-            let text = match (audit.result, lang) {
-                (AuditResult::Approved, Lang::En) => format!(
-                    "audit recorded in {}: approved by {} ({}) on {}; {files} file(s), content sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Rejected, Lang::En) => format!(
-                    "audit recorded in {}: rejected by {} ({}) on {}; {files} file(s), content sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Approved, Lang::Zh) => format!(
-                    "审核已记录于 {}：{}（{}）于 {} 审核通过；{files} 个文件，内容 sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Rejected, Lang::Zh) => format!(
-                    "审核已记录于 {}：{}（{}）于 {} 审核不通过；{files} 个文件，内容 sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-            };
-            write_stdout(&text)?;
+            write_stdout(&report::outcome::audit_recorded(&descriptor, &audit, lang))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -772,6 +690,15 @@ fn stream_stdout(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(report_unwritable(&e)),
     }
+}
+
+/// "cannot write FILE", the reason chosen by the I/O error's kind.
+fn unwritable(path: &std::path::Path, source: std::io::Error) -> Text {
+    crate::error::Error::Unwritable {
+        path: path.to_owned(),
+        source,
+    }
+    .text()
 }
 
 fn report_unwritable(e: &std::io::Error) -> Text {

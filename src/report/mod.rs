@@ -4,6 +4,7 @@
 pub mod bag;
 pub mod html;
 pub mod json;
+pub mod outcome;
 pub mod rules;
 pub mod terminal;
 pub mod verify;
