@@ -18,9 +18,11 @@ use crate::report::{Report, Resource};
 use crate::rules::{self, Severity};
 use crate::source::Package;
 
-/// Where the package stands with its review (`package.audit_status` in the report).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where the package stands with its review (`package.audit_status` in the
+/// report): missing (TP004), approved, rejected (TP006) or stale (TP005).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "audit_status", title = "Audit status")]
 pub enum AuditStatus {
     /// No review recorded (or the descriptor cannot be read).
     Missing,

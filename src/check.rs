@@ -10,14 +10,14 @@ use crate::audit::AuditStatus;
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
 use crate::i18n::Text;
-use crate::identify::{Classification, classify};
+use crate::identify::{Classification, JunkReason, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
 use crate::probe::ffprobe::{Ffmpeg, Ffprobe};
 use crate::probe::{Engine, ProbeOutcome, VideoInfo, builtin};
 use crate::report::{
     ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
-    VideoSummary,
+    VideoStatus, VideoSummary,
 };
 use crate::rules::{self, Finding, Severity};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
@@ -613,7 +613,7 @@ fn spool(
     Ok(temp)
 }
 
-fn video_summary(status: &'static str, info: Option<&VideoInfo>) -> Box<VideoSummary> {
+fn video_summary(status: VideoStatus, info: Option<&VideoInfo>) -> Box<VideoSummary> {
     Box::new(VideoSummary {
         status,
         engine: info.map(|i| i.engine),
@@ -643,7 +643,7 @@ fn resource_of(
     let video = outcome.map(|outcome| match outcome {
         ProbeOutcome::Video(info) => {
             is_video = true;
-            video_summary("confirmed", Some(info))
+            video_summary(VideoStatus::Confirmed, Some(info))
         }
         // Only content identified as a video container may count unconfirmed;
         // unknown bytes under a video name are not a video.
@@ -662,7 +662,7 @@ fn resource_of(
                     ),
                 ),
             ));
-            video_summary("not_video", None)
+            video_summary(VideoStatus::NotVideo, None)
         }
         ProbeOutcome::Unavailable => {
             is_video = true;
@@ -673,7 +673,7 @@ fn resource_of(
                     "仅按内容识别为视频（没有可用的探测工具能读取该格式），暂按视频计入",
                 ),
             ));
-            video_summary("unconfirmed", None)
+            video_summary(VideoStatus::Unconfirmed, None)
         }
         ProbeOutcome::NoVideoStream(info) => {
             kind = if info.audio_codec.is_some() {
@@ -711,7 +711,7 @@ fn resource_of(
                     ),
                 ));
             }
-            video_summary("not_video", Some(info))
+            video_summary(VideoStatus::NotVideo, Some(info))
         }
         ProbeOutcome::ZeroDuration(info) => {
             findings.push(rules::VIDEO_UNREADABLE.finding(
@@ -721,7 +721,7 @@ fn resource_of(
                     "视频时长为零：不计为视频",
                 ),
             ));
-            video_summary("unreadable", Some(info))
+            video_summary(VideoStatus::Unreadable, Some(info))
         }
         ProbeOutcome::Unreadable(reason) => {
             findings.push(rules::VIDEO_UNREADABLE.finding(
@@ -731,7 +731,7 @@ fn resource_of(
                     format!("无法读取该视频（{reason}）：不计为视频"),
                 ),
             ));
-            video_summary("unreadable", None)
+            video_summary(VideoStatus::Unreadable, None)
         }
         ProbeOutcome::TimedOut(limit) => {
             findings.push(rules::PROBE_TIMEOUT.finding(
@@ -744,7 +744,7 @@ fn resource_of(
                     format!("探测在 {} 秒内未完成：不计为视频", limit.as_secs()),
                 ),
             ));
-            video_summary("timeout", None)
+            video_summary(VideoStatus::Timeout, None)
         }
     });
     if let Some(ProbeOutcome::Video(info)) = outcome {
@@ -777,7 +777,7 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
     let path = Some(&*resource.path);
     let class = &item.class;
     match class.junk_reason {
-        Some("empty") => findings.push(rules::EMPTY_FILE.finding(
+        Some(JunkReason::Empty) => findings.push(rules::EMPTY_FILE.finding(
             path,
             Text::new(
                 "empty file (0 bytes): not counted",
@@ -789,9 +789,9 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
             Text::new(
                 format!(
                     "system or temporary file ({}): not counted",
-                    junk_en(reason)
+                    reason.name_en()
                 ),
-                format!("系统或临时文件（{}）：不计入", junk_zh(reason)),
+                format!("系统或临时文件（{}）：不计入", reason.name_zh()),
             ),
         )),
         None => {}
@@ -879,28 +879,6 @@ fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) 
                 ),
             ),
         ));
-    }
-}
-
-fn junk_en(reason: &str) -> &'static str {
-    match reason {
-        "macos_resource_fork" => "macOS resource fork",
-        "ds_store" => "macOS .DS_Store",
-        "thumbs_db" => "Windows thumbnail cache",
-        "desktop_ini" => "Windows desktop.ini",
-        "office_lock" => "Office lock file",
-        _ => "temporary file",
-    }
-}
-
-fn junk_zh(reason: &str) -> &'static str {
-    match reason {
-        "macos_resource_fork" => "macOS 资源分支文件",
-        "ds_store" => "macOS .DS_Store",
-        "thumbs_db" => "Windows 缩略图缓存",
-        "desktop_ini" => "Windows desktop.ini",
-        "office_lock" => "Office 锁定文件",
-        _ => "临时文件",
     }
 }
 

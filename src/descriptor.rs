@@ -3,6 +3,7 @@
 //! project, and when the project ended — from which the upload deadline
 //! follows (the notice: within one month after the project ends).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, format_description::BorrowedFormatItem, macros::format_description};
 
@@ -17,58 +18,114 @@ const DATE: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]
 /// Days before the deadline from which a check warns.
 pub const WARN_DAYS: i64 = 7;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Optional file at the package root naming the package, its provider
+/// (承训单位) and project, and its dates. The upload deadline is end_date plus
+/// one calendar month (the 2022 notice: resources go to the platform within
+/// one month after the project ends). Unknown fields are refused so typos are
+/// caught. `trainpack init PATH` writes a skeleton; `trainpack audit PATH`
+/// records the review (审核) in `audit`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "descriptor",
+    title = "trainpack package descriptor (training-package.json)",
+    example = Descriptor::example()
+)]
 pub struct Descriptor {
-    /// Stable identifier; names the bag and the upload ticket.
+    /// Stable identifier; names the bag (<id>.zip) and the upload ticket.
+    /// Defaults to the folder or zip name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Package id", with = "String", length(min = 1))]
     pub id: Option<String>,
+    /// Title of the training (培训名称).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub title: Option<String>,
-    /// The training provider (承训单位).
+    /// The training provider (承训单位); written to bag-info.txt as
+    /// Source-Organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub provider: Option<String>,
+    /// The project (项目), e.g. 职教国培 示范项目.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub project: Option<String>,
+    /// The sub-project (子项目).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Sub-project", with = "String")]
     pub sub_project: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// First day of training, YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::schema::Day")]
     pub start_date: Option<String>,
-    /// `YYYY-MM-DD`: the upload deadline is one calendar month later.
+    /// Last day of the project, YYYY-MM-DD; the upload deadline is one
+    /// calendar month later (31 January → end of February).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::schema::Day")]
     pub end_date: Option<String>,
+    /// Who to ask about the package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Contact")]
     pub contact: Option<Contact>,
-    /// The provider's review of the package (审核), written by `trainpack audit`.
+    /// The provider's review of the package (审核), written by `trainpack
+    /// audit FOLDER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Audit")]
     pub audit: Option<Audit>,
 }
 
-/// A recorded review: who reviewed which exact content, when, and the result.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The provider's review of the package (审核), written by `trainpack audit
+/// FOLDER`. It records the digest of the exact content reviewed, so
+/// `trainpack check` can tell whether files were added, removed or changed
+/// since (TP005). The content is every file but junk (.DS_Store, __MACOSX/,
+/// Thumbs.db...) and training-package.json itself, with paths relative to
+/// the package root (the folder holding training-package.json).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "audit", title = "Audit")]
 pub struct Audit {
+    /// Who reviewed the package (审核人).
+    #[schemars(length(min = 1))]
     pub reviewer: String,
+    /// The reviewer's role, e.g. 项目负责人.
+    #[schemars(length(min = 1))]
     pub role: String,
-    /// `YYYY-MM-DD`.
+    /// Day of the review, YYYY-MM-DD.
+    #[schemars(with = "crate::schema::Day")]
     pub date: String,
+    /// approved (审核通过) or rejected (审核不通过; TP006).
     pub result: AuditResult,
+    /// Free-text notes on the whole package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub notes: Option<String>,
-    /// Notes on single files, by path relative to the package root.
+    /// Notes on single files, by path relative to the package root (`--note
+    /// PATH=TEXT`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub file_notes: std::collections::BTreeMap<String, String>,
-    /// SHA-256 (hex) of the reviewed content: see [`crate::audit::content_digest`].
+    /// SHA-256 (lowercase hex) of the compact JSON array of the reviewed
+    /// files' [path, sha256] pairs, sorted by path in UTF-8 byte order, e.g.
+    /// [["a.mp4","9f…"],["b.pdf","01…"]] (computed by
+    /// `crate::audit::content_digest`).
+    #[schemars(title = "Content digest", with = "crate::schema::Sha256Hex")]
     pub content_sha256: String,
-    /// The reviewed files (path → SHA-256), so a later check can name what
-    /// changed. Left out of reports (the digest stands for it).
+    /// Every reviewed file: path → SHA-256 (lowercase hex), so a later check
+    /// names what changed. Left out of reports and manifests, which carry
+    /// the digest only.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[schemars(
+        title = "Reviewed files",
+        with = "std::collections::BTreeMap<String, crate::schema::Sha256Hex>"
+    )]
     pub files: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+/// The review's result.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "audit_result", title = "Result")]
 pub enum AuditResult {
     Approved,
     Rejected,
@@ -83,18 +140,46 @@ impl AuditResult {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Who to ask about the package.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "contact", title = "Contact")]
 pub struct Contact {
+    /// Contact person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub name: Option<String>,
+    /// Telephone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub phone: Option<String>,
+    /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub email: Option<String>,
 }
 
 impl Descriptor {
+    /// A filled-in descriptor, shown in `schemas/descriptor.schema.json`.
+    fn example() -> Descriptor {
+        let text = |s: &str| Some(s.to_owned());
+        Descriptor {
+            id: text("2022-zjgp-sfxm-01"),
+            title: text("企业安全生产培训"),
+            provider: text("某职业技术学院"),
+            project: text("职教国培示范项目"),
+            sub_project: text("教师培训"),
+            start_date: text("2022-07-01"),
+            end_date: text("2022-07-15"),
+            contact: Some(Contact {
+                name: text("张老师"),
+                phone: text("010-12345678"),
+                email: text("train@example.edu.cn"),
+            }),
+            audit: None,
+        }
+    }
+
     /// The descriptor in `bytes`, or why not in both languages (serde's
     /// detail is English only: the Chinese says where, by line and column,
     /// and whether the text is not JSON or a field has the wrong type).

@@ -20,12 +20,20 @@ const BLOCK: usize = 1 << 20;
 /// Blocks that may wait for a hasher before the writer waits for it.
 const QUEUE: usize = 4;
 
-/// One chunk of the stream and its digest, as the upload ticket lists it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// One slice of the bag zip, bytes [offset, offset + size), and its
+/// digest, as the upload ticket lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "chunk", title = "Chunk")]
 pub struct ChunkDigest {
+    /// Position of the chunk, from 0.
     pub index: u64,
+    /// Byte offset of the chunk in the zip: index × chunk_size.
     pub offset: u64,
+    /// Bytes in the chunk: chunk_size, or less for the last one.
+    #[schemars(range(min = 1))]
     pub size: u64,
+    /// SHA-256 of the chunk's bytes, lowercase hex.
+    #[schemars(title = "SHA-256", with = "crate::schema::Sha256Hex")]
     pub sha256: String,
 }
 

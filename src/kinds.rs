@@ -4,10 +4,15 @@
 //! policy data (`policy::Policy::counted_kinds`); `counted_by_default` is only
 //! the built-in default, taken from `docs/domain.md`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// What a file is, decided by its content (not its extension).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "kind", title = "Resource kind")]
 pub enum ResourceKind {
     Video,
     Audio,

@@ -25,6 +25,7 @@ pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod schema;
 pub mod source;
 pub mod verify;
 pub mod video_rules;

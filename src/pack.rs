@@ -4,6 +4,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -30,35 +31,77 @@ pub struct PackOptions {
     pub chunk_size: u64,
 }
 
-/// What an uploader needs (`schemas/upload-ticket.schema.json`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// OUTDIR/<id>.upload.json, written by `trainpack pack PACKAGE -o OUTDIR`
+/// next to the bag OUTDIR/<id>.zip: what an uploader needs to send the bag
+/// and resume an interrupted upload chunk by chunk, and to prove on arrival
+/// that the bytes are intact (`schemas/upload-ticket.schema.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "trainpack upload ticket")]
 pub struct UploadTicket {
+    /// Version of this ticket format; bumped on incompatible changes.
+    #[schemars(extend("const" = 1))]
     pub ticket_version: u32,
+    /// The package id (the descriptor's id, else the folder's name or the
+    /// zip's file stem), as the check reported it.
+    #[schemars(title = "Package id")]
     pub package_id: String,
+    /// File name of the bag zip, in the same folder as the ticket:
+    /// `<id>.zip`, the id made safe as a file name.
+    #[schemars(pattern(r"^[^/\\]+\.zip$"))]
     pub archive: String,
+    /// Bytes of the bag zip.
     pub size: u64,
+    /// SHA-256 of the whole bag zip, lowercase hex.
+    #[schemars(title = "SHA-256", with = "crate::schema::Sha256Hex")]
     pub sha256: String,
+    /// Bytes per upload chunk (`--chunk-size`); every chunk but the last has
+    /// exactly this size.
+    #[schemars(range(min = 1))]
     pub chunk_size: u64,
+    /// The zip cut into consecutive chunks of `chunk_size` bytes, in order:
+    /// their sizes add up to `size`. Empty only for an empty file.
     pub chunks: Vec<Chunk>,
-    /// SHA-256 of the trainpack manifest tag file inside the bag.
+    /// SHA-256 of the trainpack manifest stored in the bag as
+    /// `<id>/trainpack-manifest.json` (schemas/manifest.schema.json),
+    /// lowercase hex.
+    #[schemars(title = "Manifest SHA-256", with = "crate::schema::Sha256Hex")]
     pub manifest_sha256: String,
+    /// The check's verdict; `fail` only when the bag was made with `--force`.
     pub verdict: Verdict,
+    /// The descriptor's end_date plus one calendar month (YYYY-MM-DD); null
+    /// when the end date is unknown.
+    #[schemars(with = "Option<crate::schema::Day>")]
     pub upload_deadline: Option<String>,
-    /// The provider's review, when one is recorded in the descriptor.
+    /// The provider's review, when training-package.json records one (also
+    /// in bag-info.txt as Reviewed-By, Review-Date, Review-Result,
+    /// Review-Content-SHA256 and Trainpack-Audit-Status). Absent when none is
+    /// recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "TicketAudit")]
     pub audit: Option<TicketAudit>,
 }
 
 /// The review as the ticket carries it: who, when, the result, the digest
 /// of the content reviewed, and whether the bag still holds that content.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "audit", title = "Audit")]
 pub struct TicketAudit {
+    /// Who reviewed the package.
     pub reviewer: String,
+    /// The reviewer's role.
     pub role: String,
+    /// Day of the review, YYYY-MM-DD.
+    #[schemars(with = "crate::schema::Day")]
     pub date: String,
+    /// The review's result.
     pub result: crate::descriptor::AuditResult,
+    /// Digest of the content reviewed (descriptor.schema.json,
+    /// audit.content_sha256).
+    #[schemars(title = "Content digest", with = "crate::schema::Sha256Hex")]
     pub content_sha256: String,
-    /// `approved`, `rejected` or `stale` (approved, but the content changed since).
+    /// approved or rejected as recorded; stale when the bag's content is not
+    /// the content approved (never `missing`: there is a review).
+    #[schemars(extend("enum" = ["approved", "rejected", "stale"]))]
     pub status: crate::audit::AuditStatus,
 }
 

@@ -445,3 +445,33 @@ fn the_policy_schema_defaults_are_the_built_in_policy() {
     expected.sort();
     assert_eq!(fields, expected.iter().collect::<Vec<_>>(), "policy fields");
 }
+
+/// `schemas/*.json` are generated from the Rust types (`trainpack::schema`):
+/// fail when a committed schema differs from what the types say.
+/// `TRAINPACK_BLESS=1 cargo test --test schemas schemas_are_generated`
+/// rewrites them.
+#[test]
+fn schemas_are_generated() {
+    let bless = std::env::var_os("TRAINPACK_BLESS").is_some_and(|v| v == "1");
+    let mut stale = Vec::new();
+    for (name, text) in trainpack::schema::generated() {
+        let path = root().join("schemas").join(name);
+        // A checkout with CRLF line ends (git autocrlf) holds the same schema.
+        let committed = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
+        if committed == text {
+            continue;
+        }
+        if bless {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "schemas differ from the types: {stale:?}; run \
+         `TRAINPACK_BLESS=1 cargo test --test schemas schemas_are_generated` and review the diff"
+    );
+}

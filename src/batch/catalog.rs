@@ -9,6 +9,10 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::unsupported::NotAPackage;
+use crate::kinds::ResourceKind;
+use crate::source::SourceKind;
+
 pub const FILE_NAME: &str = "catalog.sqlite";
 /// 2: `status` may be `unsupported` (a file in the inbox that is not a
 /// package). A version-1 catalog is migrated when opened.
@@ -89,14 +93,43 @@ impl Status {
     }
 }
 
+/// What an inbox entry is, as the `source` column records it: a package
+/// (`folder`, `zip`) or, on an `unsupported` row, what the file is (`rar`,
+/// `7z`, … — where `zip` means zip content under another name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowSource {
+    Package(SourceKind),
+    NotAPackage(NotAPackage),
+}
+
+impl RowSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowSource::Package(SourceKind::Folder) => "folder",
+            RowSource::Package(SourceKind::Zip) => "zip",
+            RowSource::NotAPackage(what) => what.as_str(),
+        }
+    }
+
+    /// The column read back; its meaning depends on the row's status.
+    fn parse(column: &str, status: Status) -> RowSource {
+        match (status, column) {
+            (Status::Unsupported, what) => {
+                RowSource::NotAPackage(NotAPackage::parse(what).unwrap_or(NotAPackage::Other))
+            }
+            (_, "folder") => RowSource::Package(SourceKind::Folder),
+            _ => RowSource::Package(SourceKind::Zip),
+        }
+    }
+}
+
 /// One package: its identity on disk and the result of its check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PackageRow {
     /// File or folder name in the inbox: the key.
     pub name: String,
     pub path: String,
-    /// `zip` or `folder`.
-    pub source: String,
+    pub source: RowSource,
     /// Zip: the file's size; folder: total size of its files.
     pub size: u64,
     /// Zip: the file's modification time; folder: the newest of its files and folders (ns since 1970).
@@ -151,7 +184,7 @@ pub struct ResourceRow {
     pub path: String,
     pub sha256: String,
     pub size: u64,
-    pub kind: String,
+    pub kind: ResourceKind,
 }
 
 pub struct Catalog {
@@ -181,6 +214,12 @@ fn migrate_from_1(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;",
         packages_table("packages_v2")
     ))
+}
+
+/// A resource's kind as stored; one this version does not know is other.
+fn kind_column(row: &rusqlite::Row, index: usize) -> rusqlite::Result<ResourceKind> {
+    let name: String = row.get(index)?;
+    Ok(ResourceKind::parse(&name).unwrap_or(ResourceKind::Other))
 }
 
 impl Catalog {
@@ -244,10 +283,11 @@ impl Catalog {
         let rows = stmt
             .query_map([], |r| {
                 let by_kind: String = r.get(23)?;
+                let status = Status::parse(&r.get::<_, String>(11)?);
                 Ok(PackageRow {
                     name: r.get(0)?,
                     path: r.get(1)?,
-                    source: r.get(2)?,
+                    source: RowSource::parse(&r.get::<_, String>(2)?, status),
                     size: r.get::<_, i64>(3)? as u64,
                     mtime_ns: r.get(4)?,
                     fingerprint: r.get(5)?,
@@ -256,7 +296,7 @@ impl Catalog {
                     stem: r.get(8)?,
                     provider: r.get(9)?,
                     title: r.get(10)?,
-                    status: Status::parse(&r.get::<_, String>(11)?),
+                    status,
                     files: r.get::<_, i64>(12)? as u64,
                     total_bytes: r.get::<_, i64>(13)? as u64,
                     course_resources: r.get::<_, i64>(14)? as u64,
@@ -295,7 +335,7 @@ impl Catalog {
                     path: r.get(0)?,
                     sha256: r.get(1)?,
                     size: r.get::<_, i64>(2)? as u64,
-                    kind: r.get(3)?,
+                    kind: kind_column(r, 3)?,
                 })
             })
             .map_err(err)?;
@@ -340,7 +380,7 @@ impl Catalog {
                         path: r.get(1)?,
                         sha256: r.get(2)?,
                         size: r.get::<_, i64>(3)? as u64,
-                        kind: r.get(4)?,
+                        kind: kind_column(r, 4)?,
                     },
                 ))
             })
@@ -361,7 +401,7 @@ impl Catalog {
             params![
                 row.name,
                 row.path,
-                row.source,
+                row.source.as_str(),
                 row.size as i64,
                 row.mtime_ns,
                 row.fingerprint,
@@ -400,7 +440,13 @@ impl Catalog {
                 .map_err(err)?;
             for r in resources {
                 insert
-                    .execute(params![row.name, r.path, r.sha256, r.size as i64, r.kind])
+                    .execute(params![
+                        row.name,
+                        r.path,
+                        r.sha256,
+                        r.size as i64,
+                        r.kind.as_str()
+                    ])
                     .map_err(err)?;
             }
         }

@@ -175,7 +175,7 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text
             eprintln!(
                 "{name}: {} {}",
                 lang.pick("unsupported:", "不支持："),
-                super::unsupported::message(what, lang)
+                what.message(lang)
             );
         }
         for name in &outcome.removed {

@@ -308,7 +308,7 @@ fn duplicates_section(out: &mut String, data: &SummaryData, lang: Lang) {
             escape(&d.sha256),
             escape(&d.sha256),
             escape(d.sha256.get(..16).unwrap_or(&d.sha256)),
-            escape(&kind_label(&d.kind, lang)),
+            escape(&kind_label(d.kind.as_str(), lang)),
             escape(&human_bytes(d.size)),
             escape(&d.providers().join("; ")),
             places.join("<br>"),

@@ -30,10 +30,11 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use self::catalog::{Catalog, PackageRow, ResourceRow, Status};
+use self::catalog::{Catalog, PackageRow, ResourceRow, RowSource, Status};
 use self::progress::Progress;
 pub use self::progress::ProgressMode;
 use self::shard::Shard;
+use self::unsupported::NotAPackage;
 use crate::atomic;
 use crate::check::CheckOptions;
 use crate::i18n::Lang;
@@ -41,7 +42,7 @@ use crate::manifest::{Manifest, now_rfc3339};
 use crate::pack::{check_with_archive_hash, file_safe_id};
 use crate::report;
 use crate::scan::hex;
-use crate::source::Package;
+use crate::source::{Package, SourceKind};
 
 pub struct BatchOptions {
     pub inbox: PathBuf,
@@ -66,7 +67,9 @@ pub struct Candidate {
     /// catalog.
     pub name: String,
     pub path: PathBuf,
-    pub source: &'static str,
+    /// None for an entry that is not a package (neither a folder nor a
+    /// .zip file).
+    pub source: Option<SourceKind>,
 }
 
 /// What one batch run did.
@@ -82,7 +85,7 @@ pub struct BatchOutcome {
     pub error: usize,
     /// Inbox entries of this run's selection that are neither a folder nor
     /// a .zip file: (name, what they are; see [`unsupported::classify`]).
-    pub unsupported: Vec<(String, &'static str)>,
+    pub unsupported: Vec<(String, NotAPackage)>,
     /// Packages gone from the inbox, forgotten by the catalog.
     pub removed: Vec<String>,
     /// With a roster: its totals in a sentence (missing, late, …).
@@ -115,7 +118,7 @@ pub fn exit_code(fail: u64, error: u64) -> u8 {
 
 /// Zip files and folders directly inside `inbox`, sorted by name; hidden
 /// entries and the output folder itself are skipped. Also returns the
-/// other entries (not packages; `source` empty), sorted by name.
+/// other entries (not packages; no `source`), sorted by name.
 pub fn discover(
     inbox: &Path,
     out: &Path,
@@ -144,20 +147,24 @@ pub fn discover(
         }
         // Follows links: an inbox of symlinks to packages elsewhere is fine.
         let source = match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => "folder",
-            Ok(m) if m.is_file() && is_zip_name(&name) => "zip",
+            Ok(m) if m.is_dir() => SourceKind::Folder,
+            Ok(m) if m.is_file() && is_zip_name(&name) => SourceKind::Zip,
             // Unreadable metadata: let the check report why.
-            Err(_) if is_zip_name(&name) => "zip",
+            Err(_) if is_zip_name(&name) => SourceKind::Zip,
             _ => {
                 ignored.push(Candidate {
                     name,
                     path,
-                    source: "",
+                    source: None,
                 });
                 continue;
             }
         };
-        found.push(Candidate { name, path, source });
+        found.push(Candidate {
+            name,
+            path,
+            source: Some(source),
+        });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     ignored.sort_by(|a, b| a.name.cmp(&b.name));
@@ -201,7 +208,7 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 /// cheap walk of metadata: nothing is read).
 pub fn identity(c: &Candidate) -> std::io::Result<Identity> {
     let meta = std::fs::metadata(&c.path)?;
-    if c.source == "zip" {
+    if c.source == Some(SourceKind::Zip) {
         let (size, mtime) = (meta.len(), mtime_ns(&meta));
         return Ok(Identity {
             size,
@@ -392,7 +399,10 @@ fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
     PackageRow {
         name: c.name.clone(),
         path: shown_path(c),
-        source: c.source.to_owned(),
+        source: c.source.map_or(
+            RowSource::NotAPackage(NotAPackage::Other),
+            RowSource::Package,
+        ),
         size: ident.size,
         mtime_ns: ident.mtime_ns,
         fingerprint: ident.fingerprint.clone(),
@@ -426,7 +436,7 @@ fn base_row(c: &Candidate, ident: &Identity, ctx: &Context) -> PackageRow {
 /// The catalog row of a file that is not a package: its kind in `source`,
 /// the English message in `error_text` (the summaries say it in their own
 /// language, from `source`).
-fn unsupported_row(c: &Candidate, what: &'static str, ctx: &Context) -> PackageRow {
+fn unsupported_row(c: &Candidate, what: NotAPackage, ctx: &Context) -> PackageRow {
     let meta = std::fs::metadata(&c.path).ok();
     let size = meta.as_ref().filter(|m| m.is_file()).map_or(0, |m| m.len());
     let mtime = meta.as_ref().map_or(0, mtime_ns);
@@ -437,8 +447,8 @@ fn unsupported_row(c: &Candidate, what: &'static str, ctx: &Context) -> PackageR
     };
     let mut row = base_row(c, &ident, ctx);
     row.status = Status::Unsupported;
-    row.source = what.to_owned();
-    row.error_text = Some(unsupported::message(what, Lang::En));
+    row.source = RowSource::NotAPackage(what);
+    row.error_text = Some(what.message(Lang::En));
     row
 }
 
@@ -538,7 +548,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
             path: f.path.to_string(),
             sha256: f.sha256.to_string(),
             size: f.size,
-            kind: f.kind.as_str().to_owned(),
+            kind: f.kind,
         })
         .collect();
     (row, resources)

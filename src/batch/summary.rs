@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::catalog::{Catalog, PackageRow, ResourceRow, Status};
+use super::catalog::{Catalog, PackageRow, ResourceRow, RowSource, Status};
 use super::roll_call::{self, EntryStatus, RollCall, RosterInput};
 use crate::atomic;
 use crate::i18n::Lang;
@@ -31,7 +31,7 @@ const UTF8_BOM: &str = "\u{FEFF}";
 pub struct Duplicate {
     pub sha256: String,
     pub size: u64,
-    pub kind: String,
+    pub kind: crate::kinds::ResourceKind,
     /// Where it occurs, sorted.
     pub places: Vec<Place>,
 }
@@ -176,7 +176,7 @@ impl SummaryData {
                 Duplicate {
                     sha256: sha.to_owned(),
                     size: first.size,
-                    kind: first.kind.clone(),
+                    kind: first.kind,
                     places,
                 }
             })
@@ -333,15 +333,32 @@ fn status_cell(status: Status, lang: Lang) -> String {
     .to_owned()
 }
 
-/// Where a package came from (`folder`, `zip`, or the kind of file that
+/// Where a package came from (a folder, a zip, or the kind of file that
 /// is not a package) as a cell.
-fn source_cell(source: &str, lang: Lang) -> String {
+fn source_cell(source: super::catalog::RowSource, lang: Lang) -> String {
+    use super::catalog::RowSource;
+    use super::unsupported::NotAPackage as N;
+    use crate::source::SourceKind;
     match (lang, source) {
-        (Lang::En, _) => source,
-        (Lang::Zh, "folder") => "文件夹",
-        (Lang::Zh, "zip") => "zip 文件",
-        (Lang::Zh, "other") => "其他文件",
-        (Lang::Zh, other) => other,
+        (Lang::En, s) => s.as_str(),
+        (Lang::Zh, RowSource::Package(SourceKind::Folder)) => "文件夹",
+        (Lang::Zh, RowSource::Package(SourceKind::Zip)) => "zip 文件",
+        (Lang::Zh, RowSource::NotAPackage(what)) => match what {
+            N::Rar => "RAR 压缩包",
+            N::SevenZip => "7z 压缩包",
+            N::Gzip => "gzip 压缩包",
+            N::Bzip2 => "bzip2 压缩包",
+            N::Xz => "xz 压缩包",
+            N::Tar => "tar 归档",
+            N::Zstd => "zstd 压缩包",
+            N::MisnamedZip => "未以 .zip 命名的 zip",
+            N::Document => "文档",
+            N::Video => "视频",
+            N::Audio => "音频",
+            N::Image => "图片",
+            N::Other => "其他文件",
+            N::Special => "特殊文件",
+        },
     }
     .to_owned()
 }
@@ -497,7 +514,7 @@ fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String>
         num(r.errors),
         num(r.warnings),
         r.deadline.clone().unwrap_or_default(),
-        source_cell(&r.source, lang),
+        source_cell(r.source, lang),
         r.report_file.clone().unwrap_or_default(),
         error_text(r, lang).unwrap_or_default(),
         data.same_id
@@ -525,10 +542,10 @@ pub fn duplicates_csv(data: &SummaryData, lang: Lang) -> String {
                 d.sha256.clone(),
                 d.size.to_string(),
                 match lang {
-                    Lang::En => d.kind.clone(),
-                    Lang::Zh => crate::kinds::ResourceKind::parse(&d.kind)
-                        .map_or_else(|| d.kind.clone(), |k| k.name_zh().to_owned()),
-                },
+                    Lang::En => d.kind.as_str(),
+                    Lang::Zh => d.kind.name_zh(),
+                }
+                .to_owned(),
                 d.ids().join("; "),
                 d.providers().join("; "),
                 paths.join("; "),
@@ -542,19 +559,23 @@ pub fn duplicates_csv(data: &SummaryData, lang: Lang) -> String {
 /// described from its kind; other errors are as recorded.
 pub fn error_text(r: &PackageRow, lang: Lang) -> Option<String> {
     match r.status {
-        Status::Unsupported => Some(super::unsupported::message(&r.source, lang)),
+        Status::Unsupported => match r.source {
+            RowSource::NotAPackage(what) => Some(what.message(lang)),
+            RowSource::Package(_) => r.error_text.clone(),
+        },
         _ => r.error_text.clone(),
     }
 }
 
 fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
-    let unsupported = (r.status == Status::Unsupported).then(|| {
-        json!({
-            "what": r.source,
-            "message_en": super::unsupported::message(&r.source, Lang::En),
-            "message_zh": super::unsupported::message(&r.source, Lang::Zh),
-        })
-    });
+    let unsupported = match (r.status, r.source) {
+        (Status::Unsupported, RowSource::NotAPackage(what)) => Some(json!({
+            "what": what.as_str(),
+            "message_en": what.message(Lang::En),
+            "message_zh": what.message(Lang::Zh),
+        })),
+        _ => None,
+    };
     let duplicate_id = data.same_id.get(&r.name).map(|others| {
         json!({
             "others": others,
@@ -568,7 +589,7 @@ fn row_json(r: &PackageRow, data: &SummaryData) -> Value {
         "provider": r.provider,
         "title": r.title,
         "verdict": r.status.as_str(),
-        "source": r.source,
+        "source": r.source.as_str(),
         "bytes": r.size,
         "files": r.files,
         "course_resources": r.course_resources,

@@ -119,6 +119,47 @@ pub struct Sniffed {
     pub encrypted: bool,
 }
 
+/// Why a file is junk: left behind by an operating system or an editor, or
+/// empty. Never counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JunkReason {
+    /// `__MACOSX/` or `._name`.
+    MacosResourceFork,
+    DsStore,
+    ThumbsDb,
+    DesktopIni,
+    /// `~$name`, left while a Word or Excel file is open.
+    OfficeLock,
+    /// 0 bytes.
+    Empty,
+}
+
+impl JunkReason {
+    /// What the file is, in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            JunkReason::MacosResourceFork => "macOS resource fork",
+            JunkReason::DsStore => "macOS .DS_Store",
+            JunkReason::ThumbsDb => "Windows thumbnail cache",
+            JunkReason::DesktopIni => "Windows desktop.ini",
+            JunkReason::OfficeLock => "Office lock file",
+            JunkReason::Empty => "empty file",
+        }
+    }
+
+    /// What the file is, in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            JunkReason::MacosResourceFork => "macOS 资源分支文件",
+            JunkReason::DsStore => "macOS .DS_Store",
+            JunkReason::ThumbsDb => "Windows 缩略图缓存",
+            JunkReason::DesktopIni => "Windows desktop.ini",
+            JunkReason::OfficeLock => "Office 锁定文件",
+            JunkReason::Empty => "空文件",
+        }
+    }
+}
+
 /// The resolved classification of one file, content first, name second.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Classification {
@@ -129,7 +170,7 @@ pub struct Classification {
     /// Content and extension disagree in a way worth a finding.
     pub extension_mismatch: bool,
     /// Why it is junk, when kind == Junk.
-    pub junk_reason: Option<&'static str>,
+    pub junk_reason: Option<JunkReason>,
     /// A password-protected Office document: the platform cannot open it.
     pub encrypted: bool,
 }
@@ -387,20 +428,20 @@ pub fn is_junk_name(path: &str) -> bool {
     junk_reason(path, 1).is_some()
 }
 
-fn junk_reason(path: &str, size: u64) -> Option<&'static str> {
+fn junk_reason(path: &str, size: u64) -> Option<JunkReason> {
     let base = path.rsplit('/').next().unwrap_or(path);
     if path.split('/').any(|c| c == "__MACOSX") || base.starts_with("._") {
-        Some("macos_resource_fork")
+        Some(JunkReason::MacosResourceFork)
     } else if base == ".DS_Store" {
-        Some("ds_store")
+        Some(JunkReason::DsStore)
     } else if base.eq_ignore_ascii_case("Thumbs.db") {
-        Some("thumbs_db")
+        Some(JunkReason::ThumbsDb)
     } else if base.eq_ignore_ascii_case("desktop.ini") {
-        Some("desktop_ini")
+        Some(JunkReason::DesktopIni)
     } else if base.starts_with("~$") {
-        Some("office_lock")
+        Some(JunkReason::OfficeLock)
     } else if size == 0 {
-        Some("empty")
+        Some(JunkReason::Empty)
     } else {
         None
     }

@@ -396,12 +396,12 @@ fn pdf_named_mp4_and_mp4_named_pdf() {
 #[test]
 fn junk_metadata_and_empty() {
     let cases = [
-        ("__MACOSX/课程/._a.mp4", "macos_resource_fork"),
-        ("模块1/._a.mp4", "macos_resource_fork"),
-        ("模块1/.DS_Store", "ds_store"),
-        ("THUMBS.DB", "thumbs_db"),
-        ("a/Desktop.ini", "desktop_ini"),
-        ("a/~$讲义.docx", "office_lock"),
+        ("__MACOSX/课程/._a.mp4", JunkReason::MacosResourceFork),
+        ("模块1/._a.mp4", JunkReason::MacosResourceFork),
+        ("模块1/.DS_Store", JunkReason::DsStore),
+        ("THUMBS.DB", JunkReason::ThumbsDb),
+        ("a/Desktop.ini", JunkReason::DesktopIni),
+        ("a/~$讲义.docx", JunkReason::OfficeLock),
     ];
     for (path, reason) in cases {
         let c = of(path, PDF);
@@ -412,7 +412,7 @@ fn junk_metadata_and_empty() {
     let c = classify("a.mp4", &empty);
     assert_eq!(
         (c.kind, c.junk_reason, c.extension_mismatch),
-        (Junk, Some("empty"), false)
+        (Junk, Some(JunkReason::Empty), false)
     );
 
     for path in [

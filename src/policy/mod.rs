@@ -4,15 +4,20 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::kinds::ResourceKind;
 
-/// What the video share is measured over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+/// What the video share is measured over: `count` (number of resources, the
+/// default) or `bytes`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "basis", title = "Basis")]
 pub enum Basis {
     /// Number of resources (the literal reading of the notice, and the default).
     Count,
@@ -29,40 +34,95 @@ impl Basis {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A policy file for `trainpack check --policy FILE`: what is counted as a
+/// course resource and what share of it must be video. Written in TOML, or
+/// in JSON when the file name ends in `.json`; this schema describes both (a
+/// TOML file is the same table). Every field is optional and keeps its
+/// default (the 2022 notice, 教师厅函〔2022〕7号) when left out; unknown fields
+/// are refused. `--threshold` and `--basis` on the command line override the
+/// file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
+#[schemars(
+    title = "trainpack policy",
+    extend("examples" = [
+        {},
+        {
+            "profile": "notice-2022", "version": 1, "threshold_percent": 60, "basis": "count",
+            "counted_kinds": [
+                "video", "audio", "image", "document", "presentation", "spreadsheet",
+                "courseware", "animation", "executable", "other"
+            ],
+            "probe_timeout_s": 30
+        },
+        {"profile": "notice-2022", "threshold_percent": 70, "basis": "bytes", "probe_timeout_s": 60},
+        {"counted_kinds": ["video", "document", "presentation"]},
+        {"profile": "smartedu-2025", "video": {"min_fps": {"level": "error", "value": 25}}},
+        {"limits": {"max_entries": 5000, "max_ratio": 200}}
+    ])
+)]
 pub struct Policy {
-    /// Name of the profile this policy is or derives from.
+    /// Built-in profile this policy starts from: notice-2022 (default),
+    /// notice-2022-strict (the same, and a missing, stale or rejected review
+    /// is an error) or smartedu-2025. Settings in the file apply on top of
+    /// it; reported in `policy.profile`.
+    #[schemars(extend("enum" = PROFILES))]
     pub profile: String,
-    /// Version of the policy data, bumped when defaults change.
+    /// Version of the policy data, bumped when its values change; reported
+    /// in `policy.version`.
     pub version: u32,
-    /// Minimum video share, in percent; the share must be at least this
-    /// (以上 includes the number itself).
+    /// Minimum video share of course resources, in percent. The share must
+    /// be at least this (以上 includes the number itself: exactly 60%
+    /// passes).
+    #[schemars(title = "Threshold (percent)", range(max = 100))]
     pub threshold_percent: u32,
+    /// What the share is measured over: `count` (number of resources, the
+    /// literal reading of the notice) or `bytes` (bytes of resources).
     pub basis: Basis,
-    /// Kinds that are course resources (the denominator).
+    /// Kinds that are course resources (the denominator of the ratio). By
+    /// default every kind except `subtitle`, `metadata`, `junk` and
+    /// `archive`. A file whose kind is not listed is neither a course
+    /// resource nor a video.
+    #[schemars(extend("uniqueItems" = true))]
     pub counted_kinds: Vec<ResourceKind>,
-    /// Longest a single probe may run, in seconds.
+    /// Longest a single ffprobe run may take, in seconds; a video whose probe
+    /// takes longer is reported (TP015) and not counted as video.
+    #[schemars(title = "Probe timeout (seconds)", range(min = 1))]
     pub probe_timeout_s: u64,
-    /// What makes an acceptable video.
+    /// What makes an acceptable video. Each rule has a level (off, info,
+    /// warning, error) and, where it has a threshold, a value. Defaults are
+    /// the notice-2022 profile; smartedu-2025 makes MP4/H.264/AAC, 1920×1080
+    /// and 16:9 errors and asks for 48 kHz audio.
+    #[schemars(title = "Video rules")]
     pub video: VideoPolicy,
-    /// Bounds on what a package may make trainpack read (hostile input).
+    /// Bounds on what a package may make trainpack read, so a hostile or
+    /// broken package (a zip bomb, millions of entries, absurd paths) ends
+    /// with a finding instead of exhausting memory, disk or time. Each limit
+    /// hit is an error finding (TP080–TP084). Sizes are counted from the
+    /// bytes actually read, never from headers.
     pub limits: Limits,
-    /// How the provider's review (审核, `trainpack audit`) is judged.
+    /// How the provider's review (审核, `trainpack audit`) is judged. The
+    /// notice asks each provider to review its package before upload;
+    /// notice-2022-strict makes every one of these an error.
+    #[schemars(title = "Audit rules")]
     pub audit: AuditPolicy,
 }
 
 /// How much a missing, stale or rejected review matters (`[audit]` in a
 /// policy file). The notice requires packages reviewed before upload; the
 /// default only warns, since most packages are checked while still being made.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
+#[schemars(rename = "audit_rules", title = "Audit rules")]
 pub struct AuditPolicy {
-    /// No review recorded in training-package.json (TP004).
+    /// No review recorded in training-package.json: TP004.
+    #[schemars(title = "Missing review")]
     pub missing: Level,
-    /// Files added, removed or changed since the review (TP005).
+    /// Files added, removed or changed since the review: TP005.
+    #[schemars(title = "Stale review")]
     pub stale: Level,
-    /// The review rejected the package (TP006).
+    /// The review rejected the package: TP006.
+    #[schemars(title = "Rejected review")]
     pub rejected: Level,
 }
 
@@ -79,27 +139,38 @@ impl Default for AuditPolicy {
 /// Resource limits (`[limits]` in a policy file). Each one hit is a finding
 /// (TP080–TP084) and the package fails; sizes are counted from the bytes
 /// actually read, never trusted from headers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
+#[schemars(rename = "limits", title = "Limits")]
 pub struct Limits {
-    /// Most entries (files, links, special files) a package may hold; over
-    /// it, nothing is read.
+    /// Most entries (files, links, special files) a package may hold. Over
+    /// it, no entry is read and TP080 is reported.
+    #[schemars(title = "Most entries", range(min = 1))]
     pub max_entries: u64,
-    /// Most bytes read from all entries together; reading stops there.
+    /// Most bytes read from all entries together (1 TiB by default). Reading
+    /// stops there and TP081 is reported.
+    #[schemars(title = "Most bytes in total", range(min = 1))]
     pub max_total_bytes: u64,
-    /// Highest compression ratio (uncompressed : compressed) of one zip
-    /// entry; reading the entry stops there. The default, 2000, is above
-    /// what deflate can reach at all (1032:1, on a run of one byte), so a
-    /// deflated silent WAV or zero-padded file is never taken for a bomb,
-    /// whether in a provider's zip or in a bag `pack` wrote; bzip2, zstd,
-    /// LZMA and Deflate64 bombs go far past it.
+    /// Highest ratio of bytes produced to compressed bytes for one zip entry
+    /// (2000 means 2000:1). Reading the entry stops there and TP082 is
+    /// reported. The default, 2000, is above what deflate can reach at all
+    /// (1032:1, on a run of one byte), so a deflated silent WAV or
+    /// zero-padded file is never taken for a bomb, whether in a provider's
+    /// zip or in a bag `pack` wrote; bzip2, zstd, LZMA and Deflate64 bombs go
+    /// far past it.
+    #[schemars(title = "Highest compression ratio", range(min = 1))]
     pub max_ratio: u64,
-    /// The ratio limit applies only once an entry has produced this many bytes
-    /// (small, very compressible files such as blank text are common).
+    /// The ratio limit applies only once an entry has produced this many
+    /// bytes, since small, very compressible files (blank text) are common.
+    #[schemars(title = "Ratio applies from")]
     pub ratio_min_bytes: u64,
-    /// Longest entry path, in bytes of UTF-8.
+    /// Longest entry path, in bytes of UTF-8. Longer entries are not read
+    /// (TP083).
+    #[schemars(title = "Longest path", range(min = 1))]
     pub max_path_bytes: u64,
-    /// Most path components (folders plus the file name).
+    /// Most path components (folders plus the file name). Deeper entries are
+    /// not read (TP084).
+    #[schemars(title = "Deepest path", range(min = 1))]
     pub max_depth: u64,
 }
 
@@ -128,9 +199,13 @@ impl Limits {
     }
 }
 
-/// How much a per-video rule matters; `off` disables it. Ordered by weight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// How much the rule matters: off disables it; info, warning and error set
+/// the finding's severity (an error fails the package). Ordered by weight.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "level", title = "Level")]
 pub enum Level {
     Off,
     Info,
@@ -150,42 +225,61 @@ impl Level {
     }
 }
 
-/// A per-video rule with a threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// A per-video rule with a threshold: its level, and the value it is
+/// measured against.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "limit_{T}", title = "Limit")]
 pub struct Limit<T> {
+    /// Severity of the finding when the limit is not met, or off.
     pub level: Level,
+    /// The threshold, in the rule's unit (pixels, frames per second, bytes
+    /// or hertz).
+    #[schemars(range(min = 0))]
     pub value: T,
 }
 
 /// Per-video rules (`[video]` in a policy file). Each is a level (`off`,
 /// `info`, `warning`, `error`), with a value where it has a threshold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
+#[schemars(rename = "video_rules", title = "Video rules")]
 pub struct VideoPolicy {
-    /// A video-named or video-container file without a real video stream.
+    /// A video container or video-named file without a real video stream
+    /// (audio only, cover art only): TP012.
     pub no_video_stream: Level,
-    /// The container is not MP4.
+    /// The container is not MP4 (MOV, MKV, WebM, AVI...): TP060.
+    #[schemars(title = "MP4 container")]
     pub container_mp4: Level,
-    /// The video codec is not H.264.
+    /// The video codec is not H.264: TP061.
+    #[schemars(title = "H.264 video")]
     pub codec_h264: Level,
-    /// The audio codec is not AAC.
+    /// The audio codec is not AAC: TP062.
+    #[schemars(title = "AAC audio")]
     pub audio_aac: Level,
-    /// There is no audio track.
+    /// The video has no audio track: TP063.
     pub audio_present: Level,
-    /// MP4 index after the media data (no progressive playback).
+    /// The MP4 index (moov) comes after the media data (no progressive
+    /// playback): TP064.
     pub faststart: Level,
-    /// Shortest side at least this many pixels (720 for 1280×720).
+    /// Shortest side of the picture in pixels, after rotation (720 for
+    /// 1280×720): TP065.
+    #[schemars(title = "Minimum short side")]
     pub min_short_side: Limit<u32>,
-    /// Longest side at least this many pixels (1920 for 1920×1080).
+    /// Longest side of the picture in pixels (1920 for 1920×1080): TP065.
+    #[schemars(title = "Minimum long side")]
     pub min_long_side: Limit<u32>,
-    /// Picture is 16:9.
+    /// The picture is not 16:9 (within 1%): TP066.
+    #[schemars(title = "16:9 picture")]
     pub aspect_16_9: Level,
-    /// Frames per second at least this.
+    /// Frames per second: TP067.
+    #[schemars(title = "Minimum frame rate")]
     pub min_fps: Limit<f64>,
-    /// File size at most this many bytes.
+    /// Largest video file in bytes: TP068.
+    #[schemars(title = "Maximum file size")]
     pub max_bytes: Limit<u64>,
-    /// Audio sample rate at least this (Hz).
+    /// Audio sample rate in Hz: TP069.
+    #[schemars(title = "Minimum audio sample rate")]
     pub min_sample_rate: Limit<u32>,
 }
 

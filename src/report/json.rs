@@ -6,7 +6,10 @@
 
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::Serialize;
+
+use super::finding_schema::ReportFinding;
 
 use super::{ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict};
 use crate::i18n::Lang;
@@ -14,16 +17,47 @@ use crate::rules::{Finding, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct View<'a> {
+/// The machine report printed by `trainpack check PACKAGE --json`: whether
+/// a digital training package (a folder or a .zip of course resources) meets
+/// the policy that at least 60% (by default) of its course resources are
+/// videos, with every file and every finding. The exit code agrees with
+/// `verdict`: 0 for pass, 1 for fail (2 means no report was produced).
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    title = "trainpack check report",
+    extend(
+        "if" = {"properties": {"summary": {"properties": {"errors": {"const": 0}}}}},
+        "then" = {"properties": {"verdict": {"const": "pass"}}},
+        "else" = {"properties": {"verdict": {"const": "fail"}}}
+    )
+)]
+pub(crate) struct View<'a> {
+    /// The program that wrote the report.
     tool: &'a ToolInfo,
+    /// The package that was checked.
     package: &'a PackageInfo,
+    /// The policy in force for this check, after command-line overrides
+    /// (`--threshold`, `--basis`).
     policy: &'a PolicyInfo,
+    /// `pass` when there is no finding of severity `error` (`summary.errors`
+    /// is 0), `fail` otherwise.
     verdict: Verdict,
+    /// Totals over the whole package.
     summary: &'a Summary,
+    /// The ratio per top-level folder, sorted by name, so a provider sees
+    /// where video is missing. Only folders holding at least one course
+    /// resource are listed.
     modules: &'a [ModuleSummary],
+    /// Every file of the package that could be read, sorted by path. Entries
+    /// that were skipped (symlinks, unsafe or encrypted zip entries,
+    /// unreadable files) appear only as findings.
     files: &'a [Resource],
+    /// Every problem found, sorted by severity (errors first), then path,
+    /// then code. `trainpack rules` documents each code.
+    #[schemars(with = "Vec<ReportFinding>")]
     findings: Vec<FindingView<'a>>,
+    /// Version of this report format; bumped on incompatible changes.
+    #[schemars(extend("const" = 1))]
     schema_version: u32,
 }
 

@@ -16,8 +16,13 @@ use crate::policy::Limits;
 
 pub use self::zip::PositionedFile;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// Whether the package is a folder or a zip file (read in place, never
+/// extracted).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "source", title = "Source kind")]
 pub enum SourceKind {
     Folder,
     Zip,

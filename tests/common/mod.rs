@@ -477,3 +477,39 @@ pub fn unzip(zip_path: &Path, dst: &Path) {
         .extract(dst)
         .unwrap_or_else(|e| panic!("cannot extract {}: {e}", zip_path.display()));
 }
+
+/// A small media file made by ffmpeg (`ffmpeg ARGS OUTPUT`), made once and
+/// kept under the test target folder, keyed by its arguments, so tests that
+/// share a clip run ffmpeg once between them (and across runs). None when
+/// ffmpeg is missing and the test may skip (see [`have_tool`]).
+pub fn cached_media(name: &str, args: &[&str]) -> Option<PathBuf> {
+    let key = sha256_hex(args.join("\u{1f}").as_bytes());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("media");
+    let path = dir.join(format!("{}-{name}", &key[..16]));
+    if path.is_file() {
+        return Some(path);
+    }
+    if !have_tool("ffmpeg") {
+        return None;
+    }
+    fs::create_dir_all(&dir).unwrap();
+    // Made under a name of its own (same extension: ffmpeg picks the
+    // format by it), then renamed: tests running side by side never see
+    // a half-written file.
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = dir.join(format!("partial-{}-{n}-{name}", std::process::id()));
+    let out = StdCommand::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(args)
+        .arg(&partial)
+        .output()
+        .expect("cannot run ffmpeg");
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::rename(&partial, &path).unwrap();
+    Some(path)
+}
