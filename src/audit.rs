@@ -265,7 +265,7 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
     let failing = report
         .findings
         .iter()
-        .any(|f| f.severity == Severity::Error && !is_audit_rule(f.code));
+        .any(|f| f.severity == Severity::Error && !is_audit_rule(f.code()));
     if failing && request.result == AuditResult::Approved && !request.force {
         return Ok(Recorded::RefusedFailing(Box::new(report)));
     }

@@ -6,11 +6,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::audit::AuditStatus;
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
-use crate::i18n::Text;
-use crate::identify::{Classification, JunkReason, classify};
+use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
 use crate::probe::ffprobe::{Ffmpeg, Ffprobe};
@@ -19,9 +17,9 @@ use crate::report::{
     ModuleSummary, PackageInfo, PolicyInfo, Report, Resource, Summary, ToolInfo, Verdict,
     VideoStatus, VideoSummary,
 };
-use crate::rules::{self, Finding, Severity};
+use crate::rules::{self, Finding, Severity, Violation};
 use crate::scan::{Progress, ScanStop, Scanned, run_queue, scan_package_with, scan_stop};
-use crate::source::{DirectLocation, Package, SourceNote};
+use crate::source::{DirectLocation, Package};
 
 #[derive(Clone)]
 pub struct CheckOptions {
@@ -95,7 +93,7 @@ pub(crate) fn check_scanned(
     opts: &CheckOptions,
     scanned: Vec<io::Result<Scanned>>,
 ) -> Report {
-    let mut findings = notes_findings(&package.notes);
+    let mut findings = rules::notes_findings(&package.notes);
     let root = content_root(package);
 
     // Classified on all cores, consuming the scan results as it goes: with
@@ -126,26 +124,20 @@ pub(crate) fn check_scanned(
             Err((entry, e)) => {
                 match scan_stop(&e) {
                     Some(ScanStop::TotalBytes { .. }) => over_total.push(&*entry.path),
-                    _ => findings.push(unreadable_finding(&entry.path, &e)),
+                    _ => findings.push(rules::read_failure(&entry.path, &e)),
                 }
                 None
             }
         })
         .collect();
     if let Some(first) = over_total.first() {
-        let limit = opts.policy.limits.max_total_bytes;
-        let n = over_total.len();
-        findings.push(rules::TOTAL_SIZE_LIMIT.finding(
-            None,
-            Text::new(
-                format!(
-                    "the package holds more than {limit} bytes (limits.max_total_bytes); reading stopped and {n} file(s) were not checked (for example {first})"
-                ),
-                format!(
-                    "包内容超过 {limit} 字节（limits.max_total_bytes）；已停止读取，{n} 个文件未检查（例如 {first}）"
-                ),
-            ),
-        ));
+        findings.push(
+            rules::TotalSizeLimit {
+                limit: opts.policy.limits.max_total_bytes,
+                not_checked: Some((over_total.len(), first.to_string())),
+            }
+            .finding(None),
+        );
     }
     self_containing(package, &items, &mut findings);
 
@@ -153,13 +145,7 @@ pub(crate) fn check_scanned(
     let unconfirmed =
         |o: &Option<Box<ProbeOutcome>>| matches!(o.as_deref(), Some(ProbeOutcome::Unavailable));
     if opts.ffprobe.is_none() && outcomes.iter().any(unconfirmed) {
-        findings.push(rules::FFPROBE_MISSING.finding(
-            None,
-            Text::new(
-                "ffprobe was not found on PATH: videos the built-in probe cannot read (FLV, MPEG-TS, WMV, ...) are identified by content only and counted unconfirmed",
-                "未在 PATH 中找到 ffprobe：内置探测无法读取的视频（FLV、MPEG-TS、WMV 等）仅按内容识别，未经确认即计入",
-            ),
-        ));
+        findings.push(rules::FfprobeMissing {}.finding(None));
     }
 
     // Collected in place (std reuses the items' buffer for the resources,
@@ -170,14 +156,14 @@ pub(crate) fn check_scanned(
         .zip(outcomes)
         .map(|(item, outcome)| {
             let resource = resource_of(&item, outcome.as_deref(), &opts.policy, &mut findings);
-            file_findings(&item, &resource, &mut findings);
+            rules::file_findings(&item.class, &resource, &mut findings);
             resource
         })
         .collect();
 
     let today = opts.today.unwrap_or_else(descriptor::today);
     let (mut descriptor, upload_deadline) = read_descriptor(package, &root, today, &mut findings);
-    let audit_status = audit_findings(
+    let audit_status = rules::audit_findings(
         descriptor.as_mut(),
         &files,
         &root,
@@ -186,7 +172,8 @@ pub(crate) fn check_scanned(
     );
     let (summary, modules) = summarise(&files, &root, &opts.policy);
     ratio_findings(&summary, &modules, &opts.policy, &mut findings);
-    findings.sort_by(|a, b| (a.severity, &a.path, a.code).cmp(&(b.severity, &b.path, b.code)));
+    opts.policy.apply_rule_severities(&mut findings);
+    findings.sort_by(|a, b| (a.severity, &a.path, a.code()).cmp(&(b.severity, &b.path, b.code())));
     let summary = Summary {
         errors: count(&findings, Severity::Error),
         warnings: count(&findings, Severity::Warning),
@@ -217,6 +204,7 @@ pub(crate) fn check_scanned(
             video: opts.policy.video.clone(),
             limits: opts.policy.limits.clone(),
             audit: opts.policy.audit.clone(),
+            rules: opts.policy.rules.clone(),
         },
         verdict,
         summary,
@@ -235,25 +223,14 @@ fn read_descriptor(
     findings: &mut Vec<Finding>,
 ) -> (Option<Descriptor>, Option<time::Date>) {
     let Some((entry, parsed)) = load_descriptor(package, root) else {
-        findings.push(rules::DESCRIPTOR_MISSING.finding(
-            None,
-            Text::new(
-                "no training-package.json: provider, project and upload deadline are unknown",
-                "没有 training-package.json：承训单位、项目和上传截止日期未知",
-            ),
-        ));
+        findings.push(rules::DescriptorMissing {}.finding(None));
         return (None, None);
     };
     let descriptor = match parsed {
         Ok(d) => d,
         Err(reason) => {
-            findings.push(rules::DESCRIPTOR_INVALID.finding(
-                Some(&entry.path),
-                Text::new(
-                    format!("cannot read it: {}", reason.en),
-                    format!("无法解析：{}", reason.zh),
-                ),
-            ));
+            findings
+                .push(rules::DescriptorInvalid { reason: reason.en }.finding(Some(&entry.path)));
             return (None, None);
         }
     };
@@ -262,105 +239,23 @@ fn read_descriptor(
         let day = descriptor::format_date(deadline);
         match descriptor::deadline_state(deadline, today) {
             DeadlineState::Open => {}
-            DeadlineState::Soon(left) => findings.push(rules::DEADLINE_SOON.finding(
-                None,
-                Text::new(
-                    format!("the upload deadline is {day}, {left} day(s) from today"),
-                    format!("上传截止日期为 {day}，还剩 {left} 天"),
-                ),
-            )),
-            DeadlineState::Missed(late) => findings.push(rules::DEADLINE_MISSED.finding(
-                None,
-                Text::new(
-                    format!("the upload deadline was {day}, {late} day(s) ago"),
-                    format!("上传截止日期为 {day}，已逾期 {late} 天"),
-                ),
-            )),
+            DeadlineState::Soon(days_left) => findings.push(
+                rules::DeadlineSoon {
+                    deadline: day,
+                    days_left,
+                }
+                .finding(None),
+            ),
+            DeadlineState::Missed(days_late) => findings.push(
+                rules::DeadlineMissed {
+                    deadline: day,
+                    days_late,
+                }
+                .finding(None),
+            ),
         }
     }
     (Some(descriptor), deadline)
-}
-
-/// Findings about the provider's review (TP004–TP006) at the policy's
-/// levels. The review's per-file list is dropped from the descriptor once
-/// compared: reports carry the digest, not a second list of every file.
-fn audit_findings(
-    descriptor: Option<&mut Descriptor>,
-    files: &[Resource],
-    root: &str,
-    levels: &crate::policy::AuditPolicy,
-    findings: &mut Vec<Finding>,
-) -> AuditStatus {
-    let mut emit = |rule: &'static rules::Rule, level: crate::policy::Level, message: Text| {
-        if let Some(severity) = level.severity() {
-            findings.push(rule.finding_at(severity, None, message));
-        }
-    };
-    let Some(audit) = descriptor.and_then(|d| d.audit.as_mut()) else {
-        emit(
-            &rules::AUDIT_MISSING,
-            levels.missing,
-            Text::new(
-                "no review (审核) is recorded in training-package.json",
-                "training-package.json 中没有审核记录",
-            ),
-        );
-        return AuditStatus::Missing;
-    };
-    let reviewed = std::mem::take(&mut audit.files);
-    let who = format!("{} ({})", audit.reviewer, audit.role);
-    let who_zh = format!("{}（{}）", audit.reviewer, audit.role);
-    if audit.result == descriptor::AuditResult::Rejected {
-        let notes = audit.notes.as_deref().unwrap_or_default();
-        let (en_notes, zh_notes) = if notes.is_empty() {
-            (String::new(), String::new())
-        } else {
-            (format!(": {notes}"), format!("：{notes}"))
-        };
-        emit(
-            &rules::AUDIT_REJECTED,
-            levels.rejected,
-            Text::new(
-                format!("{who} rejected the package on {}{en_notes}", audit.date),
-                format!("{who_zh}于 {} 审核不通过{zh_notes}", audit.date),
-            ),
-        );
-        return AuditStatus::Rejected;
-    }
-    let now = crate::audit::reviewed_content(files, root);
-    if crate::audit::content_digest(&now) == audit.content_sha256 {
-        return AuditStatus::Approved;
-    }
-    let changes = crate::audit::Changes::between(&reviewed, &now);
-    let n = changes.count();
-    let message = if n == 0 {
-        // The record's list agrees with the content but its digest does not:
-        // the record was edited by hand, and vouches for nothing.
-        Text::new(
-            format!(
-                "the content differs from what {who} approved on {} (its digest does not match the review record)",
-                audit.date
-            ),
-            format!(
-                "内容与{who_zh}于 {} 审核通过的内容不一致（摘要与审核记录不符）",
-                audit.date
-            ),
-        )
-    } else {
-        let list = changes.describe(10);
-        Text::new(
-            format!(
-                "{n} file(s) differ from what {who} approved on {}: {}",
-                audit.date, list.en
-            ),
-            format!(
-                "与{who_zh}于 {} 审核通过的内容相比有 {n} 处变化：{}",
-                audit.date, list.zh
-            ),
-        )
-    };
-    emit(&rules::AUDIT_STALE, levels.stale, message);
-    AuditStatus::Stale
 }
 
 /// The package's id before it is checked (`pack` names the bag by it):
@@ -376,7 +271,10 @@ pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
 fn load_descriptor<'p>(
     package: &'p Package,
     root: &str,
-) -> Option<(&'p crate::source::Entry, Result<Descriptor, Text>)> {
+) -> Option<(
+    &'p crate::source::Entry,
+    Result<Descriptor, crate::i18n::Text>,
+)> {
     let entry = package
         .entries
         .iter()
@@ -649,30 +547,18 @@ fn resource_of(
         // unknown bytes under a video name are not a video.
         ProbeOutcome::Unavailable if item.scanned.sniffed.container.is_none() => {
             kind = ResourceKind::Other;
-            findings.push(rules::NOT_A_VIDEO.finding(
-                Some(path),
-                Text::new(
-                    format!(
-                        "named as a video, but the content is not a video container trainpack recognises ({}) and no probe could read it: not counted as video",
-                        item.class.media_type
-                    ),
-                    format!(
-                        "扩展名为视频，但内容不是可识别的视频格式（{}），且没有探测工具能读取：不计为视频",
-                        item.class.media_type
-                    ),
-                ),
-            ));
+            findings.push(
+                rules::NotAVideo {
+                    content: None,
+                    media_type: item.class.media_type,
+                }
+                .finding(Some(path)),
+            );
             video_summary(VideoStatus::NotVideo, None)
         }
         ProbeOutcome::Unavailable => {
             is_video = true;
-            findings.push(rules::VIDEO_UNCONFIRMED.finding(
-                Some(path),
-                Text::new(
-                    "video identified by content only (no probe could read this format); counted as video",
-                    "仅按内容识别为视频（没有可用的探测工具能读取该格式），暂按视频计入",
-                ),
-            ));
+            findings.push(rules::VideoUnconfirmed {}.finding(Some(path)));
             video_summary(VideoStatus::Unconfirmed, None)
         }
         ProbeOutcome::NoVideoStream(info) => {
@@ -681,20 +567,6 @@ fn resource_of(
             } else {
                 ResourceKind::Other
             };
-            let what_en = if info.has_cover_art {
-                "only audio and a cover picture"
-            } else if info.audio_codec.is_some() {
-                "only audio"
-            } else {
-                "no video stream"
-            };
-            let what_zh = if info.has_cover_art {
-                "只有音频和封面图"
-            } else if info.audio_codec.is_some() {
-                "只有音频"
-            } else {
-                "没有视频流"
-            };
             // The policy sets how much a missing video stream matters. A
             // file named as audio (.wma, .mka, .ra) in a video-capable
             // container is what its name says: nothing to report.
@@ -702,53 +574,40 @@ fn resource_of(
             if let Some(severity) = policy.video.no_video_stream.severity()
                 && !named_audio
             {
-                findings.push(rules::AUDIO_ONLY.finding_at(
-                    severity,
-                    Some(path),
-                    Text::new(
-                        format!("holds {what_en}: counted as {kind}, not as video"),
-                        format!("{what_zh}：计为{}，不计为视频", kind.name_zh()),
-                    ),
-                ));
+                let audio_only = rules::AudioOnly {
+                    cover_art: info.has_cover_art,
+                    audio: info.audio_codec.is_some(),
+                    counted_as: kind,
+                };
+                findings.push(audio_only.finding_at(severity, Some(path)));
             }
             video_summary(VideoStatus::NotVideo, Some(info))
         }
         ProbeOutcome::ZeroDuration(info) => {
-            findings.push(rules::VIDEO_UNREADABLE.finding(
-                Some(path),
-                Text::new(
-                    "the video has no duration: not counted as video",
-                    "视频时长为零：不计为视频",
-                ),
-            ));
+            findings.push(rules::VideoUnreadable { reason: None }.finding(Some(path)));
             video_summary(VideoStatus::Unreadable, Some(info))
         }
         ProbeOutcome::Unreadable(reason) => {
-            findings.push(rules::VIDEO_UNREADABLE.finding(
-                Some(path),
-                Text::new(
-                    format!("cannot read the video ({reason}): not counted as video"),
-                    format!("无法读取该视频（{reason}）：不计为视频"),
-                ),
-            ));
+            findings.push(
+                rules::VideoUnreadable {
+                    reason: Some(reason.to_string()),
+                }
+                .finding(Some(path)),
+            );
             video_summary(VideoStatus::Unreadable, None)
         }
         ProbeOutcome::TimedOut(limit) => {
-            findings.push(rules::PROBE_TIMEOUT.finding(
-                Some(path),
-                Text::new(
-                    format!(
-                        "probing did not finish within {} s: not counted as video",
-                        limit.as_secs()
-                    ),
-                    format!("探测在 {} 秒内未完成：不计为视频", limit.as_secs()),
-                ),
-            ));
+            findings.push(
+                rules::ProbeTimeout {
+                    seconds: limit.as_secs(),
+                }
+                .finding(Some(path)),
+            );
             video_summary(VideoStatus::Timeout, None)
         }
     });
     if let Some(ProbeOutcome::Video(info)) = outcome {
-        crate::video_rules::apply(
+        rules::video_findings(
             path,
             info,
             item.scanned.sniffed.container,
@@ -769,116 +628,6 @@ fn resource_of(
         counted,
         is_video: is_video && counted,
         video,
-    }
-}
-
-/// Findings about a file itself: junk, executables, names that lie.
-fn file_findings(item: &Item, resource: &Resource, findings: &mut Vec<Finding>) {
-    let path = Some(&*resource.path);
-    let class = &item.class;
-    match class.junk_reason {
-        Some(JunkReason::Empty) => findings.push(rules::EMPTY_FILE.finding(
-            path,
-            Text::new(
-                "empty file (0 bytes): not counted",
-                "空文件（0 字节）：不计入",
-            ),
-        )),
-        Some(reason) => findings.push(rules::JUNK_FILE.finding(
-            path,
-            Text::new(
-                format!(
-                    "system or temporary file ({}): not counted",
-                    reason.name_en()
-                ),
-                format!("系统或临时文件（{}）：不计入", reason.name_zh()),
-            ),
-        )),
-        None => {}
-    }
-    if resource.kind == ResourceKind::Executable {
-        findings.push(rules::EXECUTABLE.finding(
-            path,
-            Text::new(
-                format!("executable content ({})", item.class.media_type),
-                format!("可执行内容（{}）", item.class.media_type),
-            ),
-        ));
-    }
-    if resource.kind == ResourceKind::Archive {
-        // A policy may count archives; the message says which it is.
-        let (counted_en, counted_zh) = if resource.counted {
-            ("counted as a course resource", "按策略计为课程资源")
-        } else {
-            ("not counted", "不计入")
-        };
-        findings.push(rules::ARCHIVE_IN_PACKAGE.finding(
-            path,
-            Text::new(
-                format!(
-                    "an archive ({}) inside the package: the platform cannot play what is inside; unpack it into the package. {counted_en}",
-                    item.class.media_type
-                ),
-                format!(
-                    "包中含有压缩文件（{}）：平台无法播放其中的内容，请将其解压到包中。{counted_zh}",
-                    item.class.media_type
-                ),
-            ),
-        ));
-    }
-    if item.class.media_type == "application/x-shockwave-flash" {
-        findings.push(
-            rules::OBSOLETE_FORMAT
-                .finding(path, Text::new("Flash (SWF) animation", "Flash（SWF）动画")),
-        );
-    }
-    if class.junk_reason.is_some() {
-        return;
-    }
-    if class.encrypted {
-        findings.push(rules::ENCRYPTED_DOCUMENT.finding(
-            path,
-            Text::new(
-                "password-protected Office document: the platform cannot open it; remove the password",
-                "设有打开密码的 Office 文档：平台无法打开，请清除密码",
-            ),
-        ));
-    }
-    let named_video = class.ext_kind == Some(ResourceKind::Video);
-    if named_video && class.kind != ResourceKind::Video {
-        findings.push(rules::NOT_A_VIDEO.finding(
-            path,
-            Text::new(
-                format!(
-                    "named as a video but its content is {} ({}): not counted as video",
-                    class.kind, class.media_type
-                ),
-                format!(
-                    "扩展名为视频，但内容是{}（{}）：不计为视频",
-                    class.kind.name_zh(),
-                    class.media_type
-                ),
-            ),
-        ));
-    } else if class.extension_mismatch && !(named_video && class.kind == ResourceKind::Video) {
-        // (A video name over content the sniffer does not know is the
-        // probe's to judge: see `resource_of`.)
-        let ext = class.ext_kind.map_or("?", ResourceKind::as_str);
-        let ext_zh = class.ext_kind.map_or("?", ResourceKind::name_zh);
-        findings.push(rules::EXTENSION_MISMATCH.finding(
-            path,
-            Text::new(
-                format!(
-                    "the extension says {ext} but the content is {} ({}); treated as {}",
-                    class.kind, class.media_type, class.kind
-                ),
-                format!(
-                    "扩展名表示{ext_zh}，但内容是{}（{}），按内容处理",
-                    class.kind.name_zh(),
-                    class.media_type
-                ),
-            ),
-        ));
     }
 }
 
@@ -939,90 +688,39 @@ fn ratio_findings(
     findings: &mut Vec<Finding>,
 ) {
     if summary.course_resources == 0 {
-        findings.push(rules::NO_COURSE_RESOURCES.finding(
-            None,
-            Text::new(
-                "no course resources found: nothing to check",
-                "未找到任何课程资源：无法检查",
-            ),
-        ));
+        findings.push(rules::NoCourseResources {}.finding(None));
         return;
     }
-    let pct = policy.threshold_percent;
-    let basis_en = match policy.basis {
-        Basis::Count => "by count",
-        Basis::Bytes => "by bytes",
-    };
-    let basis_zh = match policy.basis {
-        Basis::Count => "按数量计",
-        Basis::Bytes => "按字节计",
-    };
     if !summary.meets_threshold {
         // Two ways to meet it, each exact: converting k existing resources
         // keeps the total; adding m new videos grows it too (8/18 + 3 new
         // is 11/21, still short, so the two numbers differ).
-        let convert = videos_needed(summary.videos, summary.course_resources, pct);
-        let add = videos_to_add(summary.videos, summary.course_resources, pct);
-        let (add_en, add_zh) = match (policy.basis, convert, add) {
-            (Basis::Count, Some(k), Some(m)) => (
-                format!(
-                    "; to meet it, turn {k} existing non-video resource(s) into video, or add {m} new video(s)"
-                ),
-                format!("；达标办法：将 {k} 个现有非视频资源改做成视频，或新增 {m} 个视频"),
-            ),
-            (Basis::Count, Some(k), None) => (
-                format!("; to meet it, turn {k} existing non-video resource(s) into video"),
-                format!("；达标办法：将 {k} 个现有非视频资源改做成视频"),
-            ),
-            _ => (String::new(), String::new()),
+        let pct = policy.threshold_percent;
+        let below = rules::VideoRatioBelow {
+            basis: policy.basis,
+            ratio: summary.video_ratio.clone(),
+            videos: summary.videos,
+            resources: summary.course_resources,
+            video_bytes: summary.video_bytes,
+            course_bytes: summary.course_bytes,
+            threshold: pct,
+            convert: videos_needed(summary.videos, summary.course_resources, pct),
+            add: videos_to_add(summary.videos, summary.course_resources, pct),
         };
-        // The parts on the same basis as the share.
-        let (parts, parts_zh) = match policy.basis {
-            Basis::Count => (
-                format!("{} of {}", summary.videos, summary.course_resources),
-                format!("{}/{}", summary.videos, summary.course_resources),
-            ),
-            Basis::Bytes => {
-                let b = format!("{} of {} bytes", summary.video_bytes, summary.course_bytes);
-                let zh = format!("{}/{} 字节", summary.video_bytes, summary.course_bytes);
-                (b, zh)
-            }
-        };
-        findings.push(rules::VIDEO_RATIO.finding(
-            None,
-            Text::new(
-                format!(
-                    "video is {} of course resources {basis_en} ({parts}); at least {pct}% is required{add_en}",
-                    percent(&summary.video_ratio),
-                ),
-                format!(
-                    "视频占课程资源的 {}（{basis_zh}，{parts_zh}），要求不低于 {pct}%{add_zh}",
-                    percent(&summary.video_ratio),
-                ),
-            ),
-        ));
+        findings.push(below.finding(None));
     }
     for m in modules
         .iter()
         .filter(|m| !m.meets_threshold && !m.name.is_empty())
     {
-        findings.push(rules::MODULE_RATIO.finding(
-            Some(&m.name),
-            Text::new(
-                format!(
-                    "module has {} video(s) among {} course resources ({})",
-                    m.videos,
-                    m.course_resources,
-                    percent(&m.video_ratio)
-                ),
-                format!(
-                    "该模块 {} 个课程资源中有 {} 个视频（{}）",
-                    m.course_resources,
-                    m.videos,
-                    percent(&m.video_ratio)
-                ),
-            ),
-        ));
+        findings.push(
+            rules::ModuleRatioLow {
+                videos: m.videos,
+                resources: m.course_resources,
+                ratio: m.video_ratio.clone(),
+            }
+            .finding(Some(&m.name)),
+        );
     }
 }
 
@@ -1052,78 +750,6 @@ pub fn percent(ratio: &str) -> String {
     format!("{}.{:02}%", n / 100, n % 100)
 }
 
-fn unreadable_finding(path: &str, e: &io::Error) -> Finding {
-    if let Some(stop) = scan_stop(e) {
-        return match stop {
-            ScanStop::Ratio {
-                limit,
-                compressed,
-                read,
-            } => rules::COMPRESSION_RATIO.finding(
-                Some(path),
-                Text::new(
-                    format!(
-                        "{compressed} compressed bytes had already expanded to {read} bytes, past the limit of {limit}:1 (limits.max_ratio); reading stopped, not checked"
-                    ),
-                    format!(
-                        "{compressed} 字节的压缩数据已解压出 {read} 字节，超过 {limit}:1 的上限（limits.max_ratio）；已停止读取，未检查"
-                    ),
-                ),
-            ),
-            ScanStop::TotalBytes { limit } => rules::TOTAL_SIZE_LIMIT.finding(
-                Some(path),
-                Text::new(
-                    format!("reading stopped at the limit of {limit} bytes for the package"),
-                    format!("已达包内容上限 {limit} 字节，停止读取"),
-                ),
-            ),
-            ScanStop::Changed { what } => rules::CHANGED_DURING_SCAN.finding(
-                Some(path),
-                Text::new(
-                    format!("the file changed while it was being read ({what}): not counted"),
-                    format!("读取过程中文件发生变化（{what}）：不计入"),
-                ),
-            ),
-        };
-    }
-    if let Some(short) = crate::source::shorter_than_declared(e) {
-        let (read, declared) = (short.read, short.declared);
-        return rules::SMALLER_THAN_DECLARED.finding(
-            Some(path),
-            Text::new(
-                format!("the entry decompresses to {read} bytes, fewer than the {declared} its headers declare: tools that trust the headers see another file; not counted"),
-                format!("该条目解压后只有 {read} 字节，少于头部声明的 {declared} 字节：信任头部的工具会看到不同的文件；不计入"),
-            ),
-        );
-    }
-    let text = e.to_string();
-    if text.contains("larger than its declared uncompressed size") {
-        return rules::LARGER_THAN_DECLARED.finding(
-            Some(path),
-            Text::new(
-                "the entry decompresses past the size its header declares; reading stopped, not checked",
-                "该条目解压后超过头部声明的大小；已停止读取，未检查",
-            ),
-        );
-    }
-    if text.contains("Invalid checksum") {
-        return rules::UNREADABLE.finding(
-            Some(path),
-            Text::new(
-                "the entry's data does not match its CRC-32 checksum: it is damaged or was altered after zipping",
-                "该条目的数据与其 CRC-32 校验值不符：文件已损坏或在压缩后被改动",
-            ),
-        );
-    }
-    rules::UNREADABLE.finding(
-        Some(path),
-        Text::new(
-            format!("cannot read this file: {e}"),
-            format!("无法读取该文件：{e}"),
-        ),
-    )
-}
-
 /// A zip entry whose bytes are the archive itself (a zip quine). Only an
 /// entry exactly as long as the archive can be; only then is the archive
 /// hashed, and the verdict rests on equal SHA-256 digests.
@@ -1142,265 +768,9 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
                 .map(|(d, _)| d)
         });
         if digest.as_deref().is_some_and(|d| item.scanned.sha256 == *d) {
-            findings.push(rules::SELF_CONTAINING.finding(
-                Some(&item.entry.path),
-                Text::new(
-                    "this entry is byte for byte the archive itself (same size and SHA-256): a recursive zip; it is listed, never expanded",
-                    "该条目与压缩包本身逐字节相同（大小和 SHA-256 一致）：递归自包含压缩包；仅列出，不展开",
-                ),
-            ));
+            findings.push(rules::ContainsItself {}.finding(Some(&item.entry.path)));
         }
     }
-}
-
-/// Findings for what the source noticed. Legacy-encoded and backslash names come in whole
-/// archives at a time, so they are one finding for the package, not one a file.
-fn notes_findings(notes: &[SourceNote]) -> Vec<Finding> {
-    let legacy: Vec<&str> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::LegacyEncodedName { path } => Some(path.as_str()),
-            _ => None,
-        })
-        .collect();
-    let backslash: Vec<(&str, &str)> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::BackslashName { path, name } => Some((path.as_str(), name.as_str())),
-            _ => None,
-        })
-        .collect();
-    let gbk: Vec<(&str, &str)> = notes
-        .iter()
-        .filter_map(|n| match n {
-            SourceNote::GbkName { path, bytes } => Some((path.as_str(), bytes.as_str())),
-            _ => None,
-        })
-        .collect();
-    let mut findings: Vec<Finding> = notes.iter().filter_map(note_finding).collect();
-    if let Some((path, bytes)) = gbk.first() {
-        // A folder unzipped from a Windows zip has all its names in GBK:
-        // one finding for the package, as for a legacy-encoded zip.
-        let n = gbk.len();
-        findings.push(rules::GBK_FOLDER_NAME.finding(
-            None,
-            Text::new(
-                format!(
-                    "{n} file or folder name(s) are GBK bytes, not UTF-8 (for example {path}, whose name's bytes are {bytes}); trainpack decoded them and read every file by its real name, but other tools show them garbled; a bag gets the decoded UTF-8 names"
-                ),
-                format!(
-                    "{n} 个文件或文件夹名称为 GBK 编码而非 UTF-8（例如 {path}，其名称字节为 {bytes}）；trainpack 已解码并按真实名称读取每个文件，但其他工具会显示乱码；打包时使用解码后的 UTF-8 名称"
-                ),
-            ),
-        ));
-    }
-    if let Some((path, name)) = backslash.first() {
-        // Like legacy names, the whole archive is written this way by one
-        // tool: one finding for the package.
-        let n = backslash.len();
-        findings.push(rules::BACKSLASH_NAME.finding(
-            None,
-            Text::new(
-                format!(
-                    "{n} entry name(s) use '\\' as the folder separator (for example {name}, read as {path}); trainpack read them as folders, but other tools may not"
-                ),
-                format!(
-                    "{n} 个条目名称以“\\”作为目录分隔符（例如 {name}，按 {path} 读取）；trainpack 已按目录读取，但其他工具可能不会"
-                ),
-            ),
-        ));
-    }
-    if let Some(first) = legacy.first() {
-        let n = legacy.len();
-        findings.push(rules::LEGACY_NAME.finding(
-            None,
-            Text::new(
-                format!(
-                    "{n} entry name(s) are stored in GBK without the UTF-8 flag (for example {first}); trainpack decoded them, but other tools may show them garbled"
-                ),
-                format!(
-                    "{n} 个条目名称以 GBK 编码存储且未标记 UTF-8（例如 {first}）；trainpack 已正确解码，但其他工具可能显示为乱码"
-                ),
-            ),
-        ));
-    }
-    findings
-}
-
-pub(crate) fn note_finding(note: &SourceNote) -> Option<Finding> {
-    Some(match note {
-        SourceNote::Symlink { path } => rules::SYMLINK.finding(
-            Some(path),
-            Text::new(
-                "symbolic link: not followed, not part of the package",
-                "符号链接：未跟随，不属于包内容",
-            ),
-        ),
-        SourceNote::SpecialFile { path } => rules::SPECIAL_FILE.finding(
-            Some(path),
-            Text::new(
-                "special file: skipped, never opened",
-                "特殊文件：已跳过，未打开",
-            ),
-        ),
-        SourceNote::NonUtf8Name { path } => rules::NON_UTF8_NAME.finding(
-            Some(path),
-            Text::new(
-                "the name is neither UTF-8 nor GBK (its other bytes are shown as %XX)",
-                "名称既不是 UTF-8 也不是 GBK（其余字节以 %XX 显示）",
-            ),
-        ),
-        SourceNote::DecodesAlike { path, other } => rules::NAMES_DECODE_ALIKE.finding(
-            Some(path),
-            Text::new(
-                format!(
-                    "this name is not UTF-8 and decodes to {other}, the name of another file: a different file, shown by its bytes (%XX); both are checked"
-                ),
-                format!(
-                    "该名称不是 UTF-8，解码后与另一文件的名称 {other} 相同：二者是不同的文件，此处按字节（%XX）显示；两个都已检查"
-                ),
-            ),
-        ),
-        SourceNote::LegacyEncodedName { .. }
-        | SourceNote::GbkName { .. }
-        | SourceNote::BackslashName { .. } => return None,
-        SourceNote::UnsafeName { name, reason } => rules::UNSAFE_PATH.finding(
-            Some(name),
-            Text::new(
-                format!("unsafe entry name ({}): not read", reason.describe_en()),
-                format!("不安全的条目名称（{}）：未读取", reason.describe_zh()),
-            ),
-        ),
-        SourceNote::DuplicatePath { path } => rules::DUPLICATE_PATH.finding(
-            Some(path),
-            Text::new(
-                "another entry has the same path; only the first is checked",
-                "另有条目路径相同；仅检查第一个",
-            ),
-        ),
-        SourceNote::Encrypted { path } => rules::ENCRYPTED.finding(
-            Some(path),
-            Text::new("encrypted entry: cannot be checked", "加密条目：无法检查"),
-        ),
-        SourceNote::Unlistable { path, message } => rules::UNLISTABLE.finding(
-            Some(path),
-            Text::new(
-                format!("cannot list: {message}"),
-                format!("无法列出：{message}"),
-            ),
-        ),
-        SourceNote::NormalisationDuplicate { path } => rules::DUPLICATE_PATH.finding(
-            Some(path),
-            Text::new(
-                "another entry has the same name in another Unicode normalisation (NFC and NFD spellings of the same text, one made on macOS); only the first is checked",
-                "另有条目名称相同但 Unicode 规范化形式不同（同一文字的 NFC 与 NFD 写法，常见于 macOS）；仅检查第一个",
-            ),
-        ),
-        SourceNote::CaseCollision { path, other } => rules::CASE_COLLISION.finding(
-            Some(path),
-            Text::new(
-                format!("differs from {other} only in letter case: one of them is lost when extracted on Windows or macOS"),
-                format!("与 {other} 仅大小写不同：在 Windows 或 macOS 上解压时会丢失其中一个"),
-            ),
-        ),
-        SourceNote::ControlCharacters { path } => rules::CONTROL_CHARACTERS.finding(
-            Some(path),
-            Text::new(
-                "the name holds control characters (shown escaped)",
-                "名称含有控制字符（以转义形式显示）",
-            ),
-        ),
-        SourceNote::TooManyEntries { count, limit } => rules::TOO_MANY_ENTRIES.finding(
-            None,
-            match count {
-                Some(n) => Text::new(
-                    format!("the archive declares {n} entries, more than the limit of {limit} (limits.max_entries): nothing was read"),
-                    format!("压缩包声明有 {n} 个条目，超过上限 {limit}（limits.max_entries）：未读取任何条目"),
-                ),
-                None => Text::new(
-                    format!("the folder holds more than {limit} entries (limits.max_entries): nothing was read"),
-                    format!("文件夹中的条目超过 {limit} 个（limits.max_entries）：未读取任何条目"),
-                ),
-            },
-        ),
-        SourceNote::PathTooLong { path, bytes, limit } => rules::PATH_TOO_LONG.finding(
-            Some(path),
-            Text::new(
-                format!("the path is {bytes} bytes long, more than the limit of {limit} (limits.max_path_bytes): not read"),
-                format!("路径长 {bytes} 字节，超过上限 {limit}（limits.max_path_bytes）：未读取"),
-            ),
-        ),
-        SourceNote::PathTooDeep { path, depth, limit } => rules::PATH_TOO_DEEP.finding(
-            Some(path),
-            Text::new(
-                format!("the path is {depth} levels deep, more than the limit of {limit} (limits.max_depth): not read"),
-                format!("路径深 {depth} 层，超过上限 {limit}（limits.max_depth）：未读取"),
-            ),
-        ),
-        SourceNote::OverlappingEntries { count, example } => rules::OVERLAPPING_ENTRIES.finding(
-            None,
-            Text::new(
-                format!("{count} entries share compressed data with another entry (for example {example}): a non-recursive zip bomb or a damaged archive; none of them was read"),
-                format!("{count} 个条目与其他条目共用压缩数据（例如 {example}）：非递归压缩炸弹或压缩包已损坏；均未读取"),
-            ),
-        ),
-        SourceNote::HeaderMismatch { path, reason } => {
-            let reason = reason.text();
-            rules::HEADER_MISMATCH.finding(
-                Some(path),
-                Text::new(
-                    format!("the local header disagrees with the central directory ({}); different tools would see different files", reason.en),
-                    format!("本地文件头与中央目录不一致（{}）；不同工具会看到不同的文件", reason.zh),
-                ),
-            )
-        }
-        SourceNote::StoredSizeMismatch {
-            path,
-            declared,
-            stored,
-        } => rules::SMALLER_THAN_DECLARED.finding(
-            Some(path),
-            Text::new(
-                format!("a stored (uncompressed) entry holds {stored} bytes but its headers declare {declared}: tools that trust the headers see another file; not read"),
-                format!("未压缩存储的条目实有 {stored} 字节，但头部声明为 {declared} 字节：信任头部的工具会看到不同的文件；未读取"),
-            ),
-        ),
-        SourceNote::DirectoryTooLarge { bytes, limit } => rules::DIRECTORY_TOO_LARGE.finding(
-            None,
-            Text::new(
-                format!("the archive's central directory holds at least {bytes} bytes (names, extra fields, comments), more than the limit of {limit}: nothing was read"),
-                format!("压缩包中央目录至少有 {bytes} 字节（名称、扩展字段、注释），超过上限 {limit}：未读取任何条目"),
-            ),
-        ),
-        SourceNote::HiddenEntries { count, example } => rules::HIDDEN_LOCAL_ENTRY.finding(
-            None,
-            Text::new(
-                format!("{count} entry(ies) lie between the listed ones but are not in the central directory (for example {example}): a streaming unzipper would extract them, so the package holds more than was checked"),
-                format!("{count} 个本地条目位于已列出的条目之间，但不在中央目录中（例如 {example}）：流式解压工具会解出它们，包中内容多于已检查的内容"),
-            ),
-        ),
-        SourceNote::DirectoryWithData { path, bytes } => rules::DIRECTORY_WITH_DATA.finding(
-            Some(path),
-            Text::new(
-                format!("a folder entry that carries {bytes} bytes of data: extractors drop them or write them as a file; not read"),
-                format!("文件夹条目中藏有 {bytes} 字节数据：解压工具会丢弃或将其写成文件；未读取"),
-            ),
-        ),
-        SourceNote::PrefixData { bytes } => rules::ZIP_PREFIX_DATA.finding(
-            None,
-            Text::new(
-                format!("the archive starts with {bytes} bytes that are not part of the zip (a self-extracting archive's program); trainpack, unzip and Python read it, but 7-Zip refuses it"),
-                format!("压缩包开头有 {bytes} 字节不属于 zip 内容（自解压程序）；trainpack、unzip 和 Python 可以读取，但 7-Zip 无法打开"),
-            ),
-        ),
-        SourceNote::UnsupportedMethod { path, method } => rules::UNSUPPORTED_COMPRESSION.finding(
-            Some(path),
-            Text::new(
-                format!("compressed with {method}, which trainpack cannot read: not checked"),
-                format!("使用 {method} 压缩，trainpack 无法读取：未检查"),
-            ),
-        ),
-    })
 }
 
 #[cfg(test)]
@@ -1475,7 +845,7 @@ mod tests {
         let quines: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.code == rules::SELF_CONTAINING.code)
+            .filter(|f| f.code() == rules::SELF_CONTAINING.code)
             .collect();
         assert_eq!(quines.len(), 1);
         assert_eq!(quines[0].path.as_deref(), Some("r.zip"));

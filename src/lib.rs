@@ -28,4 +28,3 @@ pub mod scan;
 pub mod schema;
 pub mod source;
 pub mod verify;
-pub mod video_rules;

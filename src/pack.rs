@@ -251,7 +251,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
 /// hold what its manifest lists.
 fn changed_while_copied<W: io::Write>(report: &Report, bag: &BagWriter<W>) -> Option<Text> {
     let rule = &crate::rules::CHANGED_DURING_SCAN;
-    if let Some(f) = report.findings.iter().find(|f| f.code == rule.code) {
+    if let Some(f) = report.findings.iter().find(|f| f.code() == rule.code) {
         return Some(Text::new(
             format!(
                 "{} changed while it was being packed ({} {}): nothing was packed; wait until nothing writes to the package, then pack again",

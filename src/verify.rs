@@ -227,7 +227,7 @@ fn hazards(package: &Package) -> Vec<Change> {
         .notes
         .iter()
         .filter_map(|note| {
-            let finding = crate::check::note_finding(note)?;
+            let finding = crate::rules::note_finding(note)?;
             let hazard = finding.severity == Severity::Error
                 || matches!(
                     note,
@@ -235,9 +235,9 @@ fn hazards(package: &Package) -> Vec<Change> {
                 );
             hazard.then(|| Change::Hazard {
                 path: finding.path.as_deref().unwrap_or("").to_owned(),
-                code: finding.code,
-                message_en: finding.message.en,
-                message_zh: finding.message.zh,
+                code: finding.code(),
+                message_en: finding.message().en,
+                message_zh: finding.message().zh,
             })
         })
         .collect()

@@ -541,6 +541,68 @@ for name in ['stored', 'deflated']:
     );
 }
 
+/// Issue 13: a deflated entry whose data was swapped for a few bytes under
+/// the same declared size, in a zip Python's `zipfile` wrote, edited in
+/// place (so the archive keeps its size and its directory its offsets):
+/// deflate cannot expand a 3-byte stream to 2 MB, so the listing alone
+/// tells, and `verify --fast`, which reads no entry data, says so too.
+#[test]
+fn deflated_entry_too_small_for_its_declared_size_is_seen_by_verify_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+import zipfile
+real = ''.join(f'第{i}课 讲义 {i * 7919 % 100003}\n' for i in range(100000)).encode()
+with zipfile.ZipFile('honest.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a.txt', real)
+    z.writestr('b.txt', b'notes ' * 100)
+d = bytearray(open('honest.zip', 'rb').read())
+# a.txt is the first entry: its local header at 0, its central one first.
+name_len, extra_len = struct.unpack('<HH', d[26:30])
+start = 30 + name_len + extra_len
+short = deflate(b'x')
+d[start:start + len(short)] = short
+crc = zlib.crc32(b'x')
+cd = struct.unpack('<I', d[-6:-2])[0]
+assert d[cd:cd + 4] == b'PK\x01\x02' and d[cd + 46:cd + 51] == b'a.txt'
+for at in (14, cd + 16):  # local and central: CRC, then compressed size
+    struct.pack_into('<II', d, at, crc, len(short))
+assert struct.unpack('<I', d[cd + 24:cd + 28])[0] == len(real)
+open('swapped.zip', 'wb').write(d)
+"#,
+    );
+    let honest = dir.path().join("honest.zip");
+    let swapped = dir.path().join("swapped.zip");
+    let manifest = dir.path().join("m.json");
+    let made = common::run(
+        common::trainpack()
+            .arg("manifest")
+            .arg(&honest)
+            .arg("-o")
+            .arg(&manifest),
+    );
+    assert!(manifest.exists(), "{}", made.stderr);
+    assert_eq!(
+        std::fs::metadata(&honest).unwrap().len(),
+        std::fs::metadata(&swapped).unwrap().len()
+    );
+    std::fs::copy(&swapped, &honest).unwrap();
+    let out = common::run(
+        common::trainpack()
+            .arg("verify")
+            .arg(&honest)
+            .arg("--manifest")
+            .arg(&manifest)
+            .arg("--fast"),
+    );
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("[TP096] a.txt"), "{}", out.stdout);
+    let out = check(&swapped, &[]);
+    let report = expect_finding(&out, "TP096", "cannot decompress to the");
+    assert!(common::file(&report, "a.txt").is_none(), "not counted");
+}
+
 #[test]
 fn nested_archives_are_listed_not_expanded() {
     let dir = tempfile::tempdir().unwrap();

@@ -169,6 +169,124 @@ fn password_protected_ooxml_is_an_encrypted_document() {
     }
 }
 
+/// A LibreOffice Basic macro that stores a document with an open password:
+/// the `--convert-to` filter options of LibreOffice 7.4 take none for the
+/// 97–2003 filters.
+const SAVE_WITH_PASSWORD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Save(src As String, dst As String, filt As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), &quot;_blank&quot;, 0, args())
+  Dim out(1) As New com.sun.star.beans.PropertyValue
+  out(0).Name = &quot;FilterName&quot;
+  out(0).Value = filt
+  out(1).Name = &quot;Password&quot;
+  out(1).Value = &quot;secret&quot;
+  doc.storeToURL(ConvertToURL(dst), out())
+  doc.close(True)
+End Sub
+</script:module>
+"#;
+
+/// Word and Excel 97–2003 files saved with a password by LibreOffice (RC4
+/// CryptoAPI: the FIB's `fEncrypted` bit, a `FILEPASS` record), and a
+/// PowerPoint 97–2003 deck LibreOffice wrote whose `Current User` token is
+/// then set to the encrypted one by a raw edit (LibreOffice cannot encrypt
+/// a .ppt; PowerPoint's readers check that token first): each stays in its
+/// family, with the TP025 warning encrypted OOXML gets, under its name and
+/// nameless. The same files without a password get no TP025.
+#[test]
+fn password_protected_office_97_2003_files_are_encrypted_documents() {
+    if !tool("soffice", "install LibreOffice")
+        || !tool(
+            "msoffcrypto-tool",
+            "install it from PyPI (`pip install msoffcrypto-tool`)",
+        )
+    {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path();
+    std::fs::write(src.join("讲义.txt"), "第一课 讲义\n".repeat(50)).unwrap();
+    std::fs::write(src.join("成绩.csv"), "姓名,分数\n张三,90\n").unwrap();
+    std::fs::write(src.join("课件.fodp"), FODP).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let soffice = || {
+        let mut cmd = Command::new("soffice");
+        cmd.arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .arg("--headless");
+        cmd
+    };
+    ran(soffice().arg("--terminate_after_init"));
+    let module = profile.path().join("user/basic/Standard/Module1.xba");
+    assert!(module.is_file(), "LibreOffice made its profile");
+    std::fs::write(&module, SAVE_WITH_PASSWORD).unwrap();
+    let mut encrypted = Vec::new();
+    for (input, out, filter) in [
+        ("讲义.txt", "enc.doc", "MS Word 97"),
+        ("成绩.csv", "enc.xls", "MS Excel 97"),
+    ] {
+        let (input, out) = (src.join(input), src.join(out));
+        ran(soffice().arg(format!(
+            "macro:///Standard.Module1.Save(\"{}\",\"{}\",\"{filter}\")",
+            input.display(),
+            out.display()
+        )));
+        // Really encrypted: msoffcrypto-tool says so, and opens it.
+        ran(Command::new("msoffcrypto-tool").arg("--test").arg(&out));
+        ran(Command::new("msoffcrypto-tool")
+            .args(["-p", "secret"])
+            .arg(&out)
+            .arg(src.join("decrypted")));
+        encrypted.push(std::fs::read(&out).unwrap());
+    }
+    let plain_doc = std::fs::read(soffice_convert(&src.join("讲义.txt"), "doc", src)).unwrap();
+    let plain_xls = std::fs::read(soffice_convert(&src.join("成绩.csv"), "xls", src)).unwrap();
+    let plain_ppt = std::fs::read(soffice_convert(&src.join("课件.fodp"), "ppt", src)).unwrap();
+    // CurrentUserAtom: record header, size 0x14, then headerToken.
+    let plain_token = [0x00, 0x00, 0xF6, 0x0F];
+    let at = plain_ppt
+        .windows(4)
+        .position(|w| w == plain_token)
+        .expect("a Current User atom");
+    assert_eq!(plain_ppt[at + 12..at + 16], 0xE391_C05Fu32.to_le_bytes());
+    let mut ppt = plain_ppt.clone();
+    ppt[at + 12..at + 16].copy_from_slice(&0xF3D1_C4DFu32.to_le_bytes());
+    let pkg = package(&[
+        ("enc.doc", &encrypted[0]),
+        ("word", &encrypted[0]),
+        ("enc.xls", &encrypted[1]),
+        ("sheet", &encrypted[1]),
+        ("enc.ppt", &ppt),
+        ("deck", &ppt),
+        ("plain.doc", &plain_doc),
+        ("plain.xls", &plain_xls),
+        ("plain.ppt", &plain_ppt),
+    ]);
+    let (_, report) = check_json(pkg.path(), &[]);
+    for (path, kind, tp025) in [
+        ("enc.doc", "document", 1),
+        ("word", "document", 1),
+        ("enc.xls", "spreadsheet", 1),
+        ("sheet", "spreadsheet", 1),
+        ("enc.ppt", "presentation", 1),
+        ("deck", "presentation", 1),
+        ("plain.doc", "document", 0),
+        ("plain.xls", "spreadsheet", 0),
+        ("plain.ppt", "presentation", 0),
+    ] {
+        assert_eq!(kind_of(&report, path), kind, "{path}");
+        assert_eq!(findings_at(&report, "TP025", path).len(), tp025, "{path}");
+        assert!(findings_at(&report, "TP010", path).is_empty(), "{path}");
+    }
+}
+
 fn tool_ok(program: &str, args: &[&str], dir: &Path) {
     ran(Command::new(program).args(args).current_dir(dir));
 }
@@ -470,14 +588,35 @@ fn mxf_is_a_video_when_a_probe_says_so() {
         ],
         &work.path().join("a.mxf"),
     );
+    // A run-in before the header partition (SMPTE 377-1 allows less than
+    // 64 KiB; FFmpeg reads past it): within the sniffer's head, past it,
+    // and too long to be one.
+    let run_in = |n: usize| -> Vec<u8> {
+        let mut v: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
+        v.extend_from_slice(&video);
+        v
+    };
+    let (short_run_in, long_run_in, too_long) = (run_in(1000), run_in(40_000), run_in(70_000));
     let pkg = package(&[
         ("lecture.mxf", &video),
         ("lecture.bin", &video),
         ("lecture", &video),
         ("sound.mxf", &sound),
+        ("run-in.bin", &short_run_in),
+        ("run-in", &short_run_in),
+        ("long-run-in", &long_run_in),
+        ("too-long-run-in", &too_long),
     ]);
     let (_, report) = check_json(pkg.path(), &[]);
-    for name in ["lecture.mxf", "lecture.bin", "lecture"] {
+    assert_eq!(kind_of(&report, "too-long-run-in"), "other");
+    for name in [
+        "lecture.mxf",
+        "lecture.bin",
+        "lecture",
+        "run-in.bin",
+        "run-in",
+        "long-run-in",
+    ] {
         let f = file(&report, name).unwrap();
         assert_eq!(f["kind"], "video", "{f}");
         assert_eq!(f["video"]["status"], "confirmed", "{f}");

@@ -481,6 +481,15 @@ fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            name: "truncated_live.webm",
+            make: Make::HalfOf("live.webm"),
+            divergence: Some(
+                "piped WebM (Segment size unknown, no Duration) cut in a Cluster: ffprobe \
+                 finds no duration, the built-in probe sees the Cluster end past the end of \
+                 the file and calls it unreadable (issue 12); neither counts it",
+            ),
+        },
+        Case {
             name: "zero_mvhd.mp4",
             make: Make::ZeroMvhd("h264_aac.mp4"),
             divergence: None,

@@ -35,6 +35,7 @@ pub(crate) fn detect(
     size: u64,
     zip: Option<&ZipFacts>,
     ole: Option<&OleFacts>,
+    mxf_past_head: bool,
 ) -> Detected {
     if size == 0 {
         return ("inode/x-empty", None, None);
@@ -48,6 +49,7 @@ pub(crate) fn detect(
     let whole = size == head.len() as u64;
     binary_magic(head)
         .or_else(|| image_magic(head, size))
+        .or_else(|| (mxf_past_head || mxf_run_in(head)).then(|| video("application/mxf", "mxf")))
         .or_else(|| text::detect(head, whole))
         .or_else(|| svgz(head))
         .or_else(|| via_infer(head))
@@ -242,9 +244,8 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     if let Some(detected) = audio_magic(h) {
         return Some(detected);
     }
-    // MXF starts with its header partition pack (a run-in before it is
-    // allowed but not seen in practice; searching 16 KiB of every image for
-    // it would cost more than it finds). Video or only audio: the probe decides.
+    // MXF starts with its header partition pack, or with a run-in before
+    // it (`mxf_run_in`). Video or only audio: the probe decides.
     if h.starts_with(b".RMF\x00\x00\x00") {
         // RealMedia holds video or only audio: the probe decides.
         return Some(video("application/vnd.rn-realmedia", "rm"));
@@ -268,6 +269,25 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
 
 /// The first 13 bytes of every MXF partition pack key.
 const MXF_PARTITION_KEY: &[u8] = b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01";
+/// A header partition pack's key, as an MXF file with a run-in is found by.
+pub(crate) const MXF_HEADER_PARTITION_KEY: &[u8] =
+    b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02";
+/// SMPTE 377-1: the run-in before the header partition is shorter than
+/// 64 KiB (readers search that far for the key; FFmpeg does).
+pub(crate) const MXF_RUN_IN_MAX: u64 = 64 << 10;
+
+/// An MXF file whose header partition follows a run-in (a program or
+/// wrapper's bytes): its key within the head. Checked only for files no
+/// signature at their start claims.
+fn mxf_run_in(h: &[u8]) -> bool {
+    memmem::find(h, MXF_HEADER_PARTITION_KEY).is_some()
+}
+
+/// The head opens with a signature of a binary or image format: no MXF
+/// run-in is searched for past it.
+pub(crate) fn known_start(h: &[u8]) -> bool {
+    binary_magic(h).is_some() || image_magic(h, h.len() as u64).is_some()
+}
 
 fn audio_magic(h: &[u8]) -> Option<Detected> {
     let be32 = |i: usize| Some(u32::from_be_bytes(h.get(i..i + 4)?.try_into().ok()?));

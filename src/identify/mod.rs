@@ -40,6 +40,21 @@ pub struct Sniffer {
     ole: Option<Box<OleScanner>>,
     /// The last bytes fed: a Targa file's footer.
     tail: Vec<u8>,
+    /// The search for an MXF header partition past the head (a run-in).
+    mxf: MxfSearch,
+}
+
+/// Looking for an MXF header partition key between the head's end and
+/// `magic::MXF_RUN_IN_MAX`: only in files whose head no signature claims.
+#[derive(Debug, Default)]
+enum MxfSearch {
+    /// The head is not full yet.
+    #[default]
+    Undecided,
+    /// The last bytes seen, for a key split across chunks.
+    Searching(Vec<u8>),
+    Found,
+    Off,
 }
 
 impl Sniffer {
@@ -85,15 +100,66 @@ impl Sniffer {
             let excess = self.tail.len().saturating_sub(magic::TAIL_LEN);
             self.tail.drain(..excess);
         }
+        self.search_mxf(chunk, room.min(chunk.len()));
         self.size += chunk.len() as u64;
+    }
+
+    /// Search the part of `chunk` past the head (from `skip`) that lies
+    /// within the MXF run-in's reach (see `MxfSearch`).
+    fn search_mxf(&mut self, chunk: &[u8], skip: usize) {
+        if matches!(self.mxf, MxfSearch::Undecided) && self.head.len() == HEAD_CAP {
+            self.mxf = if magic::known_start(&self.head) {
+                MxfSearch::Off
+            } else {
+                let keep = magic::MXF_HEADER_PARTITION_KEY.len() - 1;
+                MxfSearch::Searching(self.head[HEAD_CAP - keep..].to_vec())
+            };
+        }
+        let MxfSearch::Searching(carry) = &mut self.mxf else {
+            return;
+        };
+        let key = magic::MXF_HEADER_PARTITION_KEY;
+        let at = self.size + skip as u64;
+        // The key starts before MXF_RUN_IN_MAX.
+        let reach = (magic::MXF_RUN_IN_MAX - 1 + key.len() as u64).saturating_sub(at);
+        let part = &chunk[skip..][..(chunk.len() - skip).min(reach as usize)];
+        if part.is_empty() {
+            if reach == 0 {
+                self.mxf = MxfSearch::Off;
+            }
+            return;
+        }
+        // The part in place, and the seam with the bytes before it: no copy
+        // of the part.
+        let keep = key.len() - 1;
+        carry.extend_from_slice(&part[..part.len().min(keep)]);
+        if memchr::memmem::find(carry, key).is_some() || memchr::memmem::find(part, key).is_some() {
+            self.mxf = MxfSearch::Found;
+            return;
+        }
+        if part.len() >= keep {
+            carry.clear();
+            carry.extend_from_slice(&part[part.len() - keep..]);
+        } else {
+            let excess = carry.len().saturating_sub(keep);
+            carry.drain(..excess);
+        }
     }
 
     pub fn finish(self) -> Sniffed {
         let facts = self.zip.as_ref().map(|z| &z.facts);
         let ole = self.ole.as_ref().and_then(|o| o.finish());
-        let encrypted = ole.as_ref().is_some_and(ole::OleFacts::encrypted_ooxml);
-        let (media_type, kind, container) =
-            magic::detect(&self.head, &self.tail, self.size, facts, ole.as_ref());
+        let encrypted = ole
+            .as_ref()
+            .is_some_and(|o| o.encrypted_ooxml() || o.legacy_encrypted);
+        let (media_type, kind, container) = magic::detect(
+            &self.head,
+            &self.tail,
+            self.size,
+            facts,
+            ole.as_ref(),
+            matches!(self.mxf, MxfSearch::Found),
+        );
         Sniffed {
             media_type,
             kind,
@@ -510,7 +576,7 @@ pub fn classify(path: &str, sniffed: &Sniffed) -> Classification {
         content_kind = Some(kind);
         media_type = media;
     }
-    if encrypted {
+    if encrypted && media_type == magic::ENCRYPTED_OOXML {
         // The family is sealed inside; a .pptx or .xlsx name still says it.
         content_kind = Some(match ext_kind {
             Some(k @ (Document | Presentation | Spreadsheet)) => k,

@@ -10,6 +10,14 @@
 //! streams *at the root* decide, since a Word file may embed a workbook in a
 //! sub-storage.
 //!
+//! Password protection of the 97–2003 formats (RC4 or XOR) is told by the
+//! first bytes of a root stream: Word's FIB `fEncrypted` bit, Excel's
+//! `FILEPASS` record after the workbook's `BOF`, PowerPoint's `Current
+//! User` token. Those streams are often smaller than 4 KiB, so they live in
+//! the mini stream at 64-byte steps; as the file streams past, the first
+//! bytes at every 64-byte step that open like one of them are kept
+//! (`SNIPPET_BUDGET`), and matched to the streams' places at the end.
+//!
 //! Not the `cfb` crate: it needs `Read + Seek` over the whole file and reads
 //! the full FAT and MiniFAT on open, while the scan streams every file once
 //! (a deflated zip entry cannot seek) and only needs the directory.
@@ -27,6 +35,15 @@ const MAX_WALK: usize = 4096;
 const NO_STREAM: u32 = 0xffff_ffff;
 /// FAT values at or above this end a chain (or mark special sectors).
 const MAX_SECTOR: u32 = 0xffff_fffa;
+/// Mini stream sectors: where a small stream may start.
+const MINI_SECTOR: usize = 64;
+/// Bytes kept of a place that opens like a stream whose start tells
+/// encryption (enough for Excel's BOF and the record after it).
+const SNIPPET: usize = 24;
+/// Most such places kept: bounds memory on a file full of look-alikes.
+const SNIPPET_BUDGET: usize = 4096;
+/// PowerPoint's `CurrentUserAtom.headerToken` of an encrypted file.
+const PPT_ENCRYPTED_TOKEN: u32 = 0xF3D1_C4DF;
 
 /// What the root of a compound file holds, by stream name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,6 +53,9 @@ pub(crate) struct OleFacts {
     pub workbook: bool,
     pub encryption_info: bool,
     pub encrypted_package: bool,
+    /// A 97–2003 file protected by a password (RC4 or XOR): the FIB's
+    /// `fEncrypted`, a `FILEPASS` record, or PowerPoint's encrypted token.
+    pub legacy_encrypted: bool,
     /// The root storage's class id, as stored (GUID, little-endian parts).
     pub root_clsid: [u8; 16],
 }
@@ -92,6 +112,8 @@ pub(crate) enum RootClass {
 struct Header {
     sector_size: usize,
     first_dir: u32,
+    /// Streams smaller than this live in the mini stream.
+    mini_cutoff: u32,
     /// FAT sector numbers from the header's DIFAT, in FAT order.
     fat_sectors: Vec<u32>,
     /// The same, sorted: every sector streamed past is looked up.
@@ -117,6 +139,7 @@ impl Header {
         Some(Header {
             sector_size,
             first_dir: u32_at(48),
+            mini_cutoff: u32_at(56),
             fat_sectors,
             fat_sorted,
         })
@@ -134,6 +157,9 @@ pub(crate) struct OleScanner {
     fat: HashMap<u32, Vec<u8>>,
     dir: HashMap<u32, Vec<u8>>,
     dir_bytes: usize,
+    /// Stream offset → first bytes, where they open like a Word FIB, an
+    /// Excel BOF or a PowerPoint `Current User` (module doc).
+    snippets: HashMap<u64, [u8; SNIPPET]>,
     /// Not a compound file after all (a bad header): stop keeping anything.
     off: bool,
 }
@@ -195,6 +221,17 @@ impl OleScanner {
         let Ok(number) = u32::try_from(number) else {
             return;
         };
+        if self.snippets.len() < SNIPPET_BUDGET {
+            for (i, step) in bytes.chunks(MINI_SECTOR).enumerate() {
+                if opens_like_a_protected_stream(step)
+                    && let Some(first) = step.get(..SNIPPET)
+                {
+                    let at = at + (i * MINI_SECTOR) as u64;
+                    self.snippets
+                        .insert(at, first.try_into().unwrap_or([0; SNIPPET]));
+                }
+            }
+        }
         if header.fat_sorted.binary_search(&number).is_ok() {
             self.fat.insert(number, bytes.to_vec());
         } else if self.dir_bytes + bytes.len() <= DIR_BUDGET && looks_like_directory(bytes) {
@@ -243,6 +280,25 @@ impl OleScanner {
             root_clsid: root[80..96].try_into().unwrap(),
             ..OleFacts::default()
         };
+        // Where a stream starts in the file: in the mini stream (the root's
+        // chain, 64-byte sectors) when small, else at its first sector.
+        let sector_at = |n: u32| (u64::from(n) + 1) * header.sector_size as u64;
+        let stream_at = |e: &[u8]| -> Option<u64> {
+            let (start, size) = (u32_at(e, 116), u32_at(e, 120));
+            if size >= header.mini_cutoff {
+                return Some(sector_at(start));
+            }
+            let offset = start as usize * MINI_SECTOR;
+            let mut sector = u32_at(root, 116);
+            for _ in 0..offset / header.sector_size {
+                // Past the FAT sectors kept: laid out in order, as above.
+                sector = next(sector).unwrap_or(sector + 1);
+                if sector >= MAX_SECTOR {
+                    return None;
+                }
+            }
+            Some(sector_at(sector) + (offset % header.sector_size) as u64)
+        };
         let mut stack = vec![u32_at(root, 76)];
         let mut walked = 0;
         while let Some(id) = stack.pop() {
@@ -253,11 +309,38 @@ impl OleScanner {
             let Some(e) = entry(id) else { continue };
             if let Some(name) = entry_name(e) {
                 facts.record(&name);
+                let first = stream_at(e).and_then(|at| self.snippets.get(&at));
+                facts.legacy_encrypted |= first.is_some_and(|b| protected(&name, b));
             }
             stack.push(u32_at(e, 68)); // left sibling
             stack.push(u32_at(e, 72)); // right sibling
         }
         Some(facts)
+    }
+}
+
+/// Opens like a Word FIB (`wIdent` 0xA5EC), a BIFF8 `BOF` record, or a
+/// PowerPoint `CurrentUserAtom` record header.
+fn opens_like_a_protected_stream(b: &[u8]) -> bool {
+    b.starts_with(&[0xEC, 0xA5])
+        || (b.starts_with(&[0x09, 0x08]) && b.get(4..6) == Some(&[0x00, 0x06]))
+        || b.starts_with(&[0x00, 0x00, 0xF6, 0x0F])
+}
+
+/// The first bytes of root stream `name` say it is password-protected.
+fn protected(name: &str, b: &[u8; SNIPPET]) -> bool {
+    let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    if name.eq_ignore_ascii_case("WordDocument") {
+        // FibBase: wIdent, nFib, unused, lid, pnNext, then the flags.
+        u16_at(0) == 0xA5EC && u16_at(10) & 0x0100 != 0
+    } else if name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book") {
+        // FILEPASS (0x002F), if present, immediately follows the BOF.
+        let after_bof = 4 + usize::from(u16_at(2));
+        u16_at(0) == 0x0809 && after_bof + 2 <= SNIPPET && u16_at(after_bof) == 0x002F
+    } else if name.eq_ignore_ascii_case("Current User") {
+        u16_at(2) == 0x0FF6 && u32_at(b, 12) == PPT_ENCRYPTED_TOKEN
+    } else {
+        false
     }
 }
 

@@ -892,3 +892,32 @@ fn dicom_is_an_image() {
     assert_eq!((c.kind, c.extension_mismatch), (Image, false));
     assert_eq!(of("IM000001", &dicom).kind, Image);
 }
+
+/// An MXF header partition after a run-in of up to 64 KiB is found, in the
+/// head or past it, whatever the chunks; a longer run-in is not MXF.
+#[test]
+fn mxf_after_a_run_in() {
+    for (run_in, is_mxf) in [
+        (1000, true),
+        (HEAD_CAP - 5, true),
+        (40_000, true),
+        (65_535, true),
+        (65_536, false),
+    ] {
+        let mut file: Vec<u8> = (0..run_in).map(|i| (i * 37 + 11) as u8).collect();
+        file.extend_from_slice(magic::MXF_HEADER_PARTITION_KEY);
+        file.extend_from_slice(&[0x83; 5000]);
+        for chunk in [1, 7, 4096, 1 << 20] {
+            let mut s = Sniffer::new();
+            for part in file.chunks(chunk) {
+                s.update(part);
+            }
+            let media_type = s.finish().media_type;
+            assert_eq!(
+                media_type == "application/mxf",
+                is_mxf,
+                "run-in {run_in}, chunk {chunk}: {media_type}"
+            );
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! code: a built-in default (the 2022 notice) or a TOML/JSON file described by
 //! `schemas/policy.schema.json`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use schemars::JsonSchema;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::kinds::ResourceKind;
+use crate::rules::{self, Finding, Rule};
 
 /// What the video share is measured over: `count` (number of resources, the
 /// default) or `bytes`.
@@ -106,6 +108,9 @@ pub struct Policy {
     /// notice-2022-strict makes every one of these an error.
     #[schemars(title = "Audit rules")]
     pub audit: AuditPolicy,
+    /// Levels set by rule code (`[rules] TP060 = "error"`), over the rules'
+    /// defaults and over the `[video]` and `[audit]` levels.
+    pub rules: BTreeMap<String, Level>,
 }
 
 /// How much a missing, stale or rejected review matters (`[audit]` in a
@@ -129,9 +134,9 @@ pub struct AuditPolicy {
 impl Default for AuditPolicy {
     fn default() -> AuditPolicy {
         AuditPolicy {
-            missing: Level::Warning,
-            stale: Level::Warning,
-            rejected: Level::Error,
+            missing: rules::AUDIT_MISSING.default_level(),
+            stale: rules::AUDIT_STALE.default_level(),
+            rejected: rules::AUDIT_REJECTED.default_level(),
         }
     }
 }
@@ -285,35 +290,37 @@ pub struct VideoPolicy {
 
 impl Default for VideoPolicy {
     /// The 2022 notice's conventions (docs/domain.md): MP4 + H.264 + AAC,
-    /// at least 720p and 24 fps, as warnings; a file that is not really a
-    /// video is an error.
+    /// at least 720p and 24 fps. Each level is its rule's default (the rule
+    /// definition is the one place it lives); the values are policy data.
     fn default() -> VideoPolicy {
         VideoPolicy {
-            no_video_stream: Level::Error,
-            container_mp4: Level::Warning,
-            codec_h264: Level::Warning,
-            audio_aac: Level::Warning,
-            audio_present: Level::Warning,
-            faststart: Level::Warning,
+            no_video_stream: rules::AUDIO_ONLY.default_level(),
+            container_mp4: rules::VIDEO_CONTAINER.default_level(),
+            codec_h264: rules::VIDEO_CODEC.default_level(),
+            audio_aac: rules::AUDIO_CODEC.default_level(),
+            audio_present: rules::NO_AUDIO.default_level(),
+            faststart: rules::NOT_FASTSTART.default_level(),
             min_short_side: Limit {
-                level: Level::Warning,
+                level: rules::LOW_RESOLUTION.default_level(),
                 value: 720,
             },
+            // TP065 judges the short side by default (720p whatever the
+            // orientation); a profile may add the long side.
             min_long_side: Limit {
                 level: Level::Off,
                 value: 1280,
             },
-            aspect_16_9: Level::Off,
+            aspect_16_9: rules::ASPECT_RATIO.default_level(),
             min_fps: Limit {
-                level: Level::Warning,
+                level: rules::LOW_FRAME_RATE.default_level(),
                 value: 24.0,
             },
             max_bytes: Limit {
-                level: Level::Warning,
+                level: rules::FILE_TOO_LARGE.default_level(),
                 value: 2 << 30,
             },
             min_sample_rate: Limit {
-                level: Level::Off,
+                level: rules::LOW_SAMPLE_RATE.default_level(),
                 value: 44_100,
             },
         }
@@ -338,6 +345,7 @@ impl Default for Policy {
             video: VideoPolicy::default(),
             limits: Limits::default(),
             audit: AuditPolicy::default(),
+            rules: BTreeMap::new(),
         }
     }
 }
@@ -430,6 +438,7 @@ impl Policy {
                 "应为一组设置（TOML 表或 JSON 对象）",
             )));
         }
+        check_rule_levels(&overlay).map_err(fail)?;
         let name = base_profile
             .or_else(|| overlay.get("profile").and_then(|p| p.as_str()))
             .unwrap_or("notice-2022")
@@ -440,9 +449,73 @@ impl Policy {
         merge(&mut merged, overlay);
         // The profile applied is the one reported, whatever the file said.
         merged["profile"] = serde_json::Value::from(name);
-        let policy: Policy = serde_json::from_value(merged).map_err(wrong_value)?;
+        let mut policy: Policy = serde_json::from_value(merged).map_err(wrong_value)?;
         policy.validate().map_err(fail)?;
+        policy.apply_rule_levels();
         Ok(policy)
+    }
+
+    /// `[rules]` levels reach the `[video]` and `[audit]` levels that decide
+    /// whether those checks run at all (TP066 turned on runs the 16:9 check);
+    /// the report's `policy` then shows the levels in force.
+    fn apply_rule_levels(&mut self) {
+        let levels: Vec<(String, Level)> =
+            self.rules.iter().map(|(c, l)| (c.clone(), *l)).collect();
+        for (code, level) in levels {
+            let v = &mut self.video;
+            let slot = match code.as_str() {
+                "TP004" => &mut self.audit.missing,
+                "TP005" => &mut self.audit.stale,
+                "TP006" => &mut self.audit.rejected,
+                "TP012" => &mut v.no_video_stream,
+                "TP060" => &mut v.container_mp4,
+                "TP061" => &mut v.codec_h264,
+                "TP062" => &mut v.audio_aac,
+                "TP063" => &mut v.audio_present,
+                "TP064" => &mut v.faststart,
+                "TP065" => {
+                    // The sides the policy checks keep being checked, at the
+                    // new level; with neither on, the short side is.
+                    let sides = [&mut v.min_short_side.level, &mut v.min_long_side.level];
+                    let any_on = sides.iter().any(|l| **l != Level::Off);
+                    for (i, side) in sides.into_iter().enumerate() {
+                        if level == Level::Off || *side != Level::Off || (!any_on && i == 0) {
+                            *side = level;
+                        }
+                    }
+                    continue;
+                }
+                "TP066" => &mut v.aspect_16_9,
+                "TP067" => &mut v.min_fps.level,
+                "TP068" => &mut v.max_bytes.level,
+                "TP069" => &mut v.min_sample_rate.level,
+                _ => continue,
+            };
+            *slot = level;
+        }
+    }
+
+    /// The level of a rule under this policy: `[rules]`, else its default.
+    pub fn level_of(&self, rule: &Rule) -> Level {
+        self.rules
+            .get(rule.code)
+            .copied()
+            .unwrap_or_else(|| rule.default_level())
+    }
+
+    /// Findings at the levels `[rules]` sets: dropped when `off`.
+    pub fn apply_rule_severities(&self, findings: &mut Vec<Finding>) {
+        if self.rules.is_empty() {
+            return;
+        }
+        findings.retain_mut(|f| match self.rules.get(f.code()).map(|l| l.severity()) {
+            None => true,
+            Some(None) => false,
+            Some(Some(severity)) => {
+                f.severity = severity;
+                true
+            }
+        });
     }
 
     fn validate(&self) -> std::result::Result<(), Text> {
@@ -462,6 +535,16 @@ impl Policy {
                 format!(
                     "threshold_percent 为 {}；应在 0 到 100 之间",
                     self.threshold_percent
+                ),
+            ));
+        }
+        if let Some(code) = self.rules.keys().find(|c| rules::by_code(c).is_none()) {
+            return Err(Text::new(
+                format!(
+                    "[rules] names {code}, which is not a rule code; `trainpack rules` lists them (TP001, TP060, ...)"
+                ),
+                format!(
+                    "[rules] 中的 {code} 不是规则代码；`trainpack rules` 列出全部代码（TP001、TP060……）"
                 ),
             ));
         }
@@ -498,6 +581,33 @@ impl Policy {
         whole > 0
             && u128::from(part) * 100 >= u128::from(self.threshold_percent) * u128::from(whole)
     }
+}
+
+/// `[rules]` checked before merging, so a bad entry is named with its
+/// table (serde's own message would not say where the value was).
+fn check_rule_levels(overlay: &serde_json::Value) -> std::result::Result<(), Text> {
+    let Some(table) = overlay.get("rules") else {
+        return Ok(());
+    };
+    let Some(table) = table.as_object() else {
+        return Err(Text::new(
+            "[rules] must be a table of rule codes, e.g. TP060 = \"error\"",
+            "[rules] 应为规则代码表，例如 TP060 = \"error\"",
+        ));
+    };
+    for (code, level) in table {
+        if serde_json::from_value::<Level>(level.clone()).is_err() {
+            return Err(Text::new(
+                format!(
+                    "[rules] {code} = {level}: the level must be \"off\", \"info\", \"warning\" or \"error\""
+                ),
+                format!(
+                    "[rules] {code} = {level}：级别应为 \"off\"、\"info\"、\"warning\" 或 \"error\""
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn unknown_profile(name: &str) -> Text {
@@ -592,6 +702,35 @@ mod tests {
                 None => assert!(!rule.on_by_default(), "{} is off by default", rule.code),
             }
         }
+    }
+
+    /// TP065 covers two thresholds: `[rules]` sets the level of those the
+    /// profile checks, and turns on the short side when neither is.
+    #[test]
+    fn rule_levels_reach_both_resolution_sides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let sides = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let v = Policy::load(&path, None).unwrap().video;
+            (v.min_short_side.level, v.min_long_side.level)
+        };
+        let error = "[rules]\nTP065 = \"error\"\n";
+        assert_eq!(sides(error), (Level::Error, Level::Off));
+        let smartedu = format!(
+            "profile = \"smartedu-2025\"\n{}",
+            error.replace("error", "info")
+        );
+        assert_eq!(sides(&smartedu), (Level::Info, Level::Info));
+        let none_on = "[video]\nmin_short_side = { level = \"off\", value = 720 }\n";
+        assert_eq!(
+            sides(&format!("{none_on}{error}")),
+            (Level::Error, Level::Off)
+        );
+        assert_eq!(
+            sides("[rules]\nTP065 = \"off\"\n"),
+            (Level::Off, Level::Off)
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Probing in the same pass as hashing: while a file streams through the
 //! scanner, `Capture` keeps just the bytes a container probe will ask for —
 //! the head, every top-level MP4 box header, the `moov`/`moof` index boxes,
-//! for Matroska the first and last few MiB, and for AVI the head through the
+//! for Matroska the first 4 MiB and the last 1 MiB (whatever the chunk
+//! sizes: the probe walks the last Clusters there), and for AVI the head through the
 //! `hdrl` header list and 64 KiB past it, then the index the header points
 //! to (the start and end of `idx1`, the video's last OpenDML `ix##` chunk) —
 //! so the built-in probe can
@@ -18,9 +19,11 @@ use super::builtin::Opening;
 
 /// Bytes always kept from the start of a container.
 const HEAD: u64 = 64 << 10;
-/// Matroska keeps more of its start (Info, Tracks) and a tail (Cues, Tags).
+/// Matroska keeps more of its start (Info, Tracks) and its last bytes
+/// (Cues, Tags, and the last Clusters: where a file of unknown Segment size
+/// was cut).
 const MKV_HEAD: u64 = 4 << 20;
-const MKV_TAIL: usize = 1 << 20;
+const MKV_TAIL: u64 = super::builtin::MKV_TAIL;
 /// Most AVI head kept when the `hdrl` list is larger than `HEAD`.
 const AVI_HEAD: u64 = 4 << 20;
 /// Most index bytes kept for one file: bounds memory whatever the input.
@@ -66,8 +69,9 @@ pub struct Capture {
     pos: u64,
     regions: Vec<(u64, Vec<u8>)>,
     kept: usize,
-    /// Matroska tail: the last two chunks seen.
-    tail: [(u64, Vec<u8>); 2],
+    /// Matroska: the bytes past `MKV_HEAD`, the last `MKV_TAIL` of them,
+    /// each at its stream offset modulo `MKV_TAIL`.
+    tail: Vec<u8>,
     /// First bytes, until there are enough to tell the container.
     pending: Vec<u8>,
 }
@@ -93,7 +97,7 @@ impl Capture {
             pos: 0,
             regions: Vec::new(),
             kept: 0,
-            tail: [(0, Vec::new()), (0, Vec::new())],
+            tail: Vec::new(),
             pending: Vec::new(),
         }
     }
@@ -137,15 +141,7 @@ impl Capture {
             Some(Mode::Off) | None => {}
             Some(Mode::Mkv) => {
                 self.keep(start, chunk, 0, MKV_HEAD);
-                // Roll the last two chunks; together they hold at least the
-                // tail when chunks are as large as MKV_TAIL.
-                self.tail.swap(0, 1);
-                let (pos, buf) = &mut self.tail[1];
-                *pos = start;
-                buf.clear();
-                let from = chunk.len().saturating_sub(MKV_TAIL);
-                *pos += from as u64;
-                buf.extend_from_slice(&chunk[from..]);
+                self.keep_mkv_tail(start, chunk);
             }
             Some(Mode::Mp4 { .. }) => {
                 self.keep(start, chunk, 0, HEAD);
@@ -234,6 +230,46 @@ impl Capture {
             Some(size) if hdrl => (20 + u64::from(size) + HEAD).clamp(HEAD, AVI_HEAD),
             _ => HEAD,
         }
+    }
+
+    /// Roll the Matroska tail: every byte is copied once, whatever the
+    /// chunk sizes.
+    fn keep_mkv_tail(&mut self, start: u64, chunk: &[u8]) {
+        // Only the last MKV_TAIL bytes of the chunk, and none of the head.
+        let skip = (chunk.len() as u64)
+            .saturating_sub(MKV_TAIL)
+            .max(MKV_HEAD.saturating_sub(start))
+            .min(chunk.len() as u64);
+        let mut at = start + skip;
+        let mut bytes = &chunk[skip as usize..];
+        if bytes.is_empty() {
+            return;
+        }
+        if self.tail.is_empty() {
+            self.tail = vec![0; MKV_TAIL as usize];
+        }
+        while !bytes.is_empty() {
+            let slot = (at % MKV_TAIL) as usize;
+            let n = bytes.len().min(self.tail.len() - slot);
+            self.tail[slot..slot + n].copy_from_slice(&bytes[..n]);
+            at += n as u64;
+            bytes = &bytes[n..];
+        }
+    }
+
+    /// The Matroska tail in file order, from where it starts.
+    fn mkv_tail(&self) -> Option<(u64, Vec<u8>)> {
+        if self.tail.is_empty() {
+            return None;
+        }
+        let from = self.pos.saturating_sub(MKV_TAIL).max(MKV_HEAD);
+        let n = self.pos.checked_sub(from)? as usize;
+        let slot = (from % MKV_TAIL) as usize;
+        let mut bytes = Vec::with_capacity(n);
+        bytes.extend_from_slice(&self.tail[slot..(slot + n).min(self.tail.len())]);
+        let wrapped = n - bytes.len();
+        bytes.extend_from_slice(&self.tail[..wrapped]);
+        Some((from, bytes))
     }
 
     /// Keep the part of `chunk` (at stream offset `start`) inside `from..to`.
@@ -347,10 +383,8 @@ impl Capture {
             Some(Mode::Avi { .. }) => "avi",
             _ => return None,
         };
-        for (at, buf) in std::mem::take(&mut self.tail) {
-            if !buf.is_empty() {
-                self.regions.push((at, buf));
-            }
+        if let Some(tail) = self.mkv_tail() {
+            self.regions.push(tail);
         }
         Some(Captured {
             family,
@@ -719,6 +753,32 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The probe of a Matroska file of unknown Segment size walks its last
+    /// `MKV_TAIL` bytes: they are kept whole whatever the chunk sizes (two
+    /// rolling chunks once kept only 128 KiB of them, as the scan reads).
+    #[test]
+    fn matroska_tail_is_kept_whatever_the_chunks() {
+        let len = (6 << 20) + 12_345;
+        let mut file: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        file[..4].copy_from_slice(&[0x1A, 0x45, 0xDF, 0xA3]);
+        let tail_from = (len - MKV_TAIL as usize) as u64;
+        for chunk in [1000, 4096, 128 << 10, (3 << 20) + 1, len] {
+            let mut c = Capture::new();
+            for part in file.chunks(chunk) {
+                c.update(part);
+            }
+            let captured = c.finish().expect("captured as Matroska");
+            let mut r = captured.reader();
+            let mut tail = vec![0u8; MKV_TAIL as usize];
+            r.seek(SeekFrom::Start(tail_from)).unwrap();
+            r.read_exact(&mut tail).unwrap();
+            assert!(tail == file[tail_from as usize..], "chunk {chunk}");
+            // Between the head and the tail, nothing is kept.
+            r.seek(SeekFrom::Start(MKV_HEAD + 10)).unwrap();
+            assert!(r.read(&mut [0u8; 4]).is_err(), "chunk {chunk}");
         }
     }
 

@@ -297,10 +297,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 out,
                 "<tr class=\"finding\"><td class=\"{class}\">{}</td><td><code>{}</code></td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
                 escape(f.severity.label(lang)),
-                escape(f.code),
+                escape(f.code()),
                 escape(f.path.as_deref().unwrap_or("")),
-                escape(f.message.get(lang)),
-                escape(f.hint.get(lang)),
+                escape(f.message().get(lang)),
+                escape(f.hint().get(lang)),
             );
         }
         out.push_str("</table>\n");

@@ -69,12 +69,12 @@ struct FindingView<'a> {
     name: &'static str,
     severity: Severity,
     path: &'a Option<String>,
-    message: &'a str,
-    hint: &'a str,
-    message_zh: &'a str,
-    message_en: &'a str,
-    hint_zh: &'a str,
-    hint_en: &'a str,
+    message: String,
+    hint: &'static str,
+    message_zh: String,
+    message_en: String,
+    hint_zh: &'static str,
+    hint_en: &'static str,
 }
 
 fn view(report: &Report, lang: Lang) -> View<'_> {
@@ -89,17 +89,21 @@ fn view(report: &Report, lang: Lang) -> View<'_> {
         findings: report
             .findings
             .iter()
-            .map(|f: &Finding| FindingView {
-                code: f.code,
-                name: f.name,
-                severity: f.severity,
-                path: &f.path,
-                message: f.message.get(lang),
-                hint: f.hint.get(lang),
-                message_zh: &f.message.zh,
-                message_en: &f.message.en,
-                hint_zh: &f.hint.zh,
-                hint_en: &f.hint.en,
+            .map(|f: &Finding| {
+                // Rendered here, from the violation's arguments.
+                let message = f.message();
+                FindingView {
+                    code: f.code(),
+                    name: f.name(),
+                    severity: f.severity,
+                    path: &f.path,
+                    message: message.get(lang).to_owned(),
+                    hint: f.rule.fix(lang),
+                    message_zh: message.zh,
+                    message_en: message.en,
+                    hint_zh: f.rule.fix_zh,
+                    hint_en: f.rule.fix_en,
+                }
             })
             .collect(),
         schema_version: SCHEMA_VERSION,

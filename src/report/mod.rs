@@ -121,6 +121,8 @@ pub struct PolicyInfo {
     /// rejected review.
     #[schemars(title = "Audit rules", with = "crate::schema::PolicyTable")]
     pub audit: crate::policy::AuditPolicy,
+    /// Levels the policy file sets by rule code (`[rules]`); empty when none.
+    pub rules: std::collections::BTreeMap<String, crate::policy::Level>,
 }
 
 /// Totals over the whole package.

@@ -14,8 +14,9 @@ pub fn write_json(out: &mut impl Write, rules: &[&Rule]) -> io::Result<()> {
                 "code": r.code, "name": r.name, "severity": r.severity,
                 "on_by_default": r.on_by_default(),
                 "summary_en": r.summary_en, "summary_zh": r.summary_zh,
-                "rationale": r.rationale, "fix_en": r.fix_en, "fix_zh": r.fix_zh,
-                "example": r.example,
+                "rationale": r.rationale, "rationale_zh": r.rationale_zh,
+                "fix_en": r.fix_en, "fix_zh": r.fix_zh,
+                "example": r.example, "example_zh": r.example_zh,
             })
         })
         .collect();
@@ -36,13 +37,13 @@ pub fn write_text(out: &mut impl Write, rules: &[&Rule], lang: Lang) -> io::Resu
             } else {
                 lang.pick(", off by default", "，默认不启用")
             },
-            lang.pick(r.summary_en, r.summary_zh),
+            r.summary(lang),
             lang.pick("why", "原因"),
-            r.rationale,
+            r.rationale(lang),
             lang.pick("fix", "修改建议"),
-            lang.pick(r.fix_en, r.fix_zh),
+            r.fix(lang),
             lang.pick("example", "示例"),
-            r.example,
+            r.example(lang),
         )?;
     }
     Ok(())

@@ -163,16 +163,16 @@ pub fn render(report: &Report, lang: Lang, colour: bool) -> String {
         let _ = writeln!(
             out,
             "  {label} [{}] {path}{sep}{}",
-            f.code,
-            shown(f.message.get(lang))
+            f.code(),
+            shown(f.message().get(lang))
         );
-        if explained.insert(f.code) {
+        if explained.insert(f.code()) {
             let _ = writeln!(
                 out,
                 "      {}{}{}",
                 dim.apply_to(t("fix:", "修改建议：")),
                 t(" ", ""),
-                f.hint.get(lang)
+                f.rule.fix(lang)
             );
         }
     }

@@ -1,10 +1,16 @@
 //! Every finding trainpack can report, defined once: a stable code, a
-//! severity, what it checks, why it matters and how to fix it — the way
-//! clippy and ruff define lints. Rules never print; renderers do.
+//! default severity, what it checks, why it matters, how to fix it and an
+//! example, in English and Chinese, with a typed message — the way clippy
+//! and ruff define lints. Rules never print; renderers do.
+//!
+//! To add a rule: one `rules!` entry in the file of the stage that detects
+//! it (its message struct comes with it), the code that builds the struct
+//! and calls `.finding(path)`, and a test that triggers it on a real file.
 
 use serde::Serialize;
 
 use crate::i18n::{Lang, Text};
+use crate::policy::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,471 +44,238 @@ pub struct Rule {
     pub code: &'static str,
     /// Stable kebab-case name.
     pub name: &'static str,
+    /// The severity it has when on: by default, or when a policy turns it on
+    /// without naming a level.
     pub severity: Severity,
+    /// Whether the default policy emits it at all.
+    pub default_on: bool,
     /// What it checks, one line.
     pub summary_en: &'static str,
     pub summary_zh: &'static str,
     /// Why it matters.
     pub rationale: &'static str,
+    pub rationale_zh: &'static str,
     /// How to fix it.
     pub fix_en: &'static str,
     pub fix_zh: &'static str,
     /// An example that triggers it.
     pub example: &'static str,
+    pub example_zh: &'static str,
 }
 
-/// One problem found in one package, as plain data.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+impl Rule {
+    pub fn summary(&self, lang: Lang) -> &'static str {
+        lang.pick(self.summary_en, self.summary_zh)
+    }
+    pub fn rationale(&self, lang: Lang) -> &'static str {
+        lang.pick(self.rationale, self.rationale_zh)
+    }
+    pub fn fix(&self, lang: Lang) -> &'static str {
+        lang.pick(self.fix_en, self.fix_zh)
+    }
+    pub fn example(&self, lang: Lang) -> &'static str {
+        lang.pick(self.example, self.example_zh)
+    }
+    /// Whether the default policy emits this rule at all.
+    pub fn on_by_default(&self) -> bool {
+        self.default_on
+    }
+    /// Its level under the default policy: the one place a default lives.
+    pub fn default_level(&self) -> Level {
+        if !self.default_on {
+            return Level::Off;
+        }
+        match self.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Info,
+        }
+    }
+}
+
+/// One occurrence of a rule: its arguments as typed fields (one struct per
+/// rule, declared with the rule by `rules!`), rendered into both languages
+/// only when a report is written.
+pub trait Violation: std::fmt::Debug + Send + Sync + 'static {
+    fn rule(&self) -> &'static Rule;
+    /// The message, in English and Chinese.
+    fn message(&self) -> Text;
+    fn clone_box(&self) -> Box<dyn Violation>;
+
+    /// A finding at the rule's default severity; `path` is None for the
+    /// whole package.
+    fn finding(self, path: Option<&str>) -> Finding
+    where
+        Self: Sized,
+    {
+        let rule = self.rule();
+        Finding {
+            rule,
+            severity: rule.severity,
+            path: path.map(str::to_owned),
+            violation: Box::new(self),
+        }
+    }
+
+    /// A finding at the severity the policy sets for this rule.
+    fn finding_at(self, severity: Severity, path: Option<&str>) -> Finding
+    where
+        Self: Sized,
+    {
+        Finding {
+            severity,
+            ..self.finding(path)
+        }
+    }
+}
+
+/// One problem found in one package, as plain data: the rule, where, how
+/// much it matters under the policy, and the violation's arguments.
+#[derive(Debug)]
 pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
+    pub rule: &'static Rule,
+    /// The effective severity (the policy may raise or lower the rule's).
     pub severity: Severity,
     /// Package-relative path the finding concerns; None for the whole package.
     pub path: Option<String>,
-    pub message: Text,
-    pub hint: Text,
+    violation: Box<dyn Violation>,
 }
 
-impl Rule {
-    pub fn finding(&'static self, path: Option<&str>, message: Text) -> Finding {
+impl Finding {
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+    pub fn name(&self) -> &'static str {
+        self.rule.name
+    }
+    pub fn message(&self) -> Text {
+        self.violation.message()
+    }
+    /// How to fix it: the rule's advice.
+    pub fn hint(&self) -> Text {
+        Text::new(self.rule.fix_en, self.rule.fix_zh)
+    }
+    /// The same finding at another severity (the policy's level).
+    pub fn with_severity(self, severity: Severity) -> Finding {
+        Finding { severity, ..self }
+    }
+    pub fn violation(&self) -> &dyn Violation {
+        &*self.violation
+    }
+}
+
+impl Clone for Finding {
+    fn clone(&self) -> Finding {
         Finding {
-            code: self.code,
-            name: self.name,
+            rule: self.rule,
             severity: self.severity,
-            path: path.map(str::to_owned),
-            message,
-            hint: Text::new(self.fix_en, self.fix_zh),
+            path: self.path.clone(),
+            violation: self.violation.clone_box(),
         }
     }
 }
 
-impl Rule {
-    /// A finding at the severity the policy sets for this rule.
-    pub fn finding_at(
-        &'static self,
-        severity: Severity,
-        path: Option<&str>,
-        message: Text,
-    ) -> Finding {
-        Finding {
-            severity,
-            ..self.finding(path, message)
-        }
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        self.rule.code == other.rule.code
+            && self.severity == other.severity
+            && self.path == other.path
+            && self.message() == other.message()
     }
 }
 
+/// The same shape as before rules became units: code, name, severity,
+/// path, message and hint, each message in both languages.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("code", self.rule.code)?;
+        st.serialize_field("name", self.rule.name)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("message", &self.message())?;
+        st.serialize_field("hint", &self.hint())?;
+        st.end()
+    }
+}
+
+/// Declares rules, each with its documentation and the struct holding a
+/// violation's arguments, whose `=>` expression renders both languages (the
+/// fields are in scope by name). `off_by_default` after the severity: the
+/// default policy does not run it.
 macro_rules! rules {
-    ($( $ident:ident = $code:literal $name:literal $sev:ident {
+    ($( $ident:ident = $code:literal $name:literal $sev:ident $($off:ident)? {
         summary: $sen:literal / $szh:literal,
-        why: $why:literal,
+        why: $why:literal / $whyzh:literal,
         fix: $fen:literal / $fzh:literal,
-        example: $ex:literal $(,)?
+        example: $ex:literal / $exzh:literal,
+        message: $msg:ident { $($field:ident : $ty:ty),* $(,)? } => $render:expr $(,)?
     } )*) => {
-        $( pub static $ident: Rule = Rule {
-            code: $code, name: $name, severity: Severity::$sev,
-            summary_en: $sen, summary_zh: $szh, rationale: $why,
-            fix_en: $fen, fix_zh: $fzh, example: $ex,
-        }; )*
-        /// Every rule, in code order.
-        pub static ALL: &[&Rule] = &[$(&$ident),*];
+        $(
+            pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+                code: $code, name: $name, severity: $crate::rules::Severity::$sev,
+                default_on: stringify!($($off)?).is_empty(),
+                summary_en: $sen, summary_zh: $szh, rationale: $why,
+                rationale_zh: $whyzh, fix_en: $fen, fix_zh: $fzh, example: $ex,
+                example_zh: $exzh,
+            };
+
+            #[doc = concat!("The arguments of a ", $code, " finding.")]
+            #[derive(Clone, Debug)]
+            pub struct $msg { $(pub $field: $ty),* }
+
+            impl $crate::rules::Violation for $msg {
+                fn rule(&self) -> &'static $crate::rules::Rule {
+                    &$ident
+                }
+                fn message(&self) -> Text {
+                    let $msg { $($field),* } = self;
+                    $render
+                }
+                fn clone_box(&self) -> Box<dyn $crate::rules::Violation> {
+                    Box::new(self.clone())
+                }
+            }
+        )*
+
+        /// This stage's rules, in code order.
+        pub(super) static RULES: &[&$crate::rules::Rule] = &[$(&$ident),*];
     };
 }
 
-rules! {
-    VIDEO_RATIO = "TP001" "video-ratio-below-threshold" Error {
-        summary: "Video is less than the required share of course resources" / "视频资源占课程资源的比例低于要求",
-        why: "The 2022 notice (教师厅函〔2022〕7号) requires 60% or more (以上 includes 60%) of course resources to be video. Counted by number of resources by default; the policy can count bytes instead.",
-        fix: "The finding gives two exact numbers: how many existing non-video resources to turn into video (e.g. record a lecture over its slides), or how many new videos to add (more than the first, since new videos also raise the total)." / "该问题给出两个确切数字：需要将多少个现有非视频资源改做成视频（如为讲义录制讲解视频），或需要新增多少个视频（新增视频也会增加总数，因此数量更多）。",
-        example: "3 videos among 6 course resources: 50% < 60%",
-    }
-    MODULE_RATIO = "TP002" "module-video-ratio-low" Info {
-        summary: "A module (top-level folder) has a video share below the threshold" / "某个模块（顶层文件夹）的视频占比低于要求",
-        why: "The rule applies to the whole package, but a module without video is usually where the package falls short.",
-        fix: "Add videos to this module first." / "优先为该模块补充视频。",
-        example: "模块3_案例分析/ holds 4 PDFs and no video",
-    }
-    NO_COURSE_RESOURCES = "TP003" "no-course-resources" Error {
-        summary: "The package holds no course resources" / "包中没有任何课程资源",
-        why: "An empty package (or one holding only junk, subtitles or metadata) cannot meet the rule; this is usually the wrong folder or a failed export.",
-        fix: "Check that you gave the right folder or zip, and that the export finished." / "请确认指定的文件夹或压缩包正确，且导出已完成。",
-        example: "an empty folder, or a zip holding only __MACOSX/",
-    }
-    AUDIT_MISSING = "TP004" "audit-missing" Warning {
-        summary: "No review (审核) of the package is recorded" / "包未记录审核",
-        why: "The notice (教师厅函〔2022〕7号) asks each provider to review its package (形成完整的数字化培训包并进行审核) before uploading it. The review is recorded in training-package.json by `trainpack audit`, with the digest of the content reviewed. A warning by default; an error under the notice-2022-strict profile or `[audit] missing = \"error\"`.",
-        fix: "Have the package reviewed, then record it: `trainpack audit PACKAGE --reviewer NAME --role ROLE --result approved`." / "请审核该包，然后记录审核结果：`trainpack audit 包路径 --reviewer 姓名 --role 职务 --result approved`。",
-        example: "a training-package.json without an audit section",
-    }
-    AUDIT_STALE = "TP005" "audit-stale" Warning {
-        summary: "Files were added, removed or changed since the review" / "审核之后有文件被新增、删除或修改",
-        why: "A review approves exact content: its record holds the SHA-256 of every file reviewed. Content changed afterwards was not reviewed, so the package uploaded is not the one approved.",
-        fix: "Review the listed changes and record the review again with `trainpack audit`, or restore the reviewed files." / "请审核所列变化后用 `trainpack audit` 重新记录审核，或恢复为审核时的文件。",
-        example: "模块1/第1课.mp4 re-exported after the review was recorded",
-    }
-    AUDIT_REJECTED = "TP006" "audit-rejected" Error {
-        summary: "The recorded review rejected the package" / "审核结论为不通过",
-        why: "The reviewer did not approve the package; it should not be uploaded until a new review approves it.",
-        fix: "Fix what the review notes ask for, then have the package reviewed again and record the new result with `trainpack audit`." / "请按审核意见修改，再重新审核并用 `trainpack audit` 记录新的结论。",
-        example: "\"audit\": {\"result\": \"rejected\", \"notes\": \"模块3 缺少视频\"}",
-    }
-    EXTENSION_MISMATCH = "TP010" "extension-mismatch" Warning {
-        summary: "A file's content does not match its extension" / "文件内容与扩展名不符",
-        why: "Content decides what a resource is; a wrong extension misleads players, platforms and reviewers.",
-        fix: "Rename the file with the extension of its real type, or replace it with the intended file." / "按实际类型修改扩展名，或换成正确的文件。",
-        example: "讲座录像.mp4 that is really a PDF",
-    }
-    NOT_A_VIDEO = "TP011" "video-name-not-video" Warning {
-        summary: "A file named as a video is not a video and is not counted as one" / "以视频扩展名命名的文件并不是视频，不计入视频",
-        why: "Only files whose content is a video container holding a real video stream count toward the 60%.",
-        fix: "Replace it with the real video, or rename it to its real type." / "替换为真正的视频文件，或按实际类型改名。",
-        example: "a slide deck renamed 第1课.mp4",
-    }
-    AUDIO_ONLY = "TP012" "audio-only-video-file" Error {
-        summary: "A video container holds only audio (or only cover art): counted as audio, not video" / "视频格式文件中只有音频（或只有封面图），计为音频而非视频",
-        why: "An MP4 with no video stream plays as sound only; it is an audio resource.",
-        fix: "Export the lecture with its picture track, or rename it .m4a if audio is intended." / "重新导出带画面的视频；如本就是音频，请改为 .m4a。",
-        example: "讲解.mp4 holding one AAC stream",
-    }
-    VIDEO_UNREADABLE = "TP013" "video-unreadable" Error {
-        summary: "A video cannot be read, or has no duration" / "视频无法读取或时长为零",
-        why: "A broken video does not play on the platform and is not counted as video.",
-        fix: "Re-export or re-copy the video from its source, then check that it plays from start to end." / "从原始素材重新导出或复制该视频，并确认能完整播放。",
-        example: "a truncated upload, or an MP4 whose index is missing",
-    }
-    VIDEO_UNCONFIRMED = "TP014" "video-unconfirmed" Warning {
-        summary: "A video was identified by content but could not be confirmed by a probe" / "已按内容识别为视频，但未能用探测工具确认",
-        why: "Without ffprobe, trainpack cannot see inside a video; it counts the file as video but cannot vouch for its streams.",
-        fix: "Install ffmpeg (which provides ffprobe) and run the check again." / "安装 ffmpeg（含 ffprobe）后重新检查。",
-        example: "any video, on a machine without ffmpeg",
-    }
-    PROBE_TIMEOUT = "TP015" "probe-timeout" Error {
-        summary: "Probing a video took longer than the time limit" / "探测视频超时",
-        why: "A probe that hangs usually means a damaged or hostile file; it is not counted as video.",
-        fix: "Re-export the video; raise probe_timeout_s in the policy only if the file is known to be good." / "请重新导出该视频；确认文件无误时可在策略中调大 probe_timeout_s。",
-        example: "a video whose index points far past the end of the file",
-    }
-    FFPROBE_MISSING = "TP016" "ffprobe-missing" Warning {
-        summary: "ffprobe is not installed: videos are counted unconfirmed" / "未安装 ffprobe：视频未经确认即计入",
-        why: "Whether a file holds a real video stream is decided by probing it.",
-        fix: "Install ffmpeg: `apt install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS), `winget install ffmpeg` (Windows)." / "安装 ffmpeg：Debian/Ubuntu 用 `apt install ffmpeg`，macOS 用 `brew install ffmpeg`，Windows 用 `winget install ffmpeg`。",
-        example: "any package, on a machine without ffmpeg",
-    }
-    JUNK_FILE = "TP020" "junk-file" Warning {
-        summary: "A system or temporary file is in the package" / "包中含有系统或临时文件",
-        why: "Files like .DS_Store, Thumbs.db, __MACOSX/ and ~$ lock files are left by operating systems and editors; they are not course resources and clutter the platform.",
-        fix: "Delete them before packing (on macOS, zip with `zip -r -X` or use the Finder's compress after removing them)." / "打包前删除这些文件（macOS 可用 `zip -r -X` 打包）。",
-        example: "__MACOSX/._第1课.mp4, .DS_Store, ~$课件.pptx",
-    }
-    EMPTY_FILE = "TP021" "empty-file" Warning {
-        summary: "A file is empty (zero bytes)" / "文件为空（0 字节）",
-        why: "An empty file is usually a failed copy or export; it is not counted.",
-        fix: "Copy the file again from its source, or delete it." / "从源头重新复制该文件，或将其删除。",
-        example: "空文件.txt",
-    }
-    EXECUTABLE = "TP022" "executable-file" Error {
-        summary: "An executable or script is in the package" / "包中含有可执行程序或脚本",
-        why: "Learning platforms refuse executables: they are a security risk and not course resources.",
-        fix: "Remove it; if learners need software, link to its official download page in a document." / "请删除；如学员需要软件，请在文档中给出官方下载地址。",
-        example: "setup.exe, install.bat",
-    }
-    OBSOLETE_FORMAT = "TP023" "obsolete-format" Error {
-        summary: "A resource is in an obsolete format that no longer plays (Flash)" / "资源为已淘汰格式（Flash），无法播放",
-        why: "Browsers removed Flash in 2021; an .swf animation cannot be used on the platform.",
-        fix: "Convert the animation to MP4 video or HTML5." / "请将动画转换为 MP4 视频或 HTML5 格式。",
-        example: "动画演示.swf",
-    }
-    ARCHIVE_IN_PACKAGE = "TP024" "archive-in-package" Warning {
-        summary: "An archive (zip, rar, 7z, tar, gz) is inside the package: not counted as a course resource" / "包中含有压缩文件（zip、rar、7z、tar、gz 等），不计为课程资源",
-        why: "The platform does not unpack archives inside a package, so learners cannot play or open what is inside; it is neither counted nor checked.",
-        fix: "Unpack it into the package (its videos and documents then count), or remove it." / "请将其解压到包中（其中的视频和文档才会被计入），或将其删除。",
-        example: "模块2/课程视频.zip",
-    }
-    ENCRYPTED_DOCUMENT = "TP025" "encrypted-document" Warning {
-        summary: "A document is password-protected: the platform cannot open it" / "文档设有打开密码，平台无法打开",
-        why: "A password-protected Word, PowerPoint or Excel file is an encrypted container; neither the platform nor learners can open it without the password.",
-        fix: "Open it in Office or WPS, remove the password (File > Info > Protect Document > Encrypt with Password, clear it) and save again." / "请在 Office 或 WPS 中打开，清除打开密码（文件 > 信息 > 保护文档 > 用密码进行加密，删除密码）后重新保存。",
-        example: "讲义.docx saved with an open password",
-    }
-    UNSAFE_PATH = "TP030" "unsafe-zip-path" Error {
-        summary: "A zip entry name could write outside the package" / "压缩包中的条目名称可能写到包目录之外",
-        why: "Names with '..', absolute paths or drive letters (with '/' or '\\' separators) are how 'zip slip' attacks overwrite files; trainpack never reads such entries.",
-        fix: "Re-create the zip from the package folder with an ordinary zip tool." / "请用常规压缩工具从包文件夹重新打包。",
-        example: "../evil.txt",
-    }
-    LEGACY_NAME = "TP031" "legacy-encoded-name" Warning {
-        summary: "A zip entry name is GBK-encoded without the UTF-8 flag" / "压缩包条目名称为 GBK 编码且未标记 UTF-8",
-        why: "trainpack decodes it correctly, but other tools (macOS, Linux, the platform) may show garbled names.",
-        fix: "Re-create the zip with UTF-8 names (7-Zip: add -mcu=on; Bandizip and WinRAR have a UTF-8 option)." / "请用 UTF-8 文件名重新压缩（7-Zip 加参数 -mcu=on；Bandizip、WinRAR 可在设置中选择 UTF-8）。",
-        example: "模块1/第1课.mp4 written by an old Windows zip tool",
-    }
-    SYMLINK = "TP032" "symlink-skipped" Warning {
-        summary: "A symbolic link was skipped" / "已跳过符号链接",
-        why: "Links can point outside the package; they are never followed, so what they point to is not part of the package.",
-        fix: "Replace the link with a copy of the file it points to." / "请用被链接文件的副本替换该链接。",
-        example: "video.mp4 -> /home/user/video.mp4",
-    }
-    UNREADABLE = "TP033" "unreadable-file" Error {
-        summary: "A file could not be read" / "文件无法读取",
-        why: "A file trainpack cannot read will not be readable on the platform either (damaged archive entry, bad checksum, permissions).",
-        fix: "Copy the file again from its source, then re-create the package." / "请从源头重新复制该文件后重新打包。",
-        example: "a zip entry whose CRC does not match",
-    }
-    SPECIAL_FILE = "TP034" "special-file" Warning {
-        summary: "A special file (pipe, socket or device) was skipped" / "已跳过特殊文件（管道、套接字或设备）",
-        why: "Special files are not content and reading them can block forever; they are never opened.",
-        fix: "Remove it from the package folder." / "请从包文件夹中删除。",
-        example: "a FIFO left by a capture tool",
-    }
-    NON_UTF8_NAME = "TP035" "non-utf8-name" Warning {
-        summary: "A file name is not valid UTF-8" / "文件名不是有效的 UTF-8",
-        why: "Such names show garbled on other systems and on the platform.",
-        fix: "Rename the file with a UTF-8 name." / "请用 UTF-8 文件名重新命名。",
-        example: "a name copied from a GBK disk on Linux",
-    }
-    DUPLICATE_PATH = "TP036" "duplicate-path" Error {
-        summary: "Two entries have the same path" / "两个条目路径相同",
-        why: "Only one of them can be extracted; which one depends on the tool (names equal after Unicode normalisation count as the same).",
-        fix: "Rename or remove one of them and re-create the zip." / "请重命名或删除其中一个后重新打包。",
-        example: "a zip holding 课件.pptx twice",
-    }
-    ENCRYPTED = "TP037" "encrypted-entry" Error {
-        summary: "A zip entry is encrypted" / "压缩包条目已加密",
-        why: "The platform cannot open password-protected resources, and trainpack cannot check them.",
-        fix: "Re-create the zip without a password." / "请不加密码重新压缩。",
-        example: "a zip made with a password",
-    }
-    UNLISTABLE = "TP038" "unlistable-folder" Error {
-        summary: "A folder could not be listed" / "文件夹无法列出",
-        why: "Files inside it cannot be checked.",
-        fix: "Check the folder's permissions." / "请检查该文件夹的权限。",
-        example: "a folder without read permission",
-    }
-    BACKSLASH_NAME = "TP039" "backslash-in-zip-name" Warning {
-        summary: "Zip entry names use backslashes as folder separators" / "压缩包条目名称以反斜杠作为目录分隔符",
-        why: "The zip format requires '/'; Windows PowerShell 5.1 Compress-Archive writes '\\'. trainpack, 7-Zip and Windows Explorer read them as folders, but other tools (some unzip versions on macOS and Linux, some platforms) may extract one file literally named 模块1\\第1课.mp4 instead of a folder.",
-        fix: "Re-create the zip with 7-Zip, Bandizip, Windows Explorer (Send to > Compressed folder) or PowerShell 7's Compress-Archive." / "请用 7-Zip、Bandizip、Windows 资源管理器（发送到 > 压缩文件夹）或 PowerShell 7 的 Compress-Archive 重新压缩。",
-        example: "模块1\\第1课.mp4 written by PowerShell 5.1 Compress-Archive",
-    }
-    TOO_MANY_ENTRIES = "TP080" "too-many-entries" Error {
-        summary: "The package holds more entries than the limit: nothing was checked" / "包中条目数超过上限：未做任何检查",
-        why: "Millions of tiny entries exhaust memory and time in every tool that opens the package; no real training package comes near the limit (limits.max_entries, 100,000 by default).",
-        fix: "Remove what is not course material, or split the package; raise limits.max_entries in the policy only for a package you trust." / "请删除非课程资源的文件或拆分资源包；仅对可信的包在策略中调大 limits.max_entries。",
-        example: "a zip declaring 1,000,000 entries",
-    }
-    TOTAL_SIZE_LIMIT = "TP081" "total-size-limit" Error {
-        summary: "The package's content is larger than the limit: reading stopped" / "包内容总量超过上限：已停止读取",
-        why: "Counted from the bytes actually read, never from headers, so a package cannot hide its size (limits.max_total_bytes, 1 TiB by default).",
-        fix: "Split the package; raise limits.max_total_bytes only for a package you trust." / "请拆分资源包；仅对可信的包调大 limits.max_total_bytes。",
-        example: "a zip whose entries decompress to 2 TiB",
-    }
-    COMPRESSION_RATIO = "TP082" "compression-ratio-limit" Error {
-        summary: "A zip entry expands far more than real files do (a zip bomb): reading stopped" / "压缩条目的解压比例异常（疑似压缩炸弹）：已停止读取",
-        why: "Video, slides and documents compress at most a few times; an entry that expands past limits.max_ratio (2000:1, above deflate's ceiling of 1032:1) is built to exhaust disk or memory.",
-        fix: "Re-create the zip from the real files; if the entry is legitimate (a huge blank file), remove it." / "请用真实文件重新打包；如该条目确属正常（如超大空白文件），请删除它。",
-        example: "a 10 MB entry that inflates to 10 GB",
-    }
-    PATH_TOO_LONG = "TP083" "path-too-long" Error {
-        summary: "An entry's path is longer than the limit: not read" / "条目路径超过长度上限：未读取",
-        why: "Paths longer than file systems allow (Windows: 260 characters by default) cannot be extracted; absurd lengths are an attack on tools (limits.max_path_bytes, 1024 bytes of UTF-8).",
-        fix: "Shorten the folder and file names." / "请缩短文件夹和文件名。",
-        example: "a name of 5,000 characters",
-    }
-    PATH_TOO_DEEP = "TP084" "path-too-deep" Error {
-        summary: "An entry is nested deeper than the limit: not read" / "条目目录层级超过上限：未读取",
-        why: "Thousands of nested folders break extraction and recursion in many tools (limits.max_depth, 64 by default); courses need a few levels.",
-        fix: "Flatten the folder structure." / "请减少目录层级。",
-        example: "a/a/a/…/a/file.txt, 500 levels deep",
-    }
-    OVERLAPPING_ENTRIES = "TP085" "overlapping-zip-entries" Error {
-        summary: "Zip entries share the same compressed data (a non-recursive zip bomb): not read" / "多个压缩条目共用同一段压缩数据（非递归压缩炸弹）：未读取",
-        why: "No zip tool writes overlapping entries; the trick makes a small zip expand to terabytes. None of the overlapping entries is read.",
-        fix: "Do not use this archive; re-create it from the real files." / "请勿使用该压缩包，请用真实文件重新打包。",
-        example: "a 42 kB zip of 250 entries that all point at one compressed block",
-    }
-    LARGER_THAN_DECLARED = "TP086" "entry-larger-than-declared" Error {
-        summary: "A zip entry decompresses past the size its header declares: reading stopped" / "压缩条目解压后超过其声明的大小：已停止读取",
-        why: "The declared size is what tools allocate and check against; an entry that produces more is damaged or built to overflow them.",
-        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
-        example: "an entry declaring 1 KB whose data inflates to 1 GB",
-    }
-    SELF_CONTAINING = "TP087" "zip-contains-itself" Error {
-        summary: "A zip entry is the archive itself (a recursive zip quine)" / "压缩条目就是该压缩包本身（递归自包含压缩包）",
-        why: "A zip that contains itself makes recursive unpackers loop forever. trainpack never expands nested archives; it reports an entry whose bytes equal the whole archive's (same size and SHA-256).",
-        fix: "Do not use this archive." / "请勿使用该压缩包。",
-        example: "r.zip, which unzips to r.zip",
-    }
-    HEADER_MISMATCH = "TP088" "zip-header-mismatch" Error {
-        summary: "A zip entry's local header disagrees with the central directory" / "压缩条目的本地文件头与中央目录不一致",
-        why: "Tools that stream a zip read the local headers; others read the directory. When they disagree (name, size, CRC, method), different tools see different files: a way to smuggle content past a check.",
-        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
-        example: "an entry named 课件.pdf in the directory and setup.exe in its local header",
-    }
-    CASE_COLLISION = "TP089" "name-case-collision" Warning {
-        summary: "Two entries' names differ only in letter case" / "两个条目的名称仅大小写不同",
-        why: "Windows and macOS treat them as the same file: extracting the package there keeps one of them and loses the other.",
-        fix: "Rename one of them." / "请重命名其中一个。",
-        example: "Lesson1.mp4 and lesson1.mp4",
-    }
-    CONTROL_CHARACTERS = "TP090" "control-characters-in-name" Error {
-        summary: "An entry's name holds control characters (line breaks, tabs, escapes)" / "条目名称含有控制字符（换行、制表符、转义符等）",
-        why: "A line break in a name splits manifest and log lines, and escape sequences can rewrite a terminal; platforms refuse such names. Shown escaped (\\n).",
-        fix: "Rename the file without control characters." / "请去掉名称中的控制字符后重新命名。",
-        example: "第1课\\n.mp4",
-    }
-    UNSUPPORTED_COMPRESSION = "TP091" "unsupported-compression" Error {
-        summary: "A zip entry uses a compression method trainpack cannot read: not checked" / "压缩条目使用了无法读取的压缩方式：未检查",
-        why: "trainpack reads Stored, Deflate, Deflate64, BZIP2, LZMA and Zstandard; others (PPMd, XZ, Implode, Shrink...) are rare and many platforms cannot open them either.",
-        fix: "Re-create the zip with Deflate (the default of every zip tool; 7-Zip: -mm=Deflate)." / "请用 Deflate 方式重新压缩（各压缩工具的默认方式；7-Zip 用 -mm=Deflate）。",
-        example: "an entry compressed with PPMd by 7-Zip",
-    }
-    CHANGED_DURING_SCAN = "TP092" "file-changed-during-check" Error {
-        summary: "A file changed while it was being read: not counted" / "文件在读取过程中发生变化：不计入",
-        why: "Its size, time or content changed between the start and the end of the read, so its digest describes no version of the file; something is still writing it.",
-        fix: "Wait until the copy or export has finished, then check again." / "请等待复制或导出完成后重新检查。",
-        example: "a video still being exported",
-    }
-    ZIP_PREFIX_DATA = "TP093" "zip-prefix-data" Warning {
-        summary: "The zip starts with data that is not part of the archive (a self-extractor)" / "压缩包开头含有不属于压缩内容的数据（自解压程序）",
-        why: "A self-extracting archive is a program with a zip appended, its offsets counted from the zip's start. unzip, Python and trainpack read it; 7-Zip and some platforms refuse it.",
-        fix: "Re-create a plain .zip (or run `zip -J PACKAGE.zip` to remove the program)." / "请重新压缩为普通 .zip（或运行 `zip -J 包.zip` 去掉自解压程序）。",
-        example: "course.exe renamed to course.zip",
-    }
-    HIDDEN_LOCAL_ENTRY = "TP094" "zip-entry-not-in-directory" Error {
-        summary: "The zip holds entries its central directory does not list" / "压缩包中有中央目录未列出的条目",
-        why: "A streaming unzipper reads local headers and extracts them, so the package holds more than the directory (and trainpack's check) says: a way to smuggle files past a check.",
-        fix: "Do not use this archive; re-create it from the real files with an ordinary zip tool." / "请勿使用该压缩包，请用常规压缩工具从真实文件重新打包。",
-        example: "setup.exe stored between two lectures, absent from the directory",
-    }
-    DIRECTORY_WITH_DATA = "TP095" "zip-directory-with-data" Error {
-        summary: "A zip folder entry carries data" / "压缩包中的文件夹条目藏有数据",
-        why: "A folder has no content; bytes stored under a folder name are dropped by some extractors and written as a file by others, a place to hide content from a check.",
-        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
-        example: "模块1/ with 5 MB of data",
-    }
-    SMALLER_THAN_DECLARED = "TP096" "entry-smaller-than-declared" Error {
-        summary: "A zip entry's data is not the size its headers declare (fewer bytes decompressed, or a stored entry of another size): not counted" / "压缩条目的数据大小与头部声明不符（解压后字节更少，或未压缩条目大小不同）：不计入",
-        why: "Tools that trust the declared size (a listing, a quick verify, a platform's preview) see another file than the one stored; no zip tool writes this.",
-        fix: "Re-create the zip with an ordinary zip tool." / "请用常规压缩工具重新打包。",
-        example: "an entry declaring 500 MB whose data inflates to 1 KB",
-    }
-    DIRECTORY_TOO_LARGE = "TP097" "zip-directory-too-large" Error {
-        summary: "The zip's central directory is larger than the limit: nothing was checked" / "压缩包中央目录超过上限：未做任何检查",
-        why: "The directory (names, extra fields, comments) is held in memory; one stuffed with 64 KiB comments or kilobyte names is built to exhaust it. The limit (8 MiB) holds 100,000 entries with 36-byte names, or 10,000 with 800-byte names.",
-        fix: "Re-create the zip without entry comments and with shorter names, or split the package." / "请去掉条目注释、缩短名称后重新压缩，或拆分资源包。",
-        example: "3,000 entries each with a 64 KiB comment",
-    }
-    VIDEO_CONTAINER = "TP060" "video-container-not-mp4" Warning {
-        summary: "A video is not in an MP4 container" / "视频不是 MP4 格式",
-        why: "Learning platforms play MP4 (H.264/AAC) everywhere; MKV, MOV, AVI, WebM and others may not play or be re-encoded with loss. Level set by the policy (video.container_mp4).",
-        fix: "Convert it: `ffmpeg -i in.mkv -c:v libx264 -c:a aac -movflags +faststart out.mp4`." / "转换为 MP4：`ffmpeg -i in.mkv -c:v libx264 -c:a aac -movflags +faststart out.mp4`。",
-        example: "专家访谈.mkv",
-    }
-    VIDEO_CODEC = "TP061" "video-codec-not-h264" Warning {
-        summary: "A video is not encoded in H.264" / "视频编码不是 H.264",
-        why: "H.264 (AVC) is the codec every source asks for; HEVC, VP9, AV1 and MPEG-4 Part 2 do not play in every browser. Level: video.codec_h264.",
-        fix: "Re-encode with H.264: `ffmpeg -i in.mp4 -c:v libx264 -crf 20 -c:a copy out.mp4`." / "用 H.264 重新编码：`ffmpeg -i in.mp4 -c:v libx264 -crf 20 -c:a copy out.mp4`。",
-        example: "an HEVC recording from a phone",
-    }
-    AUDIO_CODEC = "TP062" "audio-codec-not-aac" Warning {
-        summary: "A video's audio is not AAC" / "视频的音频编码不是 AAC",
-        why: "AAC is the audio codec platforms expect in MP4. Level: video.audio_aac.",
-        fix: "Re-encode the audio: `ffmpeg -i in.mp4 -c:v copy -c:a aac -b:a 128k out.mp4`." / "重新编码音频：`ffmpeg -i in.mp4 -c:v copy -c:a aac -b:a 128k out.mp4`。",
-        example: "MP3 or Opus audio in a video",
-    }
-    NO_AUDIO = "TP063" "video-without-audio" Warning {
-        summary: "A video has no audio track" / "视频没有音轨",
-        why: "Lectures are expected to carry narration; a silent video is often an export mistake. Level: video.audio_present.",
-        fix: "Check the export settings and include the audio track." / "请检查导出设置，导出时包含音轨。",
-        example: "a screen recording exported without sound",
-    }
-    NOT_FASTSTART = "TP064" "video-not-faststart" Warning {
-        summary: "An MP4's index comes after its media (no fast start)" / "MP4 索引位于媒体数据之后（不支持边下边播）",
-        why: "With `moov` at the end, a browser must download the whole file before playing. Level: video.faststart.",
-        fix: "Move the index to the front without re-encoding: `ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4`." / "无需重新编码即可前移索引：`ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4`。",
-        example: "an MP4 written by a camera",
-    }
-    LOW_RESOLUTION = "TP065" "video-resolution-low" Warning {
-        summary: "A video's resolution is below the required size" / "视频分辨率低于要求",
-        why: "Vocational specs (2018–2022) ask for at least 1280×720; the 2025 smart-education platform asks for 1920×1080. Limits: video.min_short_side, video.min_long_side.",
-        fix: "Export the video at the required resolution from its source (upscaling a small video does not add detail)." / "请从原始素材按要求的分辨率导出（放大小视频并不能增加清晰度）。",
-        example: "a 640×360 clip",
-    }
-    ASPECT_RATIO = "TP066" "video-aspect-not-16-9" Warning {
-        summary: "A video is not 16:9" / "视频画面比例不是 16:9",
-        why: "The 2025 smart-education platform calls ask for 16:9. Level: video.aspect_16_9.",
-        fix: "Export at 16:9 (for example 1920×1080), padding or cropping as needed." / "请按 16:9（如 1920×1080）导出，必要时加边或裁剪。",
-        example: "a 4:3 recording at 1440×1080",
-    }
-    LOW_FRAME_RATE = "TP067" "video-frame-rate-low" Warning {
-        summary: "A video's frame rate is below the minimum" / "视频帧率低于要求",
-        why: "25 fps progressive is the convention, 24 the floor; lower rates look choppy. Limit: video.min_fps.",
-        fix: "Record or export at 25 fps." / "请以 25 帧/秒录制或导出。",
-        example: "a 10 fps screen capture",
-    }
-    FILE_TOO_LARGE = "TP068" "video-file-too-large" Warning {
-        summary: "A video file is larger than the limit" / "视频文件超过大小限制",
-        why: "Platforms limit upload sizes (about 1 GB per 1080p video on the national K-12 platform); 2 GiB is the default limit. Limit: video.max_bytes.",
-        fix: "Split the lecture into parts, or re-encode at the usual bitrate (about 2 Mbps at 720p, 8 Mbps at 1080p)." / "请将讲座拆分为多段，或按常用码率重新编码（720p 约 2 Mbps，1080p 约 8 Mbps）。",
-        example: "a 3 GB lecture recording",
-    }
-    LOW_SAMPLE_RATE = "TP069" "audio-sample-rate-low" Warning {
-        summary: "A video's audio sample rate is below the minimum" / "视频音频采样率低于要求",
-        why: "48 kHz is the broadcast convention (44.1 kHz accepted by most platforms). Limit: video.min_sample_rate.",
-        fix: "Re-encode the audio at 48 kHz: `ffmpeg -i in.mp4 -c:v copy -c:a aac -ar 48000 out.mp4`." / "以 48 kHz 重新编码音频：`ffmpeg -i in.mp4 -c:v copy -c:a aac -ar 48000 out.mp4`。",
-        example: "22.05 kHz audio",
-    }
-    DEADLINE_SOON = "TP040" "upload-deadline-soon" Warning {
-        summary: "The upload deadline is within 7 days" / "距上传截止日期不足 7 天",
-        why: "The notice requires the resources on the platform within one month after the project ends (the end date in training-package.json plus one calendar month).",
-        fix: "Fix the package's errors now and upload it before the deadline." / "请尽快修正问题并在截止日期前上传。",
-        example: "end_date 2024-06-30: deadline 2024-07-30, checked on 2024-07-25",
-    }
-    DEADLINE_MISSED = "TP041" "upload-deadline-missed" Error {
-        summary: "The upload deadline has passed" / "已超过上传截止日期",
-        why: "The notice requires the resources on the platform within one month after the project ends.",
-        fix: "Upload as soon as possible and tell the programme office (国培办) why it is late." / "请尽快上传，并向国培办说明逾期原因。",
-        example: "end_date 2024-06-30, checked on 2024-08-02",
-    }
-    DESCRIPTOR_INVALID = "TP042" "descriptor-invalid" Error {
-        summary: "training-package.json cannot be read" / "training-package.json 无法解析",
-        why: "The descriptor names the provider and the project and fixes the upload deadline; a broken one means the package cannot be identified.",
-        fix: "Correct the file against schemas/descriptor.schema.json, or recreate it with `trainpack init`." / "请按 schemas/descriptor.schema.json 修正该文件，或用 `trainpack init` 重新生成。",
-        example: "\"end_date\": \"30/06/2024\"",
-    }
-    DESCRIPTOR_MISSING = "TP043" "descriptor-missing" Info {
-        summary: "The package has no training-package.json" / "包中没有 training-package.json",
-        why: "Without it the provider, project and upload deadline are unknown; the package is identified by its file name only.",
-        fix: "Run `trainpack init PACKAGE` and fill in the fields." / "运行 `trainpack init 包路径` 并填写各字段。",
-        example: "any package without a descriptor",
-    }
-    GBK_FOLDER_NAME = "TP044" "gbk-folder-name" Warning {
-        summary: "File or folder names in the package folder are GBK bytes, not UTF-8" / "包文件夹中的文件或文件夹名称为 GBK 编码，而非 UTF-8",
-        why: "A zip made on a Chinese Windows system and unzipped on Linux keeps its GBK names. trainpack decodes them and reads every file by its real name, but other tools show them garbled (several names can look identical), and a bag needs UTF-8 names: `pack` writes the decoded names.",
-        fix: "Rename the files with UTF-8 names, for example `convmv -f gbk -t utf-8 -r --notest FOLDER`, or unzip the original with `unzip -O gbk`." / "请将文件改为 UTF-8 名称，例如 `convmv -f gbk -t utf-8 -r --notest 文件夹`，或用 `unzip -O gbk` 重新解压原压缩包。",
-        example: "报告.mp4 stored as the bytes B1 A8 B8 E6 .mp4",
-    }
-    NAMES_DECODE_ALIKE = "TP045" "names-decode-alike" Warning {
-        summary: "A non-UTF-8 name reads the same as another file's name" / "某个非 UTF-8 名称与另一文件名称显示相同",
-        why: "The two are different files on disk (different name bytes) but look identical once decoded; both are read, and the non-UTF-8 one is shown by its bytes (%XX) so reports, manifests and the bag can tell them apart.",
-        fix: "Rename one of them (with a UTF-8 name), or remove the copy you do not need." / "请重命名其中一个（使用 UTF-8 名称），或删除不需要的那个。",
-        example: "GBK 报告.mp4 (shown as %B1%A8%B8%E6.mp4) next to UTF-8 报告.mp4",
-    }
-}
+// By pipeline stage; a new rule goes in its stage's file.
+mod audit;
+mod identify;
+mod integrity;
+mod listing;
+mod package;
+mod video;
+
+pub use audit::*;
+pub use identify::*;
+pub use integrity::*;
+pub use listing::*;
+pub use package::*;
+pub use video::*;
+
+/// Every rule, in code order.
+pub static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<&'static Rule> = [
+        package::RULES,
+        audit::RULES,
+        identify::RULES,
+        video::RULES,
+        listing::RULES,
+        integrity::RULES,
+    ]
+    .concat();
+    all.sort_by_key(|r| r.code);
+    all
+});
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.code == code)
-}
-
-/// Rules the default policy does not run (stricter profiles or a policy
-/// file turn them on, at the severity they give). Their documented severity
-/// is the one they have when turned on by a profile that names no level.
-pub static OFF_BY_DEFAULT: &[&str] = &["TP066", "TP069"];
-
-impl Rule {
-    /// Whether the default policy emits this rule at all.
-    pub fn on_by_default(&self) -> bool {
-        !OFF_BY_DEFAULT.contains(&self.code)
-    }
 }
 
 #[cfg(test)]
@@ -520,5 +293,39 @@ mod tests {
         assert_eq!(codes.len(), ALL.len());
         assert_eq!(names.len(), ALL.len());
         assert!(by_code("TP001").is_some_and(|r| r.severity == Severity::Error));
+    }
+
+    /// `ALL` holds every stage's rules once, in code order, and a finding
+    /// renders from its rule and arguments.
+    #[test]
+    fn the_registry_is_complete_and_in_code_order() {
+        let stages = [
+            package::RULES,
+            audit::RULES,
+            identify::RULES,
+            video::RULES,
+            listing::RULES,
+            integrity::RULES,
+        ];
+        assert_eq!(ALL.len(), stages.iter().map(|s| s.len()).sum::<usize>());
+        assert!(ALL.windows(2).all(|w| w[0].code < w[1].code));
+        let off: Vec<_> = ALL
+            .iter()
+            .filter(|r| !r.on_by_default())
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(off, ["TP066", "TP069"]);
+        let f = LowFrameRate {
+            fps: 10.0,
+            min: 24.0,
+        }
+        .finding(Some("a.mp4"));
+        assert_eq!((f.code(), f.severity), ("TP067", Severity::Warning));
+        assert_eq!(f.message().en, "10.00 fps; at least 24 required");
+        assert_eq!(f.message().zh, "帧率 10.00；要求至少 24");
+        assert_eq!(f.hint().zh, LOW_FRAME_RATE.fix_zh);
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["message"]["zh"], "帧率 10.00；要求至少 24");
+        assert_eq!(json["name"], "video-frame-rate-low");
     }
 }

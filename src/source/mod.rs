@@ -5,6 +5,7 @@ mod folder;
 pub mod names;
 mod zip;
 mod zip_local;
+pub use self::zip_local::Mismatch;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -170,6 +171,14 @@ pub enum SourceNote {
         declared: u64,
         stored: u64,
     },
+    /// A deflated zip entry too small to decompress to the size its
+    /// headers declare (deflate expands at most 1032 times): seen from the
+    /// listing, so `verify --fast` sees it too. Not read.
+    DeflatedSizeImpossible {
+        path: String,
+        declared: u64,
+        compressed: u64,
+    },
     /// Local entries in a zip that its central directory does not list: a
     /// streaming unzipper would extract them.
     HiddenEntries { count: u64, example: String },
@@ -205,6 +214,7 @@ impl SourceNote {
             | SourceNote::Encrypted { path }
             | SourceNote::DirectoryWithData { path, .. }
             | SourceNote::StoredSizeMismatch { path, .. }
+            | SourceNote::DeflatedSizeImpossible { path, .. }
             | SourceNote::Unlistable { path, .. } => Some(path),
             SourceNote::UnsafeName { name, .. } => Some(name),
             SourceNote::TooManyEntries { .. }

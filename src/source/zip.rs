@@ -482,6 +482,17 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
             });
             continue;
         }
+        let deflated = data.compression() == zip::CompressionMethod::Deflated;
+        if deflated && data.size() > data.compressed_size().saturating_mul(MAX_DEFLATE_RATIO) {
+            // Data swapped for less under the same declared size: what a
+            // listing (and `verify --fast`) trusts is not what is there.
+            notes.push(SourceNote::DeflatedSizeImpossible {
+                path: nfc,
+                declared: data.size(),
+                compressed: data.compressed_size(),
+            });
+            continue;
+        }
         entries.push(Entry {
             path: nfc.into(),
             original: original.or_else(|| renamed.then(|| name.clone())),
@@ -522,6 +533,12 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
     super::note_duplicates(&mut entries, &mut notes);
     Ok((Some(archive), entries, notes))
 }
+
+/// The most a deflate stream can expand: a 258-byte match coded in two
+/// bits (one-symbol length and distance codes), 129 bytes a bit. A
+/// deflated entry declaring more than this times its compressed size
+/// cannot hold what it declares.
+const MAX_DEFLATE_RATIO: u64 = 1032;
 
 /// Entries whose compressed data share bytes with another entry's: the
 /// construction of non-recursive zip bombs (one compressed kernel referenced

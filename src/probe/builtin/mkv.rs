@@ -5,11 +5,18 @@
 //! (bounded); `Attachments` is walked header by header, skipping file data.
 //! The walk stops at the first `Cluster`; anything the `SeekHead` places
 //! after the clusters is then read at its recorded position.
+//!
+//! A file cut short is found by the Segment's size, or, when that size is
+//! unknown (live, piped and browser recordings), by `tail`.
 
 use std::io::{Read, Seek};
 
+mod tail;
+
 use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source};
 use crate::probe::VideoInfo;
+
+pub use tail::TAIL;
 
 /// ffprobe's name for the Matroska family.
 pub const CONTAINER: &str = "matroska,webm";
@@ -213,7 +220,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
 ) -> Result<Details, ProbeError> {
     // Find the Segment (skipping Void/CRC or other level-0 elements).
     let mut level0 = 0;
-    let (segment_start, segment_end) = loop {
+    let (segment_start, segment_end, sized) = loop {
         level0 += 1;
         if level0 > 64 {
             return Err(ProbeError::Unreadable(
@@ -230,7 +237,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
             // A Segment of known size holds everything the index points to
             // (Clusters, Cues): one that ends past the file was cut short,
             // even if its header elements survived. (Live WebM writes an
-            // unknown size, which is not checked.)
+            // unknown size: its end is checked by `tail`.)
             if let Some(size) = h.size {
                 let end = body.checked_add(size);
                 if end.is_none_or(|e| e > src.len) {
@@ -245,7 +252,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
                 .size
                 .and_then(|s| body.checked_add(s))
                 .map_or(src.len, |e| e.min(src.len));
-            break (body, end);
+            break (body, end, h.size.is_some());
         }
         pos = h
             .size
@@ -257,12 +264,19 @@ fn probe_segment<R: Read + Seek + ?Sized>(
     let mut seek_targets: Vec<(u32, u64)> = Vec::new();
     let mut pos = segment_start;
     let mut visited = 0;
+    // Where the walk stopped, for the end check of an unknown-size Segment.
+    let mut first_cluster = None;
+    let mut header_cut = false;
     while pos < segment_end && visited < MAX_ELEMENTS {
         visited += 1;
         let Some(h) = read_header_at(src, pos)? else {
+            let mut rest = [0u8; 12];
+            let n = src.read_at_most(pos, &mut rest)?;
+            header_cut = tail::header_cut(rest.get(..n).unwrap_or_default());
             break;
         };
         if h.id == CLUSTER {
+            first_cluster = Some(pos);
             break;
         }
         let Some(size) = h.size else {
@@ -293,6 +307,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
         }
     }
     // Elements the SeekHead places beyond the first Cluster.
+    let seek_past_end = seek_targets.iter().find(|(_, at)| *at >= src.len).copied();
     for (id, at) in seek_targets {
         let missing = match id {
             INFO => found.info.is_none(),
@@ -316,6 +331,40 @@ fn probe_segment<R: Read + Seek + ?Sized>(
         "no Tracks element: file truncated or not a complete Matroska file".to_owned()
     })?;
     let (scale, duration) = found.info.unwrap_or((1_000_000, None));
+    if !sized {
+        // Where the header walk stopped says the most; else the tail.
+        let cut = |what: String| {
+            Err(ProbeError::CutShort(format!(
+                "{what}; the Segment's size is unknown (live or piped recording): the file \
+                 was cut short (truncated download?)"
+            )))
+        };
+        if let Some((id, at)) = seek_past_end {
+            return cut(format!(
+                "the SeekHead places element {id:#X} at offset {at}, past the end of the file \
+                 ({} bytes)",
+                src.len
+            ));
+        }
+        if first_cluster.is_none() && pos >= src.len {
+            return cut(if pos == src.len {
+                format!("the file ends after its headers, at offset {pos}, before any Cluster")
+            } else {
+                format!(
+                    "an element before the first Cluster runs to offset {pos}, past the end of \
+                     the file ({} bytes)",
+                    src.len
+                )
+            });
+        }
+        if header_cut {
+            return cut(format!("an element header at offset {pos} is cut off"));
+        }
+        let from = src.len.saturating_sub(TAIL);
+        let from = first_cluster.filter(|&c| c > from).unwrap_or(from);
+        let tail = src.read_vec(from, src.len - from, TAIL, "end of the file")?;
+        tail::check(&tail, from, first_cluster, duration, scale)?;
+    }
     let duration_s = duration
         .map(|d| d * scale as f64 / 1e9)
         .filter(|d| d.is_finite() && *d >= 0.0)
@@ -652,6 +701,143 @@ mod tests {
         .concat();
         let out = run(&[ebml, segment].concat(), "webm");
         assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
+    }
+
+    /// A live recording (see `tail`): a Segment of unknown size, with a
+    /// Duration (as web apps add after MediaRecorder), of `clusters`
+    /// one-second Clusters, each a Timecode and `blocks` evenly spaced
+    /// blocks of `block_len` bytes of noise. `unknown_clusters`: Cluster sizes are unknown
+    /// too, as MediaRecorder writes them. Returns the file and where each
+    /// element past the headers starts.
+    fn live(
+        clusters: u32,
+        blocks: u16,
+        block_len: usize,
+        unknown_clusters: bool,
+    ) -> (Vec<u8>, Vec<usize>) {
+        let ebml = el(EBML, &el(DOC_TYPE, b"webm"));
+        let mut info = el(TIMECODE_SCALE, &1_000_000u32.to_be_bytes());
+        info.extend(el(DURATION, &f64::from(clusters * 1000).to_be_bytes()));
+        let size = el(PIXEL_WIDTH, &[1, 64]);
+        let entry = [
+            el(TRACK_TYPE, &[1]),
+            el(CODEC_ID, b"V_VP8"),
+            el(VIDEO, &[size, el(PIXEL_HEIGHT, &[0, 240])].concat()),
+        ]
+        .concat();
+        let mut file = ebml;
+        file.extend([
+            0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]);
+        file.extend(el(INFO, &info));
+        file.extend(el(TRACKS, &el(TRACK_ENTRY, &entry)));
+        let mut starts = Vec::new();
+        let mut noise = 0x9E37_79B9_7F4A_7C15u64;
+        for c in 0..clusters {
+            starts.push(file.len());
+            let mut body = el(0xE7, &(c * 1000).to_be_bytes());
+            // Element starts in the body: the Timecode, then each block.
+            let mut at = vec![0, body.len()];
+            for b in 0..blocks {
+                let mut block = vec![0x81];
+                block.extend((b * (1000 / blocks)).to_be_bytes());
+                block.push(0x80);
+                block.extend((0..block_len).map(|_| {
+                    noise ^= noise << 13;
+                    noise ^= noise >> 7;
+                    noise ^= noise << 17;
+                    noise as u8
+                }));
+                body.extend(el(0xA3, &block));
+                at.push(body.len());
+            }
+            at.pop();
+            let cluster = if unknown_clusters {
+                let mut h = CLUSTER.to_be_bytes().to_vec();
+                h.extend([0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+                [h, body].concat()
+            } else {
+                el(CLUSTER, &body)
+            };
+            // Both Cluster headers are 12 bytes.
+            starts.extend(at.iter().map(|a| file.len() + 12 + a));
+            file.extend(cluster);
+        }
+        (file, starts)
+    }
+
+    fn cut_short(file: &[u8]) -> bool {
+        matches!(
+            super::super::probe_details(&mut std::io::Cursor::new(file), file.len() as u64, "webm"),
+            Some(Err(ProbeError::CutShort(_)))
+        )
+    }
+
+    /// Issue 12: a live recording cut anywhere inside an element is cut
+    /// short; cut between elements, only the Duration can tell, and does
+    /// when a good part is missing. The whole file is a video.
+    #[test]
+    fn live_recording_cut_short() {
+        for unknown_clusters in [false, true] {
+            let (file, starts) = live(30, 5, 60, unknown_clusters);
+            let whole = run(&file, "webm");
+            assert!(
+                matches!(&whole, Some(ProbeOutcome::Video(i)) if i.duration_s == 30.0),
+                "{whole:?}"
+            );
+            let first = starts[0];
+            for cut in first..file.len() {
+                let boundary = starts.binary_search(&cut).is_ok();
+                let out = cut_short(&file[..cut]);
+                if !boundary {
+                    assert!(out, "unknown clusters {unknown_clusters}, cut {cut}");
+                }
+                // Cut between elements, 10 s and 10% of the Duration short.
+                if boundary && cut < starts[starts.len() * 19 / 30] {
+                    assert!(out, "unknown clusters {unknown_clusters}, cut {cut}");
+                }
+            }
+        }
+    }
+
+    /// What the probe says on the bytes the scan's capture keeps, which
+    /// must be all it asks for.
+    fn from_capture(file: &[u8], chunk: usize) -> Option<Result<Details, ProbeError>> {
+        let mut capture = crate::probe::capture::Capture::new();
+        for part in file.chunks(chunk) {
+            capture.update(part);
+        }
+        let captured = capture.finish().expect("captured as Matroska");
+        let mut reader = captured.reader();
+        let out = super::super::probe_details(&mut reader, captured.len, "webm");
+        assert!(!reader.missed(), "chunk {chunk}: read past what was kept");
+        out
+    }
+
+    /// Files larger than what the capture keeps: the end is found in the
+    /// tail by a Cluster's signature, or, when MediaRecorder's Clusters of
+    /// unknown size are longer than the tail, by a chain of blocks.
+    #[test]
+    fn live_recording_cut_short_past_the_captured_head() {
+        for (blocks, block_len, unknown_clusters) in [(5, 150_000, false), (100, 20_000, true)] {
+            let (file, _) = live(10, blocks, block_len, unknown_clusters);
+            assert!(file.len() > (6 << 20), "{}", file.len());
+            for chunk in [4096, 128 << 10, (1 << 20) + 3] {
+                let what = format!("blocks {blocks}, chunk {chunk}");
+                let whole = from_capture(&file, chunk);
+                assert!(
+                    matches!(&whole, Some(Ok(d)) if d.info.duration_s == 10.0),
+                    "{what}: {whole:?}"
+                );
+                for cut in [file.len() / 2 + 7, file.len() - 5, file.len() - block_len] {
+                    let out = from_capture(&file[..cut], chunk);
+                    assert!(
+                        matches!(out, Some(Err(ProbeError::CutShort(_)))),
+                        "{what}, cut {cut}: {out:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

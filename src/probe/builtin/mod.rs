@@ -117,6 +117,8 @@ pub(crate) enum Opening {
 }
 
 pub(crate) use avi::{IndexPlaces as AviIndexPlaces, idx1_tail as avi_idx1_tail};
+/// The last bytes of a Matroska file its probe reads (see `mkv::tail`).
+pub(crate) use mkv::TAIL as MKV_TAIL;
 
 /// Where an AVI's index lies past its header (see `avi::index_places`),
 /// read from the header bytes `reader` holds.
