@@ -229,8 +229,7 @@ fn read_descriptor(
     let descriptor = match parsed {
         Ok(d) => d,
         Err(reason) => {
-            findings
-                .push(rules::DescriptorInvalid { reason: reason.en }.finding(Some(&entry.path)));
+            findings.push(rules::DescriptorInvalid { reason }.finding(Some(&entry.path)));
             return (None, None);
         }
     };

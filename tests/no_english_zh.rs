@@ -298,11 +298,8 @@ fn check_and_its_errors_speak_chinese() {
 }
 
 /// The detail of a broken descriptor (TP042): `Descriptor::parse` says it
-/// in both languages, but the rule's message builder
-/// (`DescriptorInvalid { reason: String }` in src/rules/package.rs) takes
-/// one reason for both.
+/// in both languages, and the finding carries both.
 #[test]
-#[ignore = "needs DescriptorInvalid to carry a Chinese reason (src/rules/package.rs)"]
 fn descriptor_details_speak_chinese() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
