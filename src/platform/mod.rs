@@ -1,17 +1,18 @@
 //! What differs between operating systems, behind one narrow interface, so
 //! the stages above it carry no `cfg`: positioned reads of a shared file,
-//! and opening a listed file without following a link swapped in for it.
+//! opening a listed file without following a link swapped in for it, and
+//! the user's language when no locale variable names one.
 //! Each system keeps the same guarantees where it has the means to.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::open_no_follow;
+pub use unix::{open_no_follow, user_locale};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub use windows::open_no_follow;
+pub use windows::{open_no_follow, user_locale};
 
 use std::io;
 

@@ -34,3 +34,8 @@ pub fn open_no_follow(path: &Path) -> io::Result<File> {
     }
     options.open(path)
 }
+
+/// The locale variables are the user's choice on Unix; nothing else to ask.
+pub fn user_locale() -> Option<String> {
+    None
+}

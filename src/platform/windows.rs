@@ -9,6 +9,7 @@ use std::os::windows::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 
+use windows_sys::Win32::Globalization::GetUserDefaultLocaleName;
 use windows_sys::Win32::Storage::FileSystem::{
     BY_HANDLE_FILE_INFORMATION, FILE_ATTRIBUTE_REPARSE_POINT, FILE_FLAG_OPEN_REPARSE_POINT,
     GetFileInformationByHandle,
@@ -71,4 +72,16 @@ fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
         info.nFileIndexHigh,
         info.nFileIndexLow,
     ))
+}
+
+/// The user's locale name (`zh-CN`, `en-US`): Windows sets no `LANG`, so
+/// without this a Chinese Windows would get English messages.
+pub fn user_locale() -> Option<String> {
+    // LOCALE_NAME_MAX_LENGTH is 85 UTF-16 units, the terminating zero included.
+    let mut name = [0u16; 85];
+    // SAFETY: the buffer and the length given are those of `name`, which
+    // the call only writes.
+    let len = unsafe { GetUserDefaultLocaleName(name.as_mut_ptr(), name.len() as i32) };
+    let len = usize::try_from(len).ok()?.checked_sub(1)?; // without the zero
+    String::from_utf16(&name[..len]).ok()
 }
