@@ -239,16 +239,24 @@ pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
 /// would be read as submissions) or lies inside one of its packages (the
 /// next run would count the reports in that package, and its verdict would
 /// change). A folder directly in the inbox is fine: batch skips it.
-pub fn ensure_outside_inbox(inbox: &Path, out: &Path) -> Result<(), String> {
+pub fn ensure_outside_inbox(inbox: &Path, out: &Path) -> Result<(), crate::i18n::Text> {
+    use crate::i18n::Text;
     let Ok(inbox) = std::fs::canonicalize(inbox) else {
         return Ok(()); // listing the inbox reports that
     };
     let out = resolve(out);
     if out == inbox {
-        return Err(format!(
-            "{}: the reports would be written among the submissions; choose another folder (--out), for example {}",
-            out.display(),
-            inbox.join("reports").display()
+        return Err(Text::new(
+            format!(
+                "{}: the reports would be written among the submissions; choose another folder (--out), for example {}",
+                out.display(),
+                inbox.join("reports").display()
+            ),
+            format!(
+                "{}：报告会写在提交的包中间；请另选文件夹（--out），例如 {}",
+                out.display(),
+                inbox.join("reports").display()
+            ),
         ));
     }
     let Ok(below) = out.strip_prefix(&inbox) else {
@@ -257,10 +265,17 @@ pub fn ensure_outside_inbox(inbox: &Path, out: &Path) -> Result<(), String> {
     let mut parts = below.components();
     if let (Some(first), Some(_)) = (parts.next(), parts.next()) {
         let package = inbox.join(first);
-        return Err(format!(
-            "{}: this output would be written inside the package {} of the inbox, and change its verdict; choose a folder outside it (--out)",
-            out.display(),
-            package.display()
+        return Err(Text::new(
+            format!(
+                "{}: this output would be written inside the package {} of the inbox, and change its verdict; choose a folder outside it (--out)",
+                out.display(),
+                package.display()
+            ),
+            format!(
+                "{}：输出会写入收件箱中的包 {}，并改变其结论；请选择该包以外的文件夹（--out）",
+                out.display(),
+                package.display()
+            ),
         ));
     }
     Ok(())
@@ -269,17 +284,29 @@ pub fn ensure_outside_inbox(inbox: &Path, out: &Path) -> Result<(), String> {
 /// Refuse an output that would land inside the package it describes (it
 /// would then be checked as part of the package) or replace the package
 /// itself (`pack pkg.zip -o .` with the id `pkg`).
-pub fn ensure_outside(package: &Path, output: &Path) -> Result<(), String> {
+pub fn ensure_outside(package: &Path, output: &Path) -> Result<(), crate::i18n::Text> {
     let Ok(package) = std::fs::canonicalize(package) else {
         return Ok(()); // opening the package reports that
     };
     let output = resolve(output);
     if output == package || (package.is_dir() && output.starts_with(&package)) {
-        return Err(format!(
-            "{}: this output would be written {} the package {}; choose a place outside it (-o)",
-            output.display(),
-            if output == package { "over" } else { "inside" },
-            package.display()
+        return Err(crate::i18n::Text::new(
+            format!(
+                "{}: this output would be written {} the package {}; choose a place outside it (-o)",
+                output.display(),
+                if output == package { "over" } else { "inside" },
+                package.display()
+            ),
+            format!(
+                "{}：输出会{}包 {}；请选择包以外的位置（-o）",
+                output.display(),
+                if output == package {
+                    "覆盖"
+                } else {
+                    "写入"
+                },
+                package.display()
+            ),
         ));
     }
     Ok(())

@@ -154,7 +154,7 @@ pub fn summary(status: AuditStatus, audit: Option<&Audit>) -> Text {
     let Some(a) = audit else {
         return Text::new(
             "none recorded (trainpack audit)",
-            "未记录（trainpack audit）",
+            "未记录（可用 `trainpack audit` 记录）",
         );
     };
     let (en, zh) = match (status, a.result) {
@@ -305,7 +305,7 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
         let t = target.display();
         Text::new(
             format!("cannot write {t}: {e}"),
-            format!("无法写入 {t}：{e}"),
+            format!("无法写入 {t}：{}", crate::error::io_reason(&e).zh),
         )
     })?;
     Ok(Recorded::Written {
@@ -331,23 +331,27 @@ fn read_descriptor_value(target: &Path) -> Result<serde_json::Value, Text> {
             let t = target.display();
             return Err(Text::new(
                 format!("cannot read {t}: {e}"),
-                format!("无法读取 {t}：{e}"),
+                format!("无法读取 {t}：{}", crate::error::io_reason(&e).zh),
             ));
         }
     };
-    let invalid = |reason: String| {
+    let invalid = |reason: Text| {
         let t = target.display();
         Text::new(
             format!(
-                "{t}: cannot read it ({reason}); correct it first (schemas/descriptor.schema.json)"
+                "{t}: cannot read it ({}); correct it first (schemas/descriptor.schema.json)",
+                reason.en
             ),
-            format!("{t}：无法解析（{reason}）；请先修正（见 schemas/descriptor.schema.json）"),
+            format!(
+                "{t}：无法解析（{}）；请先修正（见 schemas/descriptor.schema.json）",
+                reason.zh
+            ),
         )
     };
     Descriptor::parse(&bytes).map_err(invalid)?;
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes))
-        .map_err(|_| invalid("not UTF-8 text".to_owned()))?;
-    serde_json::from_str(text).map_err(|e| invalid(e.to_string()))
+        .map_err(|_| invalid(Text::new("not UTF-8 text", "不是 UTF-8 文本")))?;
+    serde_json::from_str(text).map_err(|e| invalid(Text::from(e.to_string())))
 }
 
 #[cfg(test)]

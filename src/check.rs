@@ -290,8 +290,10 @@ pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
     // Sizes the listing did not give are added as the scan finds them.
     let total = package.entries.iter().filter_map(|e| e.declared_size).sum();
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    // No words: the bar reads the same in both languages (~ marks the
+    // time left).
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ETA {eta}",
+        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ~{eta}",
     ) {
         bar.set_style(style);
     }

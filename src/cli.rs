@@ -10,15 +10,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::atomic;
 use crate::bagit::validate;
 use crate::check::{CheckOptions, check};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::manifest::{Manifest, now_rfc3339};
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
 use crate::probe::Engine;
+use crate::report::outcome::{Refusal, refused};
 use crate::report::{self, Verdict};
 use crate::rules;
 use crate::source::Package;
-use crate::source::names::escape_controls;
 use crate::verify;
 
 const AFTER_HELP: &str = "\
@@ -30,7 +30,10 @@ Examples:
   trainpack check package.zip --json     machine-readable report (schemas/report.schema.json)
   trainpack audit 培训包/ --reviewer 张三 --role 项目负责人 --result approved
                                          record the review (审核) of the exact content
-  trainpack rules                        every finding code, with why and how to fix";
+  trainpack rules                        every finding code, with why and how to fix
+  trainpack --lang zh -q batch inbox/ -o reports/ -j 8 --packages 4
+                                         --lang, -q/--quiet and --color go before or after
+                                         the command; -j/--jobs is worker threads everywhere";
 
 /// Validate digital training packages (数字化培训包) before upload.
 ///
@@ -41,8 +44,61 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "trainpack", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Cli {
+    #[command(flatten)]
+    global: GlobalFlags,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Flags every command takes, defined once (given before or after the
+/// command name).
+#[derive(Debug, clap::Args)]
+pub struct GlobalFlags {
+    /// Language of messages, reports and summaries: zh or en [default: zh on
+    /// a zh locale (LC_ALL, LC_MESSAGES, LANG), else en].
+    #[arg(long, value_enum, global = true)]
+    lang: Option<Lang>,
+
+    /// No progress output (bars are only ever drawn on a terminal).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// When to colour the terminal report.
+    #[arg(long, value_enum, global = true, default_value_t = ColourChoice::Auto)]
+    color: ColourChoice,
+}
+
+impl GlobalFlags {
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    /// Whether the terminal report is coloured.
+    fn colour(&self) -> bool {
+        match self.color {
+            ColourChoice::Always => true,
+            ColourChoice::Never => false,
+            ColourChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
+/// `-j/--jobs`: the worker threads of a run, the same in every command (a
+/// batch shares them among the packages it checks at once).
+#[derive(Debug, clap::Args)]
+pub struct JobsFlag {
+    /// Worker threads for reading, hashing and probing [default: number of cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl JobsFlag {
+    /// The threads asked for, or one per core; never zero.
+    pub fn threads(&self) -> usize {
+        self.jobs.unwrap_or_else(crate::scan::cores).max(1)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,11 +155,9 @@ pub struct PolicyFlags {
 
 impl PolicyFlags {
     /// The policy file or profile (else the default), with the overrides.
-    pub fn policy(&self) -> Result<Policy, String> {
+    pub fn policy(&self) -> Result<Policy, Text> {
         let mut policy = match (&self.policy, &self.profile) {
-            (Some(path), profile) => {
-                Policy::load(path, profile.as_deref()).map_err(|e| e.to_string())?
-            }
+            (Some(path), profile) => Policy::load(path, profile.as_deref())?,
             (None, Some(name)) => {
                 Policy::profile(name).ok_or_else(|| crate::policy::unknown_profile(name))?
             }
@@ -125,14 +179,8 @@ impl PolicyFlags {
 /// Options shared by every command that checks a package.
 #[derive(Debug, clap::Args)]
 struct CheckFlags {
-    /// Language of messages: zh or en [default: zh on a zh locale (LC_ALL,
-    /// LC_MESSAGES, LANG), else en].
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
-
-    /// Worker threads for reading and probing [default: number of cores].
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    jobs: JobsFlag,
 
     /// How videos are confirmed: `auto` uses the built-in probe (MP4, MOV,
     /// 3GP, M4V, MKV, WebM, AVI; no program needed) and ffprobe for other formats
@@ -149,10 +197,6 @@ struct CheckFlags {
 
     #[command(flatten)]
     policy: PolicyFlags,
-
-    /// No progress bar (it is only ever shown on a terminal).
-    #[arg(long, short = 'q')]
-    quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -191,12 +235,8 @@ struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
-    /// Language of messages.
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
-    /// Worker threads [default: number of cores].
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    jobs: JobsFlag,
 }
 
 #[derive(Debug, clap::Args)]
@@ -279,10 +319,6 @@ struct CheckArgs {
 
     #[command(flatten)]
     check: CheckFlags,
-
-    /// When to colour the terminal report.
-    #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
-    color: ColourChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -292,9 +328,6 @@ struct RulesArgs {
     /// Print as JSON.
     #[arg(long)]
     json: bool,
-    /// Language of the summaries and fixes.
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -307,40 +340,38 @@ enum ColourChoice {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::atomic::remove_partials_on_interrupt();
+    let global = &cli.global;
+    let lang = global.lang();
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Manifest(args) => run_manifest(args),
-        Command::Verify(args) => run_verify(args),
-        Command::Pack(args) => run_pack(args),
+        Command::Check(args) => run_check(args, global),
+        Command::Manifest(args) => run_manifest(args, global),
+        Command::Verify(args) => run_verify(args, global),
+        Command::Pack(args) => run_pack(args, global),
         Command::Init(args) => run_init(args),
-        Command::Audit(args) => run_audit(args),
-        Command::Rules(args) => run_rules(args),
-        Command::Batch(args) => crate::batch::cli::run_batch(args),
-        Command::Merge(args) => crate::batch::cli::run_merge(args),
+        Command::Audit(args) => run_audit(args, global),
+        Command::Rules(args) => run_rules(args, global),
+        Command::Batch(args) => crate::batch::cli::run_batch(args, global),
+        Command::Merge(args) => crate::batch::cli::run_merge(args, global),
     };
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("trainpack: {message}");
+            eprintln!("trainpack: {}", message.get(lang));
             ExitCode::from(2)
         }
     }
 }
 
 impl CheckFlags {
-    fn lang(&self) -> Lang {
-        self.lang.unwrap_or_else(Lang::from_env)
-    }
-
-    fn options(&self) -> Result<CheckOptions, String> {
+    fn options(&self, global: &GlobalFlags) -> Result<CheckOptions, Text> {
         let policy = self.policy.policy()?;
         let mut options = CheckOptions::new(policy);
         options.probing.engine = self.probe;
         options.probing.deep = deep_decoder(self.deep, &options.policy)?;
-        if let Some(jobs) = self.jobs {
-            options.threads = jobs.max(1);
+        if self.jobs.jobs.is_some() {
+            options.threads = self.jobs.threads();
         }
-        options.progress = !self.quiet && std::io::stderr().is_terminal();
+        options.progress = !global.quiet && std::io::stderr().is_terminal();
         Ok(options)
     }
 }
@@ -350,7 +381,7 @@ impl CheckFlags {
 pub(crate) fn deep_decoder(
     deep: bool,
     policy: &crate::policy::Policy,
-) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, String> {
+) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, Text> {
     if !deep {
         return Ok(None);
     }
@@ -358,15 +389,26 @@ pub(crate) fn deep_decoder(
     crate::probe::ffprobe::Ffmpeg::locate(timeout)
         .map(Some)
         .ok_or_else(|| match std::env::var_os("TRAINPACK_FFMPEG") {
-            Some(p) if !p.is_empty() => format!(
-                "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
-                 point it at ffmpeg, unset it, or leave out --deep",
-                std::path::Path::new(&p).display()
+            Some(p) if !p.is_empty() => Text::new(
+                format!(
+                    "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
+                     point it at ffmpeg, unset it, or leave out --deep",
+                    std::path::Path::new(&p).display()
+                ),
+                format!(
+                    "--deep 要用 ffmpeg 解码每个视频，但 TRAINPACK_FFMPEG={} 不是文件：\
+                     请指向 ffmpeg、取消该变量，或去掉 --deep",
+                    std::path::Path::new(&p).display()
+                ),
             ),
-            _ => "--deep decodes every video with ffmpeg, which was not found: install it \
-                  (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
-                  set TRAINPACK_FFMPEG to its path, or leave out --deep"
-                .to_owned(),
+            _ => Text::new(
+                "--deep decodes every video with ffmpeg, which was not found: install it \
+                 (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`), \
+                 set TRAINPACK_FFMPEG to its path, or leave out --deep",
+                "--deep 要用 ffmpeg 解码每个视频，但未找到 ffmpeg：请安装\
+                 （`apt install ffmpeg`、`brew install ffmpeg`、`winget install ffmpeg`），\
+                 或将 TRAINPACK_FFMPEG 设为其路径，或去掉 --deep",
+            ),
         })
 }
 
@@ -383,50 +425,42 @@ fn clean_or_one(clean: bool) -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     // Refused before the work: over the package, or inside it where the
     // next check would count the report and change the verdict.
     if let Some(html) = &args.html {
         atomic::ensure_outside(&args.path, html)?;
     }
-    let report = check(&args.path, &options).map_err(|e| e.message(lang))?;
+    let report = check(&args.path, &options).map_err(Text::from)?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
+            .map_err(|e| unwritable(html, e))?;
     }
     if args.json {
         // Streamed: a package of 100,000 files must not need its report twice in memory.
         match report::json::write(&report, lang, std::io::stdout().lock()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(format!("cannot write the report: {e}"));
+                return Err(report_unwritable(&e));
             }
             _ => {}
         }
     } else {
-        let colour = match args.color {
-            ColourChoice::Always => true,
-            ColourChoice::Never => false,
-            ColourChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
-        write_stdout(&report::terminal::render(&report, lang, colour))?;
+        write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
     }
     Ok(verdict_code(report.verdict))
 }
 
-fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     if let Some(output) = &args.output {
         atomic::ensure_outside(&args.path, output)?;
     }
-    let package =
-        Package::open_for_scan(&args.path, &options.policy.limits).map_err(|e| e.message(lang))?;
+    let package = Package::open_for_scan(&args.path, &options.policy.limits).map_err(Text::from)?;
     let (report, archive) =
-        check_with_archive_hash(&package, &args.path, &options).map_err(|e| e.to_string())?;
+        check_with_archive_hash(&package, &args.path, &options).map_err(Text::from)?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
@@ -435,216 +469,71 @@ fn run_manifest(args: ManifestArgs) -> Result<ExitCode, String> {
         ))
     });
     atomic::ensure_outside(&args.path, &output)?;
-    atomic::write(&output, manifest.to_json().as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    let verdict = match report.verdict {
-        Verdict::Pass => lang.pick("pass", "通过"),
-        Verdict::Fail => lang.pick("fail", "不通过"),
-    };
+    atomic::write(&output, manifest.to_json().as_bytes()).map_err(|e| unwritable(&output, e))?;
     eprintln!(
-        "{} {} ({} {}, {} {verdict})",
-        lang.pick("manifest written:", "清单已写入："),
-        output.display(),
-        manifest.files.len(),
-        lang.pick("files", "个文件"),
-        lang.pick("verdict", "结论"),
+        "{}",
+        report::outcome::manifest_written(&output, manifest.files.len(), report.verdict, lang)
     );
     Ok(verdict_code(report.verdict))
 }
 
-fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
-    let threads = args.jobs.unwrap_or_else(crate::scan::cores).max(1);
+fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
+    let threads = args.jobs.threads();
     let Some(manifest_path) = &args.manifest else {
         return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
-    let changes =
-        verify::verify(&args.path, &manifest, args.fast, threads).map_err(|e| e.message(lang))?;
+    let changes = verify::verify(&args.path, &manifest, args.fast, threads).map_err(Text::from)?;
     // A manifest of 100,000 files can list as many changes: the manifest
     // is let go first, and the result streams out instead of being built
     // as one string (or a JSON value copying every path).
     drop(manifest);
     if args.json {
-        #[derive(serde::Serialize)]
-        struct Verified<'a> {
-            path: String,
-            manifest: String,
-            fast: bool,
-            unchanged: bool,
-            changes: &'a [verify::Change],
-        }
-        let verified = Verified {
-            path: args.path.display().to_string(),
-            manifest: manifest_path.display().to_string(),
-            fast: args.fast,
-            unchanged: changes.is_empty(),
-            changes: &changes,
-        };
         stream_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &verified).map_err(std::io::Error::from)?;
-            out.write_all(b"\n")
+            report::verify::write_json(out, &args.path, manifest_path, args.fast, &changes)
         })?;
-        return Ok(clean_or_one(changes.is_empty()));
+    } else {
+        stream_stdout(|out| report::verify::write_text(out, &changes, lang))?;
     }
-    let text = {
-        let mut out = String::new();
-        // Paths come from the package: control characters are shown
-        // escaped, so a name cannot rewrite the terminal or fake a line.
-        let esc = |p: &str| crate::source::names::escape_controls(p).into_owned();
-        for c in &changes {
-            let line = match c {
-                verify::Change::Missing { path } => {
-                    format!("{} {}", lang.pick("missing ", "缺失  "), esc(path))
-                }
-                verify::Change::Extra { path } => {
-                    format!("{} {}", lang.pick("extra   ", "多出  "), esc(path))
-                }
-                verify::Change::Changed {
-                    path,
-                    old_size,
-                    new_size,
-                    ..
-                } => format!(
-                    "{} {} ({old_size} → {new_size} {})",
-                    lang.pick("changed ", "已修改"),
-                    esc(path),
-                    lang.pick("bytes", "字节")
-                ),
-                verify::Change::Renamed { from, to } => {
-                    format!(
-                        "{} {} → {}",
-                        lang.pick("renamed ", "已改名"),
-                        esc(from),
-                        esc(to)
-                    )
-                }
-                verify::Change::Unreadable { path, reason } => {
-                    format!(
-                        "{} {} ({})",
-                        lang.pick("unreadable", "无法读取"),
-                        esc(path),
-                        esc(reason)
-                    )
-                }
-                verify::Change::Archive {
-                    path,
-                    old_size,
-                    new_size,
-                    ..
-                } => format!(
-                    "{} {} ({old_size} → {new_size} {})",
-                    lang.pick("archive changed", "压缩包已变化"),
-                    esc(path),
-                    lang.pick("bytes", "字节")
-                ),
-                verify::Change::Hazard {
-                    path,
-                    code,
-                    message_en,
-                    message_zh,
-                } => format!(
-                    "{} [{code}] {}: {}",
-                    lang.pick("hazard  ", "安全隐患"),
-                    esc(path),
-                    esc(lang.pick(message_en, message_zh))
-                ),
-            };
-            out.push_str(&line);
-            out.push('\n');
-        }
-        out.push_str(&if changes.is_empty() {
-            lang.pick(
-                "unchanged: the package matches its manifest\n",
-                "未变化：包与清单一致\n",
-            )
-            .to_owned()
-        } else {
-            match lang {
-                Lang::En => format!("{} change(s) since the manifest was made\n", changes.len()),
-                Lang::Zh => format!("自清单生成以来有 {} 处变化\n", changes.len()),
-            }
-        });
-        out
-    };
-    write_stdout(&text)?;
     Ok(clean_or_one(changes.is_empty()))
 }
 
-fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, String> {
-    let package = Package::open_with(&args.path, &crate::policy::Limits::for_verify())
-        .map_err(|e| e.message(lang))?;
+fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, Text> {
+    let package =
+        Package::open_with(&args.path, &crate::policy::Limits::for_verify()).map_err(Text::from)?;
     if !validate::looks_like_bag(&package) {
-        return Err(format!(
-            "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
-            args.path.display()
+        return Err(Text::new(
+            format!(
+                "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
+                args.path.display()
+            ),
+            format!(
+                "{}：不是 BagIt 包（根目录及其唯一的顶层文件夹中都没有 bagit.txt）；如要将包与其清单比对，请加 --manifest 清单文件",
+                args.path.display()
+            ),
         ));
     }
     let bag = validate::validate_package(&package, args.fast, threads);
     let ticket = match &args.ticket {
-        Some(ticket) => {
-            Some(crate::pack::check_ticket(&args.path, ticket).map_err(|e| e.to_string())?)
-        }
+        Some(ticket) => Some(crate::pack::check_ticket(&args.path, ticket).map_err(Text::from)?),
         None => None,
     };
     let ticket_ok = ticket.as_ref().is_none_or(|t| t.matches);
-    let status = bag.status();
-    let text = if args.json {
-        let value = serde_json::json!({
-            "ticket": ticket,
-            "path": args.path.display().to_string(),
-            "fast": args.fast,
-            "status": status,
-            "valid": bag.is_valid(),
-            "bag_root": bag.root,
-            "bagit_version": bag.version,
-            "algorithms": bag.algorithms,
-            "payload_files": bag.payload_files,
-            "payload_bytes": bag.payload_bytes,
-            "holes": bag.holes,
-            "review": bag.review.iter().map(|(l, v)| serde_json::json!({
-                "label": l, "value": v,
-            })).collect::<Vec<_>>(),
-            "problems": bag.problems.iter().map(|p| serde_json::json!({
-                "kind": p.kind, "path": p.path, "message": p.message,
-            })).collect::<Vec<_>>(),
-        });
-        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-    } else {
-        let mut out = String::new();
-        for p in &bag.problems {
-            let kind = serde_json::to_value(p.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            // Paths and messages quote the bag's manifests, which may be
-            // hostile: control characters are shown escaped.
-            out.push_str(&format!(
-                "{kind}: {}{}\n",
-                p.path
-                    .as_deref()
-                    .map(|x| format!("{}: ", escape_controls(x)))
-                    .unwrap_or_default(),
-                escape_controls(&p.message)
-            ));
-        }
-        out.push_str(&bag_summary(&bag, status, args.allow_holes, lang));
-        // The review pack recorded (values come from the bag: escaped).
-        for (label, value) in &bag.review {
-            out.push_str(&format!(
-                "{} {}: {}\n",
-                lang.pick("review", "审核"),
-                escape_controls(label),
-                escape_controls(value)
-            ));
-        }
-        if let Some(t) = &ticket {
-            out.push_str(&ticket_lines(t, lang));
-        }
-        out
+    let outcome = report::bag::BagOutcome {
+        path: &args.path,
+        fast: args.fast,
+        bag: &bag,
+        status: bag.status(),
+        allow_holes: args.allow_holes,
+        ticket: ticket.as_ref(),
     };
-    write_stdout(&text)?;
-    let accepted = match status {
+    if args.json {
+        stream_stdout(|out| report::bag::write_json(out, &outcome))?;
+    } else {
+        stream_stdout(|out| report::bag::write_text(out, &outcome, lang))?;
+    }
+    let accepted = match outcome.status {
         validate::BagStatus::Valid => true,
         validate::BagStatus::Incomplete => args.allow_holes,
         validate::BagStatus::Invalid => false,
@@ -652,95 +541,18 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
     Ok(clean_or_one(accepted && ticket_ok))
 }
 
-/// How the bag compares with its upload ticket, one line per problem.
-fn ticket_lines(t: &crate::pack::TicketCheck, lang: Lang) -> String {
-    let problems = match lang {
-        Lang::En => &t.problems,
-        Lang::Zh => &t.problems_zh,
-    };
-    let mut out = String::new();
-    for p in problems {
-        out.push_str(&format!("{}: {p}\n", lang.pick("ticket", "上传凭据")));
-    }
-    out.push_str(&match (t.matches, lang) {
-        (true, Lang::En) => format!("the upload ticket {} matches the bag\n", t.ticket),
-        (true, Lang::Zh) => format!("上传凭据 {} 与包一致\n", t.ticket),
-        (false, Lang::En) => format!("the upload ticket {} does not match the bag\n", t.ticket),
-        (false, Lang::Zh) => format!("上传凭据 {} 与包不一致\n", t.ticket),
-    });
-    out
-}
-
-/// The last line of `verify BAG`: the status, in the user's language.
-fn bag_summary(
-    bag: &validate::BagReport,
-    status: validate::BagStatus,
-    allow_holes: bool,
-    lang: Lang,
-) -> String {
-    use validate::BagStatus;
-    match (status, lang) {
-        (BagStatus::Valid, Lang::En) => format!(
-            "valid BagIt bag: {} payload file(s), {} bytes ({})\n",
-            bag.payload_files,
-            bag.payload_bytes,
-            bag.algorithms.join(", ")
-        ),
-        (BagStatus::Valid, Lang::Zh) => format!(
-            "有效的 BagIt 包：{} 个载荷文件，{} 字节（{}）\n",
-            bag.payload_files,
-            bag.payload_bytes,
-            bag.algorithms.join("、")
-        ),
-        (BagStatus::Incomplete, Lang::En) => format!(
-            "incomplete BagIt bag: {} payload file(s) listed in fetch.txt are missing \
-             (nothing is fetched); the {} file(s) present check out{}\n",
-            bag.holes,
-            bag.payload_files,
-            if allow_holes {
-                "; accepted (--allow-holes)"
-            } else {
-                "; add --allow-holes to accept it"
-            }
-        ),
-        (BagStatus::Incomplete, Lang::Zh) => format!(
-            "不完整的 BagIt 包：fetch.txt 列出的 {} 个载荷文件不在包中（不会下载）；\
-             现有的 {} 个文件校验无误{}\n",
-            bag.holes,
-            bag.payload_files,
-            if allow_holes {
-                "；已接受（--allow-holes）"
-            } else {
-                "；如要接受，请加 --allow-holes"
-            }
-        ),
-        (BagStatus::Invalid, Lang::En) => {
-            format!("invalid BagIt bag: {} problem(s)\n", bag.problems.len())
-        }
-        (BagStatus::Invalid, Lang::Zh) => {
-            format!("无效的 BagIt 包：{} 个问题\n", bag.problems.len())
-        }
-    }
-}
-
-fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     let pack_options = PackOptions {
         out_dir: args.out.clone(),
         force: args.force,
         chunk_size: args.chunk_size.max(1),
     };
-    match pack::pack(&args.path, &options, &pack_options).map_err(|e| e.message(lang))? {
+    match pack::pack(&args.path, &options, &pack_options).map_err(Text::from)? {
         PackOutcome::Refused(report) => {
-            write_stdout(&report::terminal::render(&report, lang, false))?;
-            eprintln!(
-                "trainpack: {}",
-                lang.pick(
-                    "the package fails the policy: nothing was packed (fix it, or use --force)",
-                    "包未通过检查：未打包（请先修正，或使用 --force 强制打包）"
-                )
-            );
+            write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
+            eprintln!("trainpack: {}", refused(Refusal::Pack, lang));
             Ok(ExitCode::from(1))
         }
         PackOutcome::Packed {
@@ -749,27 +561,7 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
             ticket,
             upload,
         } => {
-            let text = match lang {
-                Lang::En => format!(
-                    "bag: {} ({} bytes, sha256 {})\nupload ticket: {} ({} chunk(s) of {} bytes)\n",
-                    archive.display(),
-                    upload.size,
-                    upload.sha256,
-                    ticket.display(),
-                    upload.chunks.len(),
-                    upload.chunk_size
-                ),
-                Lang::Zh => format!(
-                    "BagIt 包：{}（{} 字节，sha256 {}）\n上传凭据：{}（{} 个分块，每块 {} 字节）\n",
-                    archive.display(),
-                    upload.size,
-                    upload.sha256,
-                    ticket.display(),
-                    upload.chunks.len(),
-                    upload.chunk_size
-                ),
-            };
-            write_stdout(&text)?;
+            write_stdout(&report::outcome::packed(&archive, &ticket, &upload, lang))?;
             // Bag names must be UTF-8: names that were not are renamed.
             let renamed = report
                 .files
@@ -779,14 +571,7 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
             if renamed > 0 {
                 eprintln!(
                     "trainpack: {}",
-                    match lang {
-                        Lang::En => format!(
-                            "warning: {renamed} file name(s) are not UTF-8; the bag holds them under their decoded or %XX-escaped names (TP044, TP045)"
-                        ),
-                        Lang::Zh => format!(
-                            "警告：{renamed} 个文件名不是 UTF-8；BagIt 包中使用其解码后或 %XX 转义后的名称（TP044、TP045）"
-                        ),
-                    }
+                    report::outcome::renamed_in_bag(renamed, lang)
                 );
             }
             Ok(verdict_code(report.verdict))
@@ -794,17 +579,17 @@ fn run_pack(args: PackArgs) -> Result<ExitCode, String> {
     }
 }
 
-fn run_init(args: InitArgs) -> Result<ExitCode, String> {
+fn run_init(args: InitArgs) -> Result<ExitCode, Text> {
     let written = crate::descriptor::init(&args.path, args.force)?;
     eprintln!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
+fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     use crate::audit::{AuditRequest, Recorded, record};
     use crate::descriptor::AuditResult;
-    let lang = args.check.lang();
-    let options = args.check.options()?;
+    let lang = global.lang();
+    let options = args.check.options(global)?;
     // On a terminal, what the flags leave out is asked for; elsewhere the
     // flags must say it all.
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -831,10 +616,10 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
                 "approved" | "通过" => AuditResult::Approved,
                 "rejected" | "不通过" => AuditResult::Rejected,
                 other => {
-                    return Err(match lang {
-                        Lang::En => format!("{other:?}: answer approved or rejected"),
-                        Lang::Zh => format!("{other:?}：请回答 approved 或 rejected"),
-                    });
+                    return Err(Text::new(
+                        format!("{other:?}: answer approved or rejected"),
+                        format!("{other:?}：请回答 approved 或 rejected"),
+                    ));
                 }
             }
         }
@@ -850,55 +635,14 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode, String> {
     };
     match record(&args.path, &options, request).map_err(|e| e.get(lang).to_owned())? {
         Recorded::RefusedFailing(report) => {
-            write_stdout(&report::terminal::render(&report, lang, false))?;
-            eprintln!(
-                "trainpack: {}",
-                lang.pick(
-                    "the package fails the policy: the approval was not recorded (fix it, or use --force)",
-                    "包未通过检查：未记录审核通过（请先修正，或使用 --force）"
-                )
-            );
+            write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
+            eprintln!("trainpack: {}", refused(Refusal::Approve, lang));
             Ok(ExitCode::from(1))
         }
         Recorded::Written {
             descriptor, audit, ..
         } => {
-            let files = audit.files.len();
-            let text = match (audit.result, lang) {
-                (AuditResult::Approved, Lang::En) => format!(
-                    "audit recorded in {}: approved by {} ({}) on {}; {files} file(s), content sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Rejected, Lang::En) => format!(
-                    "audit recorded in {}: rejected by {} ({}) on {}; {files} file(s), content sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Approved, Lang::Zh) => format!(
-                    "审核已记录于 {}：{}（{}）于 {} 审核通过；{files} 个文件，内容 sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-                (AuditResult::Rejected, Lang::Zh) => format!(
-                    "审核已记录于 {}：{}（{}）于 {} 审核不通过；{files} 个文件，内容 sha256 {}\n",
-                    descriptor.display(),
-                    audit.reviewer,
-                    audit.role,
-                    audit.date,
-                    audit.content_sha256
-                ),
-            };
-            write_stdout(&text)?;
+            write_stdout(&report::outcome::audit_recorded(&descriptor, &audit, lang))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -915,54 +659,22 @@ fn ask(prompt: &str) -> Result<String, String> {
     Ok(line.trim().to_owned())
 }
 
-fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
+fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
     let selected: Vec<&rules::Rule> = match &args.code {
         Some(code) => vec![rules::by_code(&code.to_ascii_uppercase()).ok_or_else(|| {
-            format!("no rule with code {code}; run `trainpack rules` for the list")
+            Text::new(
+                format!("no rule with code {code}; run `trainpack rules` for the list"),
+                format!("没有代码为 {code} 的规则；运行 `trainpack rules` 查看全部"),
+            )
         })?],
         None => rules::ALL.to_vec(),
     };
-    let text = if args.json {
-        let list: Vec<_> = selected
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "code": r.code, "name": r.name, "severity": r.severity,
-                    "on_by_default": r.on_by_default(),
-                    "summary_en": r.summary_en, "summary_zh": r.summary_zh,
-                    "rationale": r.rationale, "rationale_zh": r.rationale_zh,
-                    "fix_en": r.fix_en, "fix_zh": r.fix_zh,
-                    "example": r.example, "example_zh": r.example_zh,
-                })
-            })
-            .collect();
-        serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
+    if args.json {
+        stream_stdout(|out| report::rules::write_json(out, &selected))?;
     } else {
-        let mut out = String::new();
-        for r in &selected {
-            out.push_str(&format!(
-                "{} {} ({}{})\n  {}\n  {}: {}\n  {}: {}\n  {}: {}\n\n",
-                r.code,
-                r.name,
-                r.severity.label(lang),
-                if r.on_by_default() {
-                    ""
-                } else {
-                    lang.pick(", off by default", "，默认不启用")
-                },
-                r.summary(lang),
-                lang.pick("why", "原因"),
-                r.rationale(lang),
-                lang.pick("fix", "修改建议"),
-                r.fix(lang),
-                lang.pick("example", "示例"),
-                r.example(lang),
-            ));
-        }
-        out
-    };
-    write_stdout(&text)?;
+        stream_stdout(|out| report::rules::write_text(out, &selected, lang))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -971,20 +683,37 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
 /// reader that went away (`| head`) is not an error.
 fn stream_stdout(
     write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(report_unwritable(&e)),
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+/// "cannot write FILE", the reason chosen by the I/O error's kind.
+fn unwritable(path: &std::path::Path, source: std::io::Error) -> Text {
+    crate::error::Error::Unwritable {
+        path: path.to_owned(),
+        source,
+    }
+    .text()
+}
+
+fn report_unwritable(e: &std::io::Error) -> Text {
+    let reason = crate::error::io_reason(e);
+    Text::new(
+        format!("cannot write the report: {}", reason.en),
+        format!("无法输出报告：{}", reason.zh),
+    )
+}
+
+fn write_stdout(text: &str) -> Result<(), Text> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(report_unwritable(&e)),
     }
 }

@@ -185,22 +185,48 @@ impl Descriptor {
         }
     }
 
-    pub fn parse(bytes: &[u8]) -> Result<Descriptor, String> {
+    /// The descriptor in `bytes`, or why not in both languages (serde's
+    /// detail is English only: the Chinese says where, by line and column,
+    /// and whether the text is not JSON or a field has the wrong type).
+    pub fn parse(bytes: &[u8]) -> Result<Descriptor, crate::i18n::Text> {
+        use crate::i18n::Text;
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
-            .map_err(|_| "not UTF-8 text".to_owned())?;
-        let d: Descriptor = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            .map_err(|_| Text::new("not UTF-8 text", "不是 UTF-8 文本"))?;
+        let d: Descriptor = serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Data => "字段的类型或取值不对",
+                serde_json::error::Category::Eof => "JSON 不完整（提前结束）",
+                _ => "不是有效的 JSON",
+            };
+            Text::new(
+                e.to_string(),
+                format!("{what}（第 {} 行第 {} 列）", e.line(), e.column()),
+            )
+        })?;
+        let bad_date = |field: &str, v: &str| {
+            Text::new(
+                format!("{field} {v:?}: expected a date as YYYY-MM-DD"),
+                format!("{field} {v:?}：日期格式应为 YYYY-MM-DD"),
+            )
+        };
         for (field, value) in [("start_date", &d.start_date), ("end_date", &d.end_date)] {
             if let Some(v) = value {
-                parse_date(v).map_err(|e| format!("{field} {v:?}: {e}"))?;
+                parse_date(v).map_err(|_| bad_date(field, v))?;
             }
         }
         if let Some(audit) = &d.audit {
-            parse_date(&audit.date).map_err(|e| format!("audit.date {:?}: {e}", audit.date))?;
+            parse_date(&audit.date).map_err(|_| bad_date("audit.date", &audit.date))?;
             let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
             if !hex64(&audit.content_sha256) {
-                return Err(format!(
-                    "audit.content_sha256 {:?}: expected 64 hex digits",
-                    audit.content_sha256
+                return Err(Text::new(
+                    format!(
+                        "audit.content_sha256 {:?}: expected 64 hex digits",
+                        audit.content_sha256
+                    ),
+                    format!(
+                        "audit.content_sha256 {:?}：应为 64 位十六进制数字",
+                        audit.content_sha256
+                    ),
                 ));
             }
         }
@@ -276,18 +302,31 @@ pub fn deadline_state(deadline: Date, today: Date) -> DeadlineState {
 /// Write a skeleton `training-package.json` into a package folder, filled
 /// with what can be inferred: the id and title from the folder name (or its
 /// single top-level folder), and the dates left for the provider to fill.
-pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf, String> {
+pub fn init(
+    folder: &std::path::Path,
+    force: bool,
+) -> Result<std::path::PathBuf, crate::i18n::Text> {
+    use crate::i18n::Text;
     if !folder.is_dir() {
-        return Err(format!(
-            "{}: not a folder; `trainpack init` writes the descriptor into a package folder (unzip a zip package first)",
-            folder.display()
+        return Err(Text::new(
+            format!(
+                "{}: not a folder; `trainpack init` writes the descriptor into a package folder (unzip a zip package first)",
+                folder.display()
+            ),
+            format!(
+                "{}：不是文件夹；`trainpack init` 把描述文件写入包文件夹（zip 包请先解压）",
+                folder.display()
+            ),
         ));
     }
     let target = folder.join(FILE_NAME);
     if target.exists() && !force {
-        return Err(format!(
-            "{}: already exists; use --force to replace it",
-            target.display()
+        return Err(Text::new(
+            format!(
+                "{}: already exists; use --force to replace it",
+                target.display()
+            ),
+            format!("{}：已存在；如要替换，请加 --force", target.display()),
         ));
     }
     let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned());
@@ -324,15 +363,19 @@ pub fn init(folder: &std::path::Path, force: bool) -> Result<std::path::PathBuf,
         }),
         audit: None,
     };
-    let mut value = serde_json::to_value(&skeleton).map_err(|e| e.to_string())?;
+    let mut value = serde_json::to_value(&skeleton).map_err(|e| Text::from(e.to_string()))?;
     // Dates are left as placeholders the provider must replace; the loader
     // refuses them until then, so a forgotten field is noticed.
     value["start_date"] = serde_json::json!("YYYY-MM-DD");
     value["end_date"] = serde_json::json!("YYYY-MM-DD");
-    let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&value).map_err(|e| Text::from(e.to_string()))?;
     text.push('\n');
-    crate::atomic::write(&target, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    crate::atomic::write(&target, text.as_bytes()).map_err(|e| {
+        Text::from(crate::error::Error::Unwritable {
+            path: target.clone(),
+            source: e,
+        })
+    })?;
     Ok(target)
 }
 
@@ -351,12 +394,7 @@ pub fn read(
     let descriptor = match parsed {
         Ok(d) => d,
         Err(reason) => {
-            findings.push(
-                rules::DescriptorInvalid {
-                    reason: reason.to_string(),
-                }
-                .finding(Some(&entry.path)),
-            );
+            findings.push(rules::DescriptorInvalid { reason }.finding(Some(&entry.path)));
             return (None, None);
         }
     };
@@ -395,7 +433,10 @@ pub fn early_package_id(package: &Package, path: &Path, root: &str) -> String {
 /// The descriptor entry at the content root, if any, and the descriptor
 /// read from it. Small, and read a second time on purpose: keeping every
 /// small file's bytes from the scan would cost more than this one re-read.
-fn load<'p>(package: &'p Package, root: &str) -> Option<(&'p Entry, Result<Descriptor, String>)> {
+fn load<'p>(
+    package: &'p Package,
+    root: &str,
+) -> Option<(&'p Entry, Result<Descriptor, crate::i18n::Text>)> {
     let entry = package
         .entries
         .iter()
@@ -406,7 +447,7 @@ fn load<'p>(package: &'p Package, root: &str) -> Option<(&'p Entry, Result<Descr
         .open(entry)
         .and_then(|r| io::Read::read_to_end(&mut io::Read::take(r, MAX_BYTES), &mut bytes));
     let parsed = read
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::error::io_reason(&e))
         .and_then(|_| Descriptor::parse(&bytes));
     Some((entry, parsed))
 }

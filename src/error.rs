@@ -36,23 +36,87 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("policy file {path}: {reason}")]
-    Policy { path: PathBuf, reason: String },
+    #[error("policy file {path}: {}", .reason.en)]
+    Policy { path: PathBuf, reason: Text },
     #[error("{0}")]
     Other(String),
+    /// Any other failure, said in both languages.
+    #[error("{}", .0.en)]
+    Said(Text),
 }
 
 impl Error {
     /// The message in the user's language: the same as `to_string()`,
     /// except for errors that carry their own Chinese text.
     pub fn message(&self, lang: Lang) -> String {
-        match self {
-            Error::UnusableArchive { path, problem } => {
-                format!("{}: {}", path.display(), problem.text().get(lang))
-            }
-            other => other.to_string(),
-        }
+        self.text().get(lang).to_owned()
     }
+
+    /// The message in both languages. Library errors inside (I/O, zip)
+    /// are classified by kind for the Chinese text, never by their wording.
+    pub fn text(&self) -> Text {
+        let en = self.to_string();
+        let zh = match self {
+            Error::NotFound { path } => format!("{}：文件或文件夹不存在", path.display()),
+            Error::Unreadable { path, source } => {
+                format!("{}：无法读取：{}", path.display(), io_reason(source).zh)
+            }
+            Error::NotAZip { path, .. } => format!(
+                "{}：不是可读取的 zip 压缩包；请提供文件夹或 .zip 文件（分卷压缩包须先合并）",
+                path.display()
+            ),
+            Error::UnusableArchive { path, problem } => {
+                format!("{}：{}", path.display(), problem.text().zh)
+            }
+            Error::NotAPackage { path } => {
+                format!("{}：既不是文件夹，也不是普通文件", path.display())
+            }
+            Error::Unwritable { path, source } => {
+                format!("{}：无法写入：{}", path.display(), io_reason(source).zh)
+            }
+            Error::Policy { path, reason } => {
+                format!("策略文件 {}：{}", path.display(), reason.zh)
+            }
+            Error::Other(text) => text.clone(),
+            Error::Said(text) => text.zh.clone(),
+        };
+        Text { en, zh }
+    }
+}
+
+impl From<Text> for Error {
+    fn from(text: Text) -> Error {
+        Error::Said(text)
+    }
+}
+
+/// Why an I/O operation failed, in both languages: the English is the
+/// system's own message, the Chinese is chosen by the error's kind.
+pub fn io_reason(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    let zh = match e.kind() {
+        K::NotFound => "文件或文件夹不存在".to_owned(),
+        K::PermissionDenied => "没有访问权限".to_owned(),
+        K::AlreadyExists => "已经存在".to_owned(),
+        K::InvalidData => "内容无效（不是预期的格式或编码）".to_owned(),
+        K::InvalidInput => "参数无效".to_owned(),
+        K::UnexpectedEof => "文件意外结束（不完整）".to_owned(),
+        K::StorageFull => "磁盘空间已满".to_owned(),
+        K::ReadOnlyFilesystem => "文件系统为只读".to_owned(),
+        K::IsADirectory => "这是文件夹，不是文件".to_owned(),
+        K::NotADirectory => "路径中有一项不是文件夹".to_owned(),
+        K::DirectoryNotEmpty => "文件夹不为空".to_owned(),
+        K::FileTooLarge => "文件过大".to_owned(),
+        K::TimedOut => "操作超时".to_owned(),
+        K::Interrupted => "操作被中断".to_owned(),
+        K::OutOfMemory => "内存不足".to_owned(),
+        K::BrokenPipe => "输出管道已关闭".to_owned(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("输入输出错误（系统错误码 {code}）"),
+            None => "输入输出错误".to_owned(),
+        },
+    };
+    Text::new(e.to_string(), zh)
 }
 
 /// Why a file given as a package cannot be read as a zip, when it can be

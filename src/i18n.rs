@@ -10,12 +10,14 @@ pub enum Lang {
 
 impl Lang {
     /// Chinese on a `zh` locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`,
-    /// as POSIX orders them), English otherwise.
+    /// as POSIX orders them; without them, the user's locale on Windows),
+    /// English otherwise.
     pub fn from_env() -> Lang {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .filter_map(|k| std::env::var(k).ok())
             .find(|v| !v.is_empty())
+            .or_else(crate::platform::user_locale)
             .unwrap_or_default();
         if locale.to_ascii_lowercase().starts_with("zh") {
             Lang::Zh
@@ -49,5 +51,19 @@ impl Text {
 
     pub fn get(&self, lang: Lang) -> &str {
         lang.pick(&self.en, &self.zh)
+    }
+}
+
+/// A message that has only an English text so far: shown as is in both
+/// languages (tests/no_english_zh.rs finds any that reach a Chinese user).
+impl From<String> for Text {
+    fn from(en: String) -> Text {
+        Text { zh: en.clone(), en }
+    }
+}
+
+impl From<crate::error::Error> for Text {
+    fn from(e: crate::error::Error) -> Text {
+        e.text()
     }
 }

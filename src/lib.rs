@@ -20,6 +20,7 @@ pub mod identify;
 pub mod kinds;
 pub mod manifest;
 pub mod pack;
+pub mod platform;
 pub mod policy;
 pub mod probe;
 pub mod report;

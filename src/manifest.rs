@@ -313,15 +313,29 @@ impl Manifest {
     /// Read a manifest, parsed as it streams in (the text is never held
     /// whole) and refused past [`MAX_MANIFEST_BYTES`], so a huge or hostile
     /// file cannot take the memory of the machine.
-    pub fn load(path: &Path) -> Result<Manifest, String> {
-        let fail = |e: io::Error| format!("{}: {e}", path.display());
+    pub fn load(path: &Path) -> Result<Manifest, crate::i18n::Text> {
+        use crate::i18n::Text;
+        let fail = |e: io::Error| {
+            let reason = crate::error::io_reason(&e);
+            Text::new(
+                format!("{}: {}", path.display(), reason.en),
+                format!("{}：{}", path.display(), reason.zh),
+            )
+        };
         let file = File::open(path).map_err(fail)?;
         let len = file.metadata().map_err(fail)?.len();
         let too_big = || {
-            format!(
-                "{}: larger than {} MiB, more than a manifest of the most files a package may hold (limits.max_entries); not a trainpack manifest (see SECURITY.md)",
-                path.display(),
-                MAX_MANIFEST_BYTES >> 20
+            Text::new(
+                format!(
+                    "{}: larger than {} MiB, more than a manifest of the most files a package may hold (limits.max_entries); not a trainpack manifest (see SECURITY.md)",
+                    path.display(),
+                    MAX_MANIFEST_BYTES >> 20
+                ),
+                format!(
+                    "{}：大于 {} MiB，超过了包内文件数上限（limits.max_entries）所对应的清单大小；不是 trainpack 清单（见 SECURITY.md）",
+                    path.display(),
+                    MAX_MANIFEST_BYTES >> 20
+                ),
             )
         };
         if len > MAX_MANIFEST_BYTES {
@@ -332,14 +346,29 @@ impl Manifest {
             if input.get_ref().limit() == 0 {
                 too_big()
             } else {
-                format!("{}: not a trainpack manifest: {e}", path.display())
+                Text::new(
+                    format!("{}: not a trainpack manifest: {e}", path.display()),
+                    format!(
+                        "{}：不是 trainpack 清单（第 {} 行第 {} 列不符合清单格式）",
+                        path.display(),
+                        e.line(),
+                        e.column()
+                    ),
+                )
             }
         })?;
         if manifest.manifest_version != MANIFEST_VERSION {
-            return Err(format!(
-                "{}: manifest version {} is not supported (this trainpack reads version {MANIFEST_VERSION})",
-                path.display(),
-                manifest.manifest_version
+            return Err(Text::new(
+                format!(
+                    "{}: manifest version {} is not supported (this trainpack reads version {MANIFEST_VERSION})",
+                    path.display(),
+                    manifest.manifest_version
+                ),
+                format!(
+                    "{}：不支持清单版本 {}（本 trainpack 读取版本 {MANIFEST_VERSION}）",
+                    path.display(),
+                    manifest.manifest_version
+                ),
             ));
         }
         Ok(manifest)

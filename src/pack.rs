@@ -13,6 +13,7 @@ use crate::bagit::write::{BagWriter, tag_files};
 use crate::check::{CheckOptions, check_package, check_scanned};
 use crate::digest_sink::{DigestSink, StreamDigest};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::kinds::ResourceKind;
 use crate::manifest::{Manifest, hash_file};
 use crate::report::{Report, Verdict};
@@ -145,7 +146,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
         ..check_opts.clone()
     };
-    atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Other)?;
+    atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Said)?;
     let out_dir_existed = opts.out_dir.is_dir();
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| Error::Unwritable {
         path: opts.out_dir.clone(),
@@ -155,8 +156,11 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     // entry is written; the descriptor is read for it (it is tiny).
     let id = file_safe_id(&crate::check::early_package_id(&package, path));
     let archive_path = opts.out_dir.join(format!("{id}.zip"));
-    atomic::ensure_outside(path, &archive_path).map_err(Error::Other)?;
-    let write_err = |e: io::Error| Error::Other(format!("{}: {e}", archive_path.display()));
+    atomic::ensure_outside(path, &archive_path).map_err(Error::Said)?;
+    let write_err = |e: io::Error| Error::Unwritable {
+        path: archive_path.clone(),
+        source: e,
+    };
     let out = AtomicFile::create(&archive_path).map_err(write_err)?;
     let source_stamp = zip_stamp(path, &package);
 
@@ -170,7 +174,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
             return Err(write_err(e));
         }
         if let Some(changed) = changed_while_copied(&report, &bag) {
-            return Err(Error::Other(changed));
+            return Err(Error::Said(changed));
         }
         let kept = || report.files.iter().filter(|f| f.kind != ResourceKind::Junk);
         let payload: Vec<(&str, Sha256Digest)> = kept().map(|f| (&*f.path, f.sha256)).collect();
@@ -206,9 +210,12 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
         Err(e) => return Err(e),
     };
     if zip_stamp(path, &package) != source_stamp {
-        return Err(Error::Other(format!(
-            "{} changed while it was being packed; check it again",
-            path.display()
+        return Err(Error::Said(Text::new(
+            format!(
+                "{} changed while it was being packed; check it again",
+                path.display()
+            ),
+            format!("{} 在打包过程中发生了变化；请重新检查", path.display()),
         )));
     }
     let StreamDigest {
@@ -242,19 +249,29 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
 /// Why no bag can be made even with `--force`: a file changed (TP092) or
 /// could not be read to its end while it was copied, so the bag would not
 /// hold what its manifest lists.
-fn changed_while_copied<W: io::Write>(report: &Report, bag: &BagWriter<W>) -> Option<String> {
+fn changed_while_copied<W: io::Write>(report: &Report, bag: &BagWriter<W>) -> Option<Text> {
     let rule = &crate::rules::CHANGED_DURING_SCAN;
     if let Some(f) = report.findings.iter().find(|f| f.code() == rule.code) {
-        return Some(format!(
-            "{} changed while it was being packed ({} {}): nothing was packed; wait until nothing writes to the package, then pack again",
-            f.path.as_deref().unwrap_or("a file"),
-            rule.code,
-            rule.name
+        return Some(Text::new(
+            format!(
+                "{} changed while it was being packed ({} {}): nothing was packed; wait until nothing writes to the package, then pack again",
+                f.path.as_deref().unwrap_or("a file"),
+                rule.code,
+                rule.name
+            ),
+            format!(
+                "{} 在打包过程中发生了变化（{}）：未打包；请等没有程序再写入该包后重新打包",
+                f.path.as_deref().unwrap_or("某个文件"),
+                rule.code,
+            ),
         ));
     }
     bag.broken().map(|path| {
-        format!(
-            "{path} could not be read to its end while it was being packed: nothing was packed; check the package again"
+        Text::new(
+            format!(
+                "{path} could not be read to its end while it was being packed: nothing was packed; check the package again"
+            ),
+            format!("{path} 在打包过程中未能读完：未打包；请重新检查该包"),
         )
     })
 }
@@ -272,10 +289,17 @@ fn copied_as_checked<W: io::Write>(
     if copied == checked {
         return Ok(());
     }
-    Err(Error::Other(format!(
-        "the bag's payload ({} files) is not the {} checked files: nothing was packed; please report this",
-        copied.len(),
-        payload.len()
+    Err(Error::Said(Text::new(
+        format!(
+            "the bag's payload ({} files) is not the {} checked files: nothing was packed; please report this",
+            copied.len(),
+            payload.len()
+        ),
+        format!(
+            "包的载荷（{} 个文件）与检查过的 {} 个文件不一致：未打包；请报告此问题",
+            copied.len(),
+            payload.len()
+        ),
     )))
 }
 
@@ -292,7 +316,10 @@ fn commit_pair(
 ) -> Result<()> {
     let mut text = serde_json::to_string_pretty(upload).unwrap_or_default();
     text.push('\n');
-    let ticket_err = |e: io::Error| Error::Other(format!("{}: {e}", ticket_path.display()));
+    let ticket_err = |e: io::Error| Error::Unwritable {
+        path: ticket_path.to_owned(),
+        source: e,
+    };
     let mut ticket = AtomicFile::create(ticket_path).map_err(ticket_err)?;
     io::Write::write_all(&mut ticket, text.as_bytes()).map_err(ticket_err)?;
     match std::fs::remove_file(ticket_path) {
@@ -300,9 +327,10 @@ fn commit_pair(
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(ticket_err(e)),
     }
-    archive
-        .commit()
-        .map_err(|e| Error::Other(format!("{}: {e}", archive_path.display())))?;
+    archive.commit().map_err(|e| Error::Unwritable {
+        path: archive_path.to_owned(),
+        source: e,
+    })?;
     ticket.commit().map_err(ticket_err)
 }
 
@@ -390,15 +418,29 @@ pub fn check_ticket(archive: &Path, ticket: &Path) -> Result<TicketCheck> {
     io::Read::read_to_end(&mut io::Read::take(file, MAX_TICKET_BYTES + 1), &mut text)
         .map_err(unreadable(ticket))?;
     if text.len() as u64 > MAX_TICKET_BYTES {
-        return Err(Error::Other(format!(
-            "{}: larger than {MAX_TICKET_BYTES} bytes: not an upload ticket",
-            ticket.display()
+        return Err(Error::Said(Text::new(
+            format!(
+                "{}: larger than {MAX_TICKET_BYTES} bytes: not an upload ticket",
+                ticket.display()
+            ),
+            format!(
+                "{}：大于 {MAX_TICKET_BYTES} 字节：不是上传凭据",
+                ticket.display()
+            ),
         )));
     }
     let upload: UploadTicket = serde_json::from_slice(&text).map_err(|e| {
-        Error::Other(format!(
-            "{}: not an upload ticket ({e}); give the <id>.upload.json that pack wrote",
-            ticket.display()
+        Error::Said(Text::new(
+            format!(
+                "{}: not an upload ticket ({e}); give the <id>.upload.json that pack wrote",
+                ticket.display()
+            ),
+            format!(
+                "{}：不是上传凭据（第 {} 行第 {} 列不符合格式）；请给出 pack 写出的 <id>.upload.json",
+                ticket.display(),
+                e.line(),
+                e.column()
+            ),
         ))
     })?;
     let mut input = std::fs::File::open(archive).map_err(unreadable(archive))?;

@@ -32,7 +32,13 @@ pub enum Change {
     /// Same digest, new path.
     Renamed { from: String, to: String },
     /// In the manifest, present, but its bytes can no longer be read.
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        path: String,
+        reason: String,
+        /// The reason in Chinese (for the terminal; JSON keeps `reason`).
+        #[serde(skip)]
+        reason_zh: String,
+    },
     /// The zip file itself differs from the one the manifest recorded
     /// (`archive_size`, and `archive_sha256` unless `--fast`): bytes outside
     /// the entries (comments, padding, hidden local entries) count too.
@@ -96,7 +102,7 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
             None => {}
         }
     }
-    let mut unreadable: Vec<(String, String)> = Vec::new();
+    let mut unreadable: Vec<(String, crate::i18n::Text)> = Vec::new();
     // identity → (path shown, size, digest). A file is identified by the
     // bytes of its name when they are not UTF-8 (its shown path may change
     // when another file's name comes to decode alike), else by its path.
@@ -124,7 +130,7 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
                 }
                 // A file that no longer reads (a zip entry whose CRC fails
                 // after a flipped byte) has changed: say so, and go on.
-                Err(e) => unreadable.push((entry.path.to_string(), e.to_string())),
+                Err(e) => unreadable.push((entry.path.to_string(), crate::error::io_reason(&e))),
             }
         }
         map
@@ -144,7 +150,8 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     for (p, reason) in &unreadable {
         changes.push(Change::Unreadable {
             path: p.clone(),
-            reason: reason.clone(),
+            reason: reason.en.clone(),
+            reason_zh: reason.zh.clone(),
         });
     }
     for (key, &(p, size, sha)) in &expected {

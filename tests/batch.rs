@@ -211,6 +211,33 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// A summary.csv header written under `--lang zh` as the English one: the
+/// same columns in the same order, only their names translated.
+fn english_header(header: Vec<String>) -> Vec<String> {
+    use trainpack::batch::summary::{
+        CSV_HEADER, CSV_HEADER_ZH, ROSTER_CSV_HEADER, ROSTER_CSV_HEADER_ZH,
+    };
+    if header.first().map(String::as_str) != Some(CSV_HEADER_ZH[0]) {
+        return header;
+    }
+    let zh: Vec<&str> = CSV_HEADER_ZH
+        .iter()
+        .chain(&ROSTER_CSV_HEADER_ZH)
+        .copied()
+        .collect();
+    let en: Vec<&str> = CSV_HEADER
+        .iter()
+        .chain(&ROSTER_CSV_HEADER)
+        .copied()
+        .collect();
+    assert_eq!(
+        header,
+        zh[..header.len()],
+        "the Chinese header, column for column"
+    );
+    en[..header.len()].iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// summary.csv as (header, rows keyed by the `package` column).
 fn read_summary_csv(out: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, String>>) {
     let bytes = fs::read(out.join("summary.csv")).unwrap();
@@ -220,7 +247,7 @@ fn read_summary_csv(out: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<Strin
     );
     let text = String::from_utf8(bytes[3..].to_vec()).expect("summary.csv is UTF-8");
     let mut rows = parse_csv(&text).into_iter();
-    let header = rows.next().expect("a header row");
+    let header = english_header(rows.next().expect("a header row"));
     let mut by_name = BTreeMap::new();
     for row in rows {
         assert_eq!(row.len(), header.len(), "ragged CSV row {row:?}");
@@ -299,7 +326,7 @@ fn batch_reports_resumes_shards_and_merges() {
 
     // ---- first run: one row per package, the right verdicts, exit 2.
     let began = Instant::now();
-    let first = batch(&inbox.inbox, &all, &["--jobs", "2"]);
+    let first = batch(&inbox.inbox, &all, &["--packages", "2"]);
     let first_took = began.elapsed();
     assert_eq!(
         first.code, 2,
@@ -526,7 +553,7 @@ fn a_killed_batch_resumes_without_redoing_finished_packages() {
         .arg(&inbox.inbox)
         .arg("--out")
         .arg(&out)
-        .args(["--lang", "en", "--jobs", "1", "--quiet"])
+        .args(["--lang", "en", "--packages", "1", "--quiet"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -728,7 +755,7 @@ fn packages_are_keyed_by_real_name_bytes_and_named_deterministically() {
     let (report_key, material_key) = (gbk("报告"), gbk("材料"));
 
     let all = tmp.path().join("all");
-    let first = batch(&inbox, &all, &["--jobs", "2"]);
+    let first = batch(&inbox, &all, &["--packages", "2"]);
     assert_eq!(first.code, 1, "{}", first.stderr);
     let (_, rows) = read_summary_csv(&all);
     let names: Vec<&String> = rows.keys().collect();
@@ -808,7 +835,7 @@ fn duplicate_package_ids_are_flagged_in_the_summaries() {
     zip_with_id(&staging, "pass", "2024-Y", &inbox.join("c-other.zip"));
 
     let out = tmp.path().join("en");
-    let run_en = batch(&inbox, &out, &["--jobs", "2"]);
+    let run_en = batch(&inbox, &out, &["--packages", "2"]);
     assert_eq!(run_en.code, 1, "{}", run_en.stderr);
     let (header, rows) = read_summary_csv(&out);
     assert!(header.contains(&"duplicate_id".to_owned()), "{header:?}");

@@ -22,6 +22,7 @@ use sha2::Digest;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::Result;
+use crate::i18n::Text;
 use crate::policy::Limits;
 use crate::scan::{feed_entries, hex};
 use crate::source::{Package, SourceNote};
@@ -62,6 +63,8 @@ pub struct BagProblem {
     pub kind: ProblemKind,
     pub path: Option<String>,
     pub message: String,
+    /// The same message in Chinese.
+    pub message_zh: String,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -381,17 +384,19 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn problem(&mut self, kind: ProblemKind, path: Option<&str>, message: impl Into<String>) {
+    fn problem(&mut self, kind: ProblemKind, path: Option<&str>, message: impl Into<Text>) {
         let listed = self.listed.entry(kind).or_default();
         if *listed >= MAX_PROBLEMS_PER_KIND {
             *self.unlisted.entry(kind).or_default() += 1;
             return;
         }
         *listed += 1;
+        let Text { en, zh } = message.into();
         self.problems.push(BagProblem {
             kind,
             path: path.map(str::to_owned),
-            message: message.into(),
+            message: en,
+            message_zh: zh,
         });
     }
 
@@ -417,11 +422,7 @@ impl Validator<'_> {
         match result {
             Ok(bytes) => Some(bytes),
             Err(e) => {
-                self.problem(
-                    ProblemKind::Unreadable,
-                    Some(path),
-                    format!("cannot read {path}: {e}"),
-                );
+                self.problem(ProblemKind::Unreadable, Some(path), cannot_read(path, &e));
                 None
             }
         }
@@ -444,11 +445,7 @@ impl Validator<'_> {
         let input = match reader.open(&package.entries[index]) {
             Ok(input) => input,
             Err(e) => {
-                self.problem(
-                    ProblemKind::Unreadable,
-                    Some(path),
-                    format!("cannot read {path}: {e}"),
-                );
+                self.problem(ProblemKind::Unreadable, Some(path), cannot_read(path, &e));
                 return;
             }
         };
@@ -464,34 +461,28 @@ impl Validator<'_> {
                 Ok(Some((n, Line::TooLong))) => self.problem(
                     kind,
                     Some(path),
-                    format!(
-                        "{path} line {n} is longer than {} KiB, not read",
-                        tag_lines::MAX_LINE_BYTES >> 10
+                    Text::new(
+                        format!(
+                            "{path} line {n} is longer than {} KiB, not read",
+                            tag_lines::MAX_LINE_BYTES >> 10
+                        ),
+                        format!(
+                            "{path} 第 {n} 行超过 {} KiB，未读取",
+                            tag_lines::MAX_LINE_BYTES >> 10
+                        ),
                     ),
                 ),
                 Err(e) => {
-                    self.problem(
-                        ProblemKind::Unreadable,
-                        Some(path),
-                        format!("cannot read {path}: {e}"),
-                    );
+                    self.problem(ProblemKind::Unreadable, Some(path), cannot_read(path, &e));
                     break;
                 }
             }
         }
         if lines.had_bom {
-            self.problem(
-                kind,
-                Some(path),
-                format!("{path} starts with a byte-order mark, which BagIt forbids"),
-            );
+            self.problem(kind, Some(path), bom_forbidden(path));
         }
         if lines.had_bad_encoding {
-            self.problem(
-                kind,
-                Some(path),
-                format!("{path} is not valid {}", self.encoding.name()),
-            );
+            self.problem(kind, Some(path), bad_encoding(path, self.encoding.name()));
         }
     }
 }
@@ -538,9 +529,15 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
             .iter()
             .any(|e| e.path.ends_with("/bagit.txt"))
         {
-            "no bagit.txt at the package root or in a single top-level folder"
+            Text::new(
+                "no bagit.txt at the package root or in a single top-level folder",
+                "包的根目录及其唯一的顶层文件夹中都没有 bagit.txt",
+            )
         } else {
-            "bagit.txt is missing: not a bag, or not a complete one"
+            Text::new(
+                "bagit.txt is missing: not a bag, or not a complete one",
+                "缺少 bagit.txt：不是 BagIt 包，或包不完整",
+            )
         };
         v.problem(ProblemKind::MissingBagitTxt, Some("bagit.txt"), message);
         None
@@ -571,7 +568,10 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         v.problem(
             ProblemKind::NoPayloadManifest,
             None,
-            "no payload manifest (manifest-<algorithm>.txt)",
+            Text::new(
+                "no payload manifest (manifest-<algorithm>.txt)",
+                "没有载荷清单（manifest-<算法>.txt）",
+            ),
         );
     }
     let unlisted = check_completeness(&v, &payload, &manifests);
@@ -595,16 +595,27 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
         && !oxum_matches((bytes, count))
     {
         let holes_note = if holes > 0 {
-            format!(" (and fetch.txt lists {holes} absent file(s))")
+            Text::new(
+                format!(" (and fetch.txt lists {holes} absent file(s))"),
+                format!("（另有 fetch.txt 列出的 {holes} 个文件不在包内）"),
+            )
         } else {
-            String::new()
+            Text::new("", "")
         };
         v.problem(
             ProblemKind::OxumMismatch,
             Some(info_file),
-            format!(
-                "Payload-Oxum says {count} files and {bytes} bytes, \
-                 data/ holds {payload_files} files and {payload_bytes} bytes{holes_note}"
+            Text::new(
+                format!(
+                    "Payload-Oxum says {count} files and {bytes} bytes, \
+                     data/ holds {payload_files} files and {payload_bytes} bytes{}",
+                    holes_note.en
+                ),
+                format!(
+                    "Payload-Oxum 记载 {count} 个文件、{bytes} 字节，\
+                     data/ 中实有 {payload_files} 个文件、{payload_bytes} 字节{}",
+                    holes_note.zh
+                ),
             ),
         );
     }
@@ -625,6 +636,9 @@ pub fn validate_package(package: &Package, fast: bool, threads: usize) -> BagRep
             message: format!(
                 "{count} more problem(s) of this kind, not listed \
                  (at most {MAX_PROBLEMS_PER_KIND} of one kind are)"
+            ),
+            message_zh: format!(
+                "同类问题还有 {count} 个未列出（每类最多列出 {MAX_PROBLEMS_PER_KIND} 个）"
             ),
         });
     }
@@ -651,8 +665,10 @@ impl Validator<'_> {
                     self.files.insert(rel.to_owned(), i);
                 }
                 None => {
-                    let message =
-                        format!("{} is outside the bag folder {}", entry.path, self.prefix);
+                    let message = Text::new(
+                        format!("{} is outside the bag folder {}", entry.path, self.prefix),
+                        format!("{} 不在包文件夹 {} 中", entry.path, self.prefix),
+                    );
                     self.problem(ProblemKind::PathOutsideBag, Some(&entry.path), message);
                 }
             }
@@ -660,23 +676,35 @@ impl Validator<'_> {
         for note in &package.notes {
             let (path, why) = match note {
                 SourceNote::UnsafeName { name, reason } => {
-                    let message =
-                        format!("zip entry {name:?} is refused: {}", reason.describe_en());
+                    let message = Text::new(
+                        format!("zip entry {name:?} is refused: {}", reason.describe_en()),
+                        format!("zip 条目 {name:?} 被拒绝（名称不安全）"),
+                    );
                     self.problem(ProblemKind::PathOutsideBag, Some(name), message);
                     continue;
                 }
-                SourceNote::Symlink { path } => (path, "a symbolic link, not followed".to_owned()),
-                SourceNote::SpecialFile { path } => {
-                    (path, "not a regular file, not opened".to_owned())
-                }
-                SourceNote::Encrypted { path } => (path, "encrypted, cannot be read".to_owned()),
-                SourceNote::Unlistable { path, message } => {
-                    (path, format!("cannot be listed: {message}"))
-                }
+                SourceNote::Symlink { path } => (
+                    path,
+                    Text::new("a symbolic link, not followed", "符号链接，未跟随"),
+                ),
+                SourceNote::SpecialFile { path } => (
+                    path,
+                    Text::new("not a regular file, not opened", "不是普通文件，未打开"),
+                ),
+                SourceNote::Encrypted { path } => (
+                    path,
+                    Text::new("encrypted, cannot be read", "已加密，无法读取"),
+                ),
+                SourceNote::Unlistable { path, message } => (
+                    path,
+                    Text::new(format!("cannot be listed: {message}"), "无法列出其内容"),
+                ),
                 SourceNote::DuplicatePath { path } => (
                     path,
-                    "a second entry with the same (Unicode NFC) path; only the first is checked"
-                        .to_owned(),
+                    Text::new(
+                        "a second entry with the same (Unicode NFC) path; only the first is checked",
+                        "与另一条目路径相同（按 Unicode NFC）；只检查第一个",
+                    ),
                 ),
                 SourceNote::NonUtf8Name { .. }
                 | SourceNote::GbkName { .. }
@@ -687,7 +715,13 @@ impl Validator<'_> {
                 | SourceNote::ControlCharacters { .. }
                 | SourceNote::HeaderMismatch { .. } => continue,
                 other => match other.subject() {
-                    Some(path) => (path, "not read (a hostile or damaged entry)".to_owned()),
+                    Some(path) => (
+                        path,
+                        Text::new(
+                            "not read (a hostile or damaged entry)",
+                            "未读取（恶意或损坏的条目）",
+                        ),
+                    ),
                     None => continue,
                 },
             };
@@ -695,7 +729,10 @@ impl Validator<'_> {
             self.problem(
                 ProblemKind::Unreadable,
                 Some(&rel),
-                format!("{path} is {why}"),
+                Text::new(
+                    format!("{path} is {}", why.en),
+                    format!("{path}：{}", why.zh),
+                ),
             );
             self.noted.insert(rel);
         }
@@ -707,11 +744,7 @@ impl Validator<'_> {
 fn tag_text(v: &mut Validator, path: &str, bytes: &[u8], kind: ProblemKind) -> String {
     let mut bytes = bytes;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        v.problem(
-            kind,
-            Some(path),
-            format!("{path} starts with a byte-order mark, which BagIt forbids"),
-        );
+        v.problem(kind, Some(path), bom_forbidden(path));
         bytes = rest;
     }
     // bagit.txt itself is always UTF-8; the others are in the bag's
@@ -723,11 +756,7 @@ fn tag_text(v: &mut Validator, path: &str, bytes: &[u8], kind: ProblemKind) -> S
     };
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors {
-        v.problem(
-            kind,
-            Some(path),
-            format!("{path} is not valid {}", encoding.name()),
-        );
+        v.problem(kind, Some(path), bad_encoding(path, encoding.name()));
     }
     text.into_owned()
 }
@@ -752,7 +781,10 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
             v.problem(
                 ProblemKind::BadBagitTxt,
                 Some(PATH),
-                "bagit.txt has a blank line between its fields",
+                Text::new(
+                    "bagit.txt has a blank line between its fields",
+                    "bagit.txt 的字段之间有空行",
+                ),
             );
             trailing_blank = 0;
         }
@@ -761,7 +793,10 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
             None => v.problem(
                 ProblemKind::BadBagitTxt,
                 Some(PATH),
-                format!("bagit.txt line {line:?} is not `Label: value`"),
+                Text::new(
+                    format!("bagit.txt line {line:?} is not `Label: value`"),
+                    format!("bagit.txt 的行 {line:?} 不是 `标签: 值` 的格式"),
+                ),
             ),
         }
     }
@@ -770,9 +805,15 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
         v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            format!(
-                "bagit.txt must hold exactly `BagIt-Version` then \
-                 `Tag-File-Character-Encoding`; it holds {labels:?}"
+            Text::new(
+                format!(
+                    "bagit.txt must hold exactly `BagIt-Version` then \
+                     `Tag-File-Character-Encoding`; it holds {labels:?}"
+                ),
+                format!(
+                    "bagit.txt 应当只有 `BagIt-Version` 和其后的 \
+                     `Tag-File-Character-Encoding` 两项；实有 {labels:?}"
+                ),
             ),
         );
     }
@@ -788,12 +829,18 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
         Some(other) => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            format!("BagIt-Version {other:?} is not supported (0.93 to 0.97, or 1.0)"),
+            Text::new(
+                format!("BagIt-Version {other:?} is not supported (0.93 to 0.97, or 1.0)"),
+                format!("不支持 BagIt-Version {other:?}（支持 0.93 至 0.97 及 1.0）"),
+            ),
         ),
         None => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            "bagit.txt has no BagIt-Version",
+            Text::new(
+                "bagit.txt has no BagIt-Version",
+                "bagit.txt 中没有 BagIt-Version",
+            ),
         ),
     }
     match field("Tag-File-Character-Encoding") {
@@ -806,16 +853,25 @@ fn check_bagit_txt(v: &mut Validator) -> Option<String> {
             _ => v.problem(
                 ProblemKind::BadBagitTxt,
                 Some(PATH),
-                format!(
-                    "Tag-File-Character-Encoding {enc:?} is not supported \
-                     (UTF-8, or an ASCII-compatible encoding such as ISO-8859-1 or GBK)"
+                Text::new(
+                    format!(
+                        "Tag-File-Character-Encoding {enc:?} is not supported \
+                         (UTF-8, or an ASCII-compatible encoding such as ISO-8859-1 or GBK)"
+                    ),
+                    format!(
+                        "不支持 Tag-File-Character-Encoding {enc:?}\
+                         （支持 UTF-8，或 ISO-8859-1、GBK 等兼容 ASCII 的编码）"
+                    ),
                 ),
             ),
         },
         None => v.problem(
             ProblemKind::BadBagitTxt,
             Some(PATH),
-            "bagit.txt has no Tag-File-Character-Encoding",
+            Text::new(
+                "bagit.txt has no Tag-File-Character-Encoding",
+                "bagit.txt 中没有 Tag-File-Character-Encoding",
+            ),
         ),
     }
     version
@@ -874,7 +930,10 @@ fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
     let text = tag_text(v, path, &bytes, ProblemKind::BadBagInfo);
     let (tags, errors) = parse_tags(&text);
     for e in errors {
-        let e = e.replacen("bag-info.txt", path, 1);
+        let e = Text::new(
+            e.en.replacen("bag-info.txt", path, 1),
+            e.zh.replacen("bag-info.txt", path, 1),
+        );
         v.problem(ProblemKind::BadBagInfo, Some(path), e);
     }
     v.review = tags
@@ -891,7 +950,10 @@ fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
         v.problem(
             ProblemKind::BadBagInfo,
             Some(path),
-            format!("{path} has more than one Payload-Oxum"),
+            Text::new(
+                format!("{path} has more than one Payload-Oxum"),
+                format!("{path} 中有不止一个 Payload-Oxum"),
+            ),
         );
     }
     let oxum = oxums.first()?;
@@ -906,7 +968,10 @@ fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
         v.problem(
             ProblemKind::BadBagInfo,
             Some(path),
-            format!("Payload-Oxum {oxum:?} is not `octets.streamcount`"),
+            Text::new(
+                format!("Payload-Oxum {oxum:?} is not `octets.streamcount`"),
+                format!("Payload-Oxum {oxum:?} 不是 `字节数.文件数` 的格式"),
+            ),
         );
     }
     parsed
@@ -914,7 +979,7 @@ fn check_bag_info(v: &mut Validator, path: &'static str) -> Option<(u64, u64)> {
 
 /// `Label: value` lines; a line starting with whitespace continues the
 /// previous value. Returns the tags and what could not be parsed.
-fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<Text>) {
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut errors = Vec::new();
     for line in lines(text) {
@@ -927,8 +992,9 @@ fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<String>) {
                     value.push(' ');
                     value.push_str(line.trim());
                 }
-                None => errors.push(format!(
-                    "bag-info.txt starts with a continuation line {line:?}"
+                None => errors.push(Text::new(
+                    format!("bag-info.txt starts with a continuation line {line:?}"),
+                    format!("bag-info.txt 以续行 {line:?} 开头"),
                 )),
             }
             continue;
@@ -937,7 +1003,10 @@ fn parse_tags(text: &str) -> (Vec<(String, String)>, Vec<String>) {
             Some((label, value)) if !label.trim().is_empty() => {
                 tags.push((label.trim().to_owned(), value.trim().to_owned()));
             }
-            _ => errors.push(format!("bag-info.txt line {line:?} is not `Label: value`")),
+            _ => errors.push(Text::new(
+                format!("bag-info.txt line {line:?} is not `Label: value`"),
+                format!("bag-info.txt 的行 {line:?} 不是 `标签: 值` 的格式"),
+            )),
         }
     }
     for (_, value) in &mut tags {
@@ -981,37 +1050,46 @@ fn decode_path(path: &str) -> String {
 
 /// Why a manifest path cannot be used.
 enum PathError {
-    Outside(&'static str),
-    Bad(&'static str),
+    Outside(Why),
+    Bad(Why),
 }
+
+/// Why, in English and Chinese.
+type Why = (&'static str, &'static str);
 
 /// A manifest path as a bag path (`data/a/b.txt`, NFC), or why not.
 fn clean_path(path: &str) -> std::result::Result<String, PathError> {
     if path.is_empty() {
-        return Err(PathError::Bad("empty path"));
+        return Err(PathError::Bad(("empty path", "路径为空")));
     }
     if path.contains('\0') {
-        return Err(PathError::Bad("NUL byte in path"));
+        return Err(PathError::Bad(("NUL byte in path", "路径中有 NUL 字节")));
     }
     let bytes = path.as_bytes();
     if path.starts_with(['/', '\\'])
         || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
     {
-        return Err(PathError::Outside("absolute path"));
+        return Err(PathError::Outside(("absolute path", "绝对路径")));
     }
     if path.starts_with('~') {
         // bagit-python refuses what `expanduser` would turn into a home folder.
-        return Err(PathError::Outside("'~' names a home folder"));
+        return Err(PathError::Outside((
+            "'~' names a home folder",
+            "'~' 指向用户主文件夹",
+        )));
     }
     if path.split(['/', '\\']).any(|part| part == "..") {
-        return Err(PathError::Outside("'..' climbs out of the bag"));
+        return Err(PathError::Outside((
+            "'..' climbs out of the bag",
+            "'..' 越出了包",
+        )));
     }
     let parts: Vec<&str> = path
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
     if parts.is_empty() {
-        return Err(PathError::Bad("empty path"));
+        return Err(PathError::Bad(("empty path", "路径为空")));
     }
     let joined = parts.join("/");
     // Most paths are ASCII: no normalisation to do (and it is the costly part).
@@ -1081,9 +1159,15 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
         v.problem(
             ProblemKind::BadManifestLine,
             None,
-            format!(
-                "more than {MAX_MANIFESTS} manifest files; not read: {}",
-                skipped.join(", ")
+            Text::new(
+                format!(
+                    "more than {MAX_MANIFESTS} manifest files; not read: {}",
+                    skipped.join(", ")
+                ),
+                format!(
+                    "清单文件超过 {MAX_MANIFESTS} 个；未读取：{}",
+                    skipped.join("、")
+                ),
             ),
         );
     }
@@ -1094,9 +1178,15 @@ fn load_manifests(v: &mut Validator) -> Vec<Manifest> {
             v.problem(
                 ProblemKind::UnsupportedAlgorithm,
                 Some(&file),
-                format!(
-                    "{file}: algorithm {alg_name:?} is not supported (md5, sha1, sha256, sha512); \
-                     its paths are checked, its checksums are not"
+                Text::new(
+                    format!(
+                        "{file}: algorithm {alg_name:?} is not supported (md5, sha1, sha256, sha512); \
+                         its paths are checked, its checksums are not"
+                    ),
+                    format!(
+                        "{file}：不支持算法 {alg_name:?}（支持 md5、sha1、sha256、sha512）；\
+                         只核对其中的路径，不核对校验和"
+                    ),
                 ),
             );
         }
@@ -1128,7 +1218,10 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
         v.problem(
             ProblemKind::BadManifestLine,
             Some(file),
-            format!("{file} line {n}: not `<checksum> <path>`: {line:?}"),
+            Text::new(
+                format!("{file} line {n}: not `<checksum> <path>`: {line:?}"),
+                format!("{file} 第 {n} 行不是 `<校验和> <路径>` 的格式：{line:?}"),
+            ),
         );
         return;
     };
@@ -1143,7 +1236,10 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
             v.problem(
                 ProblemKind::PathOutsideBag,
                 Some(&decoded),
-                format!("{file} line {n}: {decoded:?}: {why}"),
+                Text::new(
+                    format!("{file} line {n}: {decoded:?}: {}", why.0),
+                    format!("{file} 第 {n} 行：{decoded:?}：{}", why.1),
+                ),
             );
             return;
         }
@@ -1151,7 +1247,10 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
             v.problem(
                 ProblemKind::BadManifestLine,
                 Some(file),
-                format!("{file} line {n}: {why}"),
+                Text::new(
+                    format!("{file} line {n}: {}", why.0),
+                    format!("{file} 第 {n} 行：{}", why.1),
+                ),
             );
             return;
         }
@@ -1160,7 +1259,10 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
         v.problem(
             ProblemKind::PathOutsideBag,
             Some(&path),
-            format!("{file} line {n}: {path:?} is not under data/"),
+            Text::new(
+                format!("{file} line {n}: {path:?} is not under data/"),
+                format!("{file} 第 {n} 行：{path:?} 不在 data/ 下"),
+            ),
         );
         return;
     }
@@ -1172,9 +1274,12 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
                 v.problem(
                     ProblemKind::BadManifestLine,
                     Some(&path),
-                    format!(
-                        "{file} line {n}: {checksum:?} is not a {} checksum",
-                        a.name()
+                    Text::new(
+                        format!(
+                            "{file} line {n}: {checksum:?} is not a {} checksum",
+                            a.name()
+                        ),
+                        format!("{file} 第 {n} 行：{checksum:?} 不是 {} 校验和", a.name()),
                     ),
                 );
                 return;
@@ -1205,7 +1310,10 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
             v.problem(
                 ProblemKind::BadManifestLine,
                 Some(&path),
-                format!("{file} line {n}: {path} is listed more than once"),
+                Text::new(
+                    format!("{file} line {n}: {path} is listed more than once"),
+                    format!("{file} 第 {n} 行：{path} 被重复列出"),
+                ),
             );
         }
     };
@@ -1252,9 +1360,15 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
             v.problem(
                 ProblemKind::FetchedFileMissing,
                 Some(&path),
-                format!(
-                    "{path} is listed in {file} and in fetch.txt but not present: \
-                     the bag is incomplete (nothing is fetched)"
+                Text::new(
+                    format!(
+                        "{path} is listed in {file} and in fetch.txt but not present: \
+                         the bag is incomplete (nothing is fetched)"
+                    ),
+                    format!(
+                        "{path} 列在 {file} 和 fetch.txt 中，但不在包内：\
+                         包不完整（不会下载任何内容）"
+                    ),
                 ),
             );
         }
@@ -1309,7 +1423,7 @@ fn check_completeness(
     v: &Validator,
     payload: &[(String, usize)],
     manifests: &[Manifest],
-) -> Vec<(ProblemKind, String, String)> {
+) -> Vec<(ProblemKind, String, Text)> {
     let all: u64 = manifests
         .iter()
         .enumerate()
@@ -1325,16 +1439,26 @@ fn check_completeness(
             problems.push((
                 ProblemKind::UnlistedPayloadFile,
                 path.to_owned(),
-                format!("{path} is in data/ but in no payload manifest"),
+                Text::new(
+                    format!("{path} is in data/ but in no payload manifest"),
+                    format!("{path} 在 data/ 中，但不在任何载荷清单里"),
+                ),
             ));
         } else if listed != all {
             problems.push((
                 ProblemKind::ManifestsDisagree,
                 path.to_owned(),
-                format!(
-                    "{path} is listed in {} but missing from {}",
-                    manifest_names(manifests, listed),
-                    manifest_names(manifests, all & !listed)
+                Text::new(
+                    format!(
+                        "{path} is listed in {} but missing from {}",
+                        manifest_names(manifests, listed),
+                        manifest_names(manifests, all & !listed)
+                    ),
+                    format!(
+                        "{path} 列在 {} 中，但 {} 中没有",
+                        manifest_names(manifests, listed),
+                        manifest_names(manifests, all & !listed)
+                    ),
                 ),
             ));
         }
@@ -1353,9 +1477,10 @@ fn report_missing(v: &mut Validator, manifests: &[Manifest]) {
         if path == "bagit.txt" && bagit_missing {
             continue;
         }
-        let message = format!(
-            "{path} is listed in {} but missing",
-            manifest_names(manifests, bits)
+        let names = manifest_names(manifests, bits);
+        let message = Text::new(
+            format!("{path} is listed in {names} but missing"),
+            format!("{path} 列在 {names} 中，但文件不存在"),
         );
         v.problem(ProblemKind::MissingFile, Some(&path), message);
     }
@@ -1367,6 +1492,10 @@ fn report_missing(v: &mut Validator, manifests: &[Manifest]) {
             message: format!(
                 "{} more manifest line(s) name files that are missing \
                  (at most {MAX_MISSING_NAMED} missing files are named)",
+                v.missing_unnamed
+            ),
+            message_zh: format!(
+                "另有 {} 行清单记录的文件不存在（最多列出 {MAX_MISSING_NAMED} 个缺失文件）",
                 v.missing_unnamed
             ),
         });
@@ -1409,28 +1538,47 @@ fn check_checksums(v: &mut Validator, manifests: &[Manifest], threads: usize) {
                 problems.push((
                     ProblemKind::Unreadable,
                     path.clone(),
-                    format!("cannot read {path}: {e}"),
+                    cannot_read(&path, &e),
                 ));
                 continue;
             }
         };
         // One problem per file, naming every manifest that disagrees.
-        let why: Vec<String> = v.listings[*entry]
+        let why: Vec<(String, String)> = v.listings[*entry]
             .expected
             .iter()
             .filter_map(|(i, expected)| {
                 let m = &manifests[usize::from(*i)];
                 let actual = computed.get(&m.algorithm?)?;
                 let expected = hex(expected);
-                (*actual != expected)
-                    .then(|| format!("{} says {expected}, content is {actual}", m.file))
+                (*actual != expected).then(|| {
+                    (
+                        format!("{} says {expected}, content is {actual}", m.file),
+                        format!("{} 记载为 {expected}，实际内容为 {actual}", m.file),
+                    )
+                })
             })
             .collect();
         if !why.is_empty() {
             problems.push((
                 ProblemKind::ChecksumMismatch,
                 path.clone(),
-                format!("{path}: checksum mismatch: {}", why.join("; ")),
+                Text::new(
+                    format!(
+                        "{path}: checksum mismatch: {}",
+                        why.iter()
+                            .map(|w| w.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    format!(
+                        "{path}：校验和不符：{}",
+                        why.iter()
+                            .map(|w| w.1.as_str())
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ),
+                ),
             ));
         }
     }
@@ -1465,7 +1613,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
         v.problem(
             ProblemKind::BadFetchTxt,
             Some(PATH),
-            format!("fetch.txt line {n}: not `<url> <length> <path>`: {line:?}"),
+            Text::new(
+                format!("fetch.txt line {n}: not `<url> <length> <path>`: {line:?}"),
+                format!("fetch.txt 第 {n} 行不是 `<URL> <长度> <路径>` 的格式：{line:?}"),
+            ),
         );
         return true;
     };
@@ -1478,7 +1629,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
             v.problem(
                 ProblemKind::BadFetchTxt,
                 Some(PATH),
-                format!("fetch.txt line {n}: length {other:?} is neither a number nor `-`"),
+                Text::new(
+                    format!("fetch.txt line {n}: length {other:?} is neither a number nor `-`"),
+                    format!("fetch.txt 第 {n} 行：长度 {other:?} 既不是数字也不是 `-`"),
+                ),
             );
             None
         }
@@ -1487,9 +1641,15 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
         v.problem(
             ProblemKind::BadFetchTxt,
             Some(PATH),
-            format!(
-                "fetch.txt line {n}: malformed URL {url:?} (a scheme and a host, \
-                 or a file: URL)"
+            Text::new(
+                format!(
+                    "fetch.txt line {n}: malformed URL {url:?} (a scheme and a host, \
+                     or a file: URL)"
+                ),
+                format!(
+                    "fetch.txt 第 {n} 行：URL {url:?} 格式不对（应有协议和主机名，\
+                     或为 file: URL）"
+                ),
             ),
         );
     }
@@ -1504,7 +1664,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
             v.problem(
                 ProblemKind::PathOutsideBag,
                 Some(&decoded),
-                format!("fetch.txt line {n}: {decoded:?}: {why}"),
+                Text::new(
+                    format!("fetch.txt line {n}: {decoded:?}: {}", why.0),
+                    format!("fetch.txt 第 {n} 行：{decoded:?}：{}", why.1),
+                ),
             );
             return true;
         }
@@ -1512,7 +1675,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
             v.problem(
                 ProblemKind::BadFetchTxt,
                 Some(PATH),
-                format!("fetch.txt line {n}: {why}"),
+                Text::new(
+                    format!("fetch.txt line {n}: {}", why.0),
+                    format!("fetch.txt 第 {n} 行：{}", why.1),
+                ),
             );
             return true;
         }
@@ -1521,7 +1687,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
         v.problem(
             ProblemKind::PathOutsideBag,
             Some(&path),
-            format!("fetch.txt line {n}: {path:?} is not under data/"),
+            Text::new(
+                format!("fetch.txt line {n}: {path:?} is not under data/"),
+                format!("fetch.txt 第 {n} 行：{path:?} 不在 data/ 下"),
+            ),
         );
         return true;
     }
@@ -1530,7 +1699,10 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
         v.problem(
             ProblemKind::BadFetchTxt,
             Some(&path),
-            format!("fetch.txt line {n}: {path} is listed more than once"),
+            Text::new(
+                format!("fetch.txt line {n}: {path} is listed more than once"),
+                format!("fetch.txt 第 {n} 行：{path} 被重复列出"),
+            ),
         );
         return true;
     }
@@ -1538,9 +1710,15 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
         v.problem(
             ProblemKind::BadFetchTxt,
             Some(PATH),
-            format!(
-                "fetch.txt lists more than {MAX_FETCH_ENTRIES} files; \
-                 from line {n} on it is not read"
+            Text::new(
+                format!(
+                    "fetch.txt lists more than {MAX_FETCH_ENTRIES} files; \
+                     from line {n} on it is not read"
+                ),
+                format!(
+                    "fetch.txt 列出的文件超过 {MAX_FETCH_ENTRIES} 个；\
+                     从第 {n} 行起未读取"
+                ),
             ),
         );
         return false;
@@ -1581,6 +1759,29 @@ fn url_is_well_formed(url: &str) -> bool {
             .unwrap_or("")
             .is_empty()
     })
+}
+
+/// "cannot read PATH: why", the why chosen by the I/O error's kind.
+fn cannot_read(path: &str, e: &io::Error) -> Text {
+    let why = crate::error::io_reason(e);
+    Text::new(
+        format!("cannot read {path}: {}", why.en),
+        format!("无法读取 {path}：{}", why.zh),
+    )
+}
+
+fn bom_forbidden(path: &str) -> Text {
+    Text::new(
+        format!("{path} starts with a byte-order mark, which BagIt forbids"),
+        format!("{path} 以字节顺序标记（BOM）开头，BagIt 不允许"),
+    )
+}
+
+fn bad_encoding(path: &str, encoding: &str) -> Text {
+    Text::new(
+        format!("{path} is not valid {encoding}"),
+        format!("{path} 不是有效的 {encoding} 文本"),
+    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use super::shard::Shard;
 use super::{BatchOptions, ProgressMode};
 use crate::check::CheckOptions;
-use crate::i18n::Lang;
+use crate::cli::GlobalFlags;
+use crate::i18n::{Lang, Text};
 use crate::probe::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -33,14 +34,18 @@ pub struct BatchArgs {
     pub out: PathBuf,
 
     /// Packages checked at the same time [default: 2, or 1 on a single core].
-    /// Each package's files are read by cores / jobs threads: two packages at a
-    /// time measured 12-43% faster than one on 2 cores (a package's single
-    /// large file, its listing and its probes no longer leave a core idle).
+    /// They share the -j/--jobs worker threads: two packages at a time
+    /// measured 12-43% faster than one on 2 cores (a package's single large
+    /// file, its listing and its probes no longer leave a core idle).
     #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
+    pub packages: Option<usize>,
 
-    /// Worker threads per package for reading and probing [default: cores / jobs].
-    #[arg(long, value_name = "N")]
+    #[command(flatten)]
+    pub jobs: crate::cli::JobsFlag,
+
+    /// Deprecated: worker threads per package; use -j/--jobs (threads in
+    /// all) with --packages.
+    #[arg(long, value_name = "N", hide = true)]
     pub threads: Option<usize>,
 
     /// Check every package again, even those unchanged since the last run.
@@ -51,14 +56,6 @@ pub struct BatchArgs {
     /// for Slurm job arrays, Kubernetes Indexed Jobs or GNU parallel.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
-
-    /// No progress output (bars are only drawn on a terminal; otherwise one line per package).
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// Language of reports, summaries and messages [default: from the locale].
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
 
     #[command(flatten)]
     pub policy: crate::cli::PolicyFlags,
@@ -105,14 +102,6 @@ pub struct MergeArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Language of the summaries [default: from the locale].
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
     /// The programme office's roster, as for `trainpack batch --roster`.
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
@@ -138,22 +127,30 @@ fn roster_input(
     .transpose()
 }
 
-pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
+pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
     let policy = args.policy.policy()?;
-    let jobs = args
-        .jobs
+    let packages = args
+        .packages
         .unwrap_or_else(|| crate::scan::cores().min(2))
         .max(1);
     let mut check = CheckOptions::new(policy);
-    check.threads = args
-        .threads
-        .unwrap_or_else(|| crate::scan::cores().div_ceil(jobs))
-        .max(1);
+    // The worker threads are shared among the packages checked at once.
+    check.threads = args.jobs.threads().div_ceil(packages);
+    if let Some(threads) = args.threads {
+        eprintln!(
+            "trainpack: {}",
+            lang.pick(
+                "--threads is deprecated: use -j/--jobs for the worker threads in all and --packages for the packages checked at once",
+                "--threads 已弃用：请用 -j/--jobs 指定总工作线程数，用 --packages 指定同时检查的包数"
+            )
+        );
+        check.threads = threads.max(1);
+    }
     check.progress = false;
     check.probing.engine = args.probe;
     check.probing.deep = crate::cli::deep_decoder(args.deep, &check.policy)?;
-    let progress = if args.quiet {
+    let progress = if global.quiet {
         ProgressMode::Quiet
     } else if std::io::stderr().is_terminal() {
         ProgressMode::Bars
@@ -165,7 +162,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
         roster,
         inbox: args.inbox,
         out: args.out,
-        jobs,
+        jobs: packages,
         check,
         rescan: args.rescan,
         shard: args.shard,
@@ -173,7 +170,7 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
         progress,
     };
     let outcome = super::run(&opts)?;
-    if !args.quiet {
+    if !global.quiet {
         for (name, what) in &outcome.unsupported {
             eprintln!(
                 "{name}: {} {}",
@@ -228,8 +225,8 @@ pub fn run_batch(args: BatchArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
-pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
+pub fn run_merge(args: MergeArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+    let lang = global.lang();
     let opts = super::merge::MergeOptions {
         roster: roster_input(args.roster.as_ref(), args.received_at, lang)?,
         inputs: args.reports,
@@ -237,7 +234,7 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode, String> {
         lang,
     };
     let data = super::merge::merge(&opts)?;
-    if !args.quiet {
+    if !global.quiet {
         let summary_path = opts.out.join(super::summary::HTML_FILE);
         let line = match lang {
             Lang::En => format!(

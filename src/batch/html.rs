@@ -40,7 +40,7 @@ fn verdict_short(status: Status, lang: Lang) -> &'static str {
 
 fn kind_label(kind: &str, lang: Lang) -> String {
     match (ResourceKind::parse(kind), lang) {
-        (Some(k), Lang::Zh) => format!("{}（{kind}）", k.name_zh()),
+        (Some(k), Lang::Zh) => k.name_zh().to_owned(),
         _ => kind.to_owned(),
     }
 }

@@ -39,11 +39,18 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
     let mut chosen: BTreeMap<String, Found> = BTreeMap::new();
     for dir in &opts.inputs {
         if !dir.join(catalog::FILE_NAME).is_file() {
-            return Err(format!(
-                "{}: no {} here; give folders written by `trainpack batch --out`",
-                dir.display(),
-                catalog::FILE_NAME
-            ));
+            return Err(match opts.lang {
+                Lang::En => format!(
+                    "{}: no {} here; give folders written by `trainpack batch --out`",
+                    dir.display(),
+                    catalog::FILE_NAME
+                ),
+                Lang::Zh => format!(
+                    "{}：这里没有 {}；请给出 `trainpack batch --out` 写出的文件夹",
+                    dir.display(),
+                    catalog::FILE_NAME
+                ),
+            });
         }
         let input = Catalog::open(dir)?;
         for row in input.packages()? {
@@ -64,8 +71,13 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         }
     }
 
-    std::fs::create_dir_all(&opts.out)
-        .map_err(|e| format!("cannot create {}: {e}", opts.out.display()))?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        crate::error::Error::Unwritable {
+            path: opts.out.clone(),
+            source: e,
+        }
+        .message(opts.lang)
+    })?;
     let mut merged = Catalog::open(&opts.out)?;
     let existing = merged.packages()?;
     let stems = Stems::new(existing.iter().filter(|r| !chosen.contains_key(&r.name)));

@@ -119,13 +119,24 @@ pub fn exit_code(fail: u64, error: u64) -> u8 {
 /// Zip files and folders directly inside `inbox`, sorted by name; hidden
 /// entries and the output folder itself are skipped. Also returns the
 /// other entries (not packages; no `source`), sorted by name.
-pub fn discover(inbox: &Path, out: &Path) -> Result<(Vec<Candidate>, Vec<Candidate>), String> {
-    let read = std::fs::read_dir(inbox).map_err(|e| format!("{}: {e}", inbox.display()))?;
+pub fn discover(
+    inbox: &Path,
+    out: &Path,
+    lang: Lang,
+) -> Result<(Vec<Candidate>, Vec<Candidate>), String> {
+    let unreadable = |e: std::io::Error| {
+        crate::error::Error::Unreadable {
+            path: inbox.to_owned(),
+            source: e,
+        }
+        .message(lang)
+    };
+    let read = std::fs::read_dir(inbox).map_err(unreadable)?;
     let out_canonical = std::fs::canonicalize(out).ok();
     let mut found = Vec::new();
     let mut ignored = Vec::new();
     for entry in read {
-        let entry = entry.map_err(|e| format!("{}: {e}", inbox.display()))?;
+        let entry = entry.map_err(unreadable)?;
         let name = inbox_key(&entry.file_name());
         if name.starts_with('.') {
             continue;
@@ -461,7 +472,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
     let package = match Package::open_for_scan(&c.path, &ctx.opts.check.policy.limits) {
         Ok(p) => p,
         Err(e) => {
-            row.error_text = Some(e.to_string());
+            row.error_text = Some(e.message(lang));
             return (row, Vec::new());
         }
     };
@@ -471,11 +482,15 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
     let (report, archive) = match checked {
         Ok(Ok(done)) => done,
         Ok(Err(e)) => {
-            row.error_text = Some(e.to_string());
+            row.error_text = Some(e.message(lang));
             return (row, Vec::new());
         }
         Err(payload) => {
-            row.error_text = Some(format!("internal error: {}", panic_text(&*payload)));
+            row.error_text = Some(format!(
+                "{}: {}",
+                lang.pick("internal error", "内部错误"),
+                panic_text(&*payload)
+            ));
             return (row, Vec::new());
         }
     };
@@ -491,7 +506,13 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
     for (name, text) in outputs {
         let path = ctx.opts.out.join(name);
         if let Err(e) = atomic::write(&path, text.as_bytes()) {
-            row.error_text = Some(format!("cannot write {}: {e}", path.display()));
+            row.error_text = Some(
+                crate::error::Error::Unwritable {
+                    path: path.clone(),
+                    source: e,
+                }
+                .message(lang),
+            );
             return (row, Vec::new());
         }
     }
@@ -557,10 +578,16 @@ enum Event {
 
 pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     let started = Instant::now();
-    crate::atomic::ensure_outside_inbox(&opts.inbox, &opts.out)?;
-    std::fs::create_dir_all(&opts.out)
-        .map_err(|e| format!("cannot create {}: {e}", opts.out.display()))?;
-    let (all, ignored) = discover(&opts.inbox, &opts.out)?;
+    crate::atomic::ensure_outside_inbox(&opts.inbox, &opts.out)
+        .map_err(|t| t.get(opts.lang).to_owned())?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        crate::error::Error::Unwritable {
+            path: opts.out.clone(),
+            source: e,
+        }
+        .message(opts.lang)
+    })?;
+    let (all, ignored) = discover(&opts.inbox, &opts.out, opts.lang)?;
     let mut catalog = Catalog::open(&opts.out)?;
     let previous: HashMap<String, PackageRow> = catalog
         .packages()?
@@ -607,7 +634,14 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
                     todo.push((i, ident));
                 }
             }
-            Err(e) => identity_errors.push((i, format!("{}: cannot read: {e}", shown_path(c)))),
+            Err(e) => identity_errors.push((
+                i,
+                crate::error::Error::Unreadable {
+                    path: PathBuf::from(shown_path(c)),
+                    source: e,
+                }
+                .message(opts.lang),
+            )),
         }
     }
     if opts.jobs > 1 {

@@ -34,9 +34,14 @@ impl Progress {
         let (multi, total) = if mode == ProgressMode::Bars {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let total = multi.add(ProgressBar::new(bytes));
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
-            ) {
+            if let Ok(style) = ProgressStyle::with_template(match lang {
+                Lang::En => {
+                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+                }
+                Lang::Zh => {
+                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta} {msg}"
+                }
+            }) {
                 total.set_style(style);
             }
             total.enable_steady_tick(Duration::from_millis(200));

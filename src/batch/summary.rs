@@ -257,6 +257,112 @@ pub const CSV_HEADER: [&str; 18] = [
     "duplicate_id",
 ];
 
+/// [`CSV_HEADER`] under `--lang zh`, column for column. The English
+/// header stays the default (`--lang en`) for scripts; summary.json keeps
+/// the machine names in both languages.
+pub const CSV_HEADER_ZH: [&str; 18] = [
+    "包",
+    "包编号",
+    "承训单位",
+    "标题",
+    "结论",
+    "课程资源数",
+    "视频数",
+    "视频占比",
+    "视频字节占比",
+    "字节数",
+    "文件数",
+    "错误数",
+    "警告数",
+    "包上传截止日期",
+    "来源",
+    "报告",
+    "无法处理的原因",
+    "包编号重复",
+];
+
+/// [`ROSTER_CSV_HEADER`] under `--lang zh`.
+pub const ROSTER_CSV_HEADER_ZH: [&str; 16] = [
+    "名单行号",
+    "类别",
+    "项目",
+    "子项目",
+    "名单承训单位",
+    "名单包编号",
+    "项目结束日期",
+    "名单上传截止日期",
+    "提交情况",
+    "匹配方式",
+    "接收日期",
+    "剩余天数",
+    "逾期天数",
+    "审核",
+    "重复提交",
+    "名单说明",
+];
+
+/// The header of duplicates.csv, in English and in Chinese.
+pub const DUPLICATES_CSV_HEADER: [&str; 6] =
+    ["sha256", "size", "kind", "packages", "providers", "paths"];
+pub const DUPLICATES_CSV_HEADER_ZH: [&str; 6] =
+    ["sha256", "字节数", "类型", "包编号", "承训单位", "路径"];
+
+/// A header row in `lang`.
+fn header_row(en: &[&str], zh: &[&str], lang: Lang) -> Vec<String> {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect()
+}
+
+/// A package's status as a cell: the machine word in English, the word
+/// the office reads in Chinese.
+fn status_cell(status: Status, lang: Lang) -> String {
+    match lang {
+        Lang::En => status.as_str(),
+        Lang::Zh => match status {
+            Status::Pass => "通过",
+            Status::Fail => "不通过",
+            Status::Error => "无法处理",
+            Status::Unsupported => "不支持",
+        },
+    }
+    .to_owned()
+}
+
+/// Where a package came from (a folder, a zip, or the kind of file that
+/// is not a package) as a cell.
+fn source_cell(source: super::catalog::RowSource, lang: Lang) -> String {
+    use super::catalog::RowSource;
+    use super::unsupported::NotAPackage as N;
+    use crate::source::SourceKind;
+    match (lang, source) {
+        (Lang::En, s) => s.as_str(),
+        (Lang::Zh, RowSource::Package(SourceKind::Folder)) => "文件夹",
+        (Lang::Zh, RowSource::Package(SourceKind::Zip)) => "zip 文件",
+        (Lang::Zh, RowSource::NotAPackage(what)) => match what {
+            N::Rar => "RAR 压缩包",
+            N::SevenZip => "7z 压缩包",
+            N::Gzip => "gzip 压缩包",
+            N::Bzip2 => "bzip2 压缩包",
+            N::Xz => "xz 压缩包",
+            N::Tar => "tar 归档",
+            N::Zstd => "zstd 压缩包",
+            N::MisnamedZip => "未以 .zip 命名的 zip",
+            N::Document => "文档",
+            N::Video => "视频",
+            N::Audio => "音频",
+            N::Image => "图片",
+            N::Other => "其他文件",
+            N::Special => "特殊文件",
+        },
+    }
+    .to_owned()
+}
+
 /// Columns appended to summary.csv with `--roster`: its rows are then the
 /// roster's entries (one per matched package; one empty of package data
 /// when missing), then the packages no entry matched.
@@ -290,7 +396,7 @@ fn roster_fields(
     let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let Some(e) = entry else {
         let mut fields = vec![String::new(); ROSTER_CSV_HEADER.len()];
-        fields[8] = "unmatched".to_owned();
+        fields[8] = lang.pick("unmatched", "不在名单中").to_owned();
         fields[15] = unmatched_text(lang).to_owned();
         return fields;
     };
@@ -299,7 +405,11 @@ fn roster_fields(
             crate::descriptor::format_date(d.received),
             d.days_left,
             d.days_late,
-            d.audit.as_str().to_owned(),
+            match lang {
+                Lang::En => d.audit.as_str(),
+                Lang::Zh => d.audit.label(lang),
+            }
+            .to_owned(),
         ),
         None => (String::new(), e.days_left, e.days_late, String::new()),
     };
@@ -312,15 +422,29 @@ fn roster_fields(
         e.entry.package_id.clone().unwrap_or_default(),
         crate::descriptor::format_date(e.entry.end_date),
         crate::descriptor::format_date(e.deadline),
-        e.standing.as_str().to_owned(),
+        match lang {
+            Lang::En => e.standing.as_str(),
+            Lang::Zh => e.standing.label(lang),
+        }
+        .to_owned(),
         e.matched_by
-            .map(|m| m.as_str().to_owned())
-            .unwrap_or_default(),
+            .map(|m| match (lang, m) {
+                (Lang::En, m) => m.as_str(),
+                (Lang::Zh, roll_call::MatchedBy::Id) => "包编号",
+                (Lang::Zh, roll_call::MatchedBy::Provider) => "承训单位",
+            })
+            .unwrap_or_default()
+            .to_owned(),
         received,
         opt(days_left),
         opt(days_late),
         audit,
-        if e.matched_twice() { "yes" } else { "" }.to_owned(),
+        if e.matched_twice() {
+            lang.pick("yes", "是")
+        } else {
+            ""
+        }
+        .to_owned(),
         roll_call::entry_note(e, &data.rows, lang).unwrap_or_default(),
     ]
 }
@@ -335,7 +459,7 @@ pub fn unmatched_text(lang: Lang) -> &'static str {
 
 pub fn csv(data: &SummaryData, lang: Lang) -> String {
     let mut out = String::from(UTF8_BOM);
-    let mut header: Vec<String> = CSV_HEADER.iter().map(|s| (*s).to_owned()).collect();
+    let mut header = header_row(&CSV_HEADER, &CSV_HEADER_ZH, lang);
     let Some(call) = &data.roll_call else {
         csv_line(&mut out, &header);
         for r in &data.rows {
@@ -343,7 +467,7 @@ pub fn csv(data: &SummaryData, lang: Lang) -> String {
         }
         return out;
     };
-    header.extend(ROSTER_CSV_HEADER.iter().map(|s| (*s).to_owned()));
+    header.extend(header_row(&ROSTER_CSV_HEADER, &ROSTER_CSV_HEADER_ZH, lang));
     csv_line(&mut out, &header);
     for e in &call.entries {
         if e.deliveries.is_empty() {
@@ -380,7 +504,7 @@ fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String>
         r.id.clone(),
         r.provider.clone().unwrap_or_default(),
         r.title.clone().unwrap_or_default(),
-        r.status.as_str().to_owned(),
+        status_cell(r.status, lang),
         num(r.course_resources),
         num(r.videos),
         r.video_ratio.clone().unwrap_or_default(),
@@ -390,7 +514,7 @@ fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String>
         num(r.errors),
         num(r.warnings),
         r.deadline.clone().unwrap_or_default(),
-        r.source.as_str().to_owned(),
+        source_cell(r.source, lang),
         r.report_file.clone().unwrap_or_default(),
         error_text(r, lang).unwrap_or_default(),
         data.same_id
@@ -400,14 +524,11 @@ fn package_fields(r: &PackageRow, data: &SummaryData, lang: Lang) -> Vec<String>
     ]
 }
 
-pub fn duplicates_csv(data: &SummaryData) -> String {
+pub fn duplicates_csv(data: &SummaryData, lang: Lang) -> String {
     let mut out = String::from(UTF8_BOM);
     csv_line(
         &mut out,
-        &["sha256", "size", "kind", "packages", "providers", "paths"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect::<Vec<_>>(),
+        &header_row(&DUPLICATES_CSV_HEADER, &DUPLICATES_CSV_HEADER_ZH, lang),
     );
     for d in &data.duplicates {
         let paths: Vec<String> = d
@@ -420,7 +541,11 @@ pub fn duplicates_csv(data: &SummaryData) -> String {
             &[
                 d.sha256.clone(),
                 d.size.to_string(),
-                d.kind.as_str().to_owned(),
+                match lang {
+                    Lang::En => d.kind.as_str(),
+                    Lang::Zh => d.kind.name_zh(),
+                }
+                .to_owned(),
                 d.ids().join("; "),
                 d.providers().join("; "),
                 paths.join("; "),
@@ -615,7 +740,7 @@ pub fn write_all(
     let files: [(&str, String); 4] = [
         (CSV_FILE, csv(&data, lang)),
         (JSON_FILE, json(&data)),
-        (DUPLICATES_FILE, duplicates_csv(&data)),
+        (DUPLICATES_FILE, duplicates_csv(&data, lang)),
         (HTML_FILE, super::html::dashboard(&data, lang)),
     ];
     for (name, text) in files {

@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::kinds::ResourceKind;
 use crate::rules::{self, Finding, Rule};
 
@@ -403,22 +404,44 @@ impl Policy {
     /// The file's `profile` (or `base_profile`, given by `--profile`) is the
     /// base; fields the file leaves out keep the base's values.
     pub fn load(path: &Path, base_profile: Option<&str>) -> Result<Policy> {
-        let fail = |reason: String| Error::Policy {
+        let fail = |reason: Text| Error::Policy {
             path: path.to_owned(),
             reason,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        // A setting of the wrong type or value: serde says which in English
+        // only; the Chinese names the file and where to look.
+        let wrong_value = |e: serde_json::Error| {
+            fail(Text::new(
+                e.to_string(),
+                "有设置的类型或取值不对；请对照 schemas/policy.schema.json 修改",
+            ))
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
         let is_json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let overlay: serde_json::Value = if is_json {
-            serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?
+            serde_json::from_str(&text).map_err(|e| {
+                fail(Text::new(
+                    e.to_string(),
+                    format!("不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
+                ))
+            })?
         } else {
-            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
-            serde_json::to_value(table).map_err(|e| fail(e.to_string()))?
+            let table: toml::Table = toml::from_str(&text).map_err(|e| {
+                let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
+                fail(Text::new(
+                    e.to_string(),
+                    format!("不是有效的 TOML（第 {line} 行第 {column} 列）"),
+                ))
+            })?;
+            serde_json::to_value(table).map_err(wrong_value)?
         };
         if !overlay.is_object() {
-            return Err(fail("expected a table of settings".to_owned()));
+            return Err(fail(Text::new(
+                "expected a table of settings",
+                "应为一组设置（TOML 表或 JSON 对象）",
+            )));
         }
         check_rule_levels(&overlay).map_err(fail)?;
         let name = base_profile
@@ -427,11 +450,11 @@ impl Policy {
             .to_owned();
         let name = name.as_str();
         let base = Policy::profile(name).ok_or_else(|| fail(unknown_profile(name)))?;
-        let mut merged = serde_json::to_value(&base).map_err(|e| fail(e.to_string()))?;
+        let mut merged = serde_json::to_value(&base).map_err(wrong_value)?;
         merge(&mut merged, overlay);
         // The profile applied is the one reported, whatever the file said.
         merged["profile"] = serde_json::Value::from(name);
-        let mut policy: Policy = serde_json::from_value(merged).map_err(|e| fail(e.to_string()))?;
+        let mut policy: Policy = serde_json::from_value(merged).map_err(wrong_value)?;
         policy.validate().map_err(fail)?;
         policy.apply_rule_levels();
         Ok(policy)
@@ -500,24 +523,41 @@ impl Policy {
         });
     }
 
-    fn validate(&self) -> std::result::Result<(), String> {
+    fn validate(&self) -> std::result::Result<(), Text> {
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = self.counted_kinds.iter().find(|k| !seen.insert(**k)) {
-            return Err(format!("counted_kinds lists {dup} twice"));
+            return Err(Text::new(
+                format!("counted_kinds lists {dup} twice"),
+                format!("counted_kinds 中 {dup} 出现了两次"),
+            ));
         }
         if self.threshold_percent > 100 {
-            return Err(format!(
-                "threshold_percent is {}; it must be between 0 and 100",
-                self.threshold_percent
+            return Err(Text::new(
+                format!(
+                    "threshold_percent is {}; it must be between 0 and 100",
+                    self.threshold_percent
+                ),
+                format!(
+                    "threshold_percent 为 {}；应在 0 到 100 之间",
+                    self.threshold_percent
+                ),
             ));
         }
         if let Some(code) = self.rules.keys().find(|c| rules::by_code(c).is_none()) {
-            return Err(format!(
-                "[rules] names {code}, which is not a rule code; `trainpack rules` lists them (TP001, TP060, ...)"
+            return Err(Text::new(
+                format!(
+                    "[rules] names {code}, which is not a rule code; `trainpack rules` lists them (TP001, TP060, ...)"
+                ),
+                format!(
+                    "[rules] 中的 {code} 不是规则代码；`trainpack rules` 列出全部代码（TP001、TP060……）"
+                ),
             ));
         }
         if self.probe_timeout_s == 0 {
-            return Err("probe_timeout_s must be at least 1".to_owned());
+            return Err(Text::new(
+                "probe_timeout_s must be at least 1",
+                "probe_timeout_s 至少为 1",
+            ));
         }
         let l = &self.limits;
         for (name, value) in [
@@ -528,7 +568,10 @@ impl Policy {
             ("max_depth", l.max_depth),
         ] {
             if value == 0 {
-                return Err(format!("limits.{name} must be at least 1"));
+                return Err(Text::new(
+                    format!("limits.{name} must be at least 1"),
+                    format!("limits.{name} 至少为 1"),
+                ));
             }
         }
         Ok(())
@@ -546,28 +589,50 @@ impl Policy {
 
 /// `[rules]` checked before merging, so a bad entry is named with its
 /// table (serde's own message would not say where the value was).
-fn check_rule_levels(overlay: &serde_json::Value) -> std::result::Result<(), String> {
+fn check_rule_levels(overlay: &serde_json::Value) -> std::result::Result<(), Text> {
     let Some(table) = overlay.get("rules") else {
         return Ok(());
     };
     let Some(table) = table.as_object() else {
-        return Err("[rules] must be a table of rule codes, e.g. TP060 = \"error\"".to_owned());
+        return Err(Text::new(
+            "[rules] must be a table of rule codes, e.g. TP060 = \"error\"",
+            "[rules] 应为规则代码表，例如 TP060 = \"error\"",
+        ));
     };
     for (code, level) in table {
         if serde_json::from_value::<Level>(level.clone()).is_err() {
-            return Err(format!(
-                "[rules] {code} = {level}: the level must be \"off\", \"info\", \"warning\" or \"error\""
+            return Err(Text::new(
+                format!(
+                    "[rules] {code} = {level}: the level must be \"off\", \"info\", \"warning\" or \"error\""
+                ),
+                format!(
+                    "[rules] {code} = {level}：级别应为 \"off\"、\"info\"、\"warning\" 或 \"error\""
+                ),
             ));
         }
     }
     Ok(())
 }
 
-pub fn unknown_profile(name: &str) -> String {
-    format!(
-        "unknown profile {name:?}; the built-in profiles are {}",
-        PROFILES.join(", ")
+pub fn unknown_profile(name: &str) -> Text {
+    Text::new(
+        format!(
+            "unknown profile {name:?}; the built-in profiles are {}",
+            PROFILES.join(", ")
+        ),
+        format!(
+            "没有名为 {name:?} 的策略配置；内置配置有：{}",
+            PROFILES.join("、")
+        ),
     )
+}
+
+/// 1-based line and column of a byte offset in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    (line, column)
 }
 
 /// Overlay `top` on `base`: objects merge key by key, anything else replaces.

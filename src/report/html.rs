@@ -323,7 +323,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             t("no", "否")
         };
         let video = f.video.as_ref().map_or(String::new(), |v| {
-            let mut text = v.status.as_str().to_owned();
+            let mut text = v.status.label(lang).to_owned();
             if let (Some(w), Some(h)) = (v.width, v.height) {
                 let _ = write!(text, " {w}×{h}");
             }

@@ -1,15 +1,20 @@
 //! The result of a check as plain data, and its renderers. Renderers decide
 //! nothing: every verdict and count is computed before they run.
 
+pub mod bag;
 pub mod finding_schema;
 pub mod html;
 pub mod json;
+pub mod outcome;
+pub mod rules;
 pub mod terminal;
+pub mod verify;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::descriptor::Descriptor;
+use crate::i18n::Lang;
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Ratio};
 use crate::rules::{Finding, Severity};
@@ -286,6 +291,21 @@ impl VideoStatus {
             VideoStatus::NotVideo => "not_video",
             VideoStatus::Unreadable => "unreadable",
             VideoStatus::Timeout => "timeout",
+        }
+    }
+
+    /// As a reader sees it: the machine word in English, a Chinese label
+    /// in Chinese.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.as_str(),
+            Lang::Zh => match self {
+                VideoStatus::Confirmed => "已确认",
+                VideoStatus::Unconfirmed => "未确认",
+                VideoStatus::NotVideo => "不是视频",
+                VideoStatus::Unreadable => "无法读取",
+                VideoStatus::Timeout => "探测超时",
+            },
         }
     }
 }

@@ -95,9 +95,9 @@ rules! {
         why: "The descriptor names the provider and the project and fixes the upload deadline; a broken one means the package cannot be identified." / "描述文件写明承担单位和项目，并确定上传截止日期；文件损坏则无法识别该包。",
         fix: "Correct the file against schemas/descriptor.schema.json, or recreate it with `trainpack init`." / "请按 schemas/descriptor.schema.json 修正该文件，或用 `trainpack init` 重新生成。",
         example: "\"end_date\": \"30/06/2024\"" / "\"end_date\": \"30/06/2024\"",
-        message: DescriptorInvalid { reason: String } => Text::new(
-            format!("cannot read it: {reason}"),
-            format!("无法解析：{reason}"),
+        message: DescriptorInvalid { reason: Text } => Text::new(
+            format!("cannot read it: {}", reason.en),
+            format!("无法解析：{}", reason.zh),
         ),
     }
     DESCRIPTOR_MISSING = "TP043" "descriptor-missing" Info {

@@ -600,17 +600,7 @@ pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
 /// needs size and time does not ask again. Folder entries go through
 /// [`EntryReader`], which opens beneath the root; this is for other files.
 pub fn open_regular_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: opening a FIFO must not wait for a writer.
-        // O_NOFOLLOW: a file replaced by a symbolic link since the listing
-        // fails to open (ELOOP) instead of being followed.
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
-    }
-    let file = options.open(path).map_err(replaced_by_link)?;
+    let file = crate::platform::open_no_follow(path).map_err(replaced_by_link)?;
     let (file, meta) = regular_file(file)?;
     #[cfg(all(unix, not(target_os = "linux")))]
     {

@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use super::names::{NameEncoding, decode_zip_name, escape_controls, to_nfc, zip_r
 use super::zip_local::{self, Central, LocalHeader, Mismatch};
 use super::{Entry, Locator, SourceNote};
 use crate::error::{ArchiveProblem, Error, Result};
+use crate::platform::PositionedRead;
 use crate::policy::Limits;
 
 /// A shared file read with positioned I/O (`pread`), so each worker thread

@@ -9,10 +9,10 @@
 //! only when the local header states them.
 
 use std::io;
-use std::os::unix::fs::FileExt;
 
 use super::names::decode_zip_name;
 use crate::i18n::Text;
+use crate::platform::PositionedRead;
 
 pub const LOCAL_SIGNATURE: &[u8; 4] = b"PK\x03\x04";
 /// Fixed part of a local header.
@@ -37,7 +37,7 @@ pub struct LocalHeader {
 impl LocalHeader {
     /// Read the local header at `offset`; an error when the bytes there are
     /// not one (or the file ends inside it).
-    pub fn read_at<F: FileExt + ?Sized>(file: &F, offset: u64) -> io::Result<LocalHeader> {
+    pub fn read_at<F: PositionedRead + ?Sized>(file: &F, offset: u64) -> io::Result<LocalHeader> {
         let mut fixed = [0u8; LOCAL_FIXED];
         file.read_exact_at(&mut fixed, offset)?;
         if fixed[0..4] != *LOCAL_SIGNATURE {
