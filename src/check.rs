@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::descriptor::{self, DeadlineState, Descriptor};
 use crate::error::Result;
+use crate::formats::{Container, Family};
 use crate::identify::{Classification, classify};
 use crate::kinds::ResourceKind;
 use crate::policy::{Basis, Policy, ratio_string};
@@ -469,13 +470,14 @@ fn builtin_probe(
     reader: &mut crate::source::EntryReader,
     item: &Item,
 ) -> Option<Result<builtin::Details, builtin::ProbeError>> {
-    let hint = item.class.media_type.rsplit('/').next().unwrap_or("");
-    let hint = item.scanned.sniffed.container.unwrap_or(hint);
+    let subtype = item.class.media_type.rsplit('/').next().unwrap_or("");
+    let family = (item.scanned.sniffed.container.map(Container::family))
+        .or_else(|| Family::from_hint(subtype));
     if let Some(early) = item.scanned.early_probe.as_ref().filter(|e| e.complete) {
         return early.result.clone();
     }
     match reader.open_seekable(item.entry) {
-        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, item.scanned.size, hint),
+        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, item.scanned.size, family),
         Ok(None) => item
             .scanned
             .early_probe

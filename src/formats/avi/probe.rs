@@ -36,8 +36,8 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, ProbeError, Source, fourcc, le_u16, le_u32, show};
 use crate::probe::VideoInfo;
+use crate::probe::builtin::{Details, ProbeError, Source, fourcc, le_u16, le_u32, show};
 
 /// ffprobe's name for AVI.
 pub const CONTAINER: &str = "avi";
@@ -1144,9 +1144,9 @@ const VIDEO_CODECS: &[(&str, &[&[u8; 4]])] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{Counting, run};
     use super::*;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::{Counting, run};
     use std::io::Cursor;
 
     fn chunk(tag: &[u8; 4], body: &[u8]) -> Vec<u8> {
@@ -1308,7 +1308,11 @@ mod tests {
     }
 
     fn probe_bytes(file: &[u8]) -> Option<Result<Details, ProbeError>> {
-        super::super::probe_details(&mut Cursor::new(file), file.len() as u64, "avi")
+        crate::probe::builtin::probe_details(
+            &mut Cursor::new(file),
+            file.len() as u64,
+            Some(crate::formats::Family::Avi),
+        )
     }
 
     fn is_cut_short(file: &[u8]) -> bool {
@@ -1614,7 +1618,11 @@ mod tests {
             inner: Cursor::new(&file),
             read: 0,
         };
-        let out = super::super::probe(&mut r, file.len() as u64, "avi");
+        let out = crate::probe::builtin::probe(
+            &mut r,
+            file.len() as u64,
+            Some(crate::formats::Family::Avi),
+        );
         assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
         assert!(r.read < 16 * MAX_CHUNKS as u64, "read {} bytes", r.read);
         // Too many streams.
@@ -1634,7 +1642,11 @@ mod tests {
                 c.extend([0x41; 64]);
                 let file = avi(&[video_strl(b"DIVX", (8, 8), 10, 5), c], &[], 10);
                 let _ = run(&file, "avi");
-                let _ = super::super::probe(&mut Cursor::new(&file), u64::MAX, "avi");
+                let _ = crate::probe::builtin::probe(
+                    &mut Cursor::new(&file),
+                    u64::MAX,
+                    Some(crate::formats::Family::Avi),
+                );
             }
         }
     }

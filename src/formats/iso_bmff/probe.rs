@@ -6,10 +6,10 @@
 
 use std::io::{Read, Seek};
 
-use super::{
+use crate::probe::VideoInfo;
+use crate::probe::builtin::{
     Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, be_u16, be_u32, be_u64, fourcc, show,
 };
-use crate::probe::VideoInfo;
 
 /// ffprobe's name for the ISO-BMFF family.
 pub const CONTAINER: &str = "mov,mp4,m4a,3gp,3g2,mj2";
@@ -825,8 +825,8 @@ fn read_trun(trun: &[u8], s: &mut TrafSummary) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::run;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::run;
 
     fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
@@ -1019,9 +1019,13 @@ mod tests {
         assert!((info.duration_s - 2.0).abs() < 1e-9);
         assert!((info.fps.unwrap() - 25.0).abs() < 1e-9);
         let mut c = std::io::Cursor::new(&file);
-        let d = super::super::probe_details(&mut c, file.len() as u64, "mp4")
-            .unwrap()
-            .unwrap();
+        let d = crate::probe::builtin::probe_details(
+            &mut c,
+            file.len() as u64,
+            Some(crate::formats::Family::IsoBmff),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(d.info.faststart, Some(true));
     }
 
@@ -1103,8 +1107,12 @@ mod tests {
     /// The reason, when the probe's verdict is "cut short".
     fn cut_short(file: &[u8]) -> Option<String> {
         let mut c = std::io::Cursor::new(file);
-        match super::super::probe_details(&mut c, file.len() as u64, "mp4") {
-            Some(Err(super::ProbeError::CutShort(reason))) => Some(reason),
+        match crate::probe::builtin::probe_details(
+            &mut c,
+            file.len() as u64,
+            Some(crate::formats::Family::IsoBmff),
+        ) {
+            Some(Err(crate::probe::builtin::ProbeError::CutShort(reason))) => Some(reason),
             _ => None,
         }
     }
@@ -1186,7 +1194,8 @@ mod tests {
         file.extend(b"moov");
         file.extend([0u8; 8]);
         let mut c = std::io::Cursor::new(file);
-        let out = super::super::probe(&mut c, 1 << 40, "mp4");
+        let out =
+            crate::probe::builtin::probe(&mut c, 1 << 40, Some(crate::formats::Family::IsoBmff));
         assert!(
             matches!(&out, Some(ProbeOutcome::Unreadable(r)) if r.contains("index too large")),
             "{out:?}"

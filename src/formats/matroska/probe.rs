@@ -13,8 +13,8 @@ use std::io::{Read, Seek};
 
 mod tail;
 
-use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source};
 use crate::probe::VideoInfo;
+use crate::probe::builtin::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source};
 
 pub use tail::TAIL;
 
@@ -598,9 +598,9 @@ fn audio_codec(t: &Track) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::run;
     use super::*;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::run;
 
     fn el(id: u32, body: &[u8]) -> Vec<u8> {
         let mut v: Vec<u8> = id
@@ -768,7 +768,11 @@ mod tests {
 
     fn cut_short(file: &[u8]) -> bool {
         matches!(
-            super::super::probe_details(&mut std::io::Cursor::new(file), file.len() as u64, "webm"),
+            crate::probe::builtin::probe_details(
+                &mut std::io::Cursor::new(file),
+                file.len() as u64,
+                Some(crate::formats::Family::Matroska)
+            ),
             Some(Err(ProbeError::CutShort(_)))
         )
     }
@@ -809,7 +813,11 @@ mod tests {
         }
         let captured = capture.finish().expect("captured as Matroska");
         let mut reader = captured.reader();
-        let out = super::super::probe_details(&mut reader, captured.len, "webm");
+        let out = crate::probe::builtin::probe_details(
+            &mut reader,
+            captured.len,
+            Some(crate::formats::Family::Matroska),
+        );
         assert!(!reader.missed(), "chunk {chunk}: read past what was kept");
         out
     }
