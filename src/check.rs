@@ -432,7 +432,7 @@ fn confirm(
         // Data the index points to is missing: ffprobe reads the same index
         // and would say "video", so its second opinion is not asked.
         Some(Err(builtin::ProbeError::CutShort(reason))) => {
-            return ProbeOutcome::Unreadable(reason);
+            return ProbeOutcome::Unreadable(reason.to_string());
         }
         Some(Err(e)) => ProbeOutcome::Unreadable(e.into_reason()),
         None => ProbeOutcome::Unavailable,
@@ -483,7 +483,7 @@ fn builtin_probe(
             .early_probe
             .as_ref()
             .and_then(|e| e.result.clone()),
-        Err(e) => Some(Err(format!("cannot open the file again: {e}").into())),
+        Err(e) => Some(Err(builtin::Unreadable::Reopen(e.to_string()).into())),
     }
 }
 

@@ -8,7 +8,8 @@ use std::io::{Read, Seek};
 
 use crate::probe::VideoInfo;
 use crate::probe::builtin::{
-    Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, be_u16, be_u32, be_u64, fourcc, show,
+    Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, Truncation, be_u16, be_u32, be_u64,
+    fourcc, show,
 };
 
 /// ffprobe's name for the ISO-BMFF family.
@@ -67,7 +68,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(ProbeError::Unreadable(format!(
+            return Err(ProbeError::from(format!(
                 "truncated box header at offset {pos}"
             )));
         };
@@ -83,7 +84,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(ProbeError::Unreadable(format!(
+            return Err(ProbeError::from(format!(
                 "invalid size {size} for box '{}' at offset {pos}",
                 show(&kind)
             )));
@@ -94,7 +95,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         match &kind {
             b"moov" if moov.is_none() => {
                 if end.is_none() {
-                    return Err(ProbeError::Unreadable(format!(
+                    return Err(ProbeError::from(format!(
                         "the index (moov at offset {pos}, {size} bytes) runs past the end of the \
                          file: truncated?"
                     )));
@@ -120,7 +121,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         }
     }
     let Some((moov_pos, moov)) = moov else {
-        return Err(ProbeError::Unreadable(if mdat_truncated {
+        return Err(ProbeError::from(if mdat_truncated {
             "no index (moov box): the media data runs past the end of the file, so the file \
              was cut short (truncated download?)"
                 .to_owned()
@@ -322,10 +323,7 @@ fn parse_moov(
     if let Some(end) = video.and_then(|v| v.data_end)
         && end > file_len
     {
-        return Err(ProbeError::CutShort(format!(
-            "the index places video samples up to offset {end}, past the end of the file \
-             ({file_len} bytes): the file was cut short (truncated download?)"
-        )));
+        return Err(Truncation::SamplesPastEnd { end, len: file_len }.into());
     }
     let fps = video.and_then(|v| {
         let secs = seconds(v.sample_time as f64, v.timescale);
@@ -1112,7 +1110,9 @@ mod tests {
             file.len() as u64,
             Some(crate::formats::Family::IsoBmff),
         ) {
-            Some(Err(crate::probe::builtin::ProbeError::CutShort(reason))) => Some(reason),
+            Some(Err(crate::probe::builtin::ProbeError::CutShort(reason))) => {
+                Some(reason.to_string())
+            }
             _ => None,
         }
     }

@@ -38,6 +38,10 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
+mod error;
+
+pub use error::{ProbeError, Truncation, Unreadable};
+
 use super::{ProbeOutcome, VideoInfo};
 use crate::formats::{self, Family, ReadSeek};
 
@@ -50,31 +54,6 @@ pub(crate) const MAX_TRACKS: usize = 1024;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Details {
     pub info: VideoInfo,
-}
-
-/// Why the built-in probe could not confirm a video.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ProbeError {
-    /// The index survives but points at data past the end of the file: an
-    /// interrupted copy or download. Final: ffprobe reads the same index and
-    /// would call the file a video, so it is not asked.
-    CutShort(String),
-    /// Anything else this probe cannot read (ffprobe may still read it).
-    Unreadable(String),
-}
-
-impl ProbeError {
-    pub fn into_reason(self) -> String {
-        match self {
-            ProbeError::CutShort(r) | ProbeError::Unreadable(r) => r,
-        }
-    }
-}
-
-impl From<String> for ProbeError {
-    fn from(reason: String) -> ProbeError {
-        ProbeError::Unreadable(reason)
-    }
 }
 
 impl Details {
@@ -127,7 +106,7 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
     let mut head = [0u8; 12];
     let n = match src.read_prefix(&mut head) {
         Ok(n) => n,
-        Err(e) => return ours.map(|_| Err(e.into())),
+        Err(e) => return ours.map(|_| Err(e)),
     };
     let head = head.get(..n).unwrap_or_default();
     if let Some(format) = formats::opening(head) {
@@ -136,11 +115,12 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
     match ours {
         // Named like one of ours but too short to be anything: say so rather
         // than spawn ffprobe to say the same.
-        Some(_) if len < 8 => Some(Err(ProbeError::Unreadable(if len == 0 {
-            "empty file".to_owned()
+        Some(_) if len < 8 => Some(Err(if len == 0 {
+            Unreadable::Empty
         } else {
-            format!("file too short ({len} bytes)")
-        }))),
+            Unreadable::TooShort(len)
+        }
+        .into())),
         // Something else under our name (MPEG-TS, FLV, a PDF...): let ffprobe
         // decide what it is.
         _ => None,
@@ -155,7 +135,7 @@ pub struct Source<'a, R: Read + Seek + ?Sized> {
 
 impl<R: Read + Seek + ?Sized> Source<'_, R> {
     /// Read up to `buf.len()` bytes from the start; returns how many.
-    pub(crate) fn read_prefix(&mut self, buf: &mut [u8]) -> Result<usize, String> {
+    pub(crate) fn read_prefix(&mut self, buf: &mut [u8]) -> Result<usize, ProbeError> {
         let want = usize::try_from(self.len.min(buf.len() as u64)).unwrap_or(0);
         let buf = buf.get_mut(..want).unwrap_or_default();
         self.read_exact_at(0, buf)?;
@@ -163,19 +143,26 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
     }
 
     /// Read exactly `buf.len()` bytes at `pos`, which must lie within `len`.
-    pub(crate) fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), String> {
+    pub(crate) fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), ProbeError> {
         let end = pos
             .checked_add(buf.len() as u64)
-            .ok_or_else(|| "offset overflow".to_owned())?;
+            .ok_or(Unreadable::OffsetOverflow)?;
         if end > self.len {
-            return Err(format!("read past the end of the file at offset {pos}"));
+            return Err(Unreadable::ReadPastEnd(pos).into());
         }
         self.reader
             .seek(SeekFrom::Start(pos))
-            .map_err(|e| format!("seek to {pos}: {e}"))?;
-        self.reader
-            .read_exact(buf)
-            .map_err(|e| format!("read at {pos}: {e}"))
+            .map_err(|e| Unreadable::Seek {
+                pos,
+                error: e.to_string(),
+            })?;
+        self.reader.read_exact(buf).map_err(|e| {
+            Unreadable::Read {
+                pos,
+                error: e.to_string(),
+            }
+            .into()
+        })
     }
 
     /// Read `len` bytes at `pos` into a new buffer, refusing more than `limit`.
@@ -184,27 +171,23 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
         pos: u64,
         len: u64,
         limit: u64,
-        what: &str,
-    ) -> Result<Vec<u8>, String> {
+        what: &'static str,
+    ) -> Result<Vec<u8>, ProbeError> {
         if len > limit {
-            return Err(format!(
-                "{what} too large ({len} bytes, limit {limit}): index too large"
-            ));
+            return Err(Unreadable::IndexTooLarge { what, len, limit }.into());
         }
         if pos.checked_add(len).is_none_or(|end| end > self.len) {
-            return Err(format!(
-                "{what} at offset {pos} ({len} bytes) runs past the end of the file: truncated?"
-            ));
+            return Err(Unreadable::RunsPastEnd { what, pos, len }.into());
         }
         // Checked against the file length before allocating.
-        let size = usize::try_from(len).map_err(|_| format!("{what} too large"))?;
+        let size = usize::try_from(len).map_err(|_| Unreadable::TooLarge { what })?;
         let mut buf = vec![0u8; size];
         self.read_exact_at(pos, &mut buf)?;
         Ok(buf)
     }
 
     /// Read up to `buf.len()` bytes at `pos` (fewer at the end of the file).
-    pub(crate) fn read_at_most(&mut self, pos: u64, buf: &mut [u8]) -> Result<usize, String> {
+    pub(crate) fn read_at_most(&mut self, pos: u64, buf: &mut [u8]) -> Result<usize, ProbeError> {
         let avail = self.len.saturating_sub(pos).min(buf.len() as u64);
         let n = usize::try_from(avail).unwrap_or(0);
         let part = buf.get_mut(..n).unwrap_or_default();
