@@ -261,3 +261,49 @@ pub(crate) fn sniff(head: &[u8], when: Precedence) -> Option<Sniffed> {
 pub fn opening(head: &[u8]) -> Option<&'static dyn ContainerFormat> {
     REGISTRY.iter().copied().find(|f| f.opens(head))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Container; 14] = [
+        Container::Mp4,
+        Container::M4v,
+        Container::Mov,
+        Container::ThreeGp,
+        Container::Matroska,
+        Container::WebM,
+        Container::Avi,
+        Container::Flv,
+        Container::Asf,
+        Container::MpegPs,
+        Container::MpegTs,
+        Container::Mxf,
+        Container::RealMedia,
+        Container::Ogg,
+    ];
+
+    /// Every container's family has exactly one unit in the registry (a
+    /// missing one would silently fall back in `Family::format`).
+    #[test]
+    fn every_family_has_one_unit() {
+        for c in ALL {
+            let units = REGISTRY.iter().filter(|f| f.family() == c.family());
+            assert_eq!(units.count(), 1, "{c}");
+            assert_eq!(c.family().format().family(), c.family(), "{c}");
+        }
+    }
+
+    /// The probe reads what the scan captures, and only the families named
+    /// as ours by `from_hint` have a probe.
+    #[test]
+    fn probed_families_capture_and_answer_to_their_names() {
+        for f in REGISTRY {
+            assert_eq!(f.has_probe(), f.capture().is_some(), "{:?}", f.family());
+        }
+        for c in ALL {
+            let ours = Family::from_hint(c.name()).is_some();
+            assert_eq!(ours, c.family().format().has_probe(), "{c}");
+        }
+    }
+}
