@@ -56,28 +56,14 @@ impl Family {
     }
 
     /// The family a name stands for when content did not say: a media
-    /// type's subtype (`video/mp4` → `mp4`) or a sniffed container's name.
-    /// Only the names the built-in probe has always answered to for an
-    /// empty or tiny file: `x-matroska` and `quicktime` are not among them
-    /// (such files go to ffprobe).
+    /// type's subtype (`video/mp4` → `mp4`) or a sniffed container's name,
+    /// as each unit lists them ([`ContainerFormat::names`]).
     pub fn from_hint(hint: &str) -> Option<Family> {
-        match hint.to_ascii_lowercase().as_str() {
-            "mp4"
-            | "m4v"
-            | "m4a"
-            | "mov"
-            | "qt"
-            | "3gp"
-            | "3g2"
-            | "3gpp"
-            | "mj2"
-            | "f4v"
-            | "isobmff"
-            | "mov,mp4,m4a,3gp,3g2,mj2" => Some(Family::IsoBmff),
-            "matroska" | "mkv" | "webm" | "mka" | "matroska,webm" => Some(Family::Matroska),
-            "avi" | "x-msvideo" => Some(Family::Avi),
-            _ => None,
-        }
+        let hint = hint.to_ascii_lowercase();
+        REGISTRY
+            .iter()
+            .find(|f| f.names().contains(&hint.as_str()))
+            .map(|f| f.family())
     }
 }
 
@@ -200,6 +186,15 @@ pub trait ContainerFormat: Sync {
     /// May name a non-video type (an ISO-BMFF image, an Ogg audio stream).
     fn sniff(&self, head: &[u8]) -> Option<Sniffed>;
 
+    /// Names (lower case) a file of this family goes by when its content
+    /// did not say: media subtypes, extensions, ffprobe's format name. An
+    /// empty or tiny file under one of these is called unreadable by the
+    /// built-in probe rather than handed to ffprobe, so only families with
+    /// a probe list any.
+    fn names(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Where [`ContainerFormat::sniff`] is tried among other signatures.
     fn precedence(&self) -> Precedence {
         Precedence::First
@@ -304,6 +299,11 @@ mod tests {
         for c in ALL {
             let ours = Family::from_hint(c.name()).is_some();
             assert_eq!(ours, c.family().format().has_probe(), "{c}");
+        }
+        for f in REGISTRY {
+            for name in f.names() {
+                assert_eq!(Family::from_hint(name), Some(f.family()), "{name}");
+            }
         }
     }
 }

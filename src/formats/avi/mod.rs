@@ -31,6 +31,10 @@ impl ContainerFormat for Avi {
         Some(Box::new(Capture::default()))
     }
 
+    fn names(&self) -> &'static [&'static str] {
+        &["avi", "x-msvideo"]
+    }
+
     fn has_probe(&self) -> bool {
         true
     }

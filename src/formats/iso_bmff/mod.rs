@@ -38,6 +38,24 @@ impl ContainerFormat for IsoBmff {
         Some(Box::new(Capture::default()))
     }
 
+    /// Not `quicktime`: an empty `.mov` has always gone to ffprobe.
+    fn names(&self) -> &'static [&'static str] {
+        &[
+            "mp4",
+            "m4v",
+            "m4a",
+            "mov",
+            "qt",
+            "3gp",
+            "3g2",
+            "3gpp",
+            "mj2",
+            "f4v",
+            "isobmff",
+            probe::CONTAINER,
+        ]
+    }
+
     fn has_probe(&self) -> bool {
         true
     }

@@ -45,6 +45,11 @@ impl ContainerFormat for Matroska {
         Some(Box::new(Capture { tail: Vec::new() }))
     }
 
+    /// Not `x-matroska`: an empty `.mkv` has always gone to ffprobe.
+    fn names(&self) -> &'static [&'static str] {
+        &["matroska", "mkv", "webm", "mka", probe::CONTAINER]
+    }
+
     fn has_probe(&self) -> bool {
         true
     }
