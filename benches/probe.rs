@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use trainpack::formats::Family;
 use trainpack::probe::ProbeOutcome;
 use trainpack::probe::builtin;
 use trainpack::probe::capture::Capture;
@@ -51,7 +52,7 @@ fn capture_and_probe(data: &[u8]) -> (Option<ProbeOutcome>, bool) {
     }
     let captured = cap.finish().expect("an MP4 is captured");
     let mut r = captured.reader();
-    let out = builtin::probe(&mut r, captured.len, captured.family);
+    let out = builtin::probe(&mut r, captured.len, Some(captured.family));
     (out, !r.missed())
 }
 
@@ -67,7 +68,7 @@ fn probe(c: &mut Criterion) {
         let mut f = File::open(p).unwrap();
         let len = f.metadata().unwrap().len();
         assert!(
-            is_video(&builtin::probe(&mut f, len, "mp4")),
+            is_video(&builtin::probe(&mut f, len, Some(Family::IsoBmff))),
             "{}",
             p.display()
         );
@@ -80,7 +81,7 @@ fn probe(c: &mut Criterion) {
                 for p in &files {
                     let mut f = File::open(p).unwrap();
                     let len = f.metadata().unwrap().len();
-                    black_box(builtin::probe(&mut f, len, "mp4"));
+                    black_box(builtin::probe(&mut f, len, Some(Family::IsoBmff)));
                 }
             })
         },

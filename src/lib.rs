@@ -15,6 +15,7 @@ pub mod cli;
 pub mod descriptor;
 pub mod digest_sink;
 pub mod error;
+pub mod formats;
 pub mod i18n;
 pub mod identify;
 pub mod kinds;

@@ -302,7 +302,7 @@ fn scan_entry(
 fn early_probe(capture: Capture) -> Option<Box<EarlyProbe>> {
     capture.finish().map(|captured| {
         let mut reader = captured.reader();
-        let result = builtin::probe_details(&mut reader, captured.len, captured.family);
+        let result = builtin::probe_details(&mut reader, captured.len, Some(captured.family));
         Box::new(EarlyProbe {
             result,
             complete: !reader.missed(),

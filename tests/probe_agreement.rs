@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use trainpack::formats::Family;
 use trainpack::probe::ffprobe::Ffprobe;
 use trainpack::probe::{ProbeOutcome, builtin};
 use trainpack::source::DirectLocation;
@@ -737,17 +738,12 @@ fn open_dml(mut avi: Vec<u8>, more: u32) -> Result<Vec<u8>, String> {
     Ok(avi)
 }
 
-fn hint(name: &str) -> &'static str {
+fn hint(name: &str) -> Option<Family> {
     match name.rsplit('.').next() {
-        Some("mp4") => "mp4",
-        Some("m4a") => "mp4",
-        Some("m4v") => "m4v",
-        Some("mov") => "mov",
-        Some("3gp") => "3gp",
-        Some("mkv") => "matroska",
-        Some("webm") => "webm",
-        Some("avi") => "avi",
-        _ => "",
+        Some("mp4" | "m4a" | "m4v" | "mov" | "3gp") => Some(Family::IsoBmff),
+        Some("mkv" | "webm") => Some(Family::Matroska),
+        Some("avi") => Some(Family::Avi),
+        _ => None,
     }
 }
 
@@ -977,7 +973,7 @@ fn builtin_probe_agrees_on_samples() {
         let Ok(entry) = entry else { continue };
         let name = entry.file_name().to_string_lossy().into_owned();
         let h = hint(&name);
-        if !entry.file_type().is_file() || h.is_empty() {
+        if !entry.file_type().is_file() || h.is_none() {
             continue;
         }
         let path = entry.path().to_path_buf();

@@ -7,19 +7,16 @@
 use super::ole::{self, OleFacts, RootClass};
 use super::text;
 use super::zipscan::ZipFacts;
+use crate::formats::{self, Container, Precedence, Sniffed};
 use crate::kinds::ResourceKind::{self, *};
 use memchr::memmem;
 
 /// What the content says: (media type, kind, container).
-pub(crate) type Detected = (&'static str, Option<ResourceKind>, Option<&'static str>);
+pub(crate) type Detected = Sniffed;
 
 pub(crate) const OLE_STORAGE: &str = "application/x-ole-storage";
 pub(crate) const SCORM_ZIP: &str = "application/vnd.scorm+zip";
 pub(crate) const HTML5_ZIP: &str = "application/x-html5-courseware+zip";
-
-const fn video(media: &'static str, container: &'static str) -> Detected {
-    (media, Some(Video), Some(container))
-}
 
 /// Encrypted OOXML: the package inside cannot be read without the password.
 pub(crate) const ENCRYPTED_OOXML: &str = "application/x-encrypted-ooxml";
@@ -49,7 +46,7 @@ pub(crate) fn detect(
     let whole = size == head.len() as u64;
     binary_magic(head)
         .or_else(|| image_magic(head, size))
-        .or_else(|| (mxf_past_head || mxf_run_in(head)).then(|| video("application/mxf", "mxf")))
+        .or_else(|| (mxf_past_head || mxf_run_in(head)).then_some(formats::mxf::SNIFFED))
         .or_else(|| text::detect(head, whole))
         .or_else(|| svgz(head))
         .or_else(|| via_infer(head))
@@ -183,45 +180,10 @@ fn odf_mimetype(head: &[u8]) -> Option<&[u8]> {
 }
 
 fn binary_magic(h: &[u8]) -> Option<Detected> {
-    if h.get(4..8) == Some(b"ftyp") {
-        return Some(iso_bmff(h));
-    }
-    // QuickTime files from before `ftyp` start directly with an atom.
-    if h.len() >= 8
-        && matches!(
-            &h[4..8],
-            b"moov" | b"mdat" | b"wide" | b"pnot" | b"free" | b"skip"
-        )
-    {
-        return Some(video("video/quicktime", "mov"));
-    }
-    if h.starts_with(b"\x1a\x45\xdf\xa3") {
-        // The EBML header's DocType (id 0x4282) says which flavour.
-        let hdr = &h[..h.len().min(4096)];
-        return Some(if memmem::find(hdr, b"\x42\x82\x84webm").is_some() {
-            video("video/webm", "webm")
-        } else {
-            video("video/x-matroska", "matroska")
-        });
-    }
-    if h.starts_with(b"RIFF") && h.get(8..12) == Some(b"AVI ") {
-        return Some(video("video/x-msvideo", "avi"));
-    }
-    if h.starts_with(b"FLV\x01") {
-        return Some(video("video/x-flv", "flv"));
-    }
-    if h.starts_with(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11") {
-        // ASF holds WMV or WMA alike: the probe decides.
-        return Some(video("video/x-ms-asf", "asf"));
-    }
-    if h.starts_with(b"\x00\x00\x01\xba") || h.starts_with(b"\x00\x00\x01\xb3") {
-        return Some(video("video/mpeg", "mpeg-ps"));
-    }
-    if is_mpegts(h) {
-        return Some(video("video/mp2t", "mpegts"));
-    }
-    if h.starts_with(b"OggS") {
-        return Some(ogg(h));
+    // Video containers (and what shares their markers: ISO-BMFF images,
+    // Ogg audio) first; each family's markers live in its unit.
+    if let Some(sniffed) = formats::sniff(h, Precedence::First) {
+        return Some(sniffed);
     }
     if h.len() >= 3 && matches!(&h[..3], b"FWS" | b"CWS" | b"ZWS") {
         return Some(("application/x-shockwave-flash", Some(Animation), None));
@@ -244,14 +206,10 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     if let Some(detected) = audio_magic(h) {
         return Some(detected);
     }
-    // MXF starts with its header partition pack, or with a run-in before
-    // it (`mxf_run_in`). Video or only audio: the probe decides.
-    if h.starts_with(b".RMF\x00\x00\x00") {
-        // RealMedia holds video or only audio: the probe decides.
-        return Some(video("application/vnd.rn-realmedia", "rm"));
-    }
-    if h.starts_with(MXF_PARTITION_KEY) {
-        return Some(video("application/mxf", "mxf"));
+    // RealMedia; MXF starts with its header partition pack, or with a
+    // run-in before it (`mxf_run_in`). Video or only audio: the probe decides.
+    if let Some(sniffed) = formats::sniff(h, Precedence::AfterOtherMagic) {
+        return Some(sniffed);
     }
     if h.starts_with(b"ID3") {
         return Some(("audio/mpeg", Some(Audio), None));
@@ -267,11 +225,8 @@ fn binary_magic(h: &[u8]) -> Option<Detected> {
     None
 }
 
-/// The first 13 bytes of every MXF partition pack key.
-const MXF_PARTITION_KEY: &[u8] = b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01";
 /// A header partition pack's key, as an MXF file with a run-in is found by.
-pub(crate) const MXF_HEADER_PARTITION_KEY: &[u8] =
-    b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02";
+pub(crate) const MXF_HEADER_PARTITION_KEY: &[u8] = formats::mxf::HEADER_PARTITION_KEY;
 /// SMPTE 377-1: the run-in before the header partition is shorter than
 /// 64 KiB (readers search that far for the key; FFmpeg does).
 pub(crate) const MXF_RUN_IN_MAX: u64 = 64 << 10;
@@ -507,59 +462,6 @@ fn targa(h: &[u8], tail: &[u8]) -> Option<Detected> {
     }
 }
 
-fn iso_bmff(h: &[u8]) -> Detected {
-    let box_len = u32::from_be_bytes(h[..4].try_into().unwrap()) as usize;
-    let major = h.get(8..12).unwrap_or_default();
-    let compatible = h.get(16..box_len.min(h.len())).unwrap_or_default();
-    let has = |brand: &[u8]| major == brand || compatible.chunks_exact(4).any(|b| b == brand);
-    match major {
-        b"M4A " | b"M4B " | b"M4P " | b"F4A " | b"F4B " => ("audio/mp4", Some(Audio), None),
-        b"qt  " => video("video/quicktime", "mov"),
-        b"M4V " | b"M4VH" | b"M4VP" => video("video/x-m4v", "m4v"),
-        b"avif" | b"avis" => ("image/avif", Some(Image), None),
-        b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" => {
-            ("image/heic", Some(Image), None)
-        }
-        b"jp2 " => ("image/jp2", Some(Image), None),
-        b"crx " => ("image/x-canon-cr3", Some(Image), None),
-        _ if major.starts_with(b"3gp")
-            || major.starts_with(b"3g2")
-            || major.starts_with(b"3ge") =>
-        {
-            video("video/3gpp", "3gp")
-        }
-        // Generic brands (isom, mp41, mp42, avc1, dash, ...) may still carry
-        // only audio; that is for the probe, content here says "mp4".
-        _ if has(b"qt  ") && !has(b"isom") => video("video/quicktime", "mov"),
-        _ => video("video/mp4", "mp4"),
-    }
-}
-
-/// Several 0x47 sync bytes at a 188-byte stride (or 192 for M2TS, whose
-/// packets carry a 4-byte timestamp first).
-fn is_mpegts(h: &[u8]) -> bool {
-    [(188, 0), (192, 4)].into_iter().any(|(stride, first)| {
-        let packets = (h.len().saturating_sub(first) / stride).min(7);
-        packets >= 3 && (0..packets).all(|i| h[first + i * stride] == 0x47)
-    })
-}
-
-fn ogg(h: &[u8]) -> Detected {
-    // The first page holds the first codec header, right after the segment table.
-    let codec = h
-        .get(26)
-        .and_then(|&n| h.get(27 + n as usize..))
-        .unwrap_or_default();
-    if codec.starts_with(b"\x80theora") {
-        // Not in the container list the brief names; "ogg" is the honest family.
-        video("video/ogg", "ogg")
-    } else if codec.starts_with(b"OpusHead") {
-        ("audio/opus", Some(Audio), None)
-    } else {
-        ("audio/ogg", Some(Audio), None)
-    }
-}
-
 fn is_mpeg_audio_frame(h: &[u8]) -> bool {
     let version = (h[1] >> 3) & 3;
     let layer = (h[1] >> 1) & 3;
@@ -677,13 +579,8 @@ fn via_infer(h: &[u8]) -> Option<Detected> {
         M::Audio => Audio,
         M::Book => Document,
         M::Video => {
-            let container = match t.extension() {
-                "mkv" => "matroska",
-                "wmv" => "asf",
-                "mpg" => "mpeg-ps",
-                ext => ext, // mp4, m4v, mov, webm, avi, flv
-            };
-            return Some((media, Some(Video), Some(container)));
+            let container = Container::from_infer_extension(t.extension());
+            return Some((media, Some(Video), container));
         }
         M::Doc => match t.extension() {
             "ppt" | "pptx" | "odp" => Presentation,

@@ -17,6 +17,7 @@ mod tests;
 mod text;
 mod zipscan;
 
+use crate::formats::Container;
 use crate::kinds::ResourceKind::{self, *};
 use ole::OleScanner;
 use zipscan::ZipScanner;
@@ -177,8 +178,8 @@ pub struct Sniffed {
     pub media_type: &'static str,
     /// The kind the content implies; None when content alone cannot tell.
     pub kind: Option<ResourceKind>,
-    /// Container family when content is a video-capable container.
-    pub container: Option<&'static str>,
+    /// Which video-capable container the content is, if one.
+    pub container: Option<Container>,
     /// Total bytes fed.
     pub size: u64,
     /// A password-protected Office document: the platform cannot open it.

@@ -63,17 +63,26 @@ fn iso_bmff_brands() {
     let mp4 = sniff(&ftyp(b"isom", &[b"isom", b"iso2", b"avc1", b"mp41"]));
     assert_eq!(
         (mp4.media_type, mp4.kind, mp4.container),
-        ("video/mp4", Some(Video), Some("mp4"))
+        ("video/mp4", Some(Video), Some(Container::Mp4))
     );
     let mov = sniff(&ftyp(b"qt  ", &[b"qt  "]));
-    assert_eq!((mov.kind, mov.container), (Some(Video), Some("mov")));
+    assert_eq!(
+        (mov.kind, mov.container),
+        (Some(Video), Some(Container::Mov))
+    );
     let m4a = sniff(&ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]));
     assert_eq!(
         (m4a.media_type, m4a.kind, m4a.container),
         ("audio/mp4", Some(Audio), None)
     );
-    assert_eq!(sniff(&ftyp(b"3gp4", &[b"isom"])).container, Some("3gp"));
-    assert_eq!(sniff(&ftyp(b"M4V ", &[b"M4V "])).container, Some("m4v"));
+    assert_eq!(
+        sniff(&ftyp(b"3gp4", &[b"isom"])).container,
+        Some(Container::ThreeGp)
+    );
+    assert_eq!(
+        sniff(&ftyp(b"M4V ", &[b"M4V "])).container,
+        Some(Container::M4v)
+    );
     // An audio-only mp4 named .m4a or .mp4 is for the probe, not a mismatch here.
     assert!(!classify("a.m4a", &mp4).extension_mismatch);
     assert!(!classify("a.mp4", &mp4).extension_mismatch);
@@ -94,12 +103,12 @@ fn matroska_vs_webm() {
     let mkv = sniff(&ebml(b"matroska"));
     assert_eq!(
         (mkv.media_type, mkv.container),
-        ("video/x-matroska", Some("matroska"))
+        ("video/x-matroska", Some(Container::Matroska))
     );
     let webm = sniff(&ebml(b"webm"));
     assert_eq!(
         (webm.media_type, webm.container),
-        ("video/webm", Some("webm"))
+        ("video/webm", Some(Container::WebM))
     );
 }
 
@@ -107,25 +116,28 @@ fn matroska_vs_webm() {
 fn other_video_containers() {
     let mut avi = b"RIFF\x00\x10\x00\x00AVI LIST".to_vec();
     avi.resize(64, 0);
-    assert_eq!(sniff(&avi).container, Some("avi"));
+    assert_eq!(sniff(&avi).container, Some(Container::Avi));
     assert_eq!(
         sniff(b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00").container,
-        Some("flv")
+        Some(Container::Flv)
     );
     let mut asf = b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c".to_vec();
     asf.resize(64, 0);
-    assert_eq!(sniff(&asf).container, Some("asf"));
+    assert_eq!(sniff(&asf).container, Some(Container::Asf));
     assert!(!classify("a.wma", &sniff(&asf)).extension_mismatch);
     assert_eq!(
         sniff(b"\x00\x00\x01\xba\x44\x00\x04\x00\x04\x01").container,
-        Some("mpeg-ps")
+        Some(Container::MpegPs)
     );
 
     for (stride, first) in [(188, 0), (192, 4)] {
         let mut ts = vec![0u8; stride * 6];
         (0..6).for_each(|i| ts[first + i * stride] = 0x47);
         let s = sniff(&ts);
-        assert_eq!((s.media_type, s.container), ("video/mp2t", Some("mpegts")));
+        assert_eq!(
+            (s.media_type, s.container),
+            ("video/mp2t", Some(Container::MpegTs))
+        );
     }
     let mut theora = b"OggS\x00\x02".to_vec();
     theora.resize(26, 0);

@@ -1,13 +1,14 @@
 //! Probing in the same pass as hashing: while a file streams through the
-//! scanner, `Capture` keeps just the bytes a container probe will ask for —
-//! the head, every top-level MP4 box header, the `moov`/`moof` index boxes,
-//! for Matroska the first 4 MiB and the last 1 MiB (whatever the chunk
-//! sizes: the probe walks the last Clusters there), and for AVI the head through the
-//! `hdrl` header list and 64 KiB past it, then the index the header points
-//! to (the start and end of `idx1`, the video's last OpenDML `ix##` chunk) —
-//! so the built-in probe can
-//! run on them afterwards (`SparseReader`) without opening the file again.
-//! A compressed zip entry, which cannot seek, is probed this way too.
+//! scanner, `Capture` keeps just the bytes a container probe will ask for,
+//! so the built-in probe can run on them afterwards (`SparseReader`)
+//! without opening the file again. A compressed zip entry, which cannot
+//! seek, is probed this way too.
+//!
+//! Which bytes is each format's capture plan ([`CapturePlan`], in its unit
+//! under `crate::formats`): for MP4 the head, every top-level box header and
+//! the `moov`/`moof` index boxes; for Matroska the first 4 MiB and the last
+//! 1 MiB; for AVI the header and the index it points to. This module holds
+//! what they share: the kept regions, the memory budget, and the reader.
 //!
 //! When the probe asks for bytes that were not kept, the reader notes it and
 //! the caller falls back to a seekable reader or ffprobe.
@@ -15,71 +16,135 @@
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
 
-use super::builtin::Opening;
+use crate::formats::{self, ContainerFormat, Family};
 
 /// Bytes always kept from the start of a container.
-const HEAD: u64 = 64 << 10;
-/// Matroska keeps more of its start (Info, Tracks) and its last bytes
-/// (Cues, Tags, and the last Clusters: where a file of unknown Segment size
-/// was cut).
-const MKV_HEAD: u64 = 4 << 20;
-const MKV_TAIL: u64 = super::builtin::MKV_TAIL;
-/// Most AVI head kept when the `hdrl` list is larger than `HEAD`.
-const AVI_HEAD: u64 = 4 << 20;
+pub(crate) const HEAD: u64 = 64 << 10;
 /// Most index bytes kept for one file: bounds memory whatever the input.
 const BUDGET: usize = 16 << 20;
 
-/// Where an AVI's index is, as far as the capture knows.
-#[derive(Debug, Default)]
-struct AviIndex {
-    /// The header has been read for index places.
-    planned: bool,
-    /// Byte ranges to keep as they stream by.
-    wanted: Vec<(u64, u64)>,
-    /// Where `idx1` starts, until its size (in its header) is kept.
-    idx1_at: Option<u64>,
+/// One format's choice of bytes to keep from one file, as it streams by.
+pub trait CapturePlan: std::fmt::Debug {
+    /// Keep, through `kept`, what the probe will read of `chunk` (which
+    /// starts at stream offset `start` and ends at `kept.pos()`). False
+    /// stops the capture: the file is corrupt and the probe will say so.
+    fn update(&mut self, kept: &mut Kept, start: u64, chunk: &[u8]) -> bool;
+
+    /// The stream has ended: add what was held back (a rolling tail).
+    fn finish(&mut self, _kept: &mut Kept) {}
 }
 
-#[derive(Debug)]
-enum Mode {
+/// The regions kept so far, within the budget.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pos: u64,
+    regions: Vec<(u64, Vec<u8>)>,
+    kept: usize,
+}
+
+impl Kept {
+    /// Bytes streamed so far (the end of the current chunk).
+    pub fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    /// The first region (from offset 0: the head).
+    pub fn head(&self) -> &[u8] {
+        self.regions.first().map_or(&[][..], |(_, b)| b.as_slice())
+    }
+
+    pub fn regions(&self) -> &[(u64, Vec<u8>)] {
+        &self.regions
+    }
+
+    /// Keep the part of `chunk` (at stream offset `start`) inside `from..to`.
+    pub fn keep(&mut self, start: u64, chunk: &[u8], from: u64, to: u64) {
+        let end = start + chunk.len() as u64;
+        let (lo, hi) = (from.max(start), to.min(end));
+        if lo >= hi || self.kept >= BUDGET {
+            return;
+        }
+        let hi = hi.min(lo + (BUDGET - self.kept) as u64);
+        let bytes = &chunk[(lo - start) as usize..(hi - start) as usize];
+        self.kept += bytes.len();
+        self.append(lo, bytes);
+    }
+
+    /// Keep all of `bytes` (at `at`), or none when over the budget.
+    pub fn keep_bytes(&mut self, at: u64, bytes: &[u8]) {
+        if self.kept + bytes.len() > BUDGET {
+            return;
+        }
+        self.kept += bytes.len();
+        self.append(at, bytes);
+    }
+
+    /// Add a region held back outside the budget (it bounds itself).
+    pub fn push(&mut self, at: u64, bytes: Vec<u8>) {
+        self.regions.push((at, bytes));
+    }
+
+    fn append(&mut self, at: u64, bytes: &[u8]) {
+        match self.regions.last_mut() {
+            Some((start, buf)) if *start + buf.len() as u64 == at => buf.extend_from_slice(bytes),
+            _ => self.regions.push((at, bytes.to_vec())),
+        }
+    }
+
+    /// Read what is kept so far, its length unknown while the file streams.
+    pub fn read_so_far<T>(
+        &mut self,
+        family: Family,
+        read: impl FnOnce(&mut SparseReader) -> T,
+    ) -> T {
+        let captured = Captured {
+            family,
+            len: u64::MAX,
+            regions: std::mem::take(&mut self.regions),
+        };
+        let out = read(&mut captured.reader());
+        self.regions = captured.regions;
+        out
+    }
+}
+
+enum State {
+    /// Fewer than 12 bytes seen: the format is not known yet.
+    Undecided,
     /// Not a container we capture for: `update` does nothing.
     Off,
-    Mp4 {
-        /// Where the next top-level box starts.
-        next_box: u64,
-        /// A box header split across chunks.
-        partial: Vec<u8>,
-        /// Byte range of an index box being kept.
-        keeping: Option<(u64, u64)>,
-    },
-    Mkv,
-    /// Keeps `0..keep_to`: the header chunks, up to `LIST movi`. None until
-    /// the size of the `hdrl` list (bytes 12..24) is known. Then the index
-    /// ranges the header points to (`wanted`, sorted), once it is all kept.
-    Avi {
-        keep_to: Option<u64>,
-        index: AviIndex,
+    On {
+        format: &'static dyn ContainerFormat,
+        plan: Box<dyn CapturePlan>,
     },
 }
 
 /// Collects probe regions from a stream (see the module doc).
-#[derive(Debug)]
 pub struct Capture {
-    mode: Option<Mode>,
-    pos: u64,
-    regions: Vec<(u64, Vec<u8>)>,
-    kept: usize,
-    /// Matroska: the bytes past `MKV_HEAD`, the last `MKV_TAIL` of them,
-    /// each at its stream offset modulo `MKV_TAIL`.
-    tail: Vec<u8>,
+    state: State,
+    kept: Kept,
     /// First bytes, until there are enough to tell the container.
     pending: Vec<u8>,
 }
 
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            State::Undecided => "undecided".to_owned(),
+            State::Off => "off".to_owned(),
+            State::On { plan, .. } => format!("{plan:?}"),
+        };
+        f.debug_struct("Capture")
+            .field("state", &state)
+            .field("kept", &self.kept)
+            .finish()
+    }
+}
+
 /// What was kept of one file, and the container family it looked like.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Captured {
-    pub family: &'static str,
+    pub family: Family,
     pub len: u64,
     regions: Vec<(u64, Vec<u8>)>,
 }
@@ -93,17 +158,14 @@ impl Default for Capture {
 impl Capture {
     pub fn new() -> Capture {
         Capture {
-            mode: None,
-            pos: 0,
-            regions: Vec::new(),
-            kept: 0,
-            tail: Vec::new(),
+            state: State::Undecided,
+            kept: Kept::default(),
             pending: Vec::new(),
         }
     }
 
     pub fn update(&mut self, chunk: &[u8]) {
-        if self.mode.is_some() {
+        if !matches!(self.state, State::Undecided) {
             return self.process(chunk);
         }
         // 12 bytes decide; a reader may hand them over in pieces.
@@ -115,287 +177,37 @@ impl Capture {
 
     fn decide(&mut self) {
         let first = std::mem::take(&mut self.pending);
-        let chunk = first.as_slice();
-        {
-            self.mode = Some(match super::builtin::opening(chunk) {
-                Some(Opening::Matroska) => Mode::Mkv,
-                Some(Opening::Avi) => Mode::Avi {
-                    keep_to: None,
-                    index: AviIndex::default(),
-                },
-                Some(Opening::Mp4) => Mode::Mp4 {
-                    next_box: 0,
-                    partial: Vec::new(),
-                    keeping: None,
-                },
-                None => Mode::Off,
-            });
-        }
-        self.process(chunk);
+        self.state = formats::opening(&first)
+            .and_then(|format| Some((format, format.capture()?)))
+            .map_or(State::Off, |(format, plan)| State::On { format, plan });
+        self.process(&first);
     }
 
     fn process(&mut self, chunk: &[u8]) {
-        let start = self.pos;
-        self.pos += chunk.len() as u64;
-        match self.mode {
-            Some(Mode::Off) | None => {}
-            Some(Mode::Mkv) => {
-                self.keep(start, chunk, 0, MKV_HEAD);
-                self.keep_mkv_tail(start, chunk);
-            }
-            Some(Mode::Mp4 { .. }) => {
-                self.keep(start, chunk, 0, HEAD);
-                self.mp4_boxes(start, chunk);
-            }
-            Some(Mode::Avi { keep_to, .. }) => {
-                self.keep(start, chunk, 0, keep_to.unwrap_or(HEAD));
-                if keep_to.is_none() && self.pos >= 24 {
-                    let to = self.avi_header_end();
-                    if let Some(Mode::Avi { keep_to, .. }) = &mut self.mode {
-                        *keep_to = Some(to);
-                    }
-                    self.keep(start, chunk, HEAD, to);
-                }
-                self.avi_index(start, chunk);
-            }
-        }
-    }
-
-    /// Keep the AVI index ranges in `chunk`: planned from the header once it
-    /// is all kept, then `idx1`'s tail once its header is.
-    fn avi_index(&mut self, start: u64, chunk: &[u8]) {
-        let Some(Mode::Avi { keep_to, index }) = &mut self.mode else {
-            return;
-        };
-        let header_kept = keep_to.is_some_and(|to| self.pos >= to);
-        if !index.planned && header_kept {
-            index.planned = true;
-            let mut head = Captured {
-                family: "avi",
-                len: u64::MAX,
-                regions: std::mem::take(&mut self.regions),
-            };
-            let places = super::builtin::avi_index_places(&mut head.reader());
-            self.regions = std::mem::take(&mut head.regions);
-            let Some(Mode::Avi { index, .. }) = &mut self.mode else {
-                return;
-            };
-            index.wanted.extend(places.idx1_head);
-            index.idx1_at = places.idx1_head.map(|(at, _)| at);
-            index.wanted.extend(places.ix_chunk);
-            index.wanted.sort_unstable();
-        }
-        let Some(Mode::Avi { index, .. }) = &mut self.mode else {
-            return;
-        };
-        let wanted = index.wanted.clone();
-        for (from, to) in wanted {
-            self.keep(start, chunk, from, to);
-        }
-        // idx1's header is kept: its size says where its tail is.
-        let Some(Mode::Avi { index, .. }) = &mut self.mode else {
-            return;
-        };
-        if let Some(at) = index.idx1_at.filter(|&at| self.pos >= at + 8) {
-            index.idx1_at = None;
-            let size = self
-                .regions
-                .iter()
-                .rev()
-                .find(|(from, b)| *from <= at && at + 8 <= *from + b.len() as u64)
-                .and_then(|(from, b)| {
-                    let header = b.get((at - from) as usize..)?;
-                    (header.get(..4)? == b"idx1")
-                        .then(|| crate::probe::builtin::le_u32(header, 4))
-                        .flatten()
-                });
-            if let Some(size) = size {
-                let tail = super::builtin::avi_idx1_tail(at + 8, size);
-                if let Some(Mode::Avi { index, .. }) = &mut self.mode {
-                    index.wanted.push(tail);
-                    index.wanted.sort_unstable();
-                }
-                self.keep(start, chunk, tail.0, tail.1);
-            }
-        }
-    }
-
-    /// Where the AVI header ends, give or take: the `hdrl` list (read from
-    /// the kept head) plus `HEAD` for what follows it before `LIST movi`
-    /// (`INFO`, `JUNK`); at least `HEAD`, at most `AVI_HEAD`.
-    fn avi_header_end(&self) -> u64 {
-        let head = self.regions.first().map_or(&[][..], |(_, b)| b.as_slice());
-        let hdrl = head.get(12..16) == Some(b"LIST") && head.get(20..24) == Some(b"hdrl");
-        match crate::probe::builtin::le_u32(head, 16) {
-            Some(size) if hdrl => (20 + u64::from(size) + HEAD).clamp(HEAD, AVI_HEAD),
-            _ => HEAD,
-        }
-    }
-
-    /// Roll the Matroska tail: every byte is copied once, whatever the
-    /// chunk sizes.
-    fn keep_mkv_tail(&mut self, start: u64, chunk: &[u8]) {
-        // Only the last MKV_TAIL bytes of the chunk, and none of the head.
-        let skip = (chunk.len() as u64)
-            .saturating_sub(MKV_TAIL)
-            .max(MKV_HEAD.saturating_sub(start))
-            .min(chunk.len() as u64);
-        let mut at = start + skip;
-        let mut bytes = &chunk[skip as usize..];
-        if bytes.is_empty() {
-            return;
-        }
-        if self.tail.is_empty() {
-            self.tail = vec![0; MKV_TAIL as usize];
-        }
-        while !bytes.is_empty() {
-            let slot = (at % MKV_TAIL) as usize;
-            let n = bytes.len().min(self.tail.len() - slot);
-            self.tail[slot..slot + n].copy_from_slice(&bytes[..n]);
-            at += n as u64;
-            bytes = &bytes[n..];
-        }
-    }
-
-    /// The Matroska tail in file order, from where it starts.
-    fn mkv_tail(&self) -> Option<(u64, Vec<u8>)> {
-        if self.tail.is_empty() {
-            return None;
-        }
-        let from = self.pos.saturating_sub(MKV_TAIL).max(MKV_HEAD);
-        let n = self.pos.checked_sub(from)? as usize;
-        let slot = (from % MKV_TAIL) as usize;
-        let mut bytes = Vec::with_capacity(n);
-        bytes.extend_from_slice(&self.tail[slot..(slot + n).min(self.tail.len())]);
-        let wrapped = n - bytes.len();
-        bytes.extend_from_slice(&self.tail[..wrapped]);
-        Some((from, bytes))
-    }
-
-    /// Keep the part of `chunk` (at stream offset `start`) inside `from..to`.
-    fn keep(&mut self, start: u64, chunk: &[u8], from: u64, to: u64) {
-        let end = start + chunk.len() as u64;
-        let (lo, hi) = (from.max(start), to.min(end));
-        if lo >= hi || self.kept >= BUDGET {
-            return;
-        }
-        let hi = hi.min(lo + (BUDGET - self.kept) as u64);
-        let bytes = &chunk[(lo - start) as usize..(hi - start) as usize];
-        self.kept += bytes.len();
-        match self.regions.last_mut() {
-            Some((at, buf)) if *at + buf.len() as u64 == lo => buf.extend_from_slice(bytes),
-            _ => self.regions.push((lo, bytes.to_vec())),
-        }
-    }
-
-    fn mp4_boxes(&mut self, start: u64, chunk: &[u8]) {
-        let end = start + chunk.len() as u64;
-        loop {
-            let Some(Mode::Mp4 {
-                next_box,
-                partial,
-                keeping,
-            }) = &mut self.mode
-            else {
-                return;
-            };
-            if let Some((from, to)) = *keeping {
-                let (from, to) = (from, to);
-                *keeping = None;
-                self.keep(start, chunk, from, to);
-                if to > end {
-                    if let Some(Mode::Mp4 { keeping, .. }) = &mut self.mode {
-                        *keeping = Some((end, to));
-                    }
-                    return;
-                }
-                continue;
-            }
-            let at = *next_box;
-            if at >= end {
-                return;
-            }
-            // Gather the header (8 bytes, 16 with a 64-bit size).
-            let offset = (at + partial.len() as u64).saturating_sub(start) as usize;
-            let available = chunk.len().saturating_sub(offset);
-            let take = (8usize.saturating_sub(partial.len())).min(available);
-            partial.extend_from_slice(&chunk[offset..offset + take]);
-            // A size field of 1 means a 64-bit size follows: 16 bytes in all.
-            let want = if partial.len() >= 8 && read_u32(partial) == 1 {
-                16
-            } else {
-                8
-            };
-            let offset = offset + take;
-            let more = (want - partial.len().min(want)).min(chunk.len().saturating_sub(offset));
-            partial.extend_from_slice(&chunk[offset..offset + more]);
-            if partial.len() < want {
-                return; // the rest is in the next chunk
-            }
-            let header = std::mem::take(partial);
-            let size32 = read_u32(&header);
-            let size = match size32 {
-                0 => u64::MAX - at, // to the end of the file
-                1 => u64::from_be_bytes(header[8..16].try_into().unwrap_or([0; 8])),
-                n => u64::from(n),
-            };
-            let kind = [header[4], header[5], header[6], header[7]];
-            // Keep the header itself so the probe can walk past this box.
-            self.keep_bytes(at, &header);
-            if size < header.len() as u64 {
-                self.mode = Some(Mode::Off); // corrupt: the probe will say so
-                return;
-            }
-            let body = at + header.len() as u64;
-            let box_end = at.saturating_add(size);
-            let index_box = matches!(&kind, b"moov" | b"moof" | b"mfra" | b"sidx");
-            if let Some(Mode::Mp4 {
-                next_box, keeping, ..
-            }) = &mut self.mode
-            {
-                *next_box = box_end;
-                if index_box && body < box_end {
-                    *keeping = Some((body, box_end));
-                }
-            }
-        }
-    }
-
-    fn keep_bytes(&mut self, at: u64, bytes: &[u8]) {
-        if self.kept + bytes.len() > BUDGET {
-            return;
-        }
-        self.kept += bytes.len();
-        match self.regions.last_mut() {
-            Some((start, buf)) if *start + buf.len() as u64 == at => buf.extend_from_slice(bytes),
-            _ => self.regions.push((at, bytes.to_vec())),
+        let start = self.kept.pos;
+        self.kept.pos += chunk.len() as u64;
+        if let State::On { plan, .. } = &mut self.state
+            && !plan.update(&mut self.kept, start, chunk)
+        {
+            self.state = State::Off;
         }
     }
 
     /// What was kept, when the stream looked like a container we capture.
     pub fn finish(mut self) -> Option<Captured> {
-        if self.mode.is_none() {
+        if matches!(self.state, State::Undecided) {
             self.decide();
         }
-        let family = match self.mode {
-            Some(Mode::Mp4 { .. }) => "mp4",
-            Some(Mode::Mkv) => "matroska",
-            Some(Mode::Avi { .. }) => "avi",
-            _ => return None,
+        let State::On { format, mut plan } = self.state else {
+            return None;
         };
-        if let Some(tail) = self.mkv_tail() {
-            self.regions.push(tail);
-        }
+        plan.finish(&mut self.kept);
         Some(Captured {
-            family,
-            len: self.pos,
-            regions: self.regions,
+            family: format.family(),
+            len: self.kept.pos,
+            regions: self.kept.regions,
         })
     }
-}
-
-fn read_u32(b: &[u8]) -> u32 {
-    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
 }
 
 impl Captured {
@@ -462,6 +274,7 @@ impl Seek for SparseReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::matroska::{HEAD as MKV_HEAD, TAIL as MKV_TAIL};
 
     fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         let mut b = ((body.len() + 8) as u32).to_be_bytes().to_vec();
@@ -510,7 +323,12 @@ mod tests {
             let mut file = mp4_box(first, &[0u8; 16]);
             file.extend(mp4_box(b"moov", &[7u8; 100]));
             let c = captured_in_chunks(&file, 4096);
-            assert_eq!(c.family, "mp4", "{}", String::from_utf8_lossy(&first[..]));
+            assert_eq!(
+                c.family,
+                Family::IsoBmff,
+                "{}",
+                String::from_utf8_lossy(&first[..])
+            );
         }
         let mut c = Capture::new();
         c.update(b"%PDF-1.7 not a video at all");
@@ -599,7 +417,7 @@ mod tests {
         let direct = crate::probe::builtin::probe_details(
             &mut io::Cursor::new(&file),
             file.len() as u64,
-            "avi",
+            Some(Family::Avi),
         );
         assert!(
             matches!(&direct, Some(Ok(d)) if d.info.duration_s == 10.0),
@@ -611,14 +429,15 @@ mod tests {
                 c.update(part);
             }
             let captured = c.finish().expect("an avi was captured");
-            assert_eq!(captured.family, "avi");
+            assert_eq!(captured.family, Family::Avi);
             let kept: usize = captured.regions.iter().map(|(_, b)| b.len()).sum();
             assert!(
                 kept < (200 << 10) + HEAD as usize + 4096,
                 "chunk {chunk}: kept {kept}"
             );
             let mut r = captured.reader();
-            let early = crate::probe::builtin::probe_details(&mut r, captured.len, "avi");
+            let early =
+                crate::probe::builtin::probe_details(&mut r, captured.len, Some(Family::Avi));
             assert!(!r.missed(), "chunk {chunk}");
             assert_eq!(early, direct, "chunk {chunk}");
         }
@@ -638,7 +457,7 @@ mod tests {
         let kept: usize = captured.regions.iter().map(|(_, b)| b.len()).sum();
         assert!(kept < 3 * HEAD as usize, "chunk {chunk}: kept {kept}");
         let mut r = captured.reader();
-        let out = crate::probe::builtin::probe_details(&mut r, captured.len, "avi");
+        let out = crate::probe::builtin::probe_details(&mut r, captured.len, Some(Family::Avi));
         assert!(
             !r.missed(),
             "chunk {chunk}: the probe read past what was kept"
@@ -730,7 +549,7 @@ mod tests {
             let direct = crate::probe::builtin::probe_details(
                 &mut io::Cursor::new(&file),
                 file.len() as u64,
-                "avi",
+                Some(Family::Avi),
             );
             assert!(
                 matches!(&direct, Some(Ok(d)) if d.info.duration_s == 10.0),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::ffprobe::{Ffmpeg, Ffprobe};
 use super::{Engine, ProbeOutcome, builtin};
+use crate::formats::{Container, Family};
 use crate::scan::Scanned;
 use crate::source::{DirectLocation, Entry, EntryReader, Package};
 
@@ -86,7 +87,7 @@ impl Probing {
             // Data the index points to is missing: ffprobe reads the same
             // index and would say "video", so its second opinion is not asked.
             Some(Err(builtin::ProbeError::CutShort(reason))) => {
-                return ProbeOutcome::Unreadable(reason);
+                return ProbeOutcome::Unreadable(reason.to_string());
             }
             Some(Err(e)) => ProbeOutcome::Unreadable(e.into_reason()),
             None => ProbeOutcome::Unavailable,
@@ -127,15 +128,16 @@ fn builtin_probe(
     scanned: &Scanned,
     media_type: &str,
 ) -> Option<Result<builtin::Details, builtin::ProbeError>> {
-    let hint = media_type.rsplit('/').next().unwrap_or("");
-    let hint = scanned.sniffed.container.unwrap_or(hint);
+    let subtype = media_type.rsplit('/').next().unwrap_or("");
+    let family =
+        (scanned.sniffed.container.map(Container::family)).or_else(|| Family::from_hint(subtype));
     if let Some(early) = scanned.early_probe.as_ref().filter(|e| e.complete) {
         return early.result.clone();
     }
     match reader.open_seekable(entry) {
-        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, scanned.size, hint),
+        Ok(Some(mut seekable)) => builtin::probe_details(&mut seekable, scanned.size, family),
         Ok(None) => scanned.early_probe.as_ref().and_then(|e| e.result.clone()),
-        Err(e) => Some(Err(format!("cannot open the file again: {e}").into())),
+        Err(e) => Some(Err(builtin::Unreadable::Reopen(e.to_string()).into())),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the probe found inside a video, and the per-video policy (`[video]`).
 
+use crate::formats::Container;
 use crate::i18n::Text;
 use crate::kinds::ResourceKind;
 use crate::policy::{Level, Limit, VideoPolicy};
@@ -182,12 +183,12 @@ rules! {
 
 /// The per-video rules (`[video]` in the policy) on one probed video, each
 /// at the level the policy gives it. `container` is the sniffed container
-/// family (`mp4`, `mov`, `matroska`, ...): it tells MP4 from MOV, which share
-/// one ffprobe format name.
+/// (MP4, MOV, Matroska, ...): it tells MP4 from MOV, which share one
+/// ffprobe format name.
 pub fn video_findings(
     path: &str,
     info: &VideoInfo,
-    container: Option<&str>,
+    container: Option<Container>,
     size: u64,
     p: &VideoPolicy,
     findings: &mut Vec<Finding>,
@@ -201,7 +202,10 @@ pub fn video_findings(
         }
     };
     let at = Some(path);
-    let family = container.unwrap_or(info.container.as_str());
+    let family = match container {
+        Some(c) => c.name(),
+        None => info.container.as_str(),
+    };
     if !matches!(family, "mp4" | "m4v") {
         emit(p.container_mp4, &|| {
             ContainerNotMp4 {

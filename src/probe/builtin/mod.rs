@@ -2,6 +2,11 @@
 //! (including OpenDML) indexes and headers in process, instead of spawning
 //! ffprobe (~130 ms a file).
 //!
+//! Each format's parser lives in its unit under `crate::formats` (beside its
+//! markers and capture plan); this module holds what they share — the
+//! bounded reader ([`Source`]), the result ([`Details`], [`ProbeError`]) —
+//! and [`probe`], which hands a file to the format its first bytes open.
+//!
 //! Why a small parser of our own rather than a crate: the `mp4` crate parses
 //! whole boxes into typed structures (every sample table entry allocated),
 //! knows only a handful of sample entries and turns anything unexpected into
@@ -25,54 +30,30 @@
 //!   ffprobe — a single-picture MJPEG/PNG track) is not a video stream.
 //! - The duration is the container's: `mvhd` (or, for fragmented MP4, the
 //!   span of the fragments), Matroska `Info/Duration`, for AVI the longest
-//!   stream by `strh` (see `avi`). A Matroska file without a Duration (live
+//!   stream by `strh` (see `formats::avi`). A Matroska file without a Duration (live
 //!   WebM) has no duration, as with ffprobe.
 //!
 //! Everything here is panic-free on any input: all reads are bounded, all
 //! offsets use checked arithmetic, and parsing works on slices with `get`.
 
-mod avi;
-mod mkv;
-mod mp4;
-
 use std::io::{Read, Seek, SeekFrom};
 
+mod error;
+
+pub use error::{ProbeError, Truncation, Unreadable};
+
 use super::{ProbeOutcome, VideoInfo};
+use crate::formats::{self, Family, ReadSeek};
 
 /// Largest index (`moov`, Matroska `Tracks`/`Info`) read into memory.
 pub const MAX_INDEX_BYTES: u64 = 64 << 20;
 /// Most tracks looked at in one file (bounds memory on hostile indexes).
-const MAX_TRACKS: usize = 1024;
+pub(crate) const MAX_TRACKS: usize = 1024;
 
 /// What the built-in probe learned (`info.faststart` is known only to it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Details {
     pub info: VideoInfo,
-}
-
-/// Why the built-in probe could not confirm a video.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ProbeError {
-    /// The index survives but points at data past the end of the file: an
-    /// interrupted copy or download. Final: ffprobe reads the same index and
-    /// would call the file a video, so it is not asked.
-    CutShort(String),
-    /// Anything else this probe cannot read (ffprobe may still read it).
-    Unreadable(String),
-}
-
-impl ProbeError {
-    pub fn into_reason(self) -> String {
-        match self {
-            ProbeError::CutShort(r) | ProbeError::Unreadable(r) => r,
-        }
-    }
-}
-
-impl From<String> for ProbeError {
-    fn from(reason: String) -> ProbeError {
-        ProbeError::Unreadable(reason)
-    }
 }
 
 impl Details {
@@ -92,52 +73,21 @@ impl Details {
 /// Probe a video container in process. Reads only the boxes/elements it
 /// needs, seeking past media data; never reads the whole file.
 ///
-/// `len` is the total length of the stream. `container_hint` is the sniffed
-/// container family ("mp4", "mov", "3gp", "m4v", "matroska", "webm", "avi",
-/// ...).
+/// `len` is the total length of the stream. `family` is the container
+/// family the file was sniffed as (or its name suggests; see
+/// [`Family::from_hint`]): it decides whether an empty or tiny file is
+/// called unreadable here or left to ffprobe.
 /// Returns None when the format is not one the built-in probe handles (the
 /// caller falls back to ffprobe); Some(outcome) otherwise.
 pub fn probe<R: Read + Seek + ?Sized>(
     reader: &mut R,
     len: u64,
-    container_hint: &str,
+    family: Option<Family>,
 ) -> Option<ProbeOutcome> {
-    Some(match probe_details(reader, len, container_hint)? {
+    Some(match probe_details(reader, len, family)? {
         Ok(details) => details.outcome(),
         Err(e) => ProbeOutcome::Unreadable(e.into_reason()),
     })
-}
-
-/// A container this probe reads, as told by a file's first bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Opening {
-    Matroska,
-    Mp4,
-    Avi,
-}
-
-pub(crate) use avi::{IndexPlaces as AviIndexPlaces, idx1_tail as avi_idx1_tail};
-/// The last bytes of a Matroska file its probe reads (see `mkv::tail`).
-pub(crate) use mkv::TAIL as MKV_TAIL;
-
-/// Where an AVI's index lies past its header (see `avi::index_places`),
-/// read from the header bytes `reader` holds.
-pub(crate) fn avi_index_places<R: Read + Seek + ?Sized>(reader: &mut R) -> AviIndexPlaces {
-    avi::index_places(reader)
-}
-
-/// What the first bytes open; None for formats left to ffprobe. The one
-/// test, shared with the scan's index capture so both agree on what is ours.
-pub(crate) fn opening(head: &[u8]) -> Option<Opening> {
-    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        Some(Opening::Matroska)
-    } else if mp4::looks_like(head) {
-        Some(Opening::Mp4)
-    } else if avi::looks_like(head) {
-        Some(Opening::Avi)
-    } else {
-        None
-    }
 }
 
 /// Like [`probe`], with the details `VideoInfo` does not carry; `Err` is the
@@ -145,74 +95,47 @@ pub(crate) fn opening(head: &[u8]) -> Option<Opening> {
 pub fn probe_details<R: Read + Seek + ?Sized>(
     reader: &mut R,
     len: u64,
-    container_hint: &str,
+    family: Option<Family>,
 ) -> Option<Result<Details, ProbeError>> {
-    let family = Family::from_hint(container_hint);
+    // Only families with a probe of their own are answered for here.
+    let ours = family.filter(|f| f.format().has_probe());
+    // One monomorphic probe for every reader: the formats take a trait object.
+    let mut reader = reader;
+    let reader: &mut dyn ReadSeek = &mut reader;
     let mut src = Source { reader, len };
     let mut head = [0u8; 12];
     let n = match src.read_prefix(&mut head) {
         Ok(n) => n,
-        Err(e) => return family.map(|_| Err(e.into())),
+        Err(e) => return ours.map(|_| Err(e)),
     };
     let head = head.get(..n).unwrap_or_default();
-    match opening(head) {
-        Some(Opening::Matroska) => return mkv::probe(&mut src),
-        Some(Opening::Mp4) => return Some(mp4::probe(&mut src)),
-        Some(Opening::Avi) => return avi::probe(&mut src),
-        None => {}
+    if let Some(format) = formats::opening(head) {
+        return format.probe(&mut src);
     }
-    match family {
+    match ours {
         // Named like one of ours but too short to be anything: say so rather
         // than spawn ffprobe to say the same.
-        Some(_) if len < 8 => Some(Err(ProbeError::Unreadable(if len == 0 {
-            "empty file".to_owned()
+        Some(_) if len < 8 => Some(Err(if len == 0 {
+            Unreadable::Empty
         } else {
-            format!("file too short ({len} bytes)")
-        }))),
+            Unreadable::TooShort(len)
+        }
+        .into())),
         // Something else under our name (MPEG-TS, FLV, a PDF...): let ffprobe
         // decide what it is.
         _ => None,
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Family {
-    IsoBmff,
-    Matroska,
-    Avi,
-}
-
-impl Family {
-    fn from_hint(hint: &str) -> Option<Family> {
-        match hint.to_ascii_lowercase().as_str() {
-            "mp4"
-            | "m4v"
-            | "m4a"
-            | "mov"
-            | "qt"
-            | "3gp"
-            | "3g2"
-            | "3gpp"
-            | "mj2"
-            | "f4v"
-            | "isobmff"
-            | "mov,mp4,m4a,3gp,3g2,mj2" => Some(Family::IsoBmff),
-            "matroska" | "mkv" | "webm" | "mka" | "matroska,webm" => Some(Family::Matroska),
-            "avi" | "x-msvideo" => Some(Family::Avi),
-            _ => None,
-        }
-    }
-}
-
 /// Bounded random access over the input.
-struct Source<'a, R: Read + Seek + ?Sized> {
-    reader: &'a mut R,
-    len: u64,
+pub struct Source<'a, R: Read + Seek + ?Sized> {
+    pub(crate) reader: &'a mut R,
+    pub(crate) len: u64,
 }
 
 impl<R: Read + Seek + ?Sized> Source<'_, R> {
     /// Read up to `buf.len()` bytes from the start; returns how many.
-    fn read_prefix(&mut self, buf: &mut [u8]) -> Result<usize, String> {
+    pub(crate) fn read_prefix(&mut self, buf: &mut [u8]) -> Result<usize, ProbeError> {
         let want = usize::try_from(self.len.min(buf.len() as u64)).unwrap_or(0);
         let buf = buf.get_mut(..want).unwrap_or_default();
         self.read_exact_at(0, buf)?;
@@ -220,42 +143,51 @@ impl<R: Read + Seek + ?Sized> Source<'_, R> {
     }
 
     /// Read exactly `buf.len()` bytes at `pos`, which must lie within `len`.
-    fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), String> {
+    pub(crate) fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), ProbeError> {
         let end = pos
             .checked_add(buf.len() as u64)
-            .ok_or_else(|| "offset overflow".to_owned())?;
+            .ok_or(Unreadable::OffsetOverflow)?;
         if end > self.len {
-            return Err(format!("read past the end of the file at offset {pos}"));
+            return Err(Unreadable::ReadPastEnd(pos).into());
         }
         self.reader
             .seek(SeekFrom::Start(pos))
-            .map_err(|e| format!("seek to {pos}: {e}"))?;
-        self.reader
-            .read_exact(buf)
-            .map_err(|e| format!("read at {pos}: {e}"))
+            .map_err(|e| Unreadable::Seek {
+                pos,
+                error: e.to_string(),
+            })?;
+        self.reader.read_exact(buf).map_err(|e| {
+            Unreadable::Read {
+                pos,
+                error: e.to_string(),
+            }
+            .into()
+        })
     }
 
     /// Read `len` bytes at `pos` into a new buffer, refusing more than `limit`.
-    fn read_vec(&mut self, pos: u64, len: u64, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    pub(crate) fn read_vec(
+        &mut self,
+        pos: u64,
+        len: u64,
+        limit: u64,
+        what: &'static str,
+    ) -> Result<Vec<u8>, ProbeError> {
         if len > limit {
-            return Err(format!(
-                "{what} too large ({len} bytes, limit {limit}): index too large"
-            ));
+            return Err(Unreadable::IndexTooLarge { what, len, limit }.into());
         }
         if pos.checked_add(len).is_none_or(|end| end > self.len) {
-            return Err(format!(
-                "{what} at offset {pos} ({len} bytes) runs past the end of the file: truncated?"
-            ));
+            return Err(Unreadable::RunsPastEnd { what, pos, len }.into());
         }
         // Checked against the file length before allocating.
-        let size = usize::try_from(len).map_err(|_| format!("{what} too large"))?;
+        let size = usize::try_from(len).map_err(|_| Unreadable::TooLarge { what })?;
         let mut buf = vec![0u8; size];
         self.read_exact_at(pos, &mut buf)?;
         Ok(buf)
     }
 
     /// Read up to `buf.len()` bytes at `pos` (fewer at the end of the file).
-    fn read_at_most(&mut self, pos: u64, buf: &mut [u8]) -> Result<usize, String> {
+    pub(crate) fn read_at_most(&mut self, pos: u64, buf: &mut [u8]) -> Result<usize, ProbeError> {
         let avail = self.len.saturating_sub(pos).min(buf.len() as u64);
         let n = usize::try_from(avail).unwrap_or(0);
         let part = buf.get_mut(..n).unwrap_or_default();
@@ -314,12 +246,16 @@ pub(crate) fn show(kind: &[u8; 4]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Cursor;
 
-    pub(super) fn run(bytes: &[u8], hint: &str) -> Option<ProbeOutcome> {
-        probe(&mut Cursor::new(bytes), bytes.len() as u64, hint)
+    pub(crate) fn run(bytes: &[u8], hint: &str) -> Option<ProbeOutcome> {
+        probe(
+            &mut Cursor::new(bytes),
+            bytes.len() as u64,
+            Family::from_hint(hint),
+        )
     }
 
     #[test]
@@ -343,14 +279,14 @@ mod tests {
     #[test]
     fn claimed_length_longer_than_the_stream() {
         let mut c = Cursor::new(b"\0\0\0\x18ftypisom".to_vec());
-        let out = probe(&mut c, 1 << 40, "mp4");
+        let out = probe(&mut c, 1 << 40, Some(Family::IsoBmff));
         assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
     }
 
     /// Counts the bytes read, to prove media data is skipped.
-    pub(super) struct Counting<R> {
-        pub(super) inner: R,
-        pub(super) read: u64,
+    pub(crate) struct Counting<R> {
+        pub(crate) inner: R,
+        pub(crate) read: u64,
     }
 
     impl<R: Read> Read for Counting<R> {
@@ -380,7 +316,7 @@ mod tests {
             inner: Cursor::new(bytes),
             read: 0,
         };
-        let out = probe(&mut r, len, "mp4");
+        let out = probe(&mut r, len, Some(Family::IsoBmff));
         assert!(
             matches!(out, Some(ProbeOutcome::NoVideoStream(_))),
             "{out:?}"

@@ -6,10 +6,11 @@
 
 use std::io::{Read, Seek};
 
-use super::{
-    Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, be_u16, be_u32, be_u64, fourcc, show,
-};
 use crate::probe::VideoInfo;
+use crate::probe::builtin::{
+    Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, Truncation, be_u16, be_u32, be_u64,
+    fourcc, show,
+};
 
 /// ffprobe's name for the ISO-BMFF family.
 pub const CONTAINER: &str = "mov,mp4,m4a,3gp,3g2,mj2";
@@ -67,7 +68,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(ProbeError::Unreadable(format!(
+            return Err(ProbeError::from(format!(
                 "truncated box header at offset {pos}"
             )));
         };
@@ -83,7 +84,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
             if moov.is_some() {
                 break;
             }
-            return Err(ProbeError::Unreadable(format!(
+            return Err(ProbeError::from(format!(
                 "invalid size {size} for box '{}' at offset {pos}",
                 show(&kind)
             )));
@@ -94,7 +95,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         match &kind {
             b"moov" if moov.is_none() => {
                 if end.is_none() {
-                    return Err(ProbeError::Unreadable(format!(
+                    return Err(ProbeError::from(format!(
                         "the index (moov at offset {pos}, {size} bytes) runs past the end of the \
                          file: truncated?"
                     )));
@@ -120,7 +121,7 @@ pub fn probe<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Details
         }
     }
     let Some((moov_pos, moov)) = moov else {
-        return Err(ProbeError::Unreadable(if mdat_truncated {
+        return Err(ProbeError::from(if mdat_truncated {
             "no index (moov box): the media data runs past the end of the file, so the file \
              was cut short (truncated download?)"
                 .to_owned()
@@ -322,10 +323,7 @@ fn parse_moov(
     if let Some(end) = video.and_then(|v| v.data_end)
         && end > file_len
     {
-        return Err(ProbeError::CutShort(format!(
-            "the index places video samples up to offset {end}, past the end of the file \
-             ({file_len} bytes): the file was cut short (truncated download?)"
-        )));
+        return Err(Truncation::SamplesPastEnd { end, len: file_len }.into());
     }
     let fps = video.and_then(|v| {
         let secs = seconds(v.sample_time as f64, v.timescale);
@@ -825,8 +823,8 @@ fn read_trun(trun: &[u8], s: &mut TrafSummary) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::run;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::run;
 
     fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
@@ -1019,9 +1017,13 @@ mod tests {
         assert!((info.duration_s - 2.0).abs() < 1e-9);
         assert!((info.fps.unwrap() - 25.0).abs() < 1e-9);
         let mut c = std::io::Cursor::new(&file);
-        let d = super::super::probe_details(&mut c, file.len() as u64, "mp4")
-            .unwrap()
-            .unwrap();
+        let d = crate::probe::builtin::probe_details(
+            &mut c,
+            file.len() as u64,
+            Some(crate::formats::Family::IsoBmff),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(d.info.faststart, Some(true));
     }
 
@@ -1103,8 +1105,14 @@ mod tests {
     /// The reason, when the probe's verdict is "cut short".
     fn cut_short(file: &[u8]) -> Option<String> {
         let mut c = std::io::Cursor::new(file);
-        match super::super::probe_details(&mut c, file.len() as u64, "mp4") {
-            Some(Err(super::ProbeError::CutShort(reason))) => Some(reason),
+        match crate::probe::builtin::probe_details(
+            &mut c,
+            file.len() as u64,
+            Some(crate::formats::Family::IsoBmff),
+        ) {
+            Some(Err(crate::probe::builtin::ProbeError::CutShort(reason))) => {
+                Some(reason.to_string())
+            }
             _ => None,
         }
     }
@@ -1186,7 +1194,8 @@ mod tests {
         file.extend(b"moov");
         file.extend([0u8; 8]);
         let mut c = std::io::Cursor::new(file);
-        let out = super::super::probe(&mut c, 1 << 40, "mp4");
+        let out =
+            crate::probe::builtin::probe(&mut c, 1 << 40, Some(crate::formats::Family::IsoBmff));
         assert!(
             matches!(&out, Some(ProbeOutcome::Unreadable(r)) if r.contains("index too large")),
             "{out:?}"

@@ -13,8 +13,8 @@ use std::io::{Read, Seek};
 
 mod tail;
 
-use super::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source};
 use crate::probe::VideoInfo;
+use crate::probe::builtin::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, Truncation};
 
 pub use tail::TAIL;
 
@@ -182,21 +182,17 @@ pub fn probe<R: Read + Seek + ?Sized>(
     let mut head = [0u8; 16];
     let n = match src.read_at_most(0, &mut head) {
         Ok(n) => n,
-        Err(e) => return Some(Err(e.into())),
+        Err(e) => return Some(Err(e)),
     };
     let Some(h) = header(head.get(..n).unwrap_or_default()).filter(|h| h.id == EBML) else {
-        return Some(Err(ProbeError::Unreadable(
-            "malformed EBML header".to_owned(),
-        )));
+        return Some(Err(ProbeError::from("malformed EBML header".to_owned())));
     };
     let Some(size) = h.size.filter(|&s| s <= 4096) else {
-        return Some(Err(ProbeError::Unreadable(
-            "malformed EBML header".to_owned(),
-        )));
+        return Some(Err(ProbeError::from("malformed EBML header".to_owned())));
     };
     let body = match src.read_vec(h.len, size, 4096, "EBML header") {
         Ok(b) => b,
-        Err(e) => return Some(Err(e.into())),
+        Err(e) => return Some(Err(e)),
     };
     let doc_type = child(&body, DOC_TYPE).map(text).unwrap_or_default();
     if doc_type != "matroska" && doc_type != "webm" {
@@ -208,7 +204,7 @@ pub fn probe<R: Read + Seek + ?Sized>(
 fn read_header_at<R: Read + Seek + ?Sized>(
     src: &mut Source<'_, R>,
     pos: u64,
-) -> Result<Option<Header>, String> {
+) -> Result<Option<Header>, ProbeError> {
     let mut buf = [0u8; 12];
     let n = src.read_at_most(pos, &mut buf)?;
     Ok(header(buf.get(..n).unwrap_or_default()))
@@ -223,12 +219,12 @@ fn probe_segment<R: Read + Seek + ?Sized>(
     let (segment_start, segment_end, sized) = loop {
         level0 += 1;
         if level0 > 64 {
-            return Err(ProbeError::Unreadable(
+            return Err(ProbeError::from(
                 "no Matroska Segment among the first elements".to_owned(),
             ));
         }
         let Some(h) = read_header_at(src, pos)? else {
-            return Err(ProbeError::Unreadable(
+            return Err(ProbeError::from(
                 "no Matroska Segment: file truncated?".to_owned(),
             ));
         };
@@ -241,11 +237,12 @@ fn probe_segment<R: Read + Seek + ?Sized>(
             if let Some(size) = h.size {
                 let end = body.checked_add(size);
                 if end.is_none_or(|e| e > src.len) {
-                    return Err(ProbeError::CutShort(format!(
-                        "the Segment at offset {pos} claims {size} bytes, past the end of the \
-                         file ({} bytes): the file was cut short (truncated download?)",
-                        src.len
-                    )));
+                    return Err(Truncation::SegmentPastEnd {
+                        pos,
+                        size,
+                        len: src.len,
+                    }
+                    .into());
                 }
             }
             let end = h
@@ -333,12 +330,7 @@ fn probe_segment<R: Read + Seek + ?Sized>(
     let (scale, duration) = found.info.unwrap_or((1_000_000, None));
     if !sized {
         // Where the header walk stopped says the most; else the tail.
-        let cut = |what: String| {
-            Err(ProbeError::CutShort(format!(
-                "{what}; the Segment's size is unknown (live or piped recording): the file \
-                 was cut short (truncated download?)"
-            )))
-        };
+        let cut = |what: String| Err(Truncation::UnsizedHeader { what }.into());
         if let Some((id, at)) = seek_past_end {
             return cut(format!(
                 "the SeekHead places element {id:#X} at offset {at}, past the end of the file \
@@ -402,7 +394,7 @@ fn parse_top<R: Read + Seek + ?Sized>(
     h: Header,
     body: u64,
     found: &mut Found,
-) -> Result<(), String> {
+) -> Result<(), ProbeError> {
     let size = h.size.unwrap_or(0);
     match h.id {
         INFO if found.info.is_none() => {
@@ -437,7 +429,7 @@ fn attachments_have_picture<R: Read + Seek + ?Sized>(
     src: &mut Source<'_, R>,
     mut pos: u64,
     end: u64,
-) -> Result<bool, String> {
+) -> Result<bool, ProbeError> {
     let end = end.min(src.len);
     let mut files = 0;
     while pos < end && files < MAX_ATTACHMENTS {
@@ -598,9 +590,9 @@ fn audio_codec(t: &Track) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::run;
     use super::*;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::run;
 
     fn el(id: u32, body: &[u8]) -> Vec<u8> {
         let mut v: Vec<u8> = id
@@ -768,7 +760,11 @@ mod tests {
 
     fn cut_short(file: &[u8]) -> bool {
         matches!(
-            super::super::probe_details(&mut std::io::Cursor::new(file), file.len() as u64, "webm"),
+            crate::probe::builtin::probe_details(
+                &mut std::io::Cursor::new(file),
+                file.len() as u64,
+                Some(crate::formats::Family::Matroska)
+            ),
             Some(Err(ProbeError::CutShort(_)))
         )
     }
@@ -809,7 +805,11 @@ mod tests {
         }
         let captured = capture.finish().expect("captured as Matroska");
         let mut reader = captured.reader();
-        let out = super::super::probe_details(&mut reader, captured.len, "webm");
+        let out = crate::probe::builtin::probe_details(
+            &mut reader,
+            captured.len,
+            Some(crate::formats::Family::Matroska),
+        );
         assert!(!reader.missed(), "chunk {chunk}: read past what was kept");
         out
     }

@@ -36,8 +36,10 @@
 
 use std::io::{Read, Seek};
 
-use super::{Details, ProbeError, Source, fourcc, le_u16, le_u32, show};
 use crate::probe::VideoInfo;
+use crate::probe::builtin::{
+    Details, ProbeError, Source, Truncation, fourcc, le_u16, le_u32, show,
+};
 
 /// ffprobe's name for AVI.
 pub const CONTAINER: &str = "avi";
@@ -150,7 +152,7 @@ pub fn probe<R: Read + Seek + ?Sized>(
     match read_header(src) {
         Ok(Some(header)) => Some(data_present(src, &header).map(|()| details(&header, src.len))),
         Ok(None) => None,
-        Err(e) => Some(Err(e.into())),
+        Err(e) => Some(Err(e)),
     }
 }
 
@@ -228,11 +230,8 @@ fn last_index_chunk(s: &Stream) -> Option<(u64, u32)> {
     s.super_index.iter().copied().max_by_key(|&(at, _)| at)
 }
 
-fn cut_short(what: &str, end: u64, len: u64) -> ProbeError {
-    ProbeError::CutShort(format!(
-        "{what} up to offset {end}, past the end of the file ({len} bytes): the file was cut \
-         short (truncated download?)"
-    ))
+fn cut_short(what: &'static str, end: u64, len: u64) -> ProbeError {
+    Truncation::DataPastEnd { what, end, len }.into()
 }
 
 /// The video's data, as the index places it, lies inside the file. The
@@ -375,10 +374,11 @@ fn index_chunk_end<R: Read + Seek + ?Sized>(
         .max()
 }
 
-fn truncated(pos: u64) -> String {
+fn truncated(pos: u64) -> ProbeError {
     format!(
         "the AVI header ends at offset {pos}, before the media data (LIST movi): file truncated?"
     )
+    .into()
 }
 
 /// Read `n` (≤ 64) bytes at `pos`, all of which must be in the file.
@@ -386,7 +386,7 @@ fn bytes_at<R: Read + Seek + ?Sized>(
     src: &mut Source<'_, R>,
     pos: u64,
     n: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, ProbeError> {
     if pos.checked_add(n as u64).is_none_or(|end| end > src.len) {
         return Err(truncated(pos));
     }
@@ -395,7 +395,9 @@ fn bytes_at<R: Read + Seek + ?Sized>(
     Ok(buf)
 }
 
-fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Option<Header>, String> {
+fn read_header<R: Read + Seek + ?Sized>(
+    src: &mut Source<'_, R>,
+) -> Result<Option<Header>, ProbeError> {
     let len = src.len;
     let riff = bytes_at(src, 0, 12)?;
     let riff_end = 8 + u64::from(le_u32(&riff, 4).unwrap_or(0));
@@ -446,7 +448,7 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
                     Some(b"iavs" | b"ivas") => return Ok(None),
                     _ => {
                         if streams.len() >= MAX_STREAMS {
-                            return Err(format!("more than {MAX_STREAMS} streams"));
+                            return Err(format!("more than {MAX_STREAMS} streams").into());
                         }
                         let strh = bytes_at(src, body, 48)?;
                         streams.push(stream_header(
@@ -506,9 +508,10 @@ fn read_header<R: Read + Seek + ?Sized>(src: &mut Source<'_, R>) -> Result<Optio
             _ => body + padded,
         };
     }
-    Err(format!(
-        "no media data (LIST movi) among the first {MAX_CHUNKS} chunks of the AVI header"
-    ))
+    Err(
+        format!("no media data (LIST movi) among the first {MAX_CHUNKS} chunks of the AVI header")
+            .into(),
+    )
 }
 
 /// Where FFmpeg stops reading a `LIST INFO` whose sub-chunks start at
@@ -519,7 +522,7 @@ fn info_end<R: Read + Seek + ?Sized>(
     src: &mut Source<'_, R>,
     start: u64,
     size: u32,
-) -> Result<u64, String> {
+) -> Result<u64, ProbeError> {
     // FFmpeg's arithmetic: `size - 4` in 32 bits, then signed 64.
     let end = i128::from(start) + i128::from(size.wrapping_sub(4));
     let fits = |cur: u64, sub: u32| {
@@ -551,9 +554,7 @@ fn info_end<R: Read + Seek + ?Sized>(
         }
         cur = next + sub;
     }
-    Err(format!(
-        "more than {MAX_CHUNKS} entries in the AVI's INFO list"
-    ))
+    Err(format!("more than {MAX_CHUNKS} entries in the AVI's INFO list").into())
 }
 
 /// A `strh` chunk (its first 48 bytes).
@@ -641,7 +642,7 @@ fn stream_format<R: Read + Seek + ?Sized>(
     body: u64,
     size: u64,
     fsize: u64,
-) -> Result<u64, String> {
+) -> Result<u64, ProbeError> {
     match kind {
         Some(Kind::Video) => {
             // BITMAPINFOHEADER: FFmpeg reads its 40 bytes whatever the size.
@@ -682,7 +683,8 @@ fn stream_format<R: Read + Seek + ?Sized>(
             if size < 14 {
                 return Err(format!(
                     "audio format (strf at offset {body}) of {size} bytes: too short"
-                ));
+                )
+                .into());
             }
             if body + size > src.len {
                 return Err(truncated(body));
@@ -693,7 +695,7 @@ fn stream_format<R: Read + Seek + ?Sized>(
                 && i32::from_le_bytes(sample_rate.to_le_bytes()) <= 0
             {
                 // FFmpeg refuses the whole file.
-                return Err(format!("invalid audio sample rate {sample_rate}"));
+                return Err(format!("invalid audio sample rate {sample_rate}").into());
             }
             stream.format = Some(format);
             stream.has_extradata = has_extradata;
@@ -1144,9 +1146,9 @@ const VIDEO_CODECS: &[(&str, &[&[u8; 4]])] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{Counting, run};
     use super::*;
     use crate::probe::ProbeOutcome;
+    use crate::probe::builtin::tests::{Counting, run};
     use std::io::Cursor;
 
     fn chunk(tag: &[u8; 4], body: &[u8]) -> Vec<u8> {
@@ -1308,7 +1310,11 @@ mod tests {
     }
 
     fn probe_bytes(file: &[u8]) -> Option<Result<Details, ProbeError>> {
-        super::super::probe_details(&mut Cursor::new(file), file.len() as u64, "avi")
+        crate::probe::builtin::probe_details(
+            &mut Cursor::new(file),
+            file.len() as u64,
+            Some(crate::formats::Family::Avi),
+        )
     }
 
     fn is_cut_short(file: &[u8]) -> bool {
@@ -1614,7 +1620,11 @@ mod tests {
             inner: Cursor::new(&file),
             read: 0,
         };
-        let out = super::super::probe(&mut r, file.len() as u64, "avi");
+        let out = crate::probe::builtin::probe(
+            &mut r,
+            file.len() as u64,
+            Some(crate::formats::Family::Avi),
+        );
         assert!(matches!(out, Some(ProbeOutcome::Unreadable(_))), "{out:?}");
         assert!(r.read < 16 * MAX_CHUNKS as u64, "read {} bytes", r.read);
         // Too many streams.
@@ -1634,7 +1644,11 @@ mod tests {
                 c.extend([0x41; 64]);
                 let file = avi(&[video_strl(b"DIVX", (8, 8), 10, 5), c], &[], 10);
                 let _ = run(&file, "avi");
-                let _ = super::super::probe(&mut Cursor::new(&file), u64::MAX, "avi");
+                let _ = crate::probe::builtin::probe(
+                    &mut Cursor::new(&file),
+                    u64::MAX,
+                    Some(crate::formats::Family::Avi),
+                );
             }
         }
     }

@@ -16,7 +16,7 @@
 //! verdict: a cut is reported only when the structure proves it.
 
 use super::{ATTACHMENTS, CLUSTER, INFO, SEEK_HEAD, TRACKS, header, uint, vint};
-use crate::probe::builtin::ProbeError;
+use crate::probe::builtin::{ProbeError, Truncation};
 
 /// Bytes at the end of the file the walk may read; the capture keeps them.
 pub const TAIL: u64 = 1 << 20;
@@ -106,10 +106,7 @@ pub(super) fn check(
         },
     };
     match walk {
-        Walk::Cut { reason, .. } => Err(ProbeError::CutShort(format!(
-            "{reason}, past the end of the file ({len} bytes); the Segment's size is unknown \
-             (live or piped recording): the file was cut short (truncated download?)"
-        ))),
+        Walk::Cut { reason, .. } => Err(Truncation::UnsizedTail { what: reason, len }.into()),
         Walk::Whole { last_time, .. } => {
             // From the first Cluster on, no block at all is no time at all.
             let last = last_time.or(from_first.map(|_| 0));
@@ -121,11 +118,7 @@ pub(super) fn check(
             let secs = |ticks: f64| ticks * scale as f64 / 1e9;
             let (total, present) = (secs(duration), secs(last as f64));
             if total - present > SHORT_BY_S.max(total * SHORT_BY_SHARE) {
-                return Err(ProbeError::CutShort(format!(
-                    "the Duration is {total:.1} s but the blocks in the file end at \
-                     {present:.1} s; the Segment's size is unknown (live or piped recording): \
-                     the file was cut short (truncated download?)"
-                )));
+                return Err(Truncation::BlocksEndEarly { total, present }.into());
             }
             Ok(())
         }
