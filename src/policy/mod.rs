@@ -115,6 +115,7 @@ pub struct Policy {
     pub audit: AuditPolicy,
     /// Levels set by rule code (`[rules] TP060 = "error"`), over the rules'
     /// defaults and over the `[video]` and `[audit]` levels.
+    #[schemars(extend("propertyNames" = {"pattern": "^TP[0-9]{3}$"}))]
     pub rules: BTreeMap<String, Level>,
 }
 

@@ -122,6 +122,7 @@ pub struct PolicyInfo {
     #[schemars(title = "Audit rules", with = "crate::schema::PolicyTable")]
     pub audit: crate::policy::AuditPolicy,
     /// Levels the policy file sets by rule code (`[rules]`); empty when none.
+    #[schemars(extend("propertyNames" = {"pattern": "^TP[0-9]{3}$"}))]
     pub rules: std::collections::BTreeMap<String, crate::policy::Level>,
 }
 
