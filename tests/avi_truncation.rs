@@ -107,30 +107,12 @@ fn avi_cut_short_is_damaged_and_not_counted() {
         whole_names.push(format!("{name}.avi"));
         whole_names.push(no_index);
     }
-    let stored = dir.path().join("stored.zip");
-    zip_dir(&pkg, &stored, zip::CompressionMethod::Stored);
-    let deflated = dir.path().join("deflated.zip");
-    zip_dir(&pkg, &deflated, zip::CompressionMethod::Deflated);
-
-    for (source, engine) in [&pkg, &stored, &deflated]
-        .into_iter()
-        .flat_map(|s| [(s, "builtin"), (s, "auto")])
-    {
-        let what = format!("{} --probe {engine}", source.display());
-        let (_, report) = check_json(source, &["--probe", engine]);
+    for (what, report) in reports_from_every_source(dir.path(), &pkg) {
         for name in &whole_names {
-            let f = file(&report, name).unwrap();
-            assert_eq!(f["is_video"], true, "{what}: {f}");
-            assert_eq!(f["video"]["status"], "confirmed", "{what}: {f}");
-            assert_eq!(f["video"]["engine"], "builtin", "{what}: {f}");
-            assert!(findings_at(&report, "TP013", name).is_empty(), "{what}");
+            assert_confirmed_by_builtin(&report, name, &what);
         }
         for name in &cut_names {
-            let f = file(&report, name).unwrap();
-            assert_eq!(f["is_video"], false, "{what}: {f}");
-            assert_eq!(f["video"]["status"], "unreadable", "{what}: {f}");
-            let tp013 = findings_at(&report, "TP013", name);
-            assert_eq!(tp013.len(), 1, "{what}: {name}: {report:#}");
+            assert_damaged(&report, name, None, &what);
         }
         assert_eq!(
             report["summary"]["videos"],

@@ -377,30 +377,15 @@ fn builtin_probe_refuses_videos_whose_data_lies_past_the_end() {
     );
     let bytes = std::fs::read(pkg.join("lecture.mkv")).unwrap();
     std::fs::write(pkg.join("lecture-half.mkv"), &bytes[..bytes.len() / 2]).unwrap();
-    let stored = dir.path().join("stored.zip");
-    zip_dir(&pkg, &stored, zip::CompressionMethod::Stored);
-    let deflated = dir.path().join("deflated.zip");
-    zip_dir(&pkg, &deflated, zip::CompressionMethod::Deflated);
-
-    for (source, engine) in [&pkg, &stored, &deflated]
-        .into_iter()
-        .flat_map(|s| [(s, "builtin"), (s, "auto")])
-    {
-        let what = format!("{} --probe {engine}", source.display());
-        let (_, report) = check_json(source, &["--probe", engine]);
+    for (what, report) in reports_from_every_source(dir.path(), &pkg) {
         for ext in ["mp4", "mkv"] {
-            let name = format!("lecture.{ext}");
-            let intact = file(&report, &name).unwrap();
-            assert_eq!(intact["is_video"], true, "{what}: {intact}");
-            assert_eq!(intact["video"]["status"], "confirmed", "{what}: {intact}");
-            assert!(findings_at(&report, "TP013", &name).is_empty(), "{what}");
-
-            let name = format!("lecture-half.{ext}");
-            let half = file(&report, &name).unwrap();
-            assert_eq!(half["is_video"], false, "{what}: {half}");
-            assert_eq!(half["video"]["status"], "unreadable", "{what}: {half}");
-            let tp013 = findings_at(&report, "TP013", &name);
-            assert_eq!(tp013.len(), 1, "{what}: {report:#}");
+            assert_confirmed_by_builtin(&report, &format!("lecture.{ext}"), &what);
+            assert_damaged(
+                &report,
+                &format!("lecture-half.{ext}"),
+                Some("cut short"),
+                &what,
+            );
         }
         assert_eq!(report["summary"]["videos"], 2, "{what}: {report:#}");
     }

@@ -513,3 +513,45 @@ pub fn cached_media(name: &str, args: &[&str]) -> Option<PathBuf> {
     fs::rename(&partial, &path).unwrap();
     Some(path)
 }
+
+/// The package `pkg` checked as a folder, a stored zip and a deflated zip
+/// (made in `dir`), each under `--probe builtin` and `--probe auto`: the six
+/// ways a truncation verdict must agree. Yields (what was run, report).
+pub fn reports_from_every_source(dir: &Path, pkg: &Path) -> Vec<(String, Value)> {
+    let stored = dir.join("stored.zip");
+    zip_dir(pkg, &stored, zip::CompressionMethod::Stored);
+    let deflated = dir.join("deflated.zip");
+    zip_dir(pkg, &deflated, zip::CompressionMethod::Deflated);
+    [pkg, stored.as_path(), deflated.as_path()]
+        .into_iter()
+        .flat_map(|s| [(s, "builtin"), (s, "auto")])
+        .map(|(source, engine)| {
+            let (_, report) = check_json(source, &["--probe", engine]);
+            (format!("{} --probe {engine}", source.display()), report)
+        })
+        .collect()
+}
+
+/// `name` is a video the built-in probe confirmed, with no TP013.
+pub fn assert_confirmed_by_builtin(report: &Value, name: &str, what: &str) {
+    let f = file(report, name).unwrap_or_else(|| panic!("{what}: no {name}"));
+    assert_eq!(f["is_video"], true, "{what}: {f}");
+    assert_eq!(f["video"]["status"], "confirmed", "{what}: {f}");
+    assert_eq!(f["video"]["engine"], "builtin", "{what}: {f}");
+    assert!(findings_at(report, "TP013", name).is_empty(), "{what}");
+}
+
+/// `name` is not counted as video and has exactly one TP013, whose message
+/// holds `says` when given ("cut short", "no duration"; a header cut short
+/// reads differently under each engine).
+pub fn assert_damaged(report: &Value, name: &str, says: Option<&str>, what: &str) {
+    let f = file(report, name).unwrap_or_else(|| panic!("{what}: no {name}"));
+    assert_eq!(f["is_video"], false, "{what}: {f}");
+    assert_eq!(f["video"]["status"], "unreadable", "{what}: {f}");
+    let tp013 = findings_at(report, "TP013", name);
+    assert_eq!(tp013.len(), 1, "{what}: {name}: {report:#}");
+    let message = tp013[0]["message"].as_str().unwrap();
+    if let Some(says) = says {
+        assert!(message.contains(says), "{what}: {message}");
+    }
+}
