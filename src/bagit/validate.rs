@@ -1225,47 +1225,17 @@ fn manifest_line(v: &mut Validator, m: &Manifest, index: usize, literal: bool, n
         );
         return;
     };
-    let decoded = if literal {
-        decode_path_as_bagit_py(raw_path)
-    } else {
-        decode_path(raw_path)
+    let listed = Listed {
+        file,
+        n,
+        literal,
+        bad: ProblemKind::BadManifestLine,
+        payload_only: !m.tag,
     };
-    let path = match clean_path(&decoded) {
-        Ok(path) => path,
-        Err(PathError::Outside(why)) => {
-            v.problem(
-                ProblemKind::PathOutsideBag,
-                Some(&decoded),
-                Text::new(
-                    format!("{file} line {n}: {decoded:?}: {}", why.0),
-                    format!("{file} 第 {n} 行：{decoded:?}：{}", why.1),
-                ),
-            );
-            return;
-        }
-        Err(PathError::Bad(why)) => {
-            v.problem(
-                ProblemKind::BadManifestLine,
-                Some(file),
-                Text::new(
-                    format!("{file} line {n}: {}", why.0),
-                    format!("{file} 第 {n} 行：{}", why.1),
-                ),
-            );
-            return;
-        }
-    };
-    if !m.tag && !path.starts_with("data/") {
-        v.problem(
-            ProblemKind::PathOutsideBag,
-            Some(&path),
-            Text::new(
-                format!("{file} line {n}: {path:?} is not under data/"),
-                format!("{file} 第 {n} 行：{path:?} 不在 data/ 下"),
-            ),
-        );
+    let decoded = listed.decode(raw_path);
+    let Some(path) = listed.path(v, &decoded) else {
         return;
-    }
+    };
     let checksum = checksum.to_ascii_lowercase();
     let digest = match m.algorithm {
         Some(a) => match decode_hex(&checksum).filter(|d| d.len() * 2 == a.hex_len()) {
@@ -1653,47 +1623,17 @@ fn fetch_line(v: &mut Validator, literal: bool, n: u64, line: &str) -> bool {
             ),
         );
     }
-    let decoded = if literal {
-        decode_path_as_bagit_py(raw_path)
-    } else {
-        decode_path(raw_path)
+    let listed = Listed {
+        file: PATH,
+        n,
+        literal,
+        bad: ProblemKind::BadFetchTxt,
+        payload_only: true,
     };
-    let path = match clean_path(&decoded) {
-        Ok(path) => path,
-        Err(PathError::Outside(why)) => {
-            v.problem(
-                ProblemKind::PathOutsideBag,
-                Some(&decoded),
-                Text::new(
-                    format!("fetch.txt line {n}: {decoded:?}: {}", why.0),
-                    format!("fetch.txt 第 {n} 行：{decoded:?}：{}", why.1),
-                ),
-            );
-            return true;
-        }
-        Err(PathError::Bad(why)) => {
-            v.problem(
-                ProblemKind::BadFetchTxt,
-                Some(PATH),
-                Text::new(
-                    format!("fetch.txt line {n}: {}", why.0),
-                    format!("fetch.txt 第 {n} 行：{}", why.1),
-                ),
-            );
-            return true;
-        }
-    };
-    if !path.starts_with("data/") {
-        v.problem(
-            ProblemKind::PathOutsideBag,
-            Some(&path),
-            Text::new(
-                format!("fetch.txt line {n}: {path:?} is not under data/"),
-                format!("fetch.txt 第 {n} 行：{path:?} 不在 data/ 下"),
-            ),
-        );
+    let decoded = listed.decode(raw_path);
+    let Some(path) = listed.path(v, &decoded) else {
         return true;
-    }
+    };
     let key = path_key(&path);
     if v.fetch.contains_key(&key) {
         v.problem(
@@ -1782,6 +1722,71 @@ fn bad_encoding(path: &str, encoding: &str) -> Text {
         format!("{path} is not valid {encoding}"),
         format!("{path} 不是有效的 {encoding} 文本"),
     )
+}
+
+/// A path on line `n` of a manifest or of fetch.txt (`file`), as one
+/// definition for both: decoded (bagit-python's literal reading when
+/// `literal`), cleaned, and kept under data/ when `payload_only`.
+struct Listed<'a> {
+    file: &'a str,
+    n: u64,
+    literal: bool,
+    /// The kind of a malformed path's problem in this file.
+    bad: ProblemKind,
+    payload_only: bool,
+}
+
+impl Listed<'_> {
+    fn decode(&self, raw_path: &str) -> String {
+        if self.literal {
+            decode_path_as_bagit_py(raw_path)
+        } else {
+            decode_path(raw_path)
+        }
+    }
+
+    /// The cleaned path of a decoded one, or None after reporting why it
+    /// cannot be used.
+    fn path(&self, v: &mut Validator, decoded: &str) -> Option<String> {
+        let Listed { file, n, .. } = *self;
+        let path = match clean_path(decoded) {
+            Ok(path) => path,
+            Err(PathError::Outside(why)) => {
+                v.problem(
+                    ProblemKind::PathOutsideBag,
+                    Some(decoded),
+                    Text::new(
+                        format!("{file} line {n}: {decoded:?}: {}", why.0),
+                        format!("{file} 第 {n} 行：{decoded:?}：{}", why.1),
+                    ),
+                );
+                return None;
+            }
+            Err(PathError::Bad(why)) => {
+                v.problem(
+                    self.bad,
+                    Some(file),
+                    Text::new(
+                        format!("{file} line {n}: {}", why.0),
+                        format!("{file} 第 {n} 行：{}", why.1),
+                    ),
+                );
+                return None;
+            }
+        };
+        if self.payload_only && !path.starts_with("data/") {
+            v.problem(
+                ProblemKind::PathOutsideBag,
+                Some(&path),
+                Text::new(
+                    format!("{file} line {n}: {path:?} is not under data/"),
+                    format!("{file} 第 {n} 行：{path:?} 不在 data/ 下"),
+                ),
+            );
+            return None;
+        }
+        Some(path)
+    }
 }
 
 #[cfg(test)]
