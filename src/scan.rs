@@ -301,12 +301,8 @@ fn scan_entry(
 /// memory across files.
 fn early_probe(capture: Capture) -> Option<Box<EarlyProbe>> {
     capture.finish().map(|captured| {
-        let mut reader = captured.reader();
-        let result = builtin::probe_details(&mut reader, captured.len, Some(captured.family));
-        Box::new(EarlyProbe {
-            result,
-            complete: !reader.missed(),
-        })
+        let (result, complete) = captured.probe();
+        Box::new(EarlyProbe { result, complete })
     })
 }
 

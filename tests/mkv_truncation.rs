@@ -251,3 +251,151 @@ fn live_matroska_cut_short_is_damaged_and_not_counted() {
         );
     }
 }
+
+/// Issue 12, the high-bitrate gap: Clusters longer than the 1 MiB tail the
+/// scan keeps, with blocks of 70–250 KB (30–60 Mbit/s), so the tail holds
+/// too few blocks to find its way in; and intra-only streams (MJPEG, FFV1),
+/// each frame a large keyframe. The capture walks every element as the file
+/// streams by, so a cut is seen whatever the sizes, and a whole file is
+/// still a video. Before that walk, the cut `x264-crf0*` and `vp8.webm`
+/// files were confirmed.
+#[test]
+fn high_bitrate_live_matroska_cut_short_is_damaged_and_not_counted() {
+    if !have_tool("ffmpeg") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let raw = dir.path().join("raw");
+    // Noise defeats compression: every frame is as large as its codec makes
+    // it. Two seconds at 25 fps.
+    let input = |size: &str, audio: bool| {
+        let mut args = vec![
+            "-f".to_owned(),
+            "lavfi".to_owned(),
+            "-i".to_owned(),
+            format!("testsrc2=duration=2:size={size}:rate=25,noise=alls=60:allf=t"),
+        ];
+        if audio {
+            args.extend(["-f", "lavfi", "-i", "sine=duration=2"].map(str::to_owned));
+        }
+        args
+    };
+    // One Cluster for the whole file, as a muxer with a long cluster limit
+    // writes it; or one a second, several MB each, as MediaRecorder does.
+    let one_cluster = [
+        "-cluster_size_limit",
+        "100000000",
+        "-cluster_time_limit",
+        "100000",
+    ];
+    let per_second = [
+        "-cluster_size_limit",
+        "100000000",
+        "-cluster_time_limit",
+        "1000",
+    ];
+    let x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "0"];
+    let vp8 = [
+        "-c:v",
+        "libvpx",
+        "-b:v",
+        "40M",
+        "-minrate",
+        "40M",
+        "-maxrate",
+        "40M",
+        "-deadline",
+        "realtime",
+        "-cpu-used",
+        "8",
+    ];
+    let matroska = ["-f", "matroska"];
+    let webm = ["-f", "webm"];
+    // (name, size, audio, output args, MediaRecorder's unknown Clusters)
+    let cases: Vec<(&str, &str, bool, Vec<&str>, bool)> = vec![
+        (
+            "x264-crf0.mkv",
+            "320x240",
+            false,
+            [&x264[..], &one_cluster, &matroska].concat(),
+            false,
+        ),
+        (
+            "x264-crf0-mediarecorder.mkv",
+            "320x240",
+            false,
+            [&x264[..], &per_second, &matroska].concat(),
+            true,
+        ),
+        (
+            "x264-crf0-aac.mkv",
+            "480x270",
+            true,
+            [&x264[..], &["-c:a", "aac"], &one_cluster, &matroska].concat(),
+            false,
+        ),
+        (
+            "vp8.webm",
+            "320x240",
+            false,
+            [&vp8[..], &one_cluster, &webm].concat(),
+            false,
+        ),
+        (
+            "vp8-opus.webm",
+            "320x240",
+            true,
+            [&vp8[..], &["-c:a", "libopus"], &per_second, &webm].concat(),
+            true,
+        ),
+        (
+            "mjpeg.mkv",
+            "320x240",
+            false,
+            [&["-c:v", "mjpeg", "-q:v", "1"][..], &matroska].concat(),
+            false,
+        ),
+        (
+            "ffv1-aac.mkv",
+            "320x240",
+            true,
+            [&["-c:v", "ffv1", "-c:a", "aac"][..], &matroska].concat(),
+            false,
+        ),
+    ];
+    let mut whole_names = Vec::new();
+    let mut cut_names = Vec::new();
+    for (name, size, audio, out, unknown_clusters) in cases {
+        let mut args = input(size, audio);
+        args.extend(out.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut bytes = ffmpeg_to_pipe(&args, &raw);
+        add_duration(&mut bytes, 2000.0);
+        if unknown_clusters {
+            unknown_cluster_sizes(&mut bytes);
+        }
+        assert!(bytes.len() > 3 << 20, "{name}: {} bytes", bytes.len());
+        std::fs::write(pkg.join(name), &bytes).unwrap();
+        whole_names.push(name.to_owned());
+        for (label, cut) in [("half", bytes.len() / 2), ("last-bytes", bytes.len() - 3)] {
+            let cut_name = format!("{label}-{name}");
+            std::fs::write(pkg.join(&cut_name), &bytes[..cut]).unwrap();
+            cut_names.push(cut_name);
+        }
+    }
+    for (what, report) in reports_from_every_source(dir.path(), &pkg) {
+        for name in &whole_names {
+            assert_confirmed_by_builtin(&report, name, &what);
+        }
+        for name in &cut_names {
+            assert_damaged(&report, name, Some("cut short"), &what);
+        }
+        assert_eq!(
+            report["summary"]["videos"],
+            whole_names.len(),
+            "{what}: {report:#}"
+        );
+    }
+}

@@ -13,10 +13,12 @@
 //! When the probe asks for bytes that were not kept, the reader notes it and
 //! the caller falls back to a seekable reader or ffprobe.
 
+use std::any::Any;
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use crate::formats::{self, ContainerFormat, Family};
+use crate::probe::builtin::{self, Details, ProbeError};
 
 /// Bytes always kept from the start of a container.
 pub(crate) const HEAD: u64 = 64 << 10;
@@ -34,12 +36,19 @@ pub trait CapturePlan: std::fmt::Debug {
     fn finish(&mut self, _kept: &mut Kept) {}
 }
 
+/// What a capture plan learnt from the whole stream that the bytes it kept
+/// cannot tell its probe (Matroska: where the last element ends, however
+/// long its Clusters and blocks). The format's probe reads it back through
+/// `Source::note`.
+pub type Note = Box<dyn Any + Send + Sync>;
+
 /// The regions kept so far, within the budget.
 #[derive(Debug, Default)]
 pub struct Kept {
     pos: u64,
     regions: Vec<(u64, Vec<u8>)>,
     kept: usize,
+    note: Option<Note>,
 }
 
 impl Kept {
@@ -84,6 +93,11 @@ impl Kept {
         self.regions.push((at, bytes));
     }
 
+    /// Leave the probe a [`Note`] (the last one left counts).
+    pub fn leave_note(&mut self, note: Note) {
+        self.note = Some(note);
+    }
+
     fn append(&mut self, at: u64, bytes: &[u8]) {
         match self.regions.last_mut() {
             Some((start, buf)) if *start + buf.len() as u64 == at => buf.extend_from_slice(bytes),
@@ -101,6 +115,7 @@ impl Kept {
             family,
             len: u64::MAX,
             regions: std::mem::take(&mut self.regions),
+            note: None,
         };
         let out = read(&mut captured.reader());
         self.regions = captured.regions;
@@ -147,6 +162,7 @@ pub struct Captured {
     pub family: Family,
     pub len: u64,
     regions: Vec<(u64, Vec<u8>)>,
+    note: Option<Note>,
 }
 
 impl Default for Capture {
@@ -206,6 +222,7 @@ impl Capture {
             family: format.family(),
             len: self.kept.pos,
             regions: self.kept.regions,
+            note: self.kept.note,
         })
     }
 }
@@ -217,6 +234,15 @@ impl Captured {
             pos: 0,
             missed: Cell::new(false),
         }
+    }
+
+    /// The built-in probe on what was kept (and the plan's note); false
+    /// when it asked for bytes that were not kept.
+    pub fn probe(&self) -> (Option<Result<Details, ProbeError>>, bool) {
+        let mut reader = self.reader();
+        let note = self.note.as_deref();
+        let result = builtin::probe_noted(&mut reader, self.len, Some(self.family), note);
+        (result, !reader.missed())
     }
 }
 

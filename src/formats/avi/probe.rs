@@ -172,6 +172,7 @@ pub(crate) fn index_places<R: Read + Seek + ?Sized>(reader: &mut R) -> IndexPlac
     let mut src = Source {
         reader,
         len: u64::MAX,
+        note: None,
     };
     let Ok(Some(header)) = read_header(&mut src) else {
         return IndexPlaces::default();

@@ -42,7 +42,10 @@ impl ContainerFormat for Matroska {
     }
 
     fn capture(&self) -> Option<Box<dyn CapturePlan>> {
-        Some(Box::new(Capture { tail: Vec::new() }))
+        Some(Box::new(Capture {
+            tail: Vec::new(),
+            walk: probe::StreamWalk::default(),
+        }))
     }
 
     /// Not `x-matroska`: an empty `.mkv` has always gone to ffprobe.
@@ -63,16 +66,19 @@ impl ContainerFormat for Matroska {
 }
 
 /// Keeps the first [`HEAD`] bytes and the last [`TAIL`] bytes, whatever the
-/// chunk sizes.
+/// chunk sizes, and walks the elements of a Segment of unknown size as they
+/// go by (its end is then known however large the Clusters and blocks).
 #[derive(Debug)]
 struct Capture {
     /// The bytes past `HEAD`, the last `TAIL` of them, each at its stream
     /// offset modulo `TAIL`: every byte is copied once.
     tail: Vec<u8>,
+    walk: probe::StreamWalk,
 }
 
 impl CapturePlan for Capture {
     fn update(&mut self, kept: &mut Kept, start: u64, chunk: &[u8]) -> bool {
+        self.walk.update(start, chunk);
         kept.keep(start, chunk, 0, HEAD);
         // Only the last TAIL bytes of the chunk, and none of the head.
         let skip = (chunk.len() as u64)
@@ -97,8 +103,12 @@ impl CapturePlan for Capture {
         true
     }
 
-    /// The tail in file order, from where it starts.
+    /// The tail in file order, from where it starts; the walk's end.
     fn finish(&mut self, kept: &mut Kept) {
+        let walk = std::mem::take(&mut self.walk);
+        if let Some(end) = walk.finish(kept.pos()) {
+            kept.leave_note(Box::new(end));
+        }
         if self.tail.is_empty() {
             return;
         }

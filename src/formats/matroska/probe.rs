@@ -11,7 +11,10 @@
 
 use std::io::{Read, Seek};
 
+mod stream;
 mod tail;
+
+pub(super) use stream::StreamWalk;
 
 use crate::probe::VideoInfo;
 use crate::probe::builtin::{Details, MAX_INDEX_BYTES, MAX_TRACKS, ProbeError, Source, Truncation};
@@ -352,10 +355,17 @@ fn probe_segment<R: Read + Seek + ?Sized>(
         if header_cut {
             return cut(format!("an element header at offset {pos} is cut off"));
         }
-        let from = src.len.saturating_sub(TAIL);
-        let from = first_cluster.filter(|&c| c > from).unwrap_or(from);
-        let tail = src.read_vec(from, src.len - from, TAIL, "end of the file")?;
-        tail::check(&tail, from, first_cluster, duration, scale)?;
+        // The walk over the whole stream, when the scan made one, knows
+        // where every element ends; else the tail tells what it can.
+        match src.note::<tail::Walk>().filter(|w| !w.lost()) {
+            Some(walk) => tail::judge(walk.clone(), true, src.len, duration, scale)?,
+            None => {
+                let from = src.len.saturating_sub(TAIL);
+                let from = first_cluster.filter(|&c| c > from).unwrap_or(from);
+                let tail = src.read_vec(from, src.len - from, TAIL, "end of the file")?;
+                tail::check(&tail, from, first_cluster, duration, scale)?;
+            }
+        }
     }
     let duration_s = duration
         .map(|d| d * scale as f64 / 1e9)
@@ -804,13 +814,8 @@ mod tests {
             capture.update(part);
         }
         let captured = capture.finish().expect("captured as Matroska");
-        let mut reader = captured.reader();
-        let out = crate::probe::builtin::probe_details(
-            &mut reader,
-            captured.len,
-            Some(crate::formats::Family::Matroska),
-        );
-        assert!(!reader.missed(), "chunk {chunk}: read past what was kept");
+        let (out, complete) = captured.probe();
+        assert!(complete, "chunk {chunk}: read past what was kept");
         out
     }
 
@@ -830,6 +835,67 @@ mod tests {
                     "{what}: {whole:?}"
                 );
                 for cut in [file.len() / 2 + 7, file.len() - 5, file.len() - block_len] {
+                    let out = from_capture(&file[..cut], chunk);
+                    assert!(
+                        matches!(out, Some(Err(ProbeError::CutShort(_)))),
+                        "{what}, cut {cut}: {out:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Issue 12: the walk over the whole stream, as the scan's capture makes
+    /// it, gives the verdict the tail gives, cut anywhere, whatever the
+    /// chunks the stream comes in.
+    #[test]
+    fn live_recording_cut_short_by_the_stream_walk() {
+        for unknown_clusters in [false, true] {
+            let (file, starts) = live(30, 5, 60, unknown_clusters);
+            for chunk in [7, 4096] {
+                let whole = from_capture(&file, chunk);
+                assert!(
+                    matches!(&whole, Some(Ok(d)) if d.info.duration_s == 30.0),
+                    "{whole:?}"
+                );
+                for cut in starts[0]..file.len() {
+                    let boundary = starts.binary_search(&cut).is_ok();
+                    let out = from_capture(&file[..cut], chunk);
+                    let cut_short = matches!(out, Some(Err(ProbeError::CutShort(_))));
+                    if !boundary || cut < starts[starts.len() * 19 / 30] {
+                        assert!(
+                            cut_short,
+                            "unknown {unknown_clusters}, chunk {chunk}, cut {cut}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Blocks longer than the tail the capture keeps (an intra-only stream
+    /// at a high rate), in Clusters of known and unknown size: no element
+    /// starts in the tail, yet the walk over the stream knows where the
+    /// last one ends.
+    #[test]
+    fn blocks_longer_than_the_tail_are_walked_as_they_stream() {
+        for unknown_clusters in [false, true] {
+            let (file, starts) = live(4, 2, (TAIL as usize * 3) / 2, unknown_clusters);
+            for chunk in [4096, (1 << 20) + 3] {
+                let what = format!("unknown {unknown_clusters}, chunk {chunk}");
+                let whole = from_capture(&file, chunk);
+                assert!(
+                    matches!(&whole, Some(Ok(d)) if d.info.duration_s == 4.0),
+                    "{what}: {whole:?}"
+                );
+                let last = *starts.last().unwrap();
+                for cut in [
+                    file.len() / 2,
+                    file.len() - 3,
+                    last + 5,
+                    last - 1,
+                    starts[1] + 1,
+                ] {
                     let out = from_capture(&file[..cut], chunk);
                     assert!(
                         matches!(out, Some(Err(ProbeError::CutShort(_)))),

@@ -36,6 +36,7 @@
 //! Everything here is panic-free on any input: all reads are bounded, all
 //! offsets use checked arithmetic, and parsing works on slices with `get`.
 
+use std::any::Any;
 use std::io::{Read, Seek, SeekFrom};
 
 mod error;
@@ -97,12 +98,23 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
     len: u64,
     family: Option<Family>,
 ) -> Option<Result<Details, ProbeError>> {
+    probe_noted(reader, len, family, None)
+}
+
+/// Like [`probe_details`], with what the scan's capture plan noted of the
+/// whole stream (see `capture::Note`).
+pub fn probe_noted<R: Read + Seek + ?Sized>(
+    reader: &mut R,
+    len: u64,
+    family: Option<Family>,
+    note: Option<&(dyn Any + Send + Sync)>,
+) -> Option<Result<Details, ProbeError>> {
     // Only families with a probe of their own are answered for here.
     let ours = family.filter(|f| f.format().has_probe());
     // One monomorphic probe for every reader: the formats take a trait object.
     let mut reader = reader;
     let reader: &mut dyn ReadSeek = &mut reader;
-    let mut src = Source { reader, len };
+    let mut src = Source { reader, len, note };
     let mut head = [0u8; 12];
     let n = match src.read_prefix(&mut head) {
         Ok(n) => n,
@@ -131,9 +143,17 @@ pub fn probe_details<R: Read + Seek + ?Sized>(
 pub struct Source<'a, R: Read + Seek + ?Sized> {
     pub(crate) reader: &'a mut R,
     pub(crate) len: u64,
+    /// What the capture plan noted of the whole stream, when the input is
+    /// what it kept.
+    pub(crate) note: Option<&'a (dyn Any + Send + Sync)>,
 }
 
 impl<R: Read + Seek + ?Sized> Source<'_, R> {
+    /// The capture plan's note, when it is a `T`.
+    pub(crate) fn note<T: 'static>(&self) -> Option<&T> {
+        self.note.and_then(|n| n.downcast_ref())
+    }
+
     /// Read up to `buf.len()` bytes from the start; returns how many.
     pub(crate) fn read_prefix(&mut self, buf: &mut [u8]) -> Result<usize, ProbeError> {
         let want = usize::try_from(self.len.min(buf.len() as u64)).unwrap_or(0);

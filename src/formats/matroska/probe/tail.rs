@@ -14,6 +14,12 @@
 //! of blocks (MediaRecorder's Clusters of unknown size can be longer than
 //! the tail). Anything the walk does not recognise ends it without a
 //! verdict: a cut is reported only when the structure proves it.
+//!
+//! The tail alone fails when its blocks are too large for such a chain, or
+//! longer than the tail. The same [`Walker`] therefore also runs over the
+//! whole stream while the scan reads it (`super::stream`); the probe uses
+//! that walk when the scan made one, and the tail when it reads a file in
+//! place.
 
 use super::{ATTACHMENTS, CLUSTER, INFO, SEEK_HEAD, TRACKS, header, uint, vint};
 use crate::probe::builtin::{ProbeError, Truncation};
@@ -50,8 +56,8 @@ const SHORT_BY_S: f64 = 10.0;
 const SHORT_BY_SHARE: f64 = 0.1;
 
 /// What walking to the end of the file found.
-#[derive(Debug, PartialEq)]
-enum Walk {
+#[derive(Clone, Debug, PartialEq)]
+pub(in crate::formats::matroska) enum Walk {
     /// Every element ends inside the file; the latest time reached (a
     /// Cluster's Timecode, a block's time), in TimecodeScale units.
     Whole {
@@ -65,6 +71,11 @@ enum Walk {
 }
 
 impl Walk {
+    /// No verdict.
+    pub(super) fn lost(&self) -> bool {
+        matches!(self, Walk::Lost { .. })
+    }
+
     fn elements(&self) -> usize {
         match self {
             Walk::Whole { elements, .. } | Walk::Cut { elements, .. } | Walk::Lost { elements } => {
@@ -76,10 +87,208 @@ impl Walk {
 
 /// The Cluster the walk is in: where it ends (None: unknown size, it ends
 /// at the next top-level element) and its Timecode.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct InCluster {
     end: Option<u64>,
     time: Option<u64>,
+}
+
+/// An element's declared extent, to say so when it runs past the file.
+#[derive(Clone, Copy, Debug)]
+struct Claim {
+    what: &'static str,
+    pos: u64,
+    size: u64,
+    end: Option<u64>,
+}
+
+impl Claim {
+    fn past(&self, len: u64) -> bool {
+        self.end.is_none_or(|e| e > len)
+    }
+
+    fn reason(&self) -> String {
+        format!(
+            "the {} at offset {} claims {} bytes, up to offset {}",
+            self.what,
+            self.pos,
+            self.size,
+            self.end.map_or("∞".to_owned(), |e| e.to_string())
+        )
+    }
+}
+
+/// Bytes of an element a [`Walker`] step looks at: its header (at most 12
+/// bytes) and, for a block, its track number and time (for a BlockGroup,
+/// those of the Block inside it).
+pub(in crate::formats::matroska) const LOOK: usize = 32;
+
+/// Why a walk stopped before the end of the file.
+#[derive(Debug)]
+pub(in crate::formats::matroska) enum Stop {
+    Cut(String),
+    Lost,
+}
+
+/// A walk over the elements from a Cluster (or a block) on, one element at
+/// a time, as a demuxer reads them: fed from the tail in memory ([`walk`]),
+/// or from the whole stream as it goes by (`super::super::stream`, which
+/// sees every element of a file whatever its Cluster and block sizes).
+#[derive(Clone, Debug)]
+pub(in crate::formats::matroska) struct Walker {
+    /// Where the next element starts.
+    pos: u64,
+    cluster: Option<InCluster>,
+    /// The open Cluster's claim, and the last element's.
+    cluster_claim: Option<Claim>,
+    last_claim: Option<Claim>,
+    elements: usize,
+    /// The latest time reached, in TimecodeScale units.
+    last_time: Option<i64>,
+}
+
+impl Walker {
+    /// A walk from the element at `pos`. `mid_cluster`: a block inside a
+    /// Cluster whose start was not seen.
+    pub(in crate::formats::matroska) fn new(pos: u64, mid_cluster: bool) -> Walker {
+        Walker {
+            pos,
+            cluster: mid_cluster.then_some(InCluster {
+                end: None,
+                time: None,
+            }),
+            cluster_claim: None,
+            last_claim: None,
+            elements: 0,
+            last_time: None,
+        }
+    }
+
+    /// Where the next element starts.
+    pub(in crate::formats::matroska) fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    /// What an element or the open Cluster claims past a file of `len`
+    /// bytes, in words.
+    pub(in crate::formats::matroska) fn past(&self, len: u64) -> Option<String> {
+        if self.pos > len {
+            return Some(self.last_claim.map_or_else(
+                || format!("an element starts at offset {}", self.pos),
+                |c| c.reason(),
+            ));
+        }
+        let open = self
+            .cluster
+            .is_some_and(|c| c.end.is_none_or(|e| e > self.pos));
+        self.cluster_claim
+            .filter(|c| open && c.past(len))
+            .map(|c| c.reason())
+    }
+
+    /// The walk reached the end of the file, every element inside it.
+    pub(in crate::formats::matroska) fn whole(&self) -> Walk {
+        Walk::Whole {
+            elements: self.elements,
+            last_time: self.last_time,
+        }
+    }
+
+    pub(in crate::formats::matroska) fn stopped(&self, stop: Stop) -> Walk {
+        let elements = self.elements;
+        match stop {
+            Stop::Cut(reason) => Walk::Cut { elements, reason },
+            Stop::Lost => Walk::Lost { elements },
+        }
+    }
+
+    /// Step over the element at [`Walker::pos`], whose first bytes are `d`:
+    /// at least [`LOOK`] of them, or all up to the end of the file when
+    /// `to_end`.
+    pub(in crate::formats::matroska) fn step(
+        &mut self,
+        d: &[u8],
+        to_end: bool,
+    ) -> Result<(), Stop> {
+        let pos = self.pos;
+        if self.cluster.is_some_and(|c| c.end == Some(pos)) {
+            self.cluster = None;
+        }
+        let Some(h) = header(d) else {
+            return Err(if to_end && header_cut(d) {
+                Stop::Cut(format!("an element header at offset {pos} is cut off"))
+            } else {
+                Stop::Lost
+            });
+        };
+        let body = pos + h.len;
+        let end = h.size.and_then(|s| body.checked_add(s));
+        let claim = |what| Claim {
+            what,
+            pos,
+            size: h.size.unwrap_or(0),
+            end,
+        };
+        let in_known_cluster = self.cluster.is_some_and(|c| c.end.is_some());
+        match h.id {
+            CLUSTER if !in_known_cluster => {
+                // A known size that overflows claims everything: cut.
+                let end = h.size.map(|_| end.unwrap_or(u64::MAX));
+                self.cluster = Some(InCluster { end, time: None });
+                self.cluster_claim = h.size.map(|_| claim("Cluster"));
+                self.pos = body;
+            }
+            SEEK_HEAD | INFO | TRACKS | CUES | TAGS | CHAPTERS | ATTACHMENTS
+                if !in_known_cluster =>
+            {
+                self.cluster = None;
+                let Some(end) = end else {
+                    return Err(Stop::Lost);
+                };
+                self.last_claim = Some(claim("top-level element"));
+                self.pos = end;
+            }
+            VOID | CRC32 | TIMECODE | SIMPLE_BLOCK | BLOCK_GROUP | POSITION | PREV_SIZE
+            | ENCRYPTED_BLOCK | SILENT_TRACKS
+                if self.cluster.is_some() || matches!(h.id, VOID | CRC32) =>
+            {
+                let Some(end) = end else {
+                    return Err(Stop::Lost);
+                };
+                // Past the end of a Cluster of known size: not Matroska as
+                // we know it.
+                if self.cluster.and_then(|c| c.end).is_some_and(|c| end > c) {
+                    return Err(Stop::Lost);
+                }
+                let from = usize::try_from(h.len).unwrap_or(usize::MAX).min(d.len());
+                let to = usize::try_from(end - pos)
+                    .unwrap_or(usize::MAX)
+                    .min(d.len());
+                let data = d.get(from..to).unwrap_or_default();
+                if let Some(c) = self.cluster.as_mut() {
+                    let time = match h.id {
+                        TIMECODE => {
+                            c.time = uint(data);
+                            c.time.and_then(|t| i64::try_from(t).ok())
+                        }
+                        SIMPLE_BLOCK => block_time(c, data),
+                        BLOCK_GROUP => super::child(data, BLOCK).and_then(|b| block_time(c, b)),
+                        _ => None,
+                    };
+                    self.last_time = self.last_time.max(time);
+                }
+                self.last_claim = Some(claim(if h.id == SIMPLE_BLOCK || h.id == BLOCK_GROUP {
+                    "block"
+                } else {
+                    "element"
+                }));
+                self.pos = end;
+            }
+            _ => return Err(Stop::Lost),
+        }
+        self.elements += 1;
+        Ok(())
+    }
 }
 
 /// Check the end of a file whose Segment size is unknown.
@@ -105,11 +314,24 @@ pub(super) fn check(
             None => return Ok(()),
         },
     };
+    judge(walk, from_first.is_some(), len, duration, scale)
+}
+
+/// The verdict on a walk to the end of a file of `len` bytes. `from_first`:
+/// the walk started at the first Cluster (no block at all is then no time
+/// at all). `duration` and `scale` as for [`check`].
+pub(super) fn judge(
+    walk: Walk,
+    from_first: bool,
+    len: u64,
+    duration: Option<f64>,
+    scale: u64,
+) -> Result<(), ProbeError> {
     match walk {
         Walk::Cut { reason, .. } => Err(Truncation::UnsizedTail { what: reason, len }.into()),
         Walk::Whole { last_time, .. } => {
             // From the first Cluster on, no block at all is no time at all.
-            let last = last_time.or(from_first.map(|_| 0));
+            let last = last_time.or(from_first.then_some(0));
             let (Some(last), Some(duration)) =
                 (last, duration.filter(|d| d.is_finite() && *d > 0.0))
             else {
@@ -166,111 +388,24 @@ fn cluster_signature(d: &[u8]) -> bool {
 /// in the tail.
 fn walk(tail: &[u8], base: u64, at: usize, mid_cluster: bool, steps: &mut usize) -> Walk {
     let len = base + tail.len() as u64;
-    let mut pos = base + at as u64;
-    let mut cluster = mid_cluster.then_some(InCluster {
-        end: None,
-        time: None,
-    });
-    let mut elements = 0;
-    let mut last_time = None;
+    let mut walker = Walker::new(base + at as u64, mid_cluster);
     loop {
         if *steps == 0 {
-            return Walk::Lost { elements };
+            return walker.stopped(Stop::Lost);
         }
         *steps -= 1;
-        if cluster.is_some_and(|c| c.end == Some(pos)) {
-            cluster = None;
+        if let Some(reason) = walker.past(len) {
+            return walker.stopped(Stop::Cut(reason));
         }
-        if pos >= len {
-            return Walk::Whole {
-                elements,
-                last_time,
-            };
+        if walker.pos() >= len {
+            return walker.whole();
         }
-        let rest = tail.get((pos - base) as usize..).unwrap_or_default();
-        let Some(h) = header(rest) else {
-            return if header_cut(rest) {
-                Walk::Cut {
-                    elements,
-                    reason: format!("an element header at offset {pos} is cut off"),
-                }
-            } else {
-                Walk::Lost { elements }
-            };
-        };
-        let body = pos + h.len;
-        let end = h.size.and_then(|s| body.checked_add(s));
-        let cut = |what: &str| Walk::Cut {
-            elements,
-            reason: format!(
-                "the {what} at offset {pos} claims {} bytes, up to offset {}",
-                h.size.unwrap_or(0),
-                end.map_or("∞".to_owned(), |e| e.to_string())
-            ),
-        };
-        let in_known_cluster = cluster.is_some_and(|c| c.end.is_some());
-        match h.id {
-            CLUSTER if !in_known_cluster => {
-                if h.size.is_some() && end.is_none_or(|e| e > len) {
-                    return cut("Cluster");
-                }
-                cluster = Some(InCluster { end, time: None });
-                pos = body;
-            }
-            SEEK_HEAD | INFO | TRACKS | CUES | TAGS | CHAPTERS | ATTACHMENTS
-                if !in_known_cluster =>
-            {
-                cluster = None;
-                let Some(end) = end else {
-                    return Walk::Lost { elements };
-                };
-                if end > len {
-                    return cut("top-level element");
-                }
-                pos = end;
-            }
-            VOID | CRC32 | TIMECODE | SIMPLE_BLOCK | BLOCK_GROUP | POSITION | PREV_SIZE
-            | ENCRYPTED_BLOCK | SILENT_TRACKS
-                if cluster.is_some() || matches!(h.id, VOID | CRC32) =>
-            {
-                let Some(end) = end else {
-                    return Walk::Lost { elements };
-                };
-                if end > len {
-                    return cut(if h.id == SIMPLE_BLOCK || h.id == BLOCK_GROUP {
-                        "block"
-                    } else {
-                        "element"
-                    });
-                }
-                // Past the end of a Cluster of known size: not Matroska as
-                // we know it.
-                if cluster.and_then(|c| c.end).is_some_and(|c| end > c) {
-                    return Walk::Lost { elements };
-                }
-                let data = tail
-                    .get((body - base) as usize..(end - base) as usize)
-                    .unwrap_or_default();
-                if let Some(c) = cluster.as_mut() {
-                    match h.id {
-                        TIMECODE => {
-                            c.time = uint(data);
-                            let time = c.time.and_then(|t| i64::try_from(t).ok());
-                            last_time = last_time.max(time);
-                        }
-                        SIMPLE_BLOCK => last_time = last_time.max(block_time(c, data)),
-                        BLOCK_GROUP => {
-                            let block = super::child(data, BLOCK);
-                            last_time = last_time.max(block.and_then(|b| block_time(c, b)));
-                        }
-                        _ => {}
-                    }
-                }
-                pos = end;
-            }
-            _ => return Walk::Lost { elements },
+        let rest = tail
+            .get((walker.pos() - base) as usize..)
+            .unwrap_or_default();
+        if let Err(stop) = walker.step(rest, true) {
+            return walker.stopped(stop);
         }
-        elements += 1;
     }
 }
 
