@@ -238,6 +238,7 @@ fixtures! {
     "TP068" tp068_file_too_large => video_over_max_bytes;
     "TP069" tp069_low_sample_rate => |d, a| check_video(d, LOW_RATE, "第1课.mp4", a),
         enable: "[video]\nmin_sample_rate = { level = \"warning\" }\n";
+    "TP070" tp070_odd_dimensions => |d, a| check_video(d, ODD_SIZE, "第1课.mp4", a);
     "TP080" tp080_too_many_entries => |d, a| with_policy(d, "[limits]\nmax_entries = 2\n", a, |d, a| {
         check_files(d, &[("1.txt", NOTE), ("2.txt", NOTE), ("3.txt", NOTE)], a)
     });
@@ -522,6 +523,30 @@ const LOW_RATE: Clip = Clip {
             "sine=frequency=440:sample_rate=22050:duration=0.4",
         ],
         H264,
+        AAC,
+        FASTSTART,
+    ],
+};
+/// 1281×721: H.264 allows odd sizes in 4:4:4, not in the 4:2:0 that
+/// players and the platforms' transcoders use.
+const ODD_SIZE: Clip = Clip {
+    name: "1281x721.mp4",
+    args: &[
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=1281x721:rate=25:duration=0.4",
+        ],
+        TONE_48K,
+        &[
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv444p",
+        ],
         AAC,
         FASTSTART,
     ],

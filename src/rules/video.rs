@@ -179,6 +179,16 @@ rules! {
             format!("音频采样率 {rate} Hz；要求至少 {min} Hz"),
         ),
     }
+    ODD_DIMENSIONS = "TP070" "video-odd-dimensions" Warning {
+        summary: "A video's width or height is an odd number" / "视频的宽或高为奇数",
+        why: "H.264 and H.265 as players and the platforms' transcoders use them (4:2:0 colour) need even sizes: a video of odd width or height is refused by the transcoder (\"width not divisible by 2\") or does not play in browsers." / "播放器和平台转码所用的 H.264、H.265（4:2:0 色彩采样）要求宽高均为偶数：宽或高为奇数的视频会被转码程序拒绝，或在浏览器中无法播放。",
+        fix: "Re-encode at an even size, for example: `ffmpeg -i in.mp4 -vf \"scale=trunc(iw/2)*2:trunc(ih/2)*2\" -c:v libx264 -pix_fmt yuv420p -c:a copy out.mp4`." / "请按偶数尺寸重新编码，例如：`ffmpeg -i in.mp4 -vf \"scale=trunc(iw/2)*2:trunc(ih/2)*2\" -c:v libx264 -pix_fmt yuv420p -c:a copy out.mp4`。",
+        example: "a 1281×721 screen recording of a window" / "按窗口录制的 1281×721 录屏",
+        message: OddDimensions { width: u32, height: u32 } => Text::new(
+            format!("{width}×{height}: the width and height must be even"),
+            format!("分辨率 {width}×{height}：宽和高须为偶数"),
+        ),
+    }
 }
 
 /// The per-video rules (`[video]` in the policy) on one probed video, each
@@ -256,6 +266,13 @@ pub fn video_findings(
                     min_long,
                 }
                 .finding(at)
+            });
+        }
+        // At the rule's own level (`[rules] TP070` sets it): no `[video]`
+        // key of its own.
+        if width % 2 == 1 || height % 2 == 1 {
+            emit(ODD_DIMENSIONS.default_level(), &|| {
+                OddDimensions { width, height }.finding(at)
             });
         }
         // 16:9 within 1%: 1920×1080, 1280×720, 854×480 all pass.
