@@ -159,9 +159,9 @@ fixtures! {
     "TP011" tp011_not_a_video => |d, a| check_files(d, &[("讲座录像.mp4", PDF)], a);
     "TP012" tp012_audio_only => |d, a| check_video(d, AUDIO_ONLY, "讲解.mp4", a);
     "TP013" tp013_video_unreadable => truncated_video;
-    "TP014" tp014_video_unconfirmed => flv_without_ffprobe;
+    "TP014" tp014_video_unconfirmed => unprobed_without_ffprobe;
     "TP015" tp015_probe_timeout => hanging_probe;
-    "TP016" tp016_ffprobe_missing => flv_without_ffprobe;
+    "TP016" tp016_ffprobe_missing => unprobed_without_ffprobe;
     "TP020" tp020_junk_file => |d, a| check_files(d, &[(".DS_Store", b"\0\0\0\x01Bud1"), ("讲义.txt", NOTE)], a);
     "TP021" tp021_empty_file => |d, a| check_files(d, &[("新建文本文档.txt", b""), ("讲义.txt", NOTE)], a);
     "TP022" tp022_executable => |d, a| check_files(d, &[("setup.exe", &exe())], a);
@@ -551,8 +551,8 @@ const ODD_SIZE: Clip = Clip {
         FASTSTART,
     ],
 };
-const FLV: Clip = Clip {
-    name: "good.flv",
+const MPEG_TS: Clip = Clip {
+    name: "good.ts",
     args: &[CARD_720P, TONE_48K, H264, AAC],
 };
 
@@ -573,11 +573,11 @@ fn truncated_video(dir: &Path, args: &[&str]) -> Option<Value> {
     check_files(dir, &[("第1课.mp4", &video[..video.len() / 2])], args)
 }
 
-/// An FLV (which the built-in probe does not read) on a machine without
+/// An MPEG-TS (which the built-in probe does not read) on a machine without
 /// ffprobe: counted unconfirmed (TP014), with one TP016 for the run.
-fn flv_without_ffprobe(dir: &Path, args: &[&str]) -> Option<Value> {
-    let video = clip(&FLV)?;
-    let pkg = files(dir, &[("第1课.flv", &video)]);
+fn unprobed_without_ffprobe(dir: &Path, args: &[&str]) -> Option<Value> {
+    let video = clip(&MPEG_TS)?;
+    let pkg = files(dir, &[("第1课.ts", &video)]);
     let empty = tempfile::tempdir().unwrap();
     Some(check_json_with(trainpack().env("PATH", empty.path()), &pkg, args).1)
 }

@@ -16,7 +16,7 @@ pub enum Engine {
     /// The built-in probe; ffprobe only for what it cannot read.
     #[default]
     Auto,
-    /// Only the built-in probe (MP4/MOV/3GP/M4V, Matroska/WebM, AVI).
+    /// Only the built-in probe (MP4/MOV/3GP/M4V, Matroska/WebM, AVI, FLV).
     Builtin,
     /// Only ffprobe.
     Ffprobe,

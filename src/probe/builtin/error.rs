@@ -51,6 +51,17 @@ pub enum Truncation {
          the file was cut short (truncated download?)"
     )]
     BlocksEndEarly { total: f64, present: f64 },
+    /// The last timestamps end well before the duration the file declares
+    /// (FLV: its tags against `onMetaData`).
+    #[error(
+        "the duration is {total:.1} s but the {what} in the file end at {present:.1} s: \
+         the file was cut short (truncated download?)"
+    )]
+    EndsEarly {
+        what: &'static str,
+        total: f64,
+        present: f64,
+    },
     /// AVI: the index (or, without one, `LIST movi`) places data past the end.
     #[error(
         "{what} up to offset {end}, past the end of the file ({len} bytes): the file was cut \

@@ -292,7 +292,7 @@ pub(crate) mod tests {
             run(b"", "avi"),
             Some(ProbeOutcome::Unreadable("empty file".into()))
         );
-        assert_eq!(run(b"", "flv"), None);
+        assert_eq!(run(b"", "mpegts"), None);
         assert_eq!(run(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "mp4"), None);
     }
 
