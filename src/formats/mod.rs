@@ -4,7 +4,7 @@
 //! bytes), its capture plan (which bytes the scan keeps for the probe while
 //! the file streams by) and its probe. [`REGISTRY`] lists them.
 //!
-//! Adding a format (say FLV probing) means filling in that format's unit:
+//! Adding a format (as FLV's probe was) means filling in that format's unit:
 //! `opens`, `capture` and `probe` of its [`ContainerFormat`]. A new family
 //! adds one file, a line in [`REGISTRY`] and its [`Family`]/[`Container`]
 //! variants.
@@ -177,7 +177,7 @@ pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek + ?Sized> ReadSeek for T {}
 
 /// One container family's unit. Families the built-in probe cannot read
-/// (FLV, MPEG-TS, ASF...) declare markers only: their files are confirmed
+/// (MPEG-TS, ASF, MXF...) declare markers only: their files are confirmed
 /// by ffprobe, or stay unconfirmed without it.
 pub trait ContainerFormat: Sync {
     fn family(&self) -> Family;

@@ -133,7 +133,7 @@ pub fn probe_noted<R: Read + Seek + ?Sized>(
             Unreadable::TooShort(len)
         }
         .into())),
-        // Something else under our name (MPEG-TS, FLV, a PDF...): let ffprobe
+        // Something else under our name (MPEG-TS, a PDF...): let ffprobe
         // decide what it is.
         _ => None,
     }
