@@ -21,6 +21,8 @@ use crate::rules;
 use crate::source::Package;
 use crate::verify;
 
+mod zh;
+
 const AFTER_HELP: &str = "\
 Exit codes: 0 the package passes, 1 it fails the policy, 2 trainpack could not do its job.
 
@@ -421,7 +423,7 @@ enum ColourChoice {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     crate::atomic::remove_partials_on_interrupt();
     let global = &cli.global;
     let lang = global.lang();
@@ -443,6 +445,49 @@ pub fn main() -> ExitCode {
             eprintln!("trainpack: {}", localised(&err, lang));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The language asked for before the arguments are parsed (`--lang X`
+/// anywhere, else the locale), so that `--help` and parse errors speak it.
+fn lang_before_parsing(args: &[std::ffi::OsString]) -> Lang {
+    let mut given = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("zh") => given = Some(Lang::Zh),
+            Some("en") => given = Some(Lang::En),
+            _ => {}
+        }
+    }
+    given.unwrap_or_else(Lang::from_env)
+}
+
+/// The command line, parsed with help and errors in the user's language;
+/// `--help`, `--version` and parse errors exit here (0, or 2 for errors).
+fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_before_parsing(&args);
+    let command = match lang {
+        Lang::En => Cli::command(),
+        Lang::Zh => zh::localise(Cli::command()),
+    };
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) if lang == Lang::Zh => e.apply::<zh::ZhErrors>().exit(),
+        Err(e) => e.exit(),
     }
 }
 
