@@ -708,3 +708,56 @@ fn parse_errors_speak_chinese() {
     assert_eq!(en.code, 2);
     assert!(en.stderr.starts_with("error: "), "{}", en.stderr);
 }
+
+/// The batch errors that were English only: a catalog of a schema version
+/// this build does not know, a roster that cannot be read (the system's
+/// reason), and a shard row whose output file merge refuses (its row's
+/// error, shown in the merged summaries).
+#[test]
+fn catalog_roster_and_merge_refusals_speak_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut leaks = Leaks::default();
+    let inbox = dir.join("inbox");
+    copy_sample("pass", &inbox.join("合格包"));
+
+    let future = dir.join("future");
+    fs::create_dir_all(&future).unwrap();
+    rusqlite::Connection::open(future.join("catalog.sqlite"))
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('schema_version', '99');",
+        )
+        .unwrap();
+    let out = zh(dir, &["batch", "inbox", "-o", "future", "-q"]);
+    leaks.run("batch into a catalog of version 99", &out, 2);
+    assert!(out.stderr.contains("99"), "{}", out.stderr);
+    leaks.run(
+        "merge of a catalog of version 99",
+        &zh(dir, &["merge", "future", "-o", "m1"]),
+        2,
+    );
+
+    let out = zh(
+        dir,
+        &["batch", "inbox", "-o", "r1", "-q", "--roster", "nosuch.csv"],
+    );
+    leaks.run("batch with a missing roster", &out, 2);
+    assert!(out.stderr.contains("文件或文件夹不存在"), "{}", out.stderr);
+
+    assert_eq!(zh(dir, &["batch", "inbox", "-o", "分片1", "-q"]).code, 0);
+    rusqlite::Connection::open(dir.join("分片1/catalog.sqlite"))
+        .unwrap()
+        .execute("UPDATE packages SET report_file = '../secret.txt'", [])
+        .unwrap();
+    leaks.run(
+        "merge of a row naming ../secret.txt",
+        &zh(dir, &["merge", "分片1", "-o", "merged"]),
+        2,
+    );
+    let summary = fs::read_to_string(dir.join("merged/summary.csv")).unwrap();
+    assert!(summary.contains("已拒绝"), "{summary}");
+    leaks.csv("merged summary.csv", &dir.join("merged/summary.csv"));
+    leaks.assert_none();
+}
