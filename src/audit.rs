@@ -230,7 +230,7 @@ pub fn record(path: &Path, opts: &CheckOptions, request: AuditRequest) -> Result
             descriptor::parse_date(d).map_err(|e| {
                 Text::new(
                     format!("--date {d:?}: {e}"),
-                    format!("--date {d:?}：日期格式应为 YYYY-MM-DD"),
+                    format!("--date {d:?}：{}", crate::error::Localized::text(&e).zh),
                 )
             })?;
             d.clone()

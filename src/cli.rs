@@ -21,6 +21,8 @@ use crate::rules;
 use crate::source::Package;
 use crate::verify;
 
+mod zh;
+
 const AFTER_HELP: &str = "\
 Exit codes: 0 the package passes, 1 it fails the policy, 2 trainpack could not do its job.
 
@@ -295,13 +297,96 @@ struct AuditArgs {
     check: CheckFlags,
 }
 
-fn parse_file_note(text: &str) -> Result<(String, String), String> {
+fn parse_file_note(text: &str) -> Result<(String, String), CliError> {
     match text.split_once('=') {
         Some((path, note)) if !path.trim().is_empty() => {
             Ok((path.trim().to_owned(), note.trim().to_owned()))
         }
-        _ => Err(format!("{text:?}: expected PATH=TEXT")),
+        _ => Err(CliError::NotAFileNote(text.to_owned())),
     }
+}
+
+/// What the command line itself could not do; a layer's own errors say
+/// themselves (`Localized`).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0:?}: expected PATH=TEXT")]
+    NotAFileNote(String),
+    #[error("{0} is required (no terminal to ask on)")]
+    NotAsked(&'static str),
+    #[error("cannot read the answer: {0}")]
+    NoAnswer(std::io::Error),
+    #[error("{0:?}: answer approved or rejected")]
+    NotAResult(String),
+    #[error("no rule with code {0}; run `trainpack rules` for the list")]
+    NoSuchRule(String),
+    #[error(
+        "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
+        .0.display()
+    )]
+    NotABag(PathBuf),
+    #[error("cannot write the report: {}", crate::error::io_reason(.0).en)]
+    ReportUnwritable(std::io::Error),
+}
+
+impl crate::error::Localized for CliError {
+    fn text(&self) -> Text {
+        let zh = match self {
+            CliError::NotAFileNote(text) => format!("{text:?}：应为 路径=说明 的形式"),
+            CliError::NotAsked(flag) => format!("缺少 {flag}（非交互环境，无法询问）"),
+            CliError::NoAnswer(e) => {
+                format!("无法读取回答：{}", crate::error::io_reason(e).zh)
+            }
+            CliError::NotAResult(answer) => format!("{answer:?}：请回答 approved 或 rejected"),
+            CliError::NoSuchRule(code) => {
+                format!("没有代码为 {code} 的规则；运行 `trainpack rules` 查看全部")
+            }
+            CliError::NotABag(path) => format!(
+                "{}：不是 BagIt 包（根目录及其唯一的顶层文件夹中都没有 bagit.txt）；如要将包与其清单比对，请加 --manifest 清单文件",
+                path.display()
+            ),
+            CliError::ReportUnwritable(e) => {
+                format!("无法输出报告：{}", crate::error::io_reason(e).zh)
+            }
+        };
+        Text::new(self.to_string(), zh)
+    }
+}
+
+/// What an error says in both languages, when it is one of the layers'
+/// errors (they all are; anything else is a bug that shows its English).
+fn said(e: &(dyn std::error::Error + 'static)) -> Option<Text> {
+    use crate::error::Localized;
+    macro_rules! first_of {
+        ($($t:ty),* $(,)?) => {
+            $(if let Some(e) = e.downcast_ref::<$t>() {
+                return Some(e.text());
+            })*
+        };
+    }
+    first_of!(
+        crate::error::Error,
+        Text,
+        CliError,
+        crate::error::NotADate,
+        crate::manifest::ManifestError,
+        crate::batch::BatchError,
+        crate::batch::catalog::CatalogError,
+        crate::batch::roster::RosterError,
+        crate::batch::shard::ShardError,
+    );
+    None
+}
+
+/// The message of an error that reached `main`, in the user's language:
+/// the first error in the chain that can say itself in both languages
+/// (every layer's can).
+pub fn localised(err: &anyhow::Error, lang: Lang) -> String {
+    err.chain()
+        .find_map(said)
+        .map(|text| text.get(lang).to_owned())
+        // Not expected: every error the commands return is one of the above.
+        .unwrap_or_else(|| format!("{err:#}"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -338,7 +423,7 @@ enum ColourChoice {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     crate::atomic::remove_partials_on_interrupt();
     let global = &cli.global;
     let lang = global.lang();
@@ -353,12 +438,56 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => crate::batch::cli::run_batch(args, global),
         Command::Merge(args) => crate::batch::cli::run_merge(args, global),
     };
+    // The one place an error becomes a message and exit code 2.
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("trainpack: {}", message.get(lang));
+        Err(err) => {
+            eprintln!("trainpack: {}", localised(&err, lang));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The language asked for before the arguments are parsed (`--lang X`
+/// anywhere, else the locale), so that `--help` and parse errors speak it.
+fn lang_before_parsing(args: &[std::ffi::OsString]) -> Lang {
+    let mut given = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("zh") => given = Some(Lang::Zh),
+            Some("en") => given = Some(Lang::En),
+            _ => {}
+        }
+    }
+    given.unwrap_or_else(Lang::from_env)
+}
+
+/// The command line, parsed with help and errors in the user's language;
+/// `--help`, `--version` and parse errors exit here (0, or 2 for errors).
+fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_before_parsing(&args);
+    let command = match lang {
+        Lang::En => Cli::command(),
+        Lang::Zh => zh::localise(Cli::command()),
+    };
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) if lang == Lang::Zh => e.apply::<zh::ZhErrors>().exit(),
+        Err(e) => e.exit(),
     }
 }
 
@@ -425,7 +554,7 @@ fn clean_or_one(clean: bool) -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_check(args: CheckArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     // Refused before the work: over the package, or inside it where the
@@ -433,34 +562,28 @@ fn run_check(args: CheckArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     if let Some(html) = &args.html {
         atomic::ensure_outside(&args.path, html)?;
     }
-    let report = check(&args.path, &options).map_err(Text::from)?;
+    let report = check(&args.path, &options)?;
     if let Some(html) = &args.html {
         atomic::write(html, report::html::render(&report, lang).as_bytes())
             .map_err(|e| unwritable(html, e))?;
     }
     if args.json {
         // Streamed: a package of 100,000 files must not need its report twice in memory.
-        match report::json::write(&report, lang, std::io::stdout().lock()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(report_unwritable(&e));
-            }
-            _ => {}
-        }
+        stream_stdout(|out| report::json::write(&report, lang, out))?;
     } else {
         write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
     }
     Ok(verdict_code(report.verdict))
 }
 
-fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     if let Some(output) = &args.output {
         atomic::ensure_outside(&args.path, output)?;
     }
-    let package = Package::open_for_scan(&args.path, &options.policy.limits).map_err(Text::from)?;
-    let (report, archive) =
-        check_with_archive_hash(&package, &args.path, &options).map_err(Text::from)?;
+    let package = Package::open_for_scan(&args.path, &options.policy.limits)?;
+    let (report, archive) = check_with_archive_hash(&package, &args.path, &options)?;
     let manifest = Manifest::from_report(&report, archive, now_rfc3339());
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
@@ -477,14 +600,14 @@ fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Te
     Ok(verdict_code(report.verdict))
 }
 
-fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let threads = args.jobs.threads();
     let Some(manifest_path) = &args.manifest else {
         return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
-    let changes = verify::verify(&args.path, &manifest, args.fast, threads).map_err(Text::from)?;
+    let changes = verify::verify(&args.path, &manifest, args.fast, threads)?;
     // A manifest of 100,000 files can list as many changes: the manifest
     // is let go first, and the result streams out instead of being built
     // as one string (or a JSON value copying every path).
@@ -499,24 +622,14 @@ fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, Text> 
     Ok(clean_or_one(changes.is_empty()))
 }
 
-fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, Text> {
-    let package =
-        Package::open_with(&args.path, &crate::policy::Limits::for_verify()).map_err(Text::from)?;
+fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> anyhow::Result<ExitCode> {
+    let package = Package::open_with(&args.path, &crate::policy::Limits::for_verify())?;
     if !validate::looks_like_bag(&package) {
-        return Err(Text::new(
-            format!(
-                "{}: not a BagIt bag (no bagit.txt at its root or in its single top-level folder); to compare a package with its manifest, add --manifest FILE",
-                args.path.display()
-            ),
-            format!(
-                "{}：不是 BagIt 包（根目录及其唯一的顶层文件夹中都没有 bagit.txt）；如要将包与其清单比对，请加 --manifest 清单文件",
-                args.path.display()
-            ),
-        ));
+        return Err(CliError::NotABag(args.path.clone()).into());
     }
     let bag = validate::validate_package(&package, args.fast, threads);
     let ticket = match &args.ticket {
-        Some(ticket) => Some(crate::pack::check_ticket(&args.path, ticket).map_err(Text::from)?),
+        Some(ticket) => Some(crate::pack::check_ticket(&args.path, ticket)?),
         None => None,
     };
     let ticket_ok = ticket.as_ref().is_none_or(|t| t.matches);
@@ -541,7 +654,7 @@ fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitC
     Ok(clean_or_one(accepted && ticket_ok))
 }
 
-fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_pack(args: PackArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let options = args.check.options(global)?;
     let pack_options = PackOptions {
@@ -549,7 +662,7 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
         force: args.force,
         chunk_size: args.chunk_size.max(1),
     };
-    match pack::pack(&args.path, &options, &pack_options).map_err(Text::from)? {
+    match pack::pack(&args.path, &options, &pack_options)? {
         PackOutcome::Refused(report) => {
             write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
             eprintln!("trainpack: {}", refused(Refusal::Pack, lang));
@@ -579,13 +692,13 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     }
 }
 
-fn run_init(args: InitArgs) -> Result<ExitCode, Text> {
+fn run_init(args: InitArgs) -> anyhow::Result<ExitCode> {
     let written = crate::descriptor::init(&args.path, args.force)?;
     eprintln!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_audit(args: AuditArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     use crate::audit::{AuditRequest, Recorded, record};
     use crate::descriptor::AuditResult;
     let lang = global.lang();
@@ -593,13 +706,10 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     // On a terminal, what the flags leave out is asked for; elsewhere the
     // flags must say it all.
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let field = |given: Option<String>, flag: &str, en: &str, zh: &str| match given {
+    let field = |given: Option<String>, flag: &'static str, en: &str, zh: &str| match given {
         Some(v) => Ok(v),
         None if interactive => ask(lang.pick(en, zh)),
-        None => Err(match lang {
-            Lang::En => format!("{flag} is required (no terminal to ask on)"),
-            Lang::Zh => format!("缺少 {flag}（非交互环境，无法询问）"),
-        }),
+        None => Err(CliError::NotAsked(flag)),
     };
     let reviewer = field(args.reviewer, "--reviewer", "Reviewer: ", "审核人：")?;
     let role = field(args.role, "--role", "Role: ", "职务：")?;
@@ -615,12 +725,7 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
             match answer.trim() {
                 "approved" | "通过" => AuditResult::Approved,
                 "rejected" | "不通过" => AuditResult::Rejected,
-                other => {
-                    return Err(Text::new(
-                        format!("{other:?}: answer approved or rejected"),
-                        format!("{other:?}：请回答 approved 或 rejected"),
-                    ));
-                }
+                other => return Err(CliError::NotAResult(other.to_owned()).into()),
             }
         }
     };
@@ -633,7 +738,7 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
         date: args.date,
         force: args.force,
     };
-    match record(&args.path, &options, request).map_err(|e| e.get(lang).to_owned())? {
+    match record(&args.path, &options, request)? {
         Recorded::RefusedFailing(report) => {
             write_stdout(&report::terminal::render(&report, lang, global.colour()))?;
             eprintln!("trainpack: {}", refused(Refusal::Approve, lang));
@@ -649,25 +754,23 @@ fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
 }
 
 /// One line from the terminal, after a prompt on stderr.
-fn ask(prompt: &str) -> Result<String, String> {
+fn ask(prompt: &str) -> Result<String, CliError> {
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(CliError::NoAnswer)?;
     Ok(line.trim().to_owned())
 }
 
-fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+fn run_rules(args: RulesArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let selected: Vec<&rules::Rule> = match &args.code {
-        Some(code) => vec![rules::by_code(&code.to_ascii_uppercase()).ok_or_else(|| {
-            Text::new(
-                format!("no rule with code {code}; run `trainpack rules` for the list"),
-                format!("没有代码为 {code} 的规则；运行 `trainpack rules` 查看全部"),
-            )
-        })?],
+        Some(code) => vec![
+            rules::by_code(&code.to_ascii_uppercase())
+                .ok_or_else(|| CliError::NoSuchRule(code.clone()))?,
+        ],
         None => rules::ALL.to_vec(),
     };
     if args.json {
@@ -678,42 +781,29 @@ fn run_rules(args: RulesArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.
-/// Write to standard output through a buffer, as `write` produces it; a
-/// reader that went away (`| head`) is not an error.
+/// Write to standard output through a buffer, as `write` produces it.
+/// The one place a closed pipe is handled: a reader that went away
+/// (`| head`) is not an error, and the command still exits with its
+/// verdict (0 or 1), so `set -o pipefail` scripts see the real outcome.
 fn stream_stdout(
     write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
-) -> Result<(), Text> {
+) -> Result<(), CliError> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(report_unwritable(&e)),
+        Err(e) => Err(CliError::ReportUnwritable(e)),
     }
 }
 
 /// "cannot write FILE", the reason chosen by the I/O error's kind.
-fn unwritable(path: &std::path::Path, source: std::io::Error) -> Text {
+fn unwritable(path: &std::path::Path, source: std::io::Error) -> crate::error::Error {
     crate::error::Error::Unwritable {
         path: path.to_owned(),
         source,
     }
-    .text()
 }
 
-fn report_unwritable(e: &std::io::Error) -> Text {
-    let reason = crate::error::io_reason(e);
-    Text::new(
-        format!("cannot write the report: {}", reason.en),
-        format!("无法输出报告：{}", reason.zh),
-    )
-}
-
-fn write_stdout(text: &str) -> Result<(), Text> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(report_unwritable(&e)),
-    }
+fn write_stdout(text: &str) -> Result<(), CliError> {
+    stream_stdout(|out| out.write_all(text.as_bytes()))
 }

@@ -241,8 +241,8 @@ impl Descriptor {
     }
 }
 
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text, DATE).map_err(|_| "expected a date as YYYY-MM-DD".to_owned())
+pub fn parse_date(text: &str) -> Result<Date, crate::error::NotADate> {
+    Date::parse(text, DATE).map_err(|_| crate::error::NotADate)
 }
 
 pub fn format_date(date: Date) -> String {

@@ -175,3 +175,44 @@ impl ArchiveProblem {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error that says itself in both languages: what went wrong, naming
+/// the file, and what to do. Every layer's error enum implements it, so the
+/// binary picks the user's language in one place (`cli::main`) instead of
+/// each layer formatting for a language it was handed.
+pub trait Localized: std::error::Error + Send + Sync + 'static {
+    fn text(&self) -> Text;
+}
+
+impl Localized for Error {
+    fn text(&self) -> Text {
+        Error::text(self)
+    }
+}
+
+/// A message already said in both languages is an error as it stands
+/// (the English shows where only one language can be shown).
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for Text {}
+
+impl Localized for Text {
+    fn text(&self) -> Text {
+        self.clone()
+    }
+}
+
+/// Why a date given on the command line or in a descriptor is not one.
+#[derive(Debug, thiserror::Error)]
+#[error("expected a date as YYYY-MM-DD")]
+pub struct NotADate;
+
+impl Localized for NotADate {
+    fn text(&self) -> Text {
+        Text::new(self.to_string(), "日期格式应为 YYYY-MM-DD")
+    }
+}

@@ -313,65 +313,92 @@ impl Manifest {
     /// Read a manifest, parsed as it streams in (the text is never held
     /// whole) and refused past [`MAX_MANIFEST_BYTES`], so a huge or hostile
     /// file cannot take the memory of the machine.
-    pub fn load(path: &Path) -> Result<Manifest, crate::i18n::Text> {
-        use crate::i18n::Text;
-        let fail = |e: io::Error| {
-            let reason = crate::error::io_reason(&e);
-            Text::new(
-                format!("{}: {}", path.display(), reason.en),
-                format!("{}：{}", path.display(), reason.zh),
-            )
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        let unreadable = |source| ManifestError::Unreadable {
+            path: path.to_owned(),
+            source,
         };
-        let file = File::open(path).map_err(fail)?;
-        let len = file.metadata().map_err(fail)?.len();
-        let too_big = || {
-            Text::new(
-                format!(
-                    "{}: larger than {} MiB, more than a manifest of the most files a package may hold (limits.max_entries); not a trainpack manifest (see SECURITY.md)",
-                    path.display(),
-                    MAX_MANIFEST_BYTES >> 20
-                ),
-                format!(
-                    "{}：大于 {} MiB，超过了包内文件数上限（limits.max_entries）所对应的清单大小；不是 trainpack 清单（见 SECURITY.md）",
-                    path.display(),
-                    MAX_MANIFEST_BYTES >> 20
-                ),
-            )
+        let too_big = || ManifestError::TooLarge {
+            path: path.to_owned(),
         };
+        let file = File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
         if len > MAX_MANIFEST_BYTES {
             return Err(too_big());
         }
         let mut input = io::BufReader::new(file.take(MAX_MANIFEST_BYTES + 1));
-        let manifest: Manifest = serde_json::from_reader(&mut input).map_err(|e| {
+        let manifest: Manifest = serde_json::from_reader(&mut input).map_err(|source| {
             if input.get_ref().limit() == 0 {
                 too_big()
             } else {
-                Text::new(
-                    format!("{}: not a trainpack manifest: {e}", path.display()),
-                    format!(
-                        "{}：不是 trainpack 清单（第 {} 行第 {} 列不符合清单格式）",
-                        path.display(),
-                        e.line(),
-                        e.column()
-                    ),
-                )
+                ManifestError::NotAManifest {
+                    path: path.to_owned(),
+                    source,
+                }
             }
         })?;
         if manifest.manifest_version != MANIFEST_VERSION {
-            return Err(Text::new(
-                format!(
-                    "{}: manifest version {} is not supported (this trainpack reads version {MANIFEST_VERSION})",
-                    path.display(),
-                    manifest.manifest_version
-                ),
-                format!(
-                    "{}：不支持清单版本 {}（本 trainpack 读取版本 {MANIFEST_VERSION}）",
-                    path.display(),
-                    manifest.manifest_version
-                ),
-            ));
+            return Err(ManifestError::UnsupportedVersion {
+                path: path.to_owned(),
+                found: manifest.manifest_version,
+            });
         }
         Ok(manifest)
+    }
+}
+
+/// Why a manifest given to `verify` cannot be used, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{}: {}", .path.display(), crate::error::io_reason(.source).en)]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: io::Error,
+    },
+    #[error(
+        "{}: larger than {} MiB, more than a manifest of the most files a package may hold (limits.max_entries); not a trainpack manifest (see SECURITY.md)",
+        .path.display(),
+        MAX_MANIFEST_BYTES >> 20
+    )]
+    TooLarge { path: std::path::PathBuf },
+    #[error("{}: not a trainpack manifest: {source}", .path.display())]
+    NotAManifest {
+        path: std::path::PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{}: manifest version {found} is not supported (this trainpack reads version {MANIFEST_VERSION})",
+        .path.display()
+    )]
+    UnsupportedVersion {
+        path: std::path::PathBuf,
+        found: u32,
+    },
+}
+
+impl crate::error::Localized for ManifestError {
+    fn text(&self) -> crate::i18n::Text {
+        let zh = match self {
+            ManifestError::Unreadable { path, source } => {
+                format!("{}：{}", path.display(), crate::error::io_reason(source).zh)
+            }
+            ManifestError::TooLarge { path } => format!(
+                "{}：大于 {} MiB，超过了包内文件数上限（limits.max_entries）所对应的清单大小；不是 trainpack 清单（见 SECURITY.md）",
+                path.display(),
+                MAX_MANIFEST_BYTES >> 20
+            ),
+            ManifestError::NotAManifest { path, source } => format!(
+                "{}：不是 trainpack 清单（第 {} 行第 {} 列不符合清单格式）",
+                path.display(),
+                source.line(),
+                source.column()
+            ),
+            ManifestError::UnsupportedVersion { path, found } => format!(
+                "{}：不支持清单版本 {found}（本 trainpack 读取版本 {MANIFEST_VERSION}）",
+                path.display()
+            ),
+        };
+        crate::i18n::Text::new(self.to_string(), zh)
     }
 }
 

@@ -629,3 +629,135 @@ fn unknown_rule_code_speaks_chinese() {
     leaks.run("rules TP999", &zh(tmp.path(), &["rules", "TP999"]), 2);
     leaks.assert_none();
 }
+
+/// clap's own texts: `--help` of the program and of every subcommand,
+/// under `--lang zh` and under a zh locale without `--lang`.
+#[test]
+fn help_speaks_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut leaks = Leaks::default();
+    let commands = [
+        "check", "manifest", "verify", "pack", "init", "audit", "rules", "batch", "merge",
+    ];
+    leaks.run("--help", &zh(tmp.path(), &["--help"]), 0);
+    leaks.run("-h", &zh(tmp.path(), &["-h"]), 0);
+    for command in commands {
+        for flag in ["--help", "-h"] {
+            leaks.run(
+                &format!("{command} {flag}"),
+                &zh(tmp.path(), &[command, flag]),
+                0,
+            );
+        }
+    }
+    // `help` takes command names only (no --lang): the locale says zh.
+    let by_locale = |args: &[&str]| {
+        run(trainpack()
+            .current_dir(tmp.path())
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "zh_CN.UTF-8")
+            .args(args))
+    };
+    leaks.run("help (LANG=zh_CN.UTF-8)", &by_locale(&["help"]), 0);
+    leaks.run(
+        "help check (LANG=zh_CN.UTF-8)",
+        &by_locale(&["help", "check"]),
+        0,
+    );
+    let by_locale = by_locale(&["check", "--help"]);
+    leaks.run("check --help (LANG=zh_CN.UTF-8)", &by_locale, 0);
+    assert!(by_locale.stdout.contains("用法："), "{}", by_locale.stdout);
+    leaks.assert_none();
+}
+
+/// clap's parse errors, each kind the command line can meet, and the
+/// value checks of trainpack's own flags (`--shard`, `--received-at`,
+/// `--note`): Chinese, exit 2.
+#[test]
+fn parse_errors_speak_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut leaks = Leaks::default();
+    let cases: &[&[&str]] = &[
+        &["check"],
+        &["check", "x", "--bogus"],
+        &["check", "x", "--jsn"],
+        &["chek", "x"],
+        &["check", "x", "--probe", "nope"],
+        &["check", "x", "--threshold", "200"],
+        &["check", "x", "--html"],
+        &["verify", "x", "--ticket", "t", "--manifest", "m"],
+        &["batch", "inbox", "-o", "out", "--shard", "9/2"],
+        &["batch", "inbox", "-o", "out", "--shard", "x"],
+        &["batch", "inbox", "-o", "out", "--received-at", "2024-01-01"],
+        &["merge", "-o", "out"],
+        &["audit", "x", "--note", "bad"],
+    ];
+    for args in cases {
+        let out = zh(dir, args);
+        leaks.run(&format!("{args:?}"), &out, 2);
+        assert!(out.stderr.starts_with("错误："), "{args:?}: {}", out.stderr);
+    }
+    leaks.assert_none();
+    // The value checks say why in Chinese, not only that the value is bad.
+    let shard = zh(dir, &["batch", "inbox", "-o", "out", "--shard", "9/2"]);
+    assert!(shard.stderr.contains("1 ≤ K ≤ N"), "{}", shard.stderr);
+    // English stays clap's own.
+    let en = run(trainpack().current_dir(dir).args(["check", "--lang", "en"]));
+    assert_eq!(en.code, 2);
+    assert!(en.stderr.starts_with("error: "), "{}", en.stderr);
+}
+
+/// The batch errors that were English only: a catalog of a schema version
+/// this build does not know, a roster that cannot be read (the system's
+/// reason), and a shard row whose output file merge refuses (its row's
+/// error, shown in the merged summaries).
+#[test]
+fn catalog_roster_and_merge_refusals_speak_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut leaks = Leaks::default();
+    let inbox = dir.join("inbox");
+    copy_sample("pass", &inbox.join("合格包"));
+
+    let future = dir.join("future");
+    fs::create_dir_all(&future).unwrap();
+    rusqlite::Connection::open(future.join("catalog.sqlite"))
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('schema_version', '99');",
+        )
+        .unwrap();
+    let out = zh(dir, &["batch", "inbox", "-o", "future", "-q"]);
+    leaks.run("batch into a catalog of version 99", &out, 2);
+    assert!(out.stderr.contains("99"), "{}", out.stderr);
+    leaks.run(
+        "merge of a catalog of version 99",
+        &zh(dir, &["merge", "future", "-o", "m1"]),
+        2,
+    );
+
+    let out = zh(
+        dir,
+        &["batch", "inbox", "-o", "r1", "-q", "--roster", "nosuch.csv"],
+    );
+    leaks.run("batch with a missing roster", &out, 2);
+    assert!(out.stderr.contains("文件或文件夹不存在"), "{}", out.stderr);
+
+    assert_eq!(zh(dir, &["batch", "inbox", "-o", "分片1", "-q"]).code, 0);
+    rusqlite::Connection::open(dir.join("分片1/catalog.sqlite"))
+        .unwrap()
+        .execute("UPDATE packages SET report_file = '../secret.txt'", [])
+        .unwrap();
+    leaks.run(
+        "merge of a row naming ../secret.txt",
+        &zh(dir, &["merge", "分片1", "-o", "merged"]),
+        2,
+    );
+    let summary = fs::read_to_string(dir.join("merged/summary.csv")).unwrap();
+    assert!(summary.contains("已拒绝"), "{summary}");
+    leaks.csv("merged summary.csv", &dir.join("merged/summary.csv"));
+    leaks.assert_none();
+}

@@ -191,8 +191,67 @@ pub struct Catalog {
     conn: Connection,
 }
 
-fn err(e: rusqlite::Error) -> String {
-    format!("catalog: {e}")
+fn err(e: rusqlite::Error) -> CatalogError {
+    CatalogError::Sqlite(e)
+}
+
+/// Why the catalog cannot be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{path}: {source}", path = .path.display())]
+    Open {
+        path: std::path::PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("catalog: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error(
+        "{path}: catalog schema version {found} is not supported (this trainpack writes version {SCHEMA_VERSION}); use a new --out folder",
+        path = .path.display()
+    )]
+    UnsupportedVersion {
+        path: std::path::PathBuf,
+        found: String,
+    },
+}
+
+impl crate::error::Localized for CatalogError {
+    fn text(&self) -> crate::i18n::Text {
+        let zh = match self {
+            CatalogError::Open { path, source } => {
+                format!(
+                    "{}：无法打开目录库：{}",
+                    path.display(),
+                    sqlite_reason_zh(source)
+                )
+            }
+            CatalogError::Sqlite(e) => format!("目录库：{}", sqlite_reason_zh(e)),
+            CatalogError::UnsupportedVersion { path, found } => format!(
+                "{}：不支持目录库结构版本 {found}（本版 trainpack 写入版本 {SCHEMA_VERSION}）；请换一个新的 --out 文件夹",
+                path.display()
+            ),
+        };
+        crate::i18n::Text::new(self.to_string(), zh)
+    }
+}
+
+/// SQLite's reason in Chinese, chosen by its error code, never by wording.
+fn sqlite_reason_zh(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => {
+            "目录库正被占用（可能另一个 trainpack 正在写入同一文件夹）".to_owned()
+        }
+        Some(C::NotADatabase) => "不是 SQLite 数据库文件".to_owned(),
+        Some(C::DatabaseCorrupt) => "数据库文件已损坏".to_owned(),
+        Some(C::CannotOpen) => "无法打开数据库文件".to_owned(),
+        Some(C::ReadOnly) => "数据库为只读".to_owned(),
+        Some(C::PermissionDenied) => "没有访问权限".to_owned(),
+        Some(C::DiskFull) => "磁盘空间已满".to_owned(),
+        Some(C::SystemIoFailure) => "输入输出错误".to_owned(),
+        Some(code) => format!("数据库错误（{code:?}）"),
+        None => "数据库错误".to_owned(),
+    }
 }
 
 const COLUMNS: &str = "name, path, source, size, mtime_ns, fingerprint, archive_sha256, id, stem, provider, title, status, files, total_bytes, course_resources, videos, video_ratio, video_bytes_ratio, threshold_percent, errors, warnings, deadline, error_text, by_kind, report_file, manifest_file, html_file, checked_at, options_key, tool_version";
@@ -224,9 +283,12 @@ fn kind_column(row: &rusqlite::Row, index: usize) -> rusqlite::Result<ResourceKi
 
 impl Catalog {
     /// Open (creating if needed) the catalog in `dir`.
-    pub fn open(dir: &Path) -> Result<Catalog, String> {
+    pub fn open(dir: &Path) -> Result<Catalog, CatalogError> {
         let path = dir.join(FILE_NAME);
-        let conn = Connection::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let conn = Connection::open(&path).map_err(|source| CatalogError::Open {
+            path: path.clone(),
+            source,
+        })?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(err)?;
         conn.execute_batch(&format!(
@@ -265,17 +327,14 @@ impl Catalog {
             Some(v) if v == SCHEMA_VERSION.to_string() => {}
             Some(v) if v == "1" => migrate_from_1(&conn).map_err(err)?,
             Some(v) => {
-                return Err(format!(
-                    "{}: catalog schema version {v} is not supported (this trainpack writes version {SCHEMA_VERSION}); use a new --out folder",
-                    path.display()
-                ));
+                return Err(CatalogError::UnsupportedVersion { path, found: v });
             }
         }
         Ok(Catalog { conn })
     }
 
     /// Every package, sorted by name.
-    pub fn packages(&self) -> Result<Vec<PackageRow>, String> {
+    pub fn packages(&self) -> Result<Vec<PackageRow>, CatalogError> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {COLUMNS} FROM packages ORDER BY name"))
@@ -322,7 +381,7 @@ impl Catalog {
     }
 
     /// The resources of one package, sorted by path.
-    pub fn resources(&self, package: &str) -> Result<Vec<ResourceRow>, String> {
+    pub fn resources(&self, package: &str) -> Result<Vec<ResourceRow>, CatalogError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -348,7 +407,7 @@ impl Catalog {
         &self,
         ignore_kinds: &[&str],
         min_size: u64,
-    ) -> Result<Vec<(String, ResourceRow)>, String> {
+    ) -> Result<Vec<(String, ResourceRow)>, CatalogError> {
         let placeholders = vec!["?"; ignore_kinds.len()].join(", ");
         let filter = if ignore_kinds.is_empty() {
             String::new()
@@ -390,7 +449,11 @@ impl Catalog {
 
     /// Record a package and its resources in one transaction, replacing
     /// whatever was recorded for it before.
-    pub fn record(&mut self, row: &PackageRow, resources: &[ResourceRow]) -> Result<(), String> {
+    pub fn record(
+        &mut self,
+        row: &PackageRow,
+        resources: &[ResourceRow],
+    ) -> Result<(), CatalogError> {
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute("DELETE FROM packages WHERE name = ?1", params![row.name])
             .map_err(err)?;
@@ -459,7 +522,7 @@ impl Catalog {
         name: &str,
         stem: &str,
         files: &[String; 3],
-    ) -> Result<(), String> {
+    ) -> Result<(), CatalogError> {
         self.conn
             .execute(
                 "UPDATE packages SET stem = ?2, report_file = ?3, manifest_file = ?4, html_file = ?5 WHERE name = ?1",
@@ -470,7 +533,7 @@ impl Catalog {
     }
 
     /// Forget packages (and their resources).
-    pub fn remove(&mut self, names: &[String]) -> Result<(), String> {
+    pub fn remove(&mut self, names: &[String]) -> Result<(), CatalogError> {
         let tx = self.conn.transaction().map_err(err)?;
         for name in names {
             tx.execute("DELETE FROM packages WHERE name = ?1", params![name])

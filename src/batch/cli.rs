@@ -8,7 +8,7 @@ use super::shard::Shard;
 use super::{BatchOptions, ProgressMode};
 use crate::check::CheckOptions;
 use crate::cli::GlobalFlags;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Lang;
 use crate::probe::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -80,7 +80,7 @@ pub struct BatchArgs {
     pub received_at: Option<time::Date>,
 }
 
-fn parse_day(text: &str) -> Result<time::Date, String> {
+fn parse_day(text: &str) -> Result<time::Date, crate::error::NotADate> {
     crate::descriptor::parse_date(text)
 }
 
@@ -116,18 +116,17 @@ pub struct MergeArgs {
 fn roster_input(
     path: Option<&PathBuf>,
     received_at: Option<time::Date>,
-    lang: Lang,
-) -> Result<Option<super::roll_call::RosterInput>, String> {
+) -> Result<Option<super::roll_call::RosterInput>, super::roster::RosterError> {
     path.map(|path| {
         Ok(super::roll_call::RosterInput {
-            roster: super::roster::read(path, lang)?,
+            roster: super::roster::read(path)?,
             received_at,
         })
     })
     .transpose()
 }
 
-pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let policy = args.policy.policy()?;
     let packages = args
@@ -157,7 +156,7 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text
     } else {
         ProgressMode::Plain
     };
-    let roster = roster_input(args.roster.as_ref(), args.received_at, lang)?;
+    let roster = roster_input(args.roster.as_ref(), args.received_at)?;
     let opts = BatchOptions {
         roster,
         inbox: args.inbox,
@@ -225,10 +224,10 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
-pub fn run_merge(args: MergeArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
+pub fn run_merge(args: MergeArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let lang = global.lang();
     let opts = super::merge::MergeOptions {
-        roster: roster_input(args.roster.as_ref(), args.received_at, lang)?,
+        roster: roster_input(args.roster.as_ref(), args.received_at)?,
         inputs: args.reports,
         out: args.out,
         lang,

@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::Stems;
 use super::catalog::{self, Catalog, PackageRow, ResourceRow, Status};
 use super::summary::{self, SummaryData};
+use super::{BatchError, Stems};
 use crate::atomic;
-use crate::i18n::Lang;
+use crate::error::{Localized, io_reason};
+use crate::i18n::{Lang, Text};
 
 pub struct MergeOptions {
     pub inputs: Vec<PathBuf>,
@@ -35,22 +36,11 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 }
 
 /// Merge; returns the summary of the merged folder.
-pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
+pub fn merge(opts: &MergeOptions) -> Result<SummaryData, BatchError> {
     let mut chosen: BTreeMap<String, Found> = BTreeMap::new();
     for dir in &opts.inputs {
         if !dir.join(catalog::FILE_NAME).is_file() {
-            return Err(match opts.lang {
-                Lang::En => format!(
-                    "{}: no {} here; give folders written by `trainpack batch --out`",
-                    dir.display(),
-                    catalog::FILE_NAME
-                ),
-                Lang::Zh => format!(
-                    "{}：这里没有 {}；请给出 `trainpack batch --out` 写出的文件夹",
-                    dir.display(),
-                    catalog::FILE_NAME
-                ),
-            });
+            return Err(BatchError::NotABatchFolder(dir.clone()));
         }
         let input = Catalog::open(dir)?;
         for row in input.packages()? {
@@ -71,12 +61,9 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
         }
     }
 
-    std::fs::create_dir_all(&opts.out).map_err(|e| {
-        crate::error::Error::Unwritable {
-            path: opts.out.clone(),
-            source: e,
-        }
-        .message(opts.lang)
+    std::fs::create_dir_all(&opts.out).map_err(|e| crate::error::Error::Unwritable {
+        path: opts.out.clone(),
+        source: e,
     })?;
     let mut merged = Catalog::open(&opts.out)?;
     let existing = merged.packages()?;
@@ -111,7 +98,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
                 Err(e) => {
                     // The row stays, as a package that could not be merged.
                     row.status = Status::Error;
-                    row.error_text = Some(e);
+                    row.error_text = Some(e.text().get(opts.lang).to_owned());
                     row.report_file = None;
                     row.manifest_file = None;
                     row.html_file = None;
@@ -129,13 +116,13 @@ pub fn merge(opts: &MergeOptions) -> Result<SummaryData, String> {
 /// `old` comes from the shard's catalog, which anyone could have edited: it
 /// must name a regular file directly inside the shard folder. A path (`/etc/passwd`,
 /// `../x`) or a symbolic link is refused, never read.
-fn copy_output(dir: &Path, old: Option<&str>, out: &Path, new: &str) -> Result<(), String> {
-    let old = old.ok_or_else(|| "incomplete catalog row".to_owned())?;
+fn copy_output(dir: &Path, old: Option<&str>, out: &Path, new: &str) -> Result<(), CopyError> {
+    let old = old.ok_or(CopyError::IncompleteRow)?;
     if !is_plain_file_name(old) {
-        return Err(format!(
-            "{}: the catalog names the output file {old:?}, which is not a file name inside this shard folder; refused, nothing read",
-            dir.display()
-        ));
+        return Err(CopyError::NotAFileName {
+            dir: dir.to_owned(),
+            old: old.to_owned(),
+        });
     }
     let src = dir.join(old);
     let dst = out.join(new);
@@ -143,16 +130,69 @@ fn copy_output(dir: &Path, old: Option<&str>, out: &Path, new: &str) -> Result<(
         return Ok(());
     }
     // Not followed if it is a link (O_NOFOLLOW), not blocked on if a FIFO.
-    let (mut file, meta) = crate::source::open_regular_with_metadata(&src).map_err(|e| {
-        format!(
-            "{}: cannot read {old:?} from this shard folder: {e}",
-            dir.display()
-        )
-    })?;
+    let (mut file, meta) =
+        crate::source::open_regular_with_metadata(&src).map_err(|e| CopyError::Unopenable {
+            dir: dir.to_owned(),
+            old: old.to_owned(),
+            source: e,
+        })?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     std::io::Read::read_to_end(&mut file, &mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", src.display()))?;
-    atomic::write(&dst, &bytes).map_err(|e| format!("cannot write {}: {e}", dst.display()))
+        .map_err(|source| CopyError::Unreadable { path: src, source })?;
+    atomic::write(&dst, &bytes).map_err(|source| CopyError::Unwritable { path: dst, source })
+}
+
+/// Why a package's files could not be copied from a shard: the package
+/// stays, as a row that could not be merged, saying this.
+#[derive(Debug, thiserror::Error)]
+enum CopyError {
+    #[error("incomplete catalog row")]
+    IncompleteRow,
+    #[error(
+        "{}: the catalog names the output file {old:?}, which is not a file name inside this shard folder; refused, nothing read",
+        .dir.display()
+    )]
+    NotAFileName { dir: PathBuf, old: String },
+    #[error("{}: cannot read {old:?} from this shard folder: {source}", .dir.display())]
+    Unopenable {
+        dir: PathBuf,
+        old: String,
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    Unwritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Localized for CopyError {
+    fn text(&self) -> Text {
+        let zh = match self {
+            CopyError::IncompleteRow => "目录库中该行不完整".to_owned(),
+            CopyError::NotAFileName { dir, old } => format!(
+                "{}：目录库记录的输出文件 {old:?} 不是此分片文件夹内的文件名；已拒绝，未读取任何内容",
+                dir.display()
+            ),
+            CopyError::Unopenable { dir, old, source } => format!(
+                "{}：无法从此分片文件夹读取 {old:?}：{}",
+                dir.display(),
+                io_reason(source).zh
+            ),
+            CopyError::Unreadable { path, source } => {
+                format!("无法读取 {}：{}", path.display(), io_reason(source).zh)
+            }
+            CopyError::Unwritable { path, source } => {
+                format!("无法写入 {}：{}", path.display(), io_reason(source).zh)
+            }
+        };
+        Text::new(self.to_string(), zh)
+    }
 }
 
 /// One normal path component: no separator (either kind), not `.` or `..`,

@@ -44,6 +44,60 @@ use crate::report;
 use crate::scan::hex;
 use crate::source::{Package, SourceKind};
 
+/// Why a batch or a merge stopped (a package that cannot be read is not
+/// one: it becomes a row with its error, and the batch goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Catalog(#[from] catalog::CatalogError),
+    /// The inbox or the output folder cannot be read or written.
+    #[error(transparent)]
+    Io(#[from] crate::error::Error),
+    #[error("cannot rename {} to {}: {source}", .from.display(), .to.display())]
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+        source: std::io::Error,
+    },
+    /// An input of `merge` that `batch` did not write.
+    #[error(
+        "{}: no {} here; give folders written by `trainpack batch --out`",
+        .0.display(),
+        catalog::FILE_NAME
+    )]
+    NotABatchFolder(PathBuf),
+    /// Refused before any work (the output folder inside the inbox).
+    #[error(transparent)]
+    Said(#[from] crate::i18n::Text),
+}
+
+impl crate::error::Localized for BatchError {
+    fn text(&self) -> crate::i18n::Text {
+        match self {
+            BatchError::Catalog(e) => e.text(),
+            BatchError::Io(e) => e.text(),
+            BatchError::Said(text) => text.clone(),
+            BatchError::Rename { from, to, source } => crate::i18n::Text::new(
+                self.to_string(),
+                format!(
+                    "无法将 {} 重命名为 {}：{}",
+                    from.display(),
+                    to.display(),
+                    crate::error::io_reason(source).zh
+                ),
+            ),
+            BatchError::NotABatchFolder(dir) => crate::i18n::Text::new(
+                self.to_string(),
+                format!(
+                    "{}：这里没有 {}；请给出 `trainpack batch --out` 写出的文件夹",
+                    dir.display(),
+                    catalog::FILE_NAME
+                ),
+            ),
+        }
+    }
+}
+
 pub struct BatchOptions {
     pub inbox: PathBuf,
     pub out: PathBuf,
@@ -122,14 +176,10 @@ pub fn exit_code(fail: u64, error: u64) -> u8 {
 pub fn discover(
     inbox: &Path,
     out: &Path,
-    lang: Lang,
-) -> Result<(Vec<Candidate>, Vec<Candidate>), String> {
-    let unreadable = |e: std::io::Error| {
-        crate::error::Error::Unreadable {
-            path: inbox.to_owned(),
-            source: e,
-        }
-        .message(lang)
+) -> Result<(Vec<Candidate>, Vec<Candidate>), crate::error::Error> {
+    let unreadable = |e: std::io::Error| crate::error::Error::Unreadable {
+        path: inbox.to_owned(),
+        source: e,
     };
     let read = std::fs::read_dir(inbox).map_err(unreadable)?;
     let out_canonical = std::fs::canonicalize(out).ok();
@@ -327,7 +377,7 @@ fn settled_stems(rows: &[PackageRow]) -> BTreeMap<String, String> {
 /// ones), so a stem that passes from one package to another never
 /// overwrites files still to be moved. A run killed half-way leaves rows
 /// whose files are missing: the next run checks those packages again.
-pub fn settle_stems(out: &Path, catalog: &mut Catalog) -> Result<(), String> {
+pub fn settle_stems(out: &Path, catalog: &mut Catalog) -> Result<(), BatchError> {
     let rows = catalog.packages()?;
     let stems = settled_stems(&rows);
     let moving: Vec<(&PackageRow, &String)> = rows
@@ -336,8 +386,11 @@ pub fn settle_stems(out: &Path, catalog: &mut Catalog) -> Result<(), String> {
         .filter(|(r, stem)| r.stem != **stem)
         .collect();
     let rename = |from: &Path, to: &Path| {
-        std::fs::rename(from, to)
-            .map_err(|e| format!("cannot rename {} to {}: {e}", from.display(), to.display()))
+        std::fs::rename(from, to).map_err(|source| BatchError::Rename {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            source,
+        })
     };
     let temporary = |stem: &str, i: usize| out.join(format!(".{stem}.{i}.moving"));
     for (row, stem) in &moving {
@@ -576,18 +629,14 @@ enum Event {
     Finished(usize, Box<(PackageRow, Vec<ResourceRow>)>, Duration),
 }
 
-pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
+pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, BatchError> {
     let started = Instant::now();
-    crate::atomic::ensure_outside_inbox(&opts.inbox, &opts.out)
-        .map_err(|t| t.get(opts.lang).to_owned())?;
-    std::fs::create_dir_all(&opts.out).map_err(|e| {
-        crate::error::Error::Unwritable {
-            path: opts.out.clone(),
-            source: e,
-        }
-        .message(opts.lang)
+    crate::atomic::ensure_outside_inbox(&opts.inbox, &opts.out)?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| crate::error::Error::Unwritable {
+        path: opts.out.clone(),
+        source: e,
     })?;
-    let (all, ignored) = discover(&opts.inbox, &opts.out, opts.lang)?;
+    let (all, ignored) = discover(&opts.inbox, &opts.out)?;
     let mut catalog = Catalog::open(&opts.out)?;
     let previous: HashMap<String, PackageRow> = catalog
         .packages()?
@@ -672,7 +721,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
 
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let mut fatal: Option<String> = None;
+    let mut fatal: Option<catalog::CatalogError> = None;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<Event>();
         for _ in 0..opts.jobs.clamp(1, todo.len().max(1)) {
@@ -720,7 +769,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchOutcome, String> {
     });
     progress.finish();
     if let Some(e) = fatal {
-        return Err(e);
+        return Err(e.into());
     }
     // Files that are not packages: a row each, saying what they are.
     for c in ignored

@@ -21,7 +21,170 @@ use std::path::{Path, PathBuf};
 
 use time::Date;
 
-use crate::i18n::Lang;
+use crate::error::{Localized, io_reason};
+use crate::i18n::{Lang, Text};
+
+/// Why a roster cannot be used, naming the file (and the line or row).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}", .path.display(), .problem.text().en)]
+pub struct RosterError {
+    pub path: PathBuf,
+    pub problem: RosterProblem,
+}
+
+impl Localized for RosterError {
+    fn text(&self) -> Text {
+        Text::new(
+            self.to_string(),
+            format!("{}: {}", self.path.display(), self.problem.text().zh),
+        )
+    }
+}
+
+/// What is wrong with a roster; the line (CSV) or row (sheet) is 1-based.
+#[derive(Debug)]
+pub enum RosterProblem {
+    TooLarge,
+    Unreadable(std::io::Error),
+    NotText,
+    /// `detail` is the CSV reader's own (English) wording.
+    NotCsv {
+        line: usize,
+        detail: String,
+    },
+    /// `detail` is the workbook reader's own (English) wording.
+    NotAWorkbook {
+        detail: Option<String>,
+    },
+    Empty,
+    MissingColumn {
+        at: Place,
+        field: Field,
+    },
+    EmptyField {
+        at: Place,
+        field: Field,
+    },
+    NotADate {
+        at: Place,
+        text: String,
+    },
+    Repeated {
+        at: Place,
+        first: usize,
+    },
+}
+
+/// A line of a CSV file or a row of a sheet.
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    pub line: usize,
+    pub sheet: bool,
+}
+
+impl Place {
+    fn en(self) -> String {
+        format!("{} {}", self.unit(), self.line)
+    }
+
+    fn unit(self) -> &'static str {
+        if self.sheet { "row" } else { "line" }
+    }
+}
+
+impl RosterProblem {
+    pub fn text(&self) -> Text {
+        match self {
+            RosterProblem::TooLarge => Text::new(
+                "larger than 16 MiB: not a roster (one row per expected package)",
+                "大于 16 MiB，不像名单（每个应交培训包一行）",
+            ),
+            RosterProblem::Unreadable(e) => {
+                let reason = io_reason(e);
+                Text::new(
+                    format!("cannot read the roster: {}", reason.en),
+                    format!("无法读取名单：{}", reason.zh),
+                )
+            }
+            RosterProblem::NotText => Text::new(
+                "the roster is neither UTF-8 nor GBK text; save it from Excel as \"CSV UTF-8\" or as .xlsx",
+                "名单既不是 UTF-8 也不是 GBK 文本；请在 Excel 中另存为“CSV UTF-8”或 .xlsx 格式",
+            ),
+            RosterProblem::NotCsv { line, detail } => Text::new(
+                format!("line {line}: not valid CSV ({detail})"),
+                format!("第 {line} 行：不是有效的 CSV 格式（{detail}）"),
+            ),
+            RosterProblem::NotAWorkbook { detail } => {
+                let (en, zh) = match detail {
+                    Some(d) => (d.clone(), d.clone()),
+                    None => ("no sheet".to_owned(), "没有工作表".to_owned()),
+                };
+                Text::new(
+                    format!(
+                        "cannot read the workbook: {en}; save the roster as CSV UTF-8 or .xlsx"
+                    ),
+                    format!("无法读取该工作簿：{zh}；请另存为“CSV UTF-8”或 .xlsx 格式"),
+                )
+            }
+            RosterProblem::Empty => Text::new(
+                "the roster is empty: it needs a header row and one row per expected package",
+                "名单为空：需要一行表头，以及每个应交培训包一行",
+            ),
+            RosterProblem::MissingColumn { at, field } => {
+                let accepted = COLUMNS
+                    .iter()
+                    .map(|(_, en, zh, _)| format!("{en}/{zh}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Text::new(
+                    format!(
+                        "{}: the header has no column {}; accepted headers: {accepted}",
+                        at.en(),
+                        header_names(*field, Lang::En)
+                    ),
+                    format!(
+                        "第 {} 行：表头缺少 {} 列；可用的表头：{accepted}",
+                        at.line,
+                        header_names(*field, Lang::Zh)
+                    ),
+                )
+            }
+            RosterProblem::EmptyField { at, field } => Text::new(
+                format!(
+                    "{}: {} is empty; every row needs a category, project, sub-project, provider and end date",
+                    at.en(),
+                    header_names(*field, Lang::En)
+                ),
+                format!(
+                    "第 {} 行：{} 为空；每行都须填写类别、项目、子项目、承训单位和项目结束日期",
+                    at.line,
+                    header_names(*field, Lang::Zh)
+                ),
+            ),
+            RosterProblem::NotADate { at, text } => Text::new(
+                format!(
+                    "{}: end date {text:?} is not a date; write it as YYYY-MM-DD (for example 2024-06-30)",
+                    at.en()
+                ),
+                format!(
+                    "第 {} 行：项目结束日期“{text}”不是有效日期；请写成 YYYY-MM-DD（例如 2024-06-30）",
+                    at.line
+                ),
+            ),
+            RosterProblem::Repeated { at, first } => Text::new(
+                format!(
+                    "{}: repeats {} {first} (same provider and sub-project, or same package id); keep one",
+                    at.en(),
+                    at.unit()
+                ),
+                format!(
+                    "第 {} 行：与第 {first} 行重复（承训单位和子项目相同，或包编号相同）；请只保留一行",
+                    at.line
+                ),
+            ),
+        }
+    }
+}
 
 /// One expected package.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +206,7 @@ pub struct Roster {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
+pub enum Field {
     Category,
     Project,
     SubProject,
@@ -97,32 +260,23 @@ fn is_workbook(bytes: &[u8]) -> bool {
 
 /// Read a roster: an Excel workbook (XLSX, or XLS) by its content, its
 /// first sheet; anything else as CSV.
-pub fn read(path: &Path, lang: Lang) -> Result<Roster, String> {
+pub fn read(path: &Path) -> Result<Roster, RosterError> {
+    let fail = |problem| RosterError {
+        path: path.to_owned(),
+        problem,
+    };
     let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_ROSTER_BYTES);
     if too_big {
-        return Err(format!(
-            "{}: {}",
-            path.display(),
-            lang.pick(
-                "larger than 16 MiB: not a roster (one row per expected package)",
-                "大于 16 MiB，不像名单（每个应交培训包一行）"
-            )
-        ));
+        return Err(fail(RosterProblem::TooLarge));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "{}: {} {e}",
-            path.display(),
-            lang.pick("cannot read the roster:", "无法读取名单：")
-        )
-    })?;
-    let (rows, unit) = if is_workbook(&bytes) {
-        (sheet_rows(bytes, lang), "row")
+    let bytes = std::fs::read(path).map_err(|e| fail(RosterProblem::Unreadable(e)))?;
+    let sheet = is_workbook(&bytes);
+    let rows = if sheet {
+        sheet_rows(bytes)
     } else {
-        (csv_rows(&bytes, lang), "line")
+        csv_rows(&bytes)
     };
-    let rows = rows.map_err(|e| format!("{}: {e}", path.display()))?;
-    let entries = entries(rows, unit, lang).map_err(|e| format!("{}: {e}", path.display()))?;
+    let entries = rows.and_then(|rows| entries(rows, sheet)).map_err(fail)?;
     Ok(Roster {
         path: path.to_owned(),
         entries,
@@ -133,26 +287,21 @@ pub fn read(path: &Path, lang: Lang) -> Result<Roster, String> {
 /// dropped), else GBK. Strict UTF-8 first: GBK bytes are almost never valid
 /// UTF-8, while UTF-8 Chinese read as GBK would decode to nonsense
 /// without an error.
-pub fn decode_text(bytes: &[u8], lang: Lang) -> Result<String, String> {
+pub fn decode_text(bytes: &[u8]) -> Result<String, RosterProblem> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_owned());
     }
     let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
     if had_errors {
-        return Err(lang
-            .pick(
-                "the roster is neither UTF-8 nor GBK text; save it from Excel as \"CSV UTF-8\" or as .xlsx",
-                "名单既不是 UTF-8 也不是 GBK 文本；请在 Excel 中另存为“CSV UTF-8”或 .xlsx 格式",
-            )
-            .to_owned());
+        return Err(RosterProblem::NotText);
     }
     Ok(text.into_owned())
 }
 
 /// (line, fields) of every record of a CSV file, the header first.
-fn csv_rows(bytes: &[u8], lang: Lang) -> Result<Vec<(usize, Vec<String>)>, String> {
-    let text = decode_text(bytes, lang)?;
+fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, RosterProblem> {
+    let text = decode_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -161,9 +310,9 @@ fn csv_rows(bytes: &[u8], lang: Lang) -> Result<Vec<(usize, Vec<String>)>, Strin
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = line_at(&text, e.position().map_or(0, |p| p.byte()));
-            match lang {
-                Lang::En => format!("line {line}: not valid CSV ({e})"),
-                Lang::Zh => format!("第 {line} 行：不是有效的 CSV 格式（{e}）"),
+            RosterProblem::NotCsv {
+                line,
+                detail: e.to_string(),
             }
         })?;
         // Counted here: csv's own line count lags behind on CRLF files.
@@ -175,18 +324,17 @@ fn csv_rows(bytes: &[u8], lang: Lang) -> Result<Vec<(usize, Vec<String>)>, Strin
 
 /// (row, cells as text) of the first sheet of a workbook, the header
 /// first. Dates become `YYYY-MM-DD`, whole numbers lose their `.0`.
-fn sheet_rows(bytes: Vec<u8>, lang: Lang) -> Result<Vec<(usize, Vec<String>)>, String> {
+fn sheet_rows(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, RosterProblem> {
     use calamine::{Data, Reader};
-    let unreadable = |e: &dyn std::fmt::Display| match lang {
-        Lang::En => format!("cannot read the workbook: {e}; save the roster as CSV UTF-8 or .xlsx"),
-        Lang::Zh => format!("无法读取该工作簿：{e}；请另存为“CSV UTF-8”或 .xlsx 格式"),
+    let unreadable = |e: &dyn std::fmt::Display| RosterProblem::NotAWorkbook {
+        detail: Some(e.to_string()),
     };
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| unreadable(&e))?;
     let range = match book.worksheet_range_at(0) {
         Some(Ok(range)) => range,
         Some(Err(e)) => return Err(unreadable(&e)),
-        None => return Err(unreadable(&lang.pick("no sheet", "没有工作表"))),
+        None => return Err(RosterProblem::NotAWorkbook { detail: None }),
     };
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let text = |cell: &Data| -> String {
@@ -242,40 +390,24 @@ pub fn parse_end_date(text: &str) -> Option<Date> {
 
 /// Roster entries from (line, fields) rows, the header first. Blank rows
 /// (Excel leaves `,,,,,` behind) are skipped.
-/// `unit` names a line in English messages: `line` (CSV) or `row` (sheet).
+/// `sheet`: the rows are a sheet's (messages say `row`, not `line`).
 fn entries(
     rows: Vec<(usize, Vec<String>)>,
-    unit: &str,
-    lang: Lang,
-) -> Result<Vec<RosterEntry>, String> {
+    sheet: bool,
+) -> Result<Vec<RosterEntry>, RosterProblem> {
+    let at = |line| Place { line, sheet };
     let mut rows = rows
         .into_iter()
         .filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()));
     let Some((header_line, header)) = rows.next() else {
-        return Err(lang
-            .pick(
-                "the roster is empty: it needs a header row and one row per expected package",
-                "名单为空：需要一行表头，以及每个应交培训包一行",
-            )
-            .to_owned());
+        return Err(RosterProblem::Empty);
     };
     let columns: Vec<Option<Field>> = header.iter().map(|h| field_of(h)).collect();
     for (field, _, _, required) in COLUMNS {
         if required && !columns.contains(&Some(field)) {
-            let accepted = COLUMNS
-                .iter()
-                .map(|(_, en, zh, _)| format!("{en}/{zh}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(match lang {
-                Lang::En => format!(
-                    "{unit} {header_line}: the header has no column {}; accepted headers: {accepted}",
-                    header_names(field, lang)
-                ),
-                Lang::Zh => format!(
-                    "第 {header_line} 行：表头缺少 {} 列；可用的表头：{accepted}",
-                    header_names(field, lang)
-                ),
+            return Err(RosterProblem::MissingColumn {
+                at: at(header_line),
+                field,
             });
         }
     }
@@ -291,27 +423,17 @@ fn entries(
         };
         for (field, _, _, required) in COLUMNS {
             if required && value(field).is_empty() {
-                return Err(match lang {
-                    Lang::En => format!(
-                        "{unit} {line}: {} is empty; every row needs a category, project, sub-project, provider and end date",
-                        header_names(field, lang)
-                    ),
-                    Lang::Zh => format!(
-                        "第 {line} 行：{} 为空；每行都须填写类别、项目、子项目、承训单位和项目结束日期",
-                        header_names(field, lang)
-                    ),
+                return Err(RosterProblem::EmptyField {
+                    at: at(line),
+                    field,
                 });
             }
         }
         let date_text = value(Field::EndDate);
         let Some(end_date) = parse_end_date(&date_text) else {
-            return Err(match lang {
-                Lang::En => format!(
-                    "{unit} {line}: end date {date_text:?} is not a date; write it as YYYY-MM-DD (for example 2024-06-30)"
-                ),
-                Lang::Zh => format!(
-                    "第 {line} 行：项目结束日期“{date_text}”不是有效日期；请写成 YYYY-MM-DD（例如 2024-06-30）"
-                ),
+            return Err(RosterProblem::NotADate {
+                at: at(line),
+                text: date_text,
             });
         };
         let package_id = Some(value(Field::PackageId)).filter(|v| !v.is_empty());
@@ -325,15 +447,9 @@ fn entries(
             end_date,
         };
         if let Some(first) = entries.iter().find(|e| same_slot(e, &entry)) {
-            return Err(match lang {
-                Lang::En => format!(
-                    "{unit} {line}: repeats {unit} {} (same provider and sub-project, or same package id); keep one",
-                    first.line
-                ),
-                Lang::Zh => format!(
-                    "第 {line} 行：与第 {} 行重复（承训单位和子项目相同，或包编号相同）；请只保留一行",
-                    first.line
-                ),
+            return Err(RosterProblem::Repeated {
+                at: at(line),
+                first: first.line,
             });
         }
         entries.push(entry);
@@ -357,7 +473,9 @@ mod tests {
     use time::macros::date;
 
     fn parse(text: &[u8]) -> Result<Vec<RosterEntry>, String> {
-        entries(csv_rows(text, Lang::En)?, "line", Lang::En)
+        csv_rows(text)
+            .and_then(|rows| entries(rows, false))
+            .map_err(|e| e.text().en)
     }
 
     #[test]

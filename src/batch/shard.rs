@@ -14,26 +14,67 @@ pub struct Shard {
 
 impl Shard {
     /// Parse `K/N` with 1 ≤ K ≤ N.
-    pub fn parse(text: &str) -> Result<Shard, String> {
+    pub fn parse(text: &str) -> Result<Shard, ShardError> {
+        let fail = |problem| ShardError {
+            given: text.to_owned(),
+            problem,
+        };
         let (k, n) = text
             .split_once('/')
-            .ok_or_else(|| format!("{text:?}: expected K/N, for example 1/4"))?;
+            .ok_or_else(|| fail(ShardProblem::NotKOverN))?;
         let index: u64 = k
             .trim()
             .parse()
-            .map_err(|_| format!("{text:?}: K is not a number"))?;
+            .map_err(|_| fail(ShardProblem::KNotANumber))?;
         let count: u64 = n
             .trim()
             .parse()
-            .map_err(|_| format!("{text:?}: N is not a number"))?;
+            .map_err(|_| fail(ShardProblem::NNotANumber))?;
         if count == 0 || index == 0 || index > count {
-            return Err(format!("{text:?}: need 1 ≤ K ≤ N"));
+            return Err(fail(ShardProblem::OutOfRange));
         }
         Ok(Shard { index, count })
     }
 
     pub fn contains(&self, name: &str) -> bool {
         shard_of(name, self.count) == self.index
+    }
+}
+
+/// Why a `--shard` value is not `K/N`.
+#[derive(Debug, thiserror::Error)]
+#[error("{given:?}: {}", .problem.text().en)]
+pub struct ShardError {
+    given: String,
+    problem: ShardProblem,
+}
+
+#[derive(Debug)]
+enum ShardProblem {
+    NotKOverN,
+    KNotANumber,
+    NNotANumber,
+    OutOfRange,
+}
+
+impl ShardProblem {
+    fn text(&self) -> crate::i18n::Text {
+        let (en, zh) = match self {
+            ShardProblem::NotKOverN => ("expected K/N, for example 1/4", "应为 K/N 形式，例如 1/4"),
+            ShardProblem::KNotANumber => ("K is not a number", "K 不是数字"),
+            ShardProblem::NNotANumber => ("N is not a number", "N 不是数字"),
+            ShardProblem::OutOfRange => ("need 1 ≤ K ≤ N", "须满足 1 ≤ K ≤ N"),
+        };
+        crate::i18n::Text::new(en, zh)
+    }
+}
+
+impl crate::error::Localized for ShardError {
+    fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new(
+            self.to_string(),
+            format!("{:?}：{}", self.given, self.problem.text().zh),
+        )
     }
 }
 

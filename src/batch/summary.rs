@@ -130,7 +130,10 @@ fn same_ids(rows: &[PackageRow]) -> BTreeMap<String, Vec<String>> {
 }
 
 impl SummaryData {
-    pub fn from_catalog(catalog: &Catalog, generated: String) -> Result<SummaryData, String> {
+    pub fn from_catalog(
+        catalog: &Catalog,
+        generated: String,
+    ) -> Result<SummaryData, super::catalog::CatalogError> {
         let rows = catalog.packages()?;
         let shared = catalog.shared_resources(&DUPLICATE_IGNORED_KINDS, DUPLICATE_MIN_SIZE)?;
         Ok(SummaryData::new(rows, shared, generated))
@@ -726,7 +729,7 @@ pub fn write_all(
     catalog: &Catalog,
     lang: Lang,
     roster: Option<&RosterInput>,
-) -> Result<SummaryData, String> {
+) -> Result<SummaryData, super::BatchError> {
     let mut data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
     data.roll_call = roster.map(|r| {
         RollCall::new(
@@ -746,7 +749,7 @@ pub fn write_all(
     for (name, text) in files {
         let path = out.join(name);
         atomic::write(&path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            .map_err(|source| crate::error::Error::Unwritable { path, source })?;
     }
     Ok(data)
 }

@@ -44,7 +44,7 @@ impl Ffprobe {
     pub fn probe(&self, location: &DirectLocation) -> ProbeOutcome {
         let input = match input_url(location) {
             Ok(url) => url,
-            Err(e) => return ProbeOutcome::Unreadable(e),
+            Err(e) => return ProbeOutcome::Unreadable(e.to_string()),
         };
         let mut command = Command::new(&self.program);
         command
@@ -106,7 +106,7 @@ impl Ffmpeg {
     }
 
     /// Decode every frame and report the first error (`-xerror` stops at it).
-    pub fn decode(&self, location: &DirectLocation) -> Result<(), String> {
+    pub fn decode(&self, location: &DirectLocation) -> Result<(), DecodeError> {
         let input = input_url(location)?;
         let mut command = Command::new(&self.program);
         command
@@ -116,8 +116,11 @@ impl Ffmpeg {
             .arg(&input)
             .args(["-map", "0:v?", "-map", "0:a?", "-f", "null", "-"]);
         let run = run(command, self.timeout).map_err(|e| match e {
-            Failed::TimedOut => format!("decoding took longer than {} s", self.timeout.as_secs()),
-            Failed::Io(e) => format!("cannot run {}: {e}", self.program.display()),
+            Failed::TimedOut => DecodeError::TimedOut(self.timeout.as_secs()),
+            Failed::Io(source) => DecodeError::CannotRun {
+                program: self.program.clone(),
+                source,
+            },
         })?;
         // ffmpeg may exit 0 and still print decoding errors.
         let quiet = String::from_utf8_lossy(&run.stderr)
@@ -126,7 +129,7 @@ impl Ffmpeg {
         if run.status.success() && quiet {
             Ok(())
         } else {
-            Err(run.first_error("ffmpeg"))
+            Err(DecodeError::Failed(run.first_error("ffmpeg")))
         }
     }
 }
@@ -199,10 +202,44 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// Why `--deep` could not confirm that a video decodes (a finding's
+/// detail, as ffprobe's own reasons are).
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("decoding took longer than {0} s")]
+    TimedOut(u64),
+    #[error("cannot run {}: {source}", .program.display())]
+    CannotRun {
+        program: PathBuf,
+        source: std::io::Error,
+    },
+    /// ffmpeg's first error line.
+    #[error("{0}")]
+    Failed(String),
+    #[error(transparent)]
+    NoPath(#[from] NoAbsolutePath),
+    /// A video inside a compressed zip entry, copied out to be decoded.
+    #[error("cannot copy it out to decode: {0}")]
+    CannotCopyOut(std::io::Error),
+}
+
+/// A file whose absolute path cannot be made (the working folder is gone).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", .path.display())]
+pub struct NoAbsolutePath {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
 /// The URL ffprobe reads: always absolute and always prefixed, so no file
 /// name is ever taken for an option or another protocol.
-fn input_url(location: &DirectLocation) -> Result<OsString, String> {
-    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()));
+fn input_url(location: &DirectLocation) -> Result<OsString, NoAbsolutePath> {
+    let absolute = |p: &Path| {
+        std::path::absolute(p).map_err(|source| NoAbsolutePath {
+            path: p.to_owned(),
+            source,
+        })
+    };
     let mut url = OsString::new();
     match location {
         DirectLocation::File(p) => {

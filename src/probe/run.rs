@@ -111,7 +111,7 @@ fn deep_check(
         Some(location) => ffmpeg.decode(&location),
         None => match spool(reader, entry) {
             Ok(spooled) => ffmpeg.decode(&DirectLocation::File(spooled.path().to_owned())),
-            Err(e) => Err(format!("cannot copy it out to decode: {e}")),
+            Err(e) => Err(crate::probe::ffprobe::DecodeError::CannotCopyOut(e)),
         },
     };
     match result {
