@@ -461,7 +461,7 @@ fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> Result<ExitCode, Te
     let package = Package::open_for_scan(&args.path, &options.policy.limits).map_err(Text::from)?;
     let (report, archive) =
         check_with_archive_hash(&package, &args.path, &options).map_err(Text::from)?;
-    let manifest = Manifest::from_report(&report, archive, now_rfc3339());
+    let manifest = Manifest::from_report(&report, &package, archive, now_rfc3339());
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
             "{}.manifest.json",
@@ -484,19 +484,20 @@ fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> Result<ExitCode, Text> 
         return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
-    let changes = verify::verify(&args.path, &manifest, args.fast, threads).map_err(Text::from)?;
+    let verification =
+        verify::verify(&args.path, &manifest, args.fast, threads).map_err(Text::from)?;
     // A manifest of 100,000 files can list as many changes: the manifest
     // is let go first, and the result streams out instead of being built
     // as one string (or a JSON value copying every path).
     drop(manifest);
     if args.json {
         stream_stdout(|out| {
-            report::verify::write_json(out, &args.path, manifest_path, args.fast, &changes)
+            report::verify::write_json(out, &args.path, manifest_path, args.fast, &verification)
         })?;
     } else {
-        stream_stdout(|out| report::verify::write_text(out, &changes, lang))?;
+        stream_stdout(|out| report::verify::write_text(out, &verification, lang))?;
     }
-    Ok(clean_or_one(changes.is_empty()))
+    Ok(clean_or_one(verification.changes.is_empty()))
 }
 
 fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> Result<ExitCode, Text> {
