@@ -219,8 +219,9 @@ struct VerifyArgs {
     /// validated as a BagIt bag (any tool's: md5, sha1, sha256, sha512).
     #[arg(long, short = 'm', value_name = "FILE")]
     manifest: Option<PathBuf>,
-    /// Compare only file counts and sizes (bags: Payload-Oxum and presence);
-    /// no file is hashed.
+    /// Read no file data: compare presence and sizes, and for a zip each
+    /// entry's CRC-32, compressed size and method from its directory (bags:
+    /// Payload-Oxum and presence). SECURITY.md says what this proves.
     #[arg(long)]
     fast: bool,
     /// For a bag zip: also compare it with the upload ticket `pack` wrote
