@@ -221,8 +221,9 @@ struct VerifyArgs {
     /// validated as a BagIt bag (any tool's: md5, sha1, sha256, sha512).
     #[arg(long, short = 'm', value_name = "FILE")]
     manifest: Option<PathBuf>,
-    /// Compare only file counts and sizes (bags: Payload-Oxum and presence);
-    /// no file is hashed.
+    /// Read no file data: compare presence and sizes, and for a zip each
+    /// entry's CRC-32, compressed size and method from its directory (bags:
+    /// Payload-Oxum and presence). SECURITY.md says what this proves.
     #[arg(long)]
     fast: bool,
     /// For a bag zip: also compare it with the upload ticket `pack` wrote
@@ -584,7 +585,7 @@ fn run_manifest(args: ManifestArgs, global: &GlobalFlags) -> anyhow::Result<Exit
     }
     let package = Package::open_for_scan(&args.path, &options.policy.limits)?;
     let (report, archive) = check_with_archive_hash(&package, &args.path, &options)?;
-    let manifest = Manifest::from_report(&report, archive, now_rfc3339());
+    let manifest = Manifest::from_report(&report, &package, archive, now_rfc3339());
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
             "{}.manifest.json",
@@ -607,19 +608,19 @@ fn run_verify(args: VerifyArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode
         return run_verify_bag(&args, lang, threads);
     };
     let manifest = Manifest::load(manifest_path)?;
-    let changes = verify::verify(&args.path, &manifest, args.fast, threads)?;
+    let verification = verify::verify(&args.path, &manifest, args.fast, threads)?;
     // A manifest of 100,000 files can list as many changes: the manifest
     // is let go first, and the result streams out instead of being built
     // as one string (or a JSON value copying every path).
     drop(manifest);
     if args.json {
         stream_stdout(|out| {
-            report::verify::write_json(out, &args.path, manifest_path, args.fast, &changes)
+            report::verify::write_json(out, &args.path, manifest_path, args.fast, &verification)
         })?;
     } else {
-        stream_stdout(|out| report::verify::write_text(out, &changes, lang))?;
+        stream_stdout(|out| report::verify::write_text(out, &verification, lang))?;
     }
-    Ok(clean_or_one(changes.is_empty()))
+    Ok(clean_or_one(verification.changes.is_empty()))
 }
 
 fn run_verify_bag(args: &VerifyArgs, lang: Lang, threads: usize) -> anyhow::Result<ExitCode> {

@@ -2,6 +2,7 @@
 //! checked, byte for byte, and what the check concluded. The same package
 //! gives the same manifest apart from `created`.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -15,16 +16,16 @@ use crate::kinds::ResourceKind;
 use crate::policy::Basis;
 use crate::report::{Report, Verdict, VideoStatus};
 use crate::scan::hex;
-use crate::source::SourceKind;
+use crate::source::{Package, SourceKind};
 
 pub const MANIFEST_VERSION: u32 = 1;
 
 /// The largest manifest `verify` reads: 100,000 files (the default
-/// `limits.max_entries`) at about 400 bytes of JSON each (paths of 100
-/// characters). Parsed, and compared with a package that shares none of
-/// its files, it takes about three times its size in memory: 40 MiB keeps
-/// the worst case under 128 MiB (SECURITY.md).
-pub const MAX_MANIFEST_BYTES: u64 = 40 << 20;
+/// `limits.max_entries`) of a zip at about 480 bytes of JSON each (paths of
+/// 100 characters, and the `zip` record), 44 MiB. Parsed, and compared with
+/// a package that shares none of its files, it takes about 2.4 times its
+/// size in memory: 46 MiB keeps the worst case under 128 MiB (SECURITY.md).
+pub const MAX_MANIFEST_BYTES: u64 = 46 << 20;
 
 /// The checksummed manifest written by `trainpack manifest PACKAGE -o FILE`
 /// (and stored in every bag made by `trainpack pack` as the tag file
@@ -178,7 +179,65 @@ pub struct FileRecord {
     /// container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "VideoRecord")]
-    pub video: Option<VideoRecord>,
+    // Boxed: most files are not videos, and `verify` holds every record of
+    // a manifest of up to MAX_MANIFEST_BYTES.
+    pub video: Option<Box<VideoRecord>>,
+    /// For a zip package: what its central directory says of the entry's
+    /// data, so `verify --fast` can compare more than sizes without
+    /// inflating anything. Absent for folder files, and in manifests
+    /// written before trainpack recorded it: `verify --fast` then compares
+    /// that entry's size only, and says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ZipRecord")]
+    pub zip: Option<ZipRecord>,
+}
+
+/// A zip entry as its central directory describes it (what `unzip -v`
+/// lists): a rewrite of its data that keeps the directory true to it
+/// changes the CRC-32, the compressed size or the method, unless the new
+/// content was made to match the old CRC-32 (SECURITY.md, `verify --fast`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "zip_entry", title = "Zip entry")]
+pub struct ZipRecord {
+    /// CRC-32 of the uncompressed bytes, as the directory states it: 8
+    /// lowercase hex digits.
+    #[schemars(title = "CRC-32")]
+    #[serde(with = "crc32_hex")]
+    #[schemars(with = "String", pattern("^[0-9a-f]{8}$"))]
+    pub crc32: u32,
+    /// Bytes of the entry's compressed data.
+    pub compressed_size: u64,
+    /// Compression method number (0 stored, 8 deflated).
+    #[schemars(title = "Compression method")]
+    pub method: u16,
+}
+
+impl From<crate::source::ZipDirectoryRecord> for ZipRecord {
+    fn from(r: crate::source::ZipDirectoryRecord) -> ZipRecord {
+        ZipRecord {
+            crc32: r.crc32,
+            compressed_size: r.compressed_size,
+            method: r.method,
+        }
+    }
+}
+
+/// A CRC-32 as 8 lowercase hex digits, the way zip tools print it.
+mod crc32_hex {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(crc: &u32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{crc:08x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        // Owned: a manifest is parsed from a reader, which lends no &str.
+        let text = String::deserialize(d)?;
+        if text.len() != 8 {
+            return Err(D::Error::custom("a CRC-32 is 8 hex digits"));
+        }
+        u32::from_str_radix(&text, 16).map_err(D::Error::custom)
+    }
 }
 
 /// What probing found for a file whose content is a video container;
@@ -234,11 +293,19 @@ pub struct SummaryRef {
 }
 
 impl Manifest {
+    /// The manifest of `report`, a check of `package` (whose zip directory
+    /// gives each entry's [`ZipRecord`]).
     pub fn from_report(
         report: &Report,
+        package: &Package,
         archive: Option<(String, u64)>,
         created: String,
     ) -> Manifest {
+        let zip_records: HashMap<&str, ZipRecord> = package
+            .entries
+            .iter()
+            .filter_map(|e| Some((&*e.path, e.zip_directory_record()?.into())))
+            .collect();
         let mut files: Vec<FileRecord> = report
             .files
             .iter()
@@ -251,16 +318,19 @@ impl Manifest {
                 kind: f.kind,
                 counted: f.counted,
                 is_video: f.is_video,
-                video: f.video.as_ref().map(|v| VideoRecord {
-                    status: v.status,
-                    container: v.container.clone(),
-                    duration_s: v.duration_s,
-                    width: v.width,
-                    height: v.height,
-                    codec: v.codec.clone(),
-                    fps: v.fps,
-                    audio_codec: v.audio_codec.clone(),
+                video: f.video.as_ref().map(|v| {
+                    Box::new(VideoRecord {
+                        status: v.status,
+                        container: v.container.clone(),
+                        duration_s: v.duration_s,
+                        width: v.width,
+                        height: v.height,
+                        codec: v.codec.clone(),
+                        fps: v.fps,
+                        audio_codec: v.audio_codec.clone(),
+                    })
                 }),
+                zip: zip_records.get(&*f.path).copied(),
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -183,7 +183,8 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
             return Ok(Err(Box::new(report)));
         }
         let payload_bytes: u64 = kept().map(|f| f.size).sum();
-        let manifest = Manifest::from_report(&report, archive_hash, created.rfc3339.clone());
+        let manifest =
+            Manifest::from_report(&report, &package, archive_hash, created.rfc3339.clone());
         let manifest_json = manifest.to_json().into_bytes();
         let manifest_sha256 = hex(&Sha256::digest(&manifest_json));
         let info = bag_info(&report, &id, &created.date, payload_bytes, payload.len());

@@ -1,13 +1,14 @@
 //! `trainpack verify PATH --manifest FILE`: has anything changed since the
 //! manifest was made? Every difference is reported in one run.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, ZipRecord};
 use crate::rules::Severity;
 use crate::scan::{digest_package, hex};
 use crate::source::{Package, SourceKind, SourceNote};
@@ -28,6 +29,14 @@ pub enum Change {
         old_sha256: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         new_sha256: Option<String>,
+        /// With `--fast`, for a zip entry whose directory record (CRC-32,
+        /// compressed size, method) differs from the manifest's: both.
+        /// Boxed: every change (100,000 missing files) is as large as this
+        /// variant, and these are rare.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        old_zip: Option<Box<ZipRecord>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_zip: Option<Box<ZipRecord>>,
     },
     /// Same digest, new path.
     Renamed { from: String, to: String },
@@ -76,10 +85,29 @@ impl Change {
     }
 }
 
-/// Compare the package with the manifest. `fast` compares counts and sizes
-/// only (sizes as the folder or the zip directory declares them; no file is
-/// read), so it cannot see renames or same-size edits.
-pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> Result<Vec<Change>> {
+/// What `verify` found.
+#[derive(Debug, Default)]
+pub struct Verification {
+    /// Every difference, sorted by path.
+    pub changes: Vec<Change>,
+    /// With `fast`, zip entries compared by size only because the manifest
+    /// records no CRC-32 for them (it was written before trainpack recorded
+    /// one): a same-size rewrite of those goes unseen.
+    pub sizes_only: u64,
+}
+
+/// Compare the package with the manifest. `fast` reads no file: it
+/// compares presence and sizes as the folder or the zip directory declares
+/// them and, for a zip entry, the CRC-32, compressed size and method its
+/// directory states. So it cannot see renames, same-size edits in a
+/// folder, or a zip rewritten with a directory that keeps the old CRC-32
+/// and sizes while its data differ (the full verify reads the data).
+pub fn verify(
+    path: &Path,
+    manifest: &Manifest,
+    fast: bool,
+    threads: usize,
+) -> Result<Verification> {
     // `fast` compares the sizes the listing gives; otherwise every file is
     // read and the reader learns its size.
     let limits = crate::policy::Limits::for_verify();
@@ -97,24 +125,30 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
             // the same too, so they need no second read.
             None if !fast && old_sha256.is_some() => {
                 changes.sort_by(|a, b| a.path().cmp(b.path()));
-                return Ok(changes);
+                return Ok(Verification {
+                    changes,
+                    sizes_only: 0,
+                });
             }
             None => {}
         }
     }
     let mut unreadable: Vec<(String, crate::i18n::Text)> = Vec::new();
-    // identity → (path shown, size, digest). A file is identified by the
-    // bytes of its name when they are not UTF-8 (its shown path may change
-    // when another file's name comes to decode alike), else by its path.
-    let current: BTreeMap<String, (String, u64, Option<String>)> = if fast {
+    // identity → (path shown, size, digest, zip directory record). A file
+    // is identified by the bytes of its name when they are not UTF-8 (its
+    // shown path may change when another file's name comes to decode
+    // alike), else by its path.
+    type Current = (String, u64, Option<String>, Option<ZipRecord>);
+    let current: BTreeMap<String, Current> = if fast {
         package
             .entries
             .iter()
             .map(|e| {
-                let key = identity(&e.path, e.os_name_bytes().map(hex).as_deref());
+                let key = identity(&e.path, e.os_name_bytes().map(hex).as_deref()).into_owned();
+                let zip = e.zip_directory_record().map(ZipRecord::from);
                 (
                     key,
-                    (e.path.to_string(), e.declared_size.unwrap_or(0), None),
+                    (e.path.to_string(), e.declared_size.unwrap_or(0), None, zip),
                 )
             })
             .collect()
@@ -125,8 +159,9 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         for (entry, result) in package.entries.iter().zip(digests) {
             match result {
                 Ok((size, sha256)) => {
-                    let key = identity(&entry.path, entry.os_name_bytes().map(hex).as_deref());
-                    map.insert(key, (entry.path.to_string(), size, Some(sha256)));
+                    let key = identity(&entry.path, entry.os_name_bytes().map(hex).as_deref())
+                        .into_owned();
+                    map.insert(key, (entry.path.to_string(), size, Some(sha256), None));
                 }
                 // A file that no longer reads (a zip entry whose CRC fails
                 // after a flipped byte) has changed: say so, and go on.
@@ -135,14 +170,18 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         }
         map
     };
-    let expected: BTreeMap<String, (&str, u64, &str)> = manifest
+    // Keyed by the manifest's own paths, not copies: the manifest is the
+    // input whose size is limited (MAX_MANIFEST_BYTES), and this map's
+    // memory should not add another copy of its paths.
+    let expected: BTreeMap<Cow<str>, (&str, u64, &str, Option<ZipRecord>)> = manifest
         .files
         .iter()
         .map(|f| {
             let key = identity(&f.path, f.path_bytes.as_deref());
-            (key, (f.path.as_str(), f.size, f.sha256.as_str()))
+            (key, (f.path.as_str(), f.size, f.sha256.as_str(), f.zip))
         })
         .collect();
+    let mut sizes_only = 0u64;
 
     let mut missing = Vec::new();
     let unreadable_paths: std::collections::HashSet<&str> =
@@ -154,23 +193,35 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
             reason_zh: reason.zh.clone(),
         });
     }
-    for (key, &(p, size, sha)) in &expected {
+    for (key, &(p, size, sha, old_zip)) in &expected {
         if unreadable_paths.contains(p) {
             continue;
         }
-        match current.get(key) {
+        match current.get(key.as_ref()) {
             None => missing.push((p, size, sha)),
-            Some((shown, new_size, new_sha)) => {
+            Some((shown, new_size, new_sha, new_zip)) => {
                 let digest_differs = new_sha
                     .as_deref()
                     .is_some_and(|n| !n.eq_ignore_ascii_case(sha));
-                if *new_size != size || digest_differs {
+                // Only `fast` reads the directory records (the full verify
+                // has the digest); an old manifest has none to compare.
+                let zip_differs = match (old_zip, new_zip) {
+                    (Some(old), Some(new)) => old != *new,
+                    (None, Some(_)) => {
+                        sizes_only += 1;
+                        false
+                    }
+                    _ => false,
+                };
+                if *new_size != size || digest_differs || zip_differs {
                     changes.push(Change::Changed {
                         path: shown.clone(),
                         old_size: size,
                         new_size: *new_size,
                         old_sha256: new_sha.as_ref().map(|_| sha.to_owned()),
                         new_sha256: new_sha.clone(),
+                        old_zip: old_zip.filter(|_| zip_differs).map(Box::new),
+                        new_zip: new_zip.filter(|_| zip_differs).map(Box::new),
                     });
                 }
             }
@@ -179,8 +230,8 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
     // Extra files by digest, so a missing file with the same digest is a rename.
     let mut extra_by_digest: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut extras: Vec<&str> = Vec::new();
-    for (key, (p, _, sha)) in &current {
-        if !expected.contains_key(key) {
+    for (key, (p, _, sha, _)) in &current {
+        if !expected.contains_key(key.as_str()) {
             extras.push(p);
             if let Some(sha) = sha {
                 extra_by_digest.entry(sha.as_str()).or_default().push(p);
@@ -207,16 +258,19 @@ pub fn verify(path: &Path, manifest: &Manifest, fast: bool, threads: usize) -> R
         changes.push(Change::Extra { path: p.to_owned() });
     }
     changes.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(changes)
+    Ok(Verification {
+        changes,
+        sizes_only,
+    })
 }
 
 /// What identifies a file between the manifest and the package: the bytes
 /// of its name (hex) when they are not UTF-8, else its path. NUL never
 /// occurs in a path, so the two kinds of key never meet.
-fn identity(path: &str, path_bytes: Option<&str>) -> String {
+fn identity<'a>(path: &'a str, path_bytes: Option<&str>) -> Cow<'a, str> {
     match path_bytes {
-        Some(bytes) => format!("\0{}", bytes.to_ascii_lowercase()),
-        None => path.to_owned(),
+        Some(bytes) => Cow::Owned(format!("\0{}", bytes.to_ascii_lowercase())),
+        None => Cow::Borrowed(path),
     }
 }
 

@@ -505,7 +505,7 @@ for name in ['stored', 'deflated']:
     }
     // verify sees both swaps even when the archive keeps its size: the
     // stored one from the listing (so --fast too), the deflated one when
-    // it reads the entry (--fast reads no entry data: it cannot).
+    // it reads the entry (and --fast by its directory record, below).
     let manifest = dir.path().join("m.json");
     let honest = dir.path().join("honest.zip");
     let out = common::run(
@@ -539,6 +539,10 @@ for name in ['stored', 'deflated']:
         said.contains("unreadable b.txt") && said.contains("fewer than the 5600"),
         "{said}"
     );
+    // --fast reads no entry data, but the directory's CRC-32 and compressed
+    // size are no longer the ones the manifest recorded.
+    let said = verify("deflated_same_size.zip", true);
+    assert!(said.contains("changed  b.txt"), "{said}");
 }
 
 /// Issue 13: a deflated entry whose data was swapped for a few bytes under
@@ -1132,4 +1136,156 @@ fn a_full_disk_is_a_clear_error_with_no_final_file() {
         out.stderr
     );
     assert_eq!(tree(&mnt), vec!["filler"], "only the filler remains");
+}
+
+/// Issue 13: `verify --fast` reads no entry data, so it compares what the
+/// zip's central directory says of each entry with what the manifest
+/// recorded from it: CRC-32, compressed size and method, besides the size.
+/// Python's `zipfile` writes the zip; the tamper then rewrites one entry's
+/// text (same length, digits zeroed) as a shorter deflate stream, pads it
+/// with zeros to the old compressed size and sets both headers' CRC-32 to
+/// the new text's, so sizes, offsets and headers all agree. A second
+/// tamper, on a zip streamed with data descriptors (so the local header
+/// states no CRC to disagree with), changes only the directory's CRC-32.
+/// A manifest without the records (as older trainpack wrote) is compared
+/// by size only, and the output says so.
+#[test]
+fn verify_fast_compares_the_crc_and_compressed_size_of_zip_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    python_zip(
+        dir.path(),
+        r#"
+import io, re, zipfile
+real = ''.join(f'第{i}课 讲义 {i * 7919 % 100003}\n' for i in range(20000)).encode()
+def write(z):
+    z.writestr('a.txt', real)
+    z.writestr('b.txt', b'notes ' * 100)
+with zipfile.ZipFile('honest.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    write(z)
+d = bytearray(open('honest.zip', 'rb').read())
+# a.txt is the first entry: its local header at 0, its central one first.
+name_len, extra_len = struct.unpack('<HH', d[26:30])
+start = 30 + name_len + extra_len
+old = struct.unpack('<I', d[18:22])[0]
+edited = re.sub(rb'[0-9]', b'0', real)
+assert len(edited) == len(real)
+short = deflate(edited)
+assert len(short) < old
+d[start:start + old] = short + bytes(old - len(short))
+cd = struct.unpack('<I', d[-6:-2])[0]
+assert d[cd:cd + 4] == b'PK\x01\x02' and d[cd + 46:cd + 51] == b'a.txt'
+for at in (14, cd + 16):
+    struct.pack_into('<I', d, at, zlib.crc32(edited))
+open('padded.zip', 'wb').write(d)
+
+class Pipe(io.RawIOBase):
+    def __init__(self, f): self.f = f
+    def writable(self): return True
+    def write(self, b): return self.f.write(b)
+with open('streamed.zip', 'wb') as f, zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_DEFLATED) as z:
+    write(z)
+d = bytearray(open('streamed.zip', 'rb').read())
+assert struct.unpack('<HI', d[6:8] + d[14:18]) == (0x08, 0), 'CRC deferred to a descriptor'
+cd = struct.unpack('<I', d[-6:-2])[0]
+assert d[cd + 46:cd + 51] == b'a.txt'
+crc = struct.unpack('<I', d[cd + 16:cd + 20])[0]
+struct.pack_into('<I', d, cd + 16, crc ^ 1)
+open('streamed_crc.zip', 'wb').write(d)
+"#,
+    );
+    let at = |name: &str| dir.path().join(name);
+    let verify = |zip: &Path, manifest: &Path, fast: bool| {
+        let mut cmd = common::trainpack();
+        cmd.arg("verify").arg(zip).arg("--manifest").arg(manifest);
+        if fast {
+            cmd.arg("--fast");
+        }
+        common::run(&mut cmd)
+    };
+    for (original, tampered, says) in [
+        ("honest.zip", "padded.zip", "(CRC-32 "),
+        ("streamed.zip", "streamed_crc.zip", "(CRC-32 "),
+    ] {
+        let (original, tampered) = (at(original), at(tampered));
+        let manifest = original.with_extension("json");
+        let made = common::run(
+            common::trainpack()
+                .arg("manifest")
+                .arg(&original)
+                .arg("-o")
+                .arg(&manifest),
+        );
+        // Text only, no video: the verdict fails (exit 1); the manifest is written.
+        assert_eq!(made.code, 1, "{}", made.stderr);
+        let recorded = common::load_json(&manifest);
+        let a = common::file(&recorded, "a.txt").unwrap();
+        assert_eq!(a["zip"]["method"], 8, "{a:#}");
+        assert_eq!(
+            std::fs::metadata(&original).unwrap().len(),
+            std::fs::metadata(&tampered).unwrap().len(),
+            "the tamper keeps the archive's size"
+        );
+        assert_eq!(verify(&original, &manifest, true).code, 0);
+        // What a listing shows (no data read): the same before and after.
+        let listed = |p: &Path| {
+            let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+            (0..z.len())
+                .map(|i| {
+                    let e = z.by_index_raw(i).unwrap();
+                    (
+                        e.name().unwrap().into_owned(),
+                        e.size(),
+                        e.compressed_size(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(listed(&original), listed(&tampered), "same names and sizes");
+
+        for fast in [true, false] {
+            let out = verify(&tampered, &manifest, fast);
+            assert_eq!(out.code, 1, "fast={fast}: {}\n{}", out.stdout, out.stderr);
+            assert!(
+                out.stdout.contains("a.txt") && !out.stdout.contains("b.txt"),
+                "fast={fast}: {}",
+                out.stdout
+            );
+        }
+        let out = verify(&tampered, &manifest, true);
+        assert!(
+            out.stdout.contains("changed  a.txt") && out.stdout.contains(says),
+            "{}",
+            out.stdout
+        );
+        let json = common::run(
+            common::trainpack()
+                .args(["verify", "--json", "--fast", "-m"])
+                .arg(&manifest)
+                .arg(&tampered),
+        );
+        let v: Value = serde_json::from_str(&json.stdout).unwrap();
+        let change = &v["changes"][0];
+        assert_eq!(change["change"], "changed", "{v:#}");
+        assert_eq!(change["old_zip"], a["zip"], "{v:#}");
+        assert_ne!(change["new_zip"]["crc32"], a["zip"]["crc32"], "{v:#}");
+        assert_eq!(v["sizes_only"], 0, "{v:#}");
+
+        // The same manifest without the records, as older trainpack wrote
+        // it: --fast compares sizes only, cannot see the tamper, says so.
+        let mut old = recorded.clone();
+        for f in old["files"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("zip");
+        }
+        let old_manifest = original.with_extension("old.json");
+        std::fs::write(&old_manifest, old.to_string()).unwrap();
+        let out = verify(&tampered, &old_manifest, true);
+        assert_eq!(out.code, 0, "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("no CRC-32 for 2 zip entries (written by an older trainpack)"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(verify(&tampered, &old_manifest, false).code, 1);
+    }
 }

@@ -550,7 +550,7 @@ fn process(c: &Candidate, ident: &Identity, ctx: &Context) -> (PackageRow, Vec<R
     row.id = report.package.id.clone();
     row.stem = ctx.stems.allocate(&row.id, &c.name);
     let [report_file, manifest_file, html_file] = output_names(&row.stem);
-    let manifest = Manifest::from_report(&report, archive.clone(), now_rfc3339());
+    let manifest = Manifest::from_report(&report, &package, archive.clone(), now_rfc3339());
     let outputs = [
         (&report_file, report::json::render(&report, lang)),
         (&manifest_file, manifest.to_json()),

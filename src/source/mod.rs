@@ -58,7 +58,21 @@ pub(crate) enum Locator {
         /// Compressed size from the central directory: the most bytes ever
         /// read from the archive for this entry.
         compressed: u64,
+        /// CRC-32 and method from the central directory: with `compressed`,
+        /// what `verify --fast` compares without inflating.
+        crc32: u32,
+        method: u16,
     },
+}
+
+/// What a zip's central directory says of an entry's data, beyond its
+/// size: read from the listing alone, so `verify --fast` compares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZipDirectoryRecord {
+    pub crc32: u32,
+    pub compressed_size: u64,
+    /// The compression method number (0 stored, 8 deflated...).
+    pub method: u16,
 }
 
 impl Entry {
@@ -92,6 +106,24 @@ impl Entry {
         match &self.locator {
             Locator::File(_) => None,
             Locator::Zip { compressed, .. } => Some(*compressed),
+        }
+    }
+
+    /// CRC-32, compressed size and method from the central directory, for
+    /// a zip entry.
+    pub fn zip_directory_record(&self) -> Option<ZipDirectoryRecord> {
+        match &self.locator {
+            Locator::File(_) => None,
+            &Locator::Zip {
+                compressed,
+                crc32,
+                method,
+                ..
+            } => Some(ZipDirectoryRecord {
+                crc32,
+                compressed_size: compressed,
+                method,
+            }),
         }
     }
 }

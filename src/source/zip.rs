@@ -501,6 +501,9 @@ pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<List
                 index,
                 stored,
                 compressed: data.compressed_size(),
+                crc32: data.crc32(),
+                #[allow(deprecated)] // the number the manifest records
+                method: data.compression().to_u16(),
             },
         });
     }
