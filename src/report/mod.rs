@@ -58,7 +58,8 @@ pub struct ToolInfo {
 impl ToolInfo {
     pub fn current() -> ToolInfo {
         ToolInfo {
-            name: env!("CARGO_PKG_NAME"),
+            // The core shares the binary's version (workspace.package).
+            name: "trainpack",
             version: env!("CARGO_PKG_VERSION"),
         }
     }
