@@ -1,14 +1,11 @@
 //! The result of a check as plain data, and its renderers. Renderers decide
 //! nothing: every verdict and count is computed before they run.
 
-pub mod bag;
 pub mod finding_schema;
 pub mod html;
 pub mod json;
-pub mod outcome;
 pub mod rules;
 pub mod terminal;
-pub mod verify;
 
 use schemars::JsonSchema;
 use serde::Serialize;
