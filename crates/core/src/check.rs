@@ -486,8 +486,8 @@ mod tests {
     #[test]
     fn an_entry_equal_to_the_archive_is_a_zip_quine() {
         use std::io::Write;
-        // A real quine needs a crafted deflate stream; instead, point the
-        // package's root at a file whose bytes equal the stored entry's.
+        // A real quine needs a crafted deflate stream; instead, make the
+        // package's archive bytes equal the stored entry's.
         let dir = tempfile::tempdir().unwrap();
         let zip_path = dir.path().join("a.zip");
         let inner = b"PK\x05\x06 pretend this is the archive itself";
@@ -500,9 +500,7 @@ mod tests {
         w.write_all(b"hello").unwrap();
         w.finish().unwrap();
         let mut package = Package::open(&zip_path).unwrap();
-        let same = dir.path().join("same.zip");
-        std::fs::write(&same, inner).unwrap();
-        package.root = same;
+        package.pretend_archive(inner.to_vec());
         let today = time::macros::date!(2026 - 01 - 01);
         let opts = CheckOptions::new(Policy::default(), today);
         let report = check_package(&package, &zip_path, &opts);

@@ -302,6 +302,13 @@ impl Package {
         }
     }
 
+    /// Test only: the archive's bytes seen as `bytes` (a zip quine without
+    /// a crafted deflate stream).
+    #[cfg(test)]
+    pub(crate) fn pretend_archive(&mut self, bytes: Vec<u8>) {
+        self.archive = Some(Arc::new(bytes));
+    }
+
     /// The zip file's length; None for a folder.
     pub fn archive_len(&self) -> Option<u64> {
         self.archive.as_ref()?.len().ok()
