@@ -432,15 +432,15 @@ impl Policy {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let overlay: serde_json::Value = if is_json {
-            serde_json::from_str(&text).map_err(|e| {
+            serde_json::from_str(text).map_err(|e| {
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
                 ))
             })?
         } else {
-            let table: toml::Table = toml::from_str(&text).map_err(|e| {
-                let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
+            let table: toml::Table = toml::from_str(text).map_err(|e| {
+                let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 TOML（第 {line} 行第 {column} 列）"),
