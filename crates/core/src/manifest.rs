@@ -383,6 +383,8 @@ impl Manifest {
     /// Read a manifest, parsed as it streams in (the text is never held
     /// whole) and refused past [`MAX_MANIFEST_BYTES`], so a huge or hostile
     /// file cannot take the memory of the machine.
+    #[cfg(feature = "fs")]
+    #[allow(clippy::disallowed_methods)] // reading the file the user named
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         let unreadable = |source| ManifestError::Unreadable {
             path: path.to_owned(),
@@ -472,16 +474,10 @@ impl crate::error::Localized for ManifestError {
     }
 }
 
-/// The current time as RFC 3339 UTC, to the second.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 /// SHA-256 and length of a whole file, read in large blocks.
+#[cfg(feature = "fs")]
+#[allow(clippy::disallowed_methods)] // a file the user named
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
     let mut file = File::open(path)?;
     let mut hasher = Sha256::new();

@@ -20,9 +20,8 @@ use crate::rules::{self, Finding, Rule};
 
 /// What the video share is measured over: `count` (number of resources, the
 /// default) or `bytes`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 #[schemars(rename = "basis", title = "Basis")]
 pub enum Basis {
@@ -404,7 +403,19 @@ impl Policy {
     /// Load a policy file: JSON when it ends in `.json`, TOML otherwise.
     /// The file's `profile` (or `base_profile`, given by `--profile`) is the
     /// base; fields the file leaves out keep the base's values.
+    #[cfg(feature = "fs")]
+    #[allow(clippy::disallowed_methods)] // reading the file the user named
     pub fn load(path: &Path, base_profile: Option<&str>) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Policy {
+            path: path.to_owned(),
+            reason: crate::error::io_reason(&e),
+        })?;
+        Policy::parse(&text, path, base_profile)
+    }
+
+    /// [`Policy::load`] on a policy file's text (the browser holds it);
+    /// `path` is its name, which says JSON or TOML and names it in errors.
+    pub fn parse(text: &str, path: &Path, base_profile: Option<&str>) -> Result<Policy> {
         let fail = |reason: Text| Error::Policy {
             path: path.to_owned(),
             reason,
@@ -417,20 +428,19 @@ impl Policy {
                 "有设置的类型或取值不对；请对照 schemas/policy.schema.json 修改",
             ))
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
         let is_json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let overlay: serde_json::Value = if is_json {
-            serde_json::from_str(&text).map_err(|e| {
+            serde_json::from_str(text).map_err(|e| {
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
                 ))
             })?
         } else {
-            let table: toml::Table = toml::from_str(&text).map_err(|e| {
-                let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
+            let table: toml::Table = toml::from_str(text).map_err(|e| {
+                let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 TOML（第 {line} 行第 {column} 列）"),

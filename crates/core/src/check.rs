@@ -2,9 +2,6 @@
 
 use std::io;
 use std::path::Path;
-use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::descriptor;
 use crate::error::Result;
@@ -29,23 +26,23 @@ pub struct CheckOptions {
     pub threads: usize,
     /// The engine that confirms videos, `--deep`, and the programs found.
     pub probing: Probing,
-    /// Draw a progress bar on stderr (only ever drawn on a terminal).
-    pub progress: bool,
-    /// The day deadlines are measured from; None: today (`descriptor::today`).
+    /// Told how far the scan has read (the binary draws a bar on a terminal).
+    pub progress: Option<std::sync::Arc<dyn ProgressView>>,
+    /// The day deadlines are measured from (the core reads no clock).
     /// `pack` sets the bag's date so its output does not depend on the clock.
-    pub today: Option<time::Date>,
+    pub today: time::Date,
 }
 
 impl CheckOptions {
-    /// Defaults: the built-in policy, every core, ffprobe from `PATH`.
-    pub fn new(policy: Policy) -> CheckOptions {
-        let timeout = Duration::from_secs(policy.probe_timeout_s);
+    /// Defaults: every core, the built-in probe alone (the caller adds an
+    /// external engine), deadlines measured from `today`.
+    pub fn new(policy: Policy, today: time::Date) -> CheckOptions {
         CheckOptions {
             policy,
             threads: crate::scan::cores(),
-            probing: Probing::new(timeout),
-            progress: false,
-            today: None,
+            probing: Probing::default(),
+            progress: None,
+            today,
         }
     }
 }
@@ -57,6 +54,7 @@ struct Item<'a> {
     class: Classification,
 }
 
+#[cfg(feature = "fs")]
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
     let package = Package::open_for_scan(path, &opts.policy.limits)?;
     Ok(check_package(&package, path, opts))
@@ -64,27 +62,43 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
 
 /// Check an opened package; `path` is how the user named it.
 pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Report {
-    let bar = progress_bar(package, opts.progress);
-    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|p| {
-        advance(&bar, p)
+    let scanned = with_progress(package, opts, |progress| {
+        scan_package_with(package, opts.threads, &opts.policy.limits, progress)
     });
-    bar.finish_and_clear();
     check_scanned(package, path, opts, scanned)
 }
 
-/// Move a progress bar along as a scan reports.
-pub(crate) fn advance(bar: &ProgressBar, progress: Progress) {
-    match progress {
-        Progress::Found(n) => bar.inc_length(n),
-        Progress::Read(n) => bar.inc(n),
-    }
+/// Shown how far a check has read: the binary's progress bar. The core
+/// draws nothing itself.
+pub trait ProgressView: Send + Sync {
+    /// A scan begins; the listing declares `declared_bytes` (sizes it did
+    /// not give are reported as found).
+    fn begin(&self, declared_bytes: u64);
+    fn advance(&self, progress: Progress);
+    /// The scan is over (a bar is cleared).
+    fn end(&self);
+}
+
+/// Run a scan of `package` with `opts.progress` told how it goes.
+pub fn with_progress<T>(
+    package: &Package,
+    opts: &CheckOptions,
+    scan: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T,
+) -> T {
+    let Some(view) = opts.progress.as_deref() else {
+        return scan(&|_| {});
+    };
+    view.begin(package.entries.iter().filter_map(|e| e.declared_size).sum());
+    let result = scan(&|p| view.advance(p));
+    view.end();
+    result
 }
 
 /// The check of a package whose entries were read by the caller (`pack`
 /// reads them while copying): `scanned` holds one result per entry.
 /// Each step is one stage of the pipeline (docs/architecture.md); the
 /// findings gather along the way and are judged at the end.
-pub(crate) fn check_scanned(
+pub fn check_scanned(
     package: &Package,
     path: &Path,
     opts: &CheckOptions,
@@ -100,8 +114,8 @@ pub(crate) fn check_scanned(
     let outcomes = probe_videos(package, &items, opts, &mut findings);
     let files = resources(items, outcomes, policy, &mut findings);
 
-    let today = opts.today.unwrap_or_else(descriptor::today);
-    let (mut descriptor, upload_deadline) = descriptor::read(package, &root, today, &mut findings);
+    let (mut descriptor, upload_deadline) =
+        descriptor::read(package, &root, opts.today, &mut findings);
     let audit_status = rules::audit_findings(
         descriptor.as_mut(),
         &files,
@@ -246,7 +260,7 @@ fn report(
 
 /// The package's id before it is checked (`pack` names the bag by it):
 /// the descriptor's id when it parses, else as [`package_id`] says.
-pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
+pub fn early_package_id(package: &Package, path: &Path) -> String {
     descriptor::early_package_id(package, path, &content_root(package))
 }
 
@@ -257,7 +271,7 @@ pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
 /// looked for there and modules are counted from there, so such a zip gives
 /// the same verdict as the folder it was made from. Paths in reports stay
 /// as the package spells them.
-pub(crate) fn content_root(package: &Package) -> String {
+pub fn content_root(package: &Package) -> String {
     let mut root: Option<&str> = None;
     for e in &package.entries {
         if crate::identify::is_junk_name(&e.path) {
@@ -281,23 +295,6 @@ fn strip_root<'a>(path: &'a str, root: &str) -> &'a str {
 
 fn count(findings: &[Finding], severity: Severity) -> u64 {
     findings.iter().filter(|f| f.severity == severity).count() as u64
-}
-
-pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    // Sizes the listing did not give are added as the scan finds them.
-    let total = package.entries.iter().filter_map(|e| e.declared_size).sum();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    // No words: the bar reads the same in both languages (~ marks the
-    // time left).
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ~{eta}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Probe every file whose content is a video container; None for the rest.
@@ -470,16 +467,12 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
     if package.kind != crate::source::SourceKind::Zip {
         return;
     }
-    let Ok(len) = std::fs::metadata(&package.root).map(|m| m.len()) else {
+    let Some(len) = package.archive_len() else {
         return;
     };
     let mut archive_digest: Option<Option<String>> = None;
     for item in items.iter().filter(|i| i.scanned.size == len) {
-        let digest = archive_digest.get_or_insert_with(|| {
-            crate::manifest::hash_file(&package.root)
-                .ok()
-                .map(|(d, _)| d)
-        });
+        let digest = archive_digest.get_or_insert_with(|| package.archive_sha256());
         if digest.as_deref().is_some_and(|d| item.scanned.sha256 == *d) {
             findings.push(rules::ContainsItself {}.finding(Some(&item.entry.path)));
         }
@@ -493,8 +486,8 @@ mod tests {
     #[test]
     fn an_entry_equal_to_the_archive_is_a_zip_quine() {
         use std::io::Write;
-        // A real quine needs a crafted deflate stream; instead, point the
-        // package's root at a file whose bytes equal the stored entry's.
+        // A real quine needs a crafted deflate stream; instead, make the
+        // package's archive bytes equal the stored entry's.
         let dir = tempfile::tempdir().unwrap();
         let zip_path = dir.path().join("a.zip");
         let inner = b"PK\x05\x06 pretend this is the archive itself";
@@ -507,11 +500,9 @@ mod tests {
         w.write_all(b"hello").unwrap();
         w.finish().unwrap();
         let mut package = Package::open(&zip_path).unwrap();
-        let same = dir.path().join("same.zip");
-        std::fs::write(&same, inner).unwrap();
-        package.root = same;
-        let mut opts = CheckOptions::new(Policy::default());
-        opts.probing.ffprobe = None;
+        package.pretend_archive(inner.to_vec());
+        let today = time::macros::date!(2026 - 01 - 01);
+        let opts = CheckOptions::new(Policy::default(), today);
         let report = check_package(&package, &zip_path, &opts);
         let quines: Vec<_> = report
             .findings
