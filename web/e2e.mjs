@@ -81,13 +81,16 @@ async function startTrap() {
   return { attempts, port: server.address().port, close: () => server.close() };
 }
 
-// Peak and current resident memory (KiB) of every renderer process of the
-// browser, from /proc; the page's Web Worker runs inside its renderer.
+// Peak and current resident memory (KiB) of the browser's renderer
+// processes, from /proc, and their CPU seconds since they started; the
+// page's Web Worker runs inside its renderer.
 async function rendererMemory(cdp) {
   const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
   let peakKiB = 0;
   let rssKiB = 0;
+  let cpuSeconds = 0;
   for (const p of processInfo.filter(p => p.type === 'renderer')) {
+    cpuSeconds += p.cpuTime;
     let status;
     try {
       status = fs.readFileSync(`/proc/${p.id}/status`, 'utf8');
@@ -98,7 +101,7 @@ async function rendererMemory(cdp) {
     peakKiB = Math.max(peakKiB, field('VmHWM'));
     rssKiB = Math.max(rssKiB, field('VmRSS'));
   }
-  return { peakKiB, rssKiB };
+  return { peakKiB, rssKiB, cpuSeconds };
 }
 
 async function runJob(context, cdp, opts, job, index) {
@@ -136,6 +139,7 @@ async function runJob(context, cdp, opts, job, index) {
     result.state = await page.evaluate(() => document.body.dataset.state);
     const memory = await rendererMemory(cdp);
     result.rendererPeakKiB = memory.peakKiB;
+    result.rendererCpuSeconds = memory.cpuSeconds;
     result.rendererRssSamplesKiB = samples;
     if (result.state === 'done') {
       const [download] = await Promise.all([
