@@ -53,10 +53,14 @@ if [[ $SKIP != *,linux,* ]]; then
   CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_DIR="$BUILD/linux" \
     cargo build --release --locked --bin trainpack --target "$LINUX"
   bin="$BUILD/linux/$LINUX/release/trainpack"
-  # Proof it is static and runs: `file` says so, `ldd` finds no libraries,
+  # Proof it is static and runs: `file` says so (static-pie counts), `ldd` finds no libraries,
   # and it passes the bundled sample.
-  file "$bin" | grep -q 'statically linked' || die "$bin is not statically linked: $(file "$bin")"
-  if ldd "$bin" >/dev/null 2>&1; then die "ldd lists shared libraries for $bin: $(ldd "$bin")"; fi
+  file "$bin" | grep -Eq 'statically linked|static-pie linked' || die "$bin is not statically linked: $(file "$bin")"
+  ldd_out=$(ldd "$bin" 2>&1 || true)
+  case "$ldd_out" in
+    *"statically linked"*|*"not a dynamic executable"*) ;;
+    *) die "ldd lists shared libraries for $bin: $ldd_out" ;;
+  esac
   "$bin" check samples/pass -q --probe builtin || die "$bin check samples/pass failed"
   name="trainpack-$VERSION-x86_64-linux-musl"
   mkdir -p "$STAGE/$name"
