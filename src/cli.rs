@@ -470,7 +470,7 @@ fn lang_before_parsing(args: &[std::ffi::OsString]) -> Lang {
             _ => {}
         }
     }
-    given.unwrap_or_else(Lang::from_env)
+    given.unwrap_or_else(|| crate::env::get().lang())
 }
 
 /// The command line, parsed with help and errors in the user's language;

@@ -120,7 +120,7 @@ impl Entry {
     /// a zip entry.
     pub fn zip_directory_record(&self) -> Option<ZipDirectoryRecord> {
         match &self.locator {
-            Locator::File(_) => None,
+            Locator::File(_) | Locator::Item(_) => None,
             &Locator::Zip {
                 compressed,
                 crc32,
