@@ -474,7 +474,6 @@ impl crate::error::Localized for ManifestError {
     }
 }
 
-
 /// SHA-256 and length of a whole file, read in large blocks.
 #[cfg(feature = "fs")]
 #[allow(clippy::disallowed_methods)] // a file the user named
