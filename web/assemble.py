@@ -20,11 +20,11 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def inline_safe(name: str, text: str) -> str:
-    # Text inside <script>/<style> ends at the first "</script" / "</style";
-    # "<!--" switches the parser into an escaped state. Neither may occur.
+def inline_safe(name: str, text: str, element: str = "script") -> str:
+    # Text inside <script> (<style>) ends at the first "</script" ("</style");
+    # in a script "<!--" switches the parser into an escaped state.
     lowered = text.lower()
-    for bad in ("</script", "</style", "<!--"):
+    for bad in ("</" + element, "<!--"):
         if bad in lowered:
             sys.exit(f"assemble.py: {name} contains {bad!r}, which cannot be inlined")
     return text
@@ -35,7 +35,7 @@ def main() -> None:
     glue = pathlib.Path(glue_path).read_text(encoding="utf-8")
     worker = inline_safe("worker", glue + "\n" + (HERE / "worker.js").read_text(encoding="utf-8"))
     script = inline_safe("page.js", (HERE / "page.js").read_text(encoding="utf-8"))
-    style = inline_safe("page.css", (HERE / "page.css").read_text(encoding="utf-8"))
+    style = inline_safe("page.css", (HERE / "page.css").read_text(encoding="utf-8"), "style")
     wasm = base64.b64encode(pathlib.Path(wasm_path).read_bytes()).decode("ascii")
 
     # default-src 'none' covers connect-src, img-src, font-src, frame-src…:
