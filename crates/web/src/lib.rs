@@ -55,3 +55,18 @@ fn report(progress: &js_sys::Function, bytes: u64, files: u32) -> Result<(), JsE
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// MB/s of SHA-256 over `mebibytes` MiB already in memory: the hashing
+/// alone, without reading, to set beside the native figure (BENCHMARKS.md).
+#[wasm_bindgen]
+pub fn sha256_throughput(mebibytes: u32) -> f64 {
+    let block = vec![0x5au8; 1 << 20];
+    let mut hasher = Sha256::new();
+    let started = js_sys::Date::now();
+    for _ in 0..mebibytes {
+        hasher.update(&block);
+    }
+    std::hint::black_box(hasher.finalize());
+    let seconds = ((js_sys::Date::now() - started) / 1000.0).max(1e-3);
+    f64::from(mebibytes) * 1.048_576 / seconds
+}
