@@ -270,12 +270,11 @@ async function onDrop(event) {
   $("drop-zone").classList.remove("over");
   const items = Array.from(event.dataTransfer.items || []).filter((i) => i.kind === "file");
   const entries = items.map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
-  if (entries.length !== 1) return fail(TEXT[lang].notPackage);
-  const entry = entries[0];
+  const files = event.dataTransfer.files;
   try {
-    if (entry.isDirectory) return check(await fromDirectoryEntry(entry));
-    const file = event.dataTransfer.files[0];
-    if (/\.zip$/i.test(file.name)) return check(fromZip(file));
+    if (entries.length === 1 && entries[0].isDirectory) return check(await fromDirectoryEntry(entries[0]));
+    // A file dropped (entries are missing for drops a script makes).
+    if (files.length === 1 && /\.zip$/i.test(files[0].name)) return check(fromZip(files[0]));
   } catch (e) {
     return fail(String(e && e.message ? e.message : e));
   }
