@@ -11,7 +11,8 @@ use crate::atomic;
 use crate::bagit::validate;
 use crate::check::{CheckOptions, check};
 use crate::i18n::{Lang, Text};
-use crate::manifest::{Manifest, now_rfc3339};
+use crate::env::now_rfc3339;
+use crate::manifest::Manifest;
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
 use crate::probe::Engine;
@@ -70,7 +71,7 @@ pub struct GlobalFlags {
 
 impl GlobalFlags {
     pub fn lang(&self) -> Lang {
-        self.lang.unwrap_or_else(Lang::from_env)
+        self.lang.unwrap_or_else(|| crate::env::get().lang())
     }
 
     /// Whether the terminal report is coloured.
@@ -79,7 +80,7 @@ impl GlobalFlags {
             ColourChoice::Always => true,
             ColourChoice::Never => false,
             ColourChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                std::io::stdout().is_terminal() && !crate::env::get().no_color
             }
         }
     }
@@ -339,6 +340,8 @@ enum ColourChoice {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The environment is read once, here; nothing reads it later.
+    crate::env::get();
     crate::atomic::remove_partials_on_interrupt();
     let global = &cli.global;
     let lang = global.lang();
@@ -365,15 +368,34 @@ pub fn main() -> ExitCode {
 impl CheckFlags {
     fn options(&self, global: &GlobalFlags) -> Result<CheckOptions, Text> {
         let policy = self.policy.policy()?;
-        let mut options = CheckOptions::new(policy);
-        options.probing.engine = self.probe;
-        options.probing.deep = deep_decoder(self.deep, &options.policy)?;
+        let mut options = CheckOptions::new(policy, crate::env::get().today());
+        options.probing = probing(self.probe, self.deep, &options.policy)?;
         if self.jobs.jobs.is_some() {
             options.threads = self.jobs.threads();
         }
-        options.progress = !global.quiet && std::io::stderr().is_terminal();
+        options.progress =
+            (!global.quiet && std::io::stderr().is_terminal()).then(crate::progress_bar::on_stderr);
         Ok(options)
     }
+}
+
+/// The engine choice, and ffprobe (and ffmpeg with `--deep`) as the
+/// external engine the core asks.
+pub(crate) fn probing(
+    engine: crate::probe::Engine,
+    deep: bool,
+    policy: &crate::policy::Policy,
+) -> Result<crate::probe::run::Probing, Text> {
+    let timeout = std::time::Duration::from_secs(policy.probe_timeout_s);
+    let tools = crate::ffprobe::FfTools {
+        ffprobe: crate::ffprobe::Ffprobe::locate(timeout),
+        ffmpeg: deep_decoder(deep, policy)?,
+    };
+    Ok(crate::probe::run::Probing {
+        engine,
+        deep,
+        external: Some(std::sync::Arc::new(tools)),
+    })
 }
 
 /// The ffmpeg `--deep` decodes with; asking for it without ffmpeg is an
@@ -381,15 +403,15 @@ impl CheckFlags {
 pub(crate) fn deep_decoder(
     deep: bool,
     policy: &crate::policy::Policy,
-) -> Result<Option<crate::probe::ffprobe::Ffmpeg>, Text> {
+) -> Result<Option<crate::ffprobe::Ffmpeg>, Text> {
     if !deep {
         return Ok(None);
     }
     let timeout = std::time::Duration::from_secs(policy.probe_timeout_s);
-    crate::probe::ffprobe::Ffmpeg::locate(timeout)
+    crate::ffprobe::Ffmpeg::locate(timeout)
         .map(Some)
-        .ok_or_else(|| match std::env::var_os("TRAINPACK_FFMPEG") {
-            Some(p) if !p.is_empty() => Text::new(
+        .ok_or_else(|| match &crate::env::get().ffmpeg {
+            Some(p) => Text::new(
                 format!(
                     "--deep decodes every video with ffmpeg, but TRAINPACK_FFMPEG={} is not a file: \
                      point it at ffmpeg, unset it, or leave out --deep",
@@ -580,13 +602,13 @@ fn run_pack(args: PackArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode, Text> {
-    let written = crate::descriptor::init(&args.path, args.force)?;
+    let written = crate::init::init(&args.path, args.force)?;
     eprintln!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_audit(args: AuditArgs, global: &GlobalFlags) -> Result<ExitCode, Text> {
-    use crate::audit::{AuditRequest, Recorded, record};
+    use crate::audit_cmd::{AuditRequest, Recorded, record};
     use crate::descriptor::AuditResult;
     let lang = global.lang();
     let options = args.check.options(global)?;

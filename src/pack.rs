@@ -143,7 +143,7 @@ pub fn pack(path: &Path, check_opts: &CheckOptions, opts: &PackOptions) -> Resul
     // not the clock, so the same input packs to the same bytes on any day.
     let created = source_date(path, &package);
     let check_opts = &CheckOptions {
-        today: Some(crate::descriptor::pinned_today().unwrap_or(created.day)),
+        today: crate::env::get().today_pin.unwrap_or(created.day),
         ..check_opts.clone()
     };
     atomic::ensure_outside(path, &opts.out_dir).map_err(Error::Said)?;
@@ -345,15 +345,9 @@ fn check_copying<W: io::Write>(
     let mut order: Vec<usize> = (0..package.entries.len()).collect();
     order.sort_by(|&a, &b| package.entries[a].path.cmp(&package.entries[b].path));
     with_archive_hash(package, path, || {
-        let bar = crate::check::progress_bar(package, opts.progress);
-        let scanned = scan_sequentially(
-            package,
-            &order,
-            &opts.policy.limits,
-            &|p| crate::check::advance(&bar, p),
-            bag,
-        );
-        bar.finish_and_clear();
+        let scanned = crate::check::with_progress(package, opts, |progress| {
+            scan_sequentially(package, &order, &opts.policy.limits, progress, bag)
+        });
         check_scanned(package, path, opts, scanned)
     })
 }
@@ -618,9 +612,7 @@ struct SourceDate {
 /// reproducible-builds convention), else the newest modification time of
 /// the package (the zip file's own, or the newest file in the folder).
 fn source_date(path: &Path, package: &Package) -> SourceDate {
-    let from_env = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok());
+    let from_env = crate::env::get().source_date_epoch;
     let mtime = |p: &Path| -> Option<i64> {
         let m = std::fs::symlink_metadata(p).ok()?.modified().ok()?;
         let secs = m.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();

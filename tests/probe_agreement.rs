@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use trainpack::formats::Family;
-use trainpack::probe::ffprobe::Ffprobe;
+use trainpack::ffprobe::Ffprobe;
 use trainpack::probe::{ProbeOutcome, builtin};
 use trainpack::source::DirectLocation;
 

@@ -17,9 +17,8 @@ fuzz_target!(|data: &[u8]| {
     // Small limits so the fuzzer explores them, and never reads for long.
     policy.limits.max_total_bytes = 64 << 20;
     policy.limits.ratio_min_bytes = 1 << 16;
-    let mut opts = CheckOptions::new(policy);
-    opts.ffprobe = None;
-    opts.engine = Engine::Builtin;
+    let mut opts = CheckOptions::new(policy, trainpack::descriptor::parse_date("2026-01-01").unwrap());
+    opts.probing.engine = Engine::Builtin;
     opts.threads = 1;
     if let Ok(package) = Package::open_with(&path, &opts.policy.limits) {
         let _ = check_package(&package, &path, &opts);

@@ -134,7 +134,7 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text
         .packages
         .unwrap_or_else(|| crate::scan::cores().min(2))
         .max(1);
-    let mut check = CheckOptions::new(policy);
+    let mut check = CheckOptions::new(policy, crate::env::get().today());
     // The worker threads are shared among the packages checked at once.
     check.threads = args.jobs.threads().div_ceil(packages);
     if let Some(threads) = args.threads {
@@ -147,9 +147,8 @@ pub fn run_batch(args: BatchArgs, global: &GlobalFlags) -> Result<ExitCode, Text
         );
         check.threads = threads.max(1);
     }
-    check.progress = false;
-    check.probing.engine = args.probe;
-    check.probing.deep = crate::cli::deep_decoder(args.deep, &check.policy)?;
+    check.progress = None;
+    check.probing = crate::cli::probing(args.probe, args.deep, &check.policy)?;
     let progress = if global.quiet {
         ProgressMode::Quiet
     } else if std::io::stderr().is_terminal() {

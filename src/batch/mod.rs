@@ -38,7 +38,8 @@ use self::unsupported::NotAPackage;
 use crate::atomic;
 use crate::check::CheckOptions;
 use crate::i18n::Lang;
-use crate::manifest::{Manifest, now_rfc3339};
+use crate::env::now_rfc3339;
+use crate::manifest::Manifest;
 use crate::pack::{check_with_archive_hash, file_safe_id};
 use crate::report;
 use crate::scan::hex;
@@ -243,7 +244,7 @@ pub fn options_key(opts: &CheckOptions) -> String {
     let key = format!(
         "{policy}|{:?}|{}",
         opts.probing.engine,
-        opts.probing.deep.is_some()
+        opts.probing.deep
     );
     let digest = hex(&Sha256::digest(key.as_bytes()));
     digest[..16].to_owned()

@@ -727,14 +727,14 @@ pub fn write_all(
     lang: Lang,
     roster: Option<&RosterInput>,
 ) -> Result<SummaryData, String> {
-    let mut data = SummaryData::from_catalog(catalog, crate::manifest::now_rfc3339())?;
+    let mut data = SummaryData::from_catalog(catalog, crate::env::now_rfc3339())?;
     data.roll_call = roster.map(|r| {
         RollCall::new(
             &r.roster,
             &data.rows,
             out,
             r.received_at,
-            crate::descriptor::today(),
+            crate::env::get().today(),
         )
     });
     let files: [(&str, String); 4] = [

@@ -1,40 +1,31 @@
 //! One call from `check` to a probe outcome: the engine choice (`--probe`),
-//! the fallback to ffprobe, spooling a compressed zip entry to a temporary
-//! file for the external programs, and `--deep`.
+//! the fallback to the external engine (ffprobe, which the binary brings),
+//! and `--deep`.
 
-use std::io;
-use std::time::Duration;
+use std::sync::Arc;
 
-use super::ffprobe::{Ffmpeg, Ffprobe};
-use super::{Engine, ProbeOutcome, builtin};
+use super::{Engine, ExternalProbe, ProbeOutcome, builtin};
 use crate::formats::{Container, Family};
 use crate::scan::Scanned;
-use crate::source::{DirectLocation, Entry, EntryReader, Package};
+use crate::source::{Entry, EntryReader, Package};
 
-/// How videos are confirmed: the engine, and the programs found for it.
-#[derive(Clone)]
+/// How videos are confirmed: the engine, and the external programs given.
+#[derive(Clone, Default)]
 pub struct Probing {
     /// Which engine confirms videos.
     pub engine: Engine,
-    /// Also decode every video with this ffmpeg to catch corrupt streams.
-    pub deep: Option<Ffmpeg>,
-    /// ffprobe, when installed.
-    pub ffprobe: Option<Ffprobe>,
+    /// Also decode every video (with the external engine's decoder) to
+    /// catch corrupt streams.
+    pub deep: bool,
+    /// The external engine (ffprobe and ffmpeg), when the caller has one:
+    /// the core never runs a program itself.
+    pub external: Option<Arc<dyn ExternalProbe>>,
 }
 
 impl Probing {
-    /// `auto`, no `--deep`, ffprobe from `PATH` with this time limit.
-    pub fn new(timeout: Duration) -> Probing {
-        Probing {
-            engine: Engine::Auto,
-            deep: None,
-            ffprobe: Ffprobe::locate(timeout),
-        }
-    }
-
     /// Whether ffprobe could be asked (a missing one is reported once).
     pub fn has_ffprobe(&self) -> bool {
-        self.ffprobe.is_some()
+        self.external.as_ref().is_some_and(|x| x.can_probe())
     }
 
     /// One video container entry through the chosen engine, then, with
@@ -52,9 +43,9 @@ impl Probing {
     ) -> ProbeOutcome {
         let outcome = self.confirm(package, reader, entry, scanned, media_type);
         match outcome {
-            ProbeOutcome::Video(_) => match &self.deep {
-                Some(ffmpeg) => deep_check(ffmpeg, package, reader, entry).unwrap_or(outcome),
-                None => outcome,
+            ProbeOutcome::Video(_) => match (&self.external, self.deep) {
+                (Some(x), true) => x.decode(package, reader, entry).unwrap_or(outcome),
+                _ => outcome,
             },
             _ => outcome,
         }
@@ -72,12 +63,9 @@ impl Probing {
         scanned: &Scanned,
         media_type: &str,
     ) -> ProbeOutcome {
-        let run_ffprobe = |reader: &mut EntryReader| match &self.ffprobe {
-            Some(ffprobe) => match package.direct_location(entry) {
-                Some(location) => ffprobe.probe(&location),
-                None => probe_spooled(ffprobe, reader, entry),
-            },
-            None => ProbeOutcome::Unavailable,
+        let run_ffprobe = |reader: &mut EntryReader| match &self.external {
+            Some(x) if x.can_probe() => x.probe(package, reader, entry),
+            _ => ProbeOutcome::Unavailable,
         };
         if self.engine == Engine::Ffprobe {
             return run_ffprobe(reader);
@@ -92,33 +80,10 @@ impl Probing {
             Some(Err(e)) => ProbeOutcome::Unreadable(e.into_reason()),
             None => ProbeOutcome::Unavailable,
         };
-        if self.engine == Engine::Builtin || self.ffprobe.is_none() {
+        if self.engine == Engine::Builtin || !self.has_ffprobe() {
             return outcome;
         }
         run_ffprobe(reader)
-    }
-}
-
-/// `--deep`: decode the whole video with ffmpeg; a decoding error makes the
-/// file unreadable. None when the video decodes cleanly.
-fn deep_check(
-    ffmpeg: &Ffmpeg,
-    package: &Package,
-    reader: &mut EntryReader,
-    entry: &Entry,
-) -> Option<ProbeOutcome> {
-    let result = match package.direct_location(entry) {
-        Some(location) => ffmpeg.decode(&location),
-        None => match spool(reader, entry) {
-            Ok(spooled) => ffmpeg.decode(&DirectLocation::File(spooled.path().to_owned())),
-            Err(e) => Err(format!("cannot copy it out to decode: {e}")),
-        },
-    };
-    match result {
-        Ok(()) => None,
-        Err(reason) => Some(ProbeOutcome::Unreadable(format!(
-            "decoding failed: {reason}"
-        ))),
     }
 }
 
@@ -139,22 +104,4 @@ fn builtin_probe(
         Ok(None) => scanned.early_probe.as_ref().and_then(|e| e.result.clone()),
         Err(e) => Some(Err(builtin::Unreadable::Reopen(e.to_string()).into())),
     }
-}
-
-/// A compressed zip entry cannot be read in place: copy only that entry to a
-/// temporary file (deleted when dropped) and probe the copy.
-fn probe_spooled(ffprobe: &Ffprobe, reader: &mut EntryReader, entry: &Entry) -> ProbeOutcome {
-    match spool(reader, entry) {
-        Ok(temp) => ffprobe.probe(&DirectLocation::File(temp.path().to_owned())),
-        Err(e) => ProbeOutcome::Unreadable(format!("cannot copy the entry for probing: {e}")),
-    }
-}
-
-/// Copy one entry to a temporary file (deleted when dropped).
-fn spool(reader: &mut EntryReader, entry: &Entry) -> io::Result<tempfile::NamedTempFile> {
-    let mut temp = tempfile::Builder::new()
-        .prefix("trainpack-probe-")
-        .tempfile()?;
-    io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
-    Ok(temp)
 }

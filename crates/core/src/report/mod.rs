@@ -1,14 +1,11 @@
 //! The result of a check as plain data, and its renderers. Renderers decide
 //! nothing: every verdict and count is computed before they run.
 
-pub mod bag;
 pub mod finding_schema;
 pub mod html;
 pub mod json;
-pub mod outcome;
 pub mod rules;
 pub mod terminal;
-pub mod verify;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -58,7 +55,8 @@ pub struct ToolInfo {
 impl ToolInfo {
     pub fn current() -> ToolInfo {
         ToolInfo {
-            name: env!("CARGO_PKG_NAME"),
+            // The core shares the binary's version (workspace.package).
+            name: "trainpack",
             version: env!("CARGO_PKG_VERSION"),
         }
     }

@@ -3,12 +3,31 @@
 
 pub mod builtin;
 pub mod capture;
-pub mod ffprobe;
 pub mod run;
 
 use std::time::Duration;
 
 use serde::Serialize;
+
+use crate::source::{Entry, EntryReader, Package};
+
+/// A probe engine outside the core (the binary's ffprobe and ffmpeg, run as
+/// child processes), so the core itself never spawns a program and builds
+/// where there are none (wasm).
+pub trait ExternalProbe: Send + Sync {
+    /// Whether a probe can run (ffprobe was found).
+    fn can_probe(&self) -> bool;
+    /// A second opinion on one entry.
+    fn probe(&self, package: &Package, reader: &mut EntryReader, entry: &Entry) -> ProbeOutcome;
+    /// `--deep`: decode the whole video; the outcome when decoding fails,
+    /// None when it decodes cleanly.
+    fn decode(
+        &self,
+        package: &Package,
+        reader: &mut EntryReader,
+        entry: &Entry,
+    ) -> Option<ProbeOutcome>;
+}
 
 /// Which engine confirms videos.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

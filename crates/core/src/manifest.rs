@@ -375,15 +375,6 @@ impl Manifest {
     }
 }
 
-/// The current time as RFC 3339 UTC, to the second.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// SHA-256 and length of a whole file, read in large blocks.
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
     let mut file = File::open(path)?;

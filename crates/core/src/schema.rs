@@ -17,7 +17,7 @@ pub use schemas_helpers::{Day, MediaType, PolicyTable, Ratio, Sha256Hex};
 /// Where the schemas say they live (`$id`), followed by the file name.
 pub const ID_BASE: &str = "https://trainpack.invalid/schemas/";
 
-/// Every generated schema: its file name under `schemas/` and its text
+/// Every schema of a core type: its file name under `schemas/` and its text
 /// (pretty JSON with a final newline, as committed).
 pub fn generated() -> Vec<(&'static str, String)> {
     [
@@ -33,15 +33,19 @@ pub fn generated() -> Vec<(&'static str, String)> {
             "manifest.schema.json",
             written::<crate::manifest::Manifest>(),
         ),
-        (
-            "upload-ticket.schema.json",
-            written::<crate::pack::UploadTicket>(),
-        ),
         ("policy.schema.json", read::<crate::policy::Policy>()),
     ]
     .into_iter()
     .map(|(name, schema)| (name, render(name, schema)))
     .collect()
+}
+
+/// The schema of a document the binary writes (the upload ticket), rendered
+/// as [`generated`] renders the core's.
+pub fn written_document<T: schemars::JsonSchema + ?Sized>(
+    name: &'static str,
+) -> (&'static str, String) {
+    (name, render(name, written::<T>()))
 }
 
 /// The schema of a document trainpack writes: a field serialised as null

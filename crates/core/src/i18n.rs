@@ -9,23 +9,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Chinese on a `zh` locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`,
-    /// as POSIX orders them; without them, the user's locale on Windows),
-    /// English otherwise.
-    pub fn from_env() -> Lang {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|k| std::env::var(k).ok())
-            .find(|v| !v.is_empty())
-            .or_else(crate::platform::user_locale)
-            .unwrap_or_default();
-        if locale.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
-    }
-
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Lang::En => en,

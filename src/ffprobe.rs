@@ -8,7 +8,7 @@
 //! only the `file` and `subfile` protocols are allowed.
 
 use std::ffi::OsString;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -16,8 +16,71 @@ use std::time::Duration;
 use serde::Deserialize;
 use wait_timeout::ChildExt;
 
-use super::{ProbeOutcome, VideoInfo};
-use crate::source::DirectLocation;
+use crate::probe::{ExternalProbe, ProbeOutcome, VideoInfo};
+use crate::source::{DirectLocation, Entry, EntryReader, Package};
+
+/// The external engine the core asks: ffprobe for a second opinion, ffmpeg
+/// for `--deep`, each when found.
+#[derive(Clone, Debug, Default)]
+pub struct FfTools {
+    pub ffprobe: Option<Ffprobe>,
+    pub ffmpeg: Option<Ffmpeg>,
+}
+
+impl ExternalProbe for FfTools {
+    fn can_probe(&self) -> bool {
+        self.ffprobe.is_some()
+    }
+
+    fn probe(&self, package: &Package, reader: &mut EntryReader, entry: &Entry) -> ProbeOutcome {
+        let Some(ffprobe) = &self.ffprobe else {
+            return ProbeOutcome::Unavailable;
+        };
+        match package.direct_location(entry) {
+            Some(location) => ffprobe.probe(&location),
+            None => match spool(reader, entry) {
+                Ok(temp) => ffprobe.probe(&DirectLocation::File(temp.path().to_owned())),
+                Err(e) => {
+                    ProbeOutcome::Unreadable(format!("cannot copy the entry for probing: {e}"))
+                }
+            },
+        }
+    }
+
+    /// `--deep`: decode the whole video with ffmpeg; a decoding error makes
+    /// the file unreadable.
+    fn decode(
+        &self,
+        package: &Package,
+        reader: &mut EntryReader,
+        entry: &Entry,
+    ) -> Option<ProbeOutcome> {
+        let ffmpeg = self.ffmpeg.as_ref()?;
+        let result = match package.direct_location(entry) {
+            Some(location) => ffmpeg.decode(&location),
+            None => match spool(reader, entry) {
+                Ok(spooled) => ffmpeg.decode(&DirectLocation::File(spooled.path().to_owned())),
+                Err(e) => Err(format!("cannot copy it out to decode: {e}")),
+            },
+        };
+        match result {
+            Ok(()) => None,
+            Err(reason) => Some(ProbeOutcome::Unreadable(format!(
+                "decoding failed: {reason}"
+            ))),
+        }
+    }
+}
+
+/// A compressed zip entry cannot be read in place: copy only that entry to
+/// a temporary file (deleted when dropped) for the external program.
+fn spool(reader: &mut EntryReader, entry: &Entry) -> io::Result<tempfile::NamedTempFile> {
+    let mut temp = tempfile::Builder::new()
+        .prefix("trainpack-probe-")
+        .tempfile()?;
+    io::copy(&mut reader.open(entry)?, temp.as_file_mut())?;
+    Ok(temp)
+}
 
 /// A located ffprobe program and the limit on one run.
 #[derive(Clone, Debug)]
@@ -29,9 +92,9 @@ pub struct Ffprobe {
 impl Ffprobe {
     /// Find ffprobe: `$TRAINPACK_FFPROBE` if set, else `ffprobe` on `PATH`.
     pub fn locate(timeout: Duration) -> Option<Ffprobe> {
-        let program = match std::env::var_os("TRAINPACK_FFPROBE") {
-            Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => find_on_path("ffprobe")?,
+        let program = match &crate::env::get().ffprobe {
+            Some(p) => p.clone(),
+            None => find_on_path("ffprobe")?,
         };
         Some(Ffprobe { program, timeout })
     }
@@ -86,7 +149,7 @@ impl Ffmpeg {
     /// timeouts.
     pub fn locate(probe_timeout: Duration) -> Option<Ffmpeg> {
         let beside_ffprobe = || {
-            let ffprobe = PathBuf::from(std::env::var_os("TRAINPACK_FFPROBE")?);
+            let ffprobe = crate::env::get().ffprobe.clone()?;
             let own = ffprobe.file_name()?.to_string_lossy().into_owned();
             let name = own.replacen("ffprobe", "ffmpeg", 1);
             // A name without "ffprobe" in it has no ffmpeg beside it to
@@ -95,9 +158,9 @@ impl Ffmpeg {
                 .then(|| ffprobe.with_file_name(name))
                 .filter(|p| p.is_file())
         };
-        let program = match std::env::var_os("TRAINPACK_FFMPEG") {
-            Some(p) if !p.is_empty() => Some(PathBuf::from(p)).filter(|p| p.is_file()),
-            _ => beside_ffprobe().or_else(|| find_on_path("ffmpeg")),
+        let program = match &crate::env::get().ffmpeg {
+            Some(p) => Some(p.clone()).filter(|p| p.is_file()),
+            None => beside_ffprobe().or_else(|| find_on_path("ffmpeg")),
         }?;
         Some(Ffmpeg {
             program,
@@ -192,9 +255,9 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8
 
 /// `name` in a folder of PATH (`name.exe` on Windows).
 fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
+    let path = crate::env::get().path.as_ref()?;
     let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&path)
+    std::env::split_paths(path)
         .map(|dir| dir.join(&file))
         .find(|candidate| candidate.is_file())
 }

@@ -2,9 +2,6 @@
 
 use std::io;
 use std::path::Path;
-use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::descriptor;
 use crate::error::Result;
@@ -29,23 +26,23 @@ pub struct CheckOptions {
     pub threads: usize,
     /// The engine that confirms videos, `--deep`, and the programs found.
     pub probing: Probing,
-    /// Draw a progress bar on stderr (only ever drawn on a terminal).
-    pub progress: bool,
-    /// The day deadlines are measured from; None: today (`descriptor::today`).
+    /// Told how far the scan has read (the binary draws a bar on a terminal).
+    pub progress: Option<std::sync::Arc<dyn ProgressView>>,
+    /// The day deadlines are measured from (the core reads no clock).
     /// `pack` sets the bag's date so its output does not depend on the clock.
-    pub today: Option<time::Date>,
+    pub today: time::Date,
 }
 
 impl CheckOptions {
-    /// Defaults: the built-in policy, every core, ffprobe from `PATH`.
-    pub fn new(policy: Policy) -> CheckOptions {
-        let timeout = Duration::from_secs(policy.probe_timeout_s);
+    /// Defaults: every core, the built-in probe alone (the caller adds an
+    /// external engine), deadlines measured from `today`.
+    pub fn new(policy: Policy, today: time::Date) -> CheckOptions {
         CheckOptions {
             policy,
             threads: crate::scan::cores(),
-            probing: Probing::new(timeout),
-            progress: false,
-            today: None,
+            probing: Probing::default(),
+            progress: None,
+            today,
         }
     }
 }
@@ -64,20 +61,36 @@ pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
 
 /// Check an opened package; `path` is how the user named it.
 pub fn check_package(package: &Package, path: &Path, opts: &CheckOptions) -> Report {
-    let bar = progress_bar(package, opts.progress);
-    let scanned = scan_package_with(package, opts.threads, &opts.policy.limits, &|p| {
-        advance(&bar, p)
+    let scanned = with_progress(package, opts, |progress| {
+        scan_package_with(package, opts.threads, &opts.policy.limits, progress)
     });
-    bar.finish_and_clear();
     check_scanned(package, path, opts, scanned)
 }
 
-/// Move a progress bar along as a scan reports.
-pub(crate) fn advance(bar: &ProgressBar, progress: Progress) {
-    match progress {
-        Progress::Found(n) => bar.inc_length(n),
-        Progress::Read(n) => bar.inc(n),
-    }
+/// Shown how far a check has read: the binary's progress bar. The core
+/// draws nothing itself.
+pub trait ProgressView: Send + Sync {
+    /// A scan begins; the listing declares `declared_bytes` (sizes it did
+    /// not give are reported as found).
+    fn begin(&self, declared_bytes: u64);
+    fn advance(&self, progress: Progress);
+    /// The scan is over (a bar is cleared).
+    fn end(&self);
+}
+
+/// Run a scan of `package` with `opts.progress` told how it goes.
+pub fn with_progress<T>(
+    package: &Package,
+    opts: &CheckOptions,
+    scan: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T,
+) -> T {
+    let Some(view) = opts.progress.as_deref() else {
+        return scan(&|_| {});
+    };
+    view.begin(package.entries.iter().filter_map(|e| e.declared_size).sum());
+    let result = scan(&|p| view.advance(p));
+    view.end();
+    result
 }
 
 /// The check of a package whose entries were read by the caller (`pack`
@@ -100,8 +113,8 @@ pub(crate) fn check_scanned(
     let outcomes = probe_videos(package, &items, opts, &mut findings);
     let files = resources(items, outcomes, policy, &mut findings);
 
-    let today = opts.today.unwrap_or_else(descriptor::today);
-    let (mut descriptor, upload_deadline) = descriptor::read(package, &root, today, &mut findings);
+    let (mut descriptor, upload_deadline) =
+        descriptor::read(package, &root, opts.today, &mut findings);
     let audit_status = rules::audit_findings(
         descriptor.as_mut(),
         &files,
@@ -281,23 +294,6 @@ fn strip_root<'a>(path: &'a str, root: &str) -> &'a str {
 
 fn count(findings: &[Finding], severity: Severity) -> u64 {
     findings.iter().filter(|f| f.severity == severity).count() as u64
-}
-
-pub(crate) fn progress_bar(package: &Package, enabled: bool) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    // Sizes the listing did not give are added as the scan finds them.
-    let total = package.entries.iter().filter_map(|e| e.declared_size).sum();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    // No words: the bar reads the same in both languages (~ marks the
-    // time left).
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} ~{eta}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Probe every file whose content is a video container; None for the rest.
@@ -510,8 +506,8 @@ mod tests {
         let same = dir.path().join("same.zip");
         std::fs::write(&same, inner).unwrap();
         package.root = same;
-        let mut opts = CheckOptions::new(Policy::default());
-        opts.probing.ffprobe = None;
+        let today = time::macros::date!(2026 - 01 - 01);
+        let opts = CheckOptions::new(Policy::default(), today);
         let report = check_package(&package, &zip_path, &opts);
         let quines: Vec<_> = report
             .findings
