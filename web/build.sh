@@ -27,9 +27,9 @@ fi
 # machine); every browser that runs this page has wasm SIMD. Set only for
 # the wasm target, so host builds keep their cache.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:--C target-feature=+simd128}"
-cargo build --manifest-path "$manifest" --target wasm32-unknown-unknown --release --target-dir "$target_dir"
+cargo build --manifest-path "$manifest" --target wasm32-unknown-unknown --profile web --target-dir "$target_dir"
 
-wasm="$target_dir/wasm32-unknown-unknown/release/trainpack_web.wasm"
+wasm="$target_dir/wasm32-unknown-unknown/web/trainpack_web.wasm"
 have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
 if [ "$have" != "$want" ]; then
   echo "web/build.sh: wasm-bindgen-cli ${have:-is not installed}; the crate uses wasm-bindgen $want. Run: cargo install wasm-bindgen-cli --version $want" >&2
@@ -46,7 +46,7 @@ if command -v wasm-opt >/dev/null 2>&1; then
   wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int "$bg" -o "$bg.opt" && mv "$bg.opt" "$bg"
 fi
 
-version="$(awk -F'"' '/^version = / {print $2; exit}' "$manifest")"
+version="$(awk -F'"' '/^version = / {print $2; exit}' "$root/Cargo.toml")"
 python3 "$root/web/assemble.py" "$gen/trainpack_web.js" "$bg" "$version" "$out"
 size=$(stat -c %s "$out")
 echo "web/build.sh: wrote $out ($((size / 1024)) KiB; wasm $(( $(stat -c %s "$bg") / 1024 )) KiB)"

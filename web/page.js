@@ -73,6 +73,7 @@ let workerReady = null;
 let current = null; // { name, bytesTotal, filesTotal, source }
 let result = null; // the worker's "done" message
 let policyText = null; // the chosen policy file's text
+let policyName = null; // and its name (.json or TOML)
 const downloadUrls = [];
 
 function bytes(n) {
@@ -146,8 +147,21 @@ async function check(source) {
     lang,
     profile: $("profile").value,
     policyText,
+    policyName,
+    today: today(),
+    created: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     source,
   });
+}
+
+// The day deadlines are measured from: the computer's local date, or
+// ?today=YYYY-MM-DD in the page's address (as TRAINPACK_TODAY for the CLI).
+function today() {
+  const pinned = new URLSearchParams(location.search).get("today");
+  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
+  const d = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
 function showProgress(b, f) {
@@ -290,6 +304,7 @@ function init() {
     const file = e.target.files[0];
     $("policy-name").textContent = file ? file.name : "";
     policyText = file ? await file.text() : null;
+    policyName = file ? file.name : null;
   });
   $("cancel").addEventListener("click", cancel);
   $("again").addEventListener("click", reset);
