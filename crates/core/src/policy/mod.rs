@@ -409,6 +409,19 @@ impl Policy {
             path: path.to_owned(),
             reason,
         };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
+        Policy::from_text(&text, path, base_profile)
+    }
+
+    /// A policy file's text (the browser has no path to read): `path` names
+    /// it in messages, and its extension says JSON or TOML, as for [`load`].
+    ///
+    /// [`load`]: Policy::load
+    pub fn from_text(text: &str, path: &Path, base_profile: Option<&str>) -> Result<Policy> {
+        let fail = |reason: Text| Error::Policy {
+            path: path.to_owned(),
+            reason,
+        };
         // A setting of the wrong type or value: serde says which in English
         // only; the Chinese names the file and where to look.
         let wrong_value = |e: serde_json::Error| {
@@ -417,20 +430,19 @@ impl Policy {
                 "有设置的类型或取值不对；请对照 schemas/policy.schema.json 修改",
             ))
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
         let is_json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let overlay: serde_json::Value = if is_json {
-            serde_json::from_str(&text).map_err(|e| {
+            serde_json::from_str(text).map_err(|e| {
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
                 ))
             })?
         } else {
-            let table: toml::Table = toml::from_str(&text).map_err(|e| {
-                let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
+            let table: toml::Table = toml::from_str(text).map_err(|e| {
+                let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
                 fail(Text::new(
                     e.to_string(),
                     format!("不是有效的 TOML（第 {line} 行第 {column} 列）"),
