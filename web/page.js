@@ -27,6 +27,7 @@ const TEXT = {
     fail: "FAIL",
     cancelled: "Cancelled.",
     progress: (b, bt, f, ft) => `${bytes(b)} of ${bytes(bt)} read, ${f} of ${ft} files`,
+    progressZip: (b, bt, ft) => `${bytes(b)} of ${bytes(bt)} read (${ft} entries in the zip)`,
     seconds: (s, rate) => `in ${s.toFixed(1)} s (${rate} MB/s)`,
     notPackage: "Drop one folder or one .zip file.",
     emptyFolder: "The folder holds no files.",
@@ -57,6 +58,7 @@ const TEXT = {
     fail: "不通过",
     cancelled: "已取消。",
     progress: (b, bt, f, ft) => `已读取 ${bytes(b)}／${bytes(bt)}，文件 ${f}／${ft} 个`,
+    progressZip: (b, bt, ft) => `已读取 ${bytes(b)}／${bytes(bt)}（压缩包内 ${ft} 项）`,
     seconds: (s, rate) => `用时 ${s.toFixed(1)} 秒（${rate} MB/秒）`,
     notPackage: "请拖入一个文件夹或一个 .zip 文件。",
     emptyFolder: "该文件夹中没有文件。",
@@ -97,7 +99,10 @@ function applyLanguage() {
   sw.textContent = t.switchTo;
   sw.lang = t.switchLang;
   $("report-frame").title = t.reportTitle;
-  if (result) showResult(result);
+  const option = $("profile").options[0];
+  if (option.dataset.profile) option.textContent = t.profileDefault + " (" + option.dataset.profile + ")";
+  // The report is rendered by the core in one language: ask for the other.
+  if (result && worker && document.body.dataset.state === "done") worker.postMessage({ type: "render", lang });
   if (current && document.body.dataset.state === "running") showProgress(current.lastBytes || 0, current.lastFiles || 0);
 }
 
@@ -108,11 +113,28 @@ function startWorker() {
   worker = new Worker(url);
   URL.revokeObjectURL(url);
   workerReady = new Promise((resolve, reject) => {
-    worker.onmessage = (e) => (e.data.type === "ready" ? resolve() : reject(new Error(e.data.message)));
+    worker.onmessage = (e) => {
+      if (e.data.type !== "ready") return reject(new Error(e.data.message));
+      showProfiles(e.data.profiles);
+      resolve();
+    };
     worker.onerror = (e) => reject(new Error(e.message || "worker failed"));
   });
   workerReady.catch(() => {}); // awaited (and reported) by check()
   worker.postMessage({ type: "init", wasmBase64: $("wasm-base64").textContent.trim() });
+}
+
+// The built-in policy profiles, the default first (its option says so).
+function showProfiles(names) {
+  const select = $("profile");
+  if (select.options.length > 1) return;
+  for (const name of names.slice(1)) {
+    const option = document.createElement("option");
+    option.value = option.textContent = name;
+    select.append(option);
+  }
+  select.options[0].dataset.profile = names[0];
+  applyLanguage();
 }
 
 async function check(source) {
@@ -126,7 +148,7 @@ async function check(source) {
   };
   setState("running");
   $("package-name").textContent = source.name;
-  showProgress(0, 0);
+  showProgress(0, source.kind === "zip" ? null : 0);
   $("cancel").focus();
   try {
     if (!worker) startWorker();
@@ -138,7 +160,12 @@ async function check(source) {
   worker.onmessage = (e) => {
     const msg = e.data;
     if (msg.type === "progress") showProgress(msg.bytes, msg.files);
-    else if (msg.type === "done") done(msg);
+    else if (msg.type === "begin") {
+      current.bytesTotal = msg.bytesTotal;
+      current.filesTotal = msg.filesTotal;
+    } else if (msg.type === "done") done(msg);
+    else if (msg.type === "rendered") { result = Object.assign(result, msg); showResult(result); }
+    else if (msg.type === "manifest") saveManifest(msg.manifest);
     else if (msg.type === "error") fail(msg.message);
   };
   worker.onerror = (e) => { e.preventDefault(); worker = null; fail(e.message || "worker failed"); };
@@ -149,7 +176,6 @@ async function check(source) {
     policyText,
     policyName,
     today: today(),
-    created: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     source,
   });
 }
@@ -170,7 +196,10 @@ function showProgress(b, f) {
   const bar = $("progress");
   bar.max = Math.max(current.bytesTotal, 1);
   bar.value = Math.min(b, bar.max);
-  $("progress-text").textContent = TEXT[lang].progress(b, current.bytesTotal, f, current.filesTotal);
+  // A zip's entries are read from one file: no count of files done.
+  $("progress-text").textContent = f == null
+    ? TEXT[lang].progressZip(b, current.bytesTotal, current.filesTotal)
+    : TEXT[lang].progress(b, current.bytesTotal, f, current.filesTotal);
 }
 
 function done(msg) {
@@ -189,15 +218,39 @@ function showResult(msg) {
   v.tabIndex = -1;
   const mb = current.bytesTotal / 1e6 / Math.max(msg.seconds, 1e-3);
   $("verdict-detail").textContent = current.name + " — " + t.seconds(msg.seconds, mb.toFixed(0));
-  offer("download-json", msg.json, "application/json", current.name + ".report.json");
-  offer("download-manifest", msg.manifest, "application/json", current.name + ".manifest.json");
-  offer("download-html", msg.html, "text/html", current.name + ".report.html");
+  offer("download-json", msg.json, "application/json", baseName() + ".report.json");
+  offer("download-html", msg.html, "text/html", baseName() + ".report.html");
   const frame = $("report-frame");
   frame.onload = () => {
     const doc = frame.contentDocument;
     if (doc && doc.documentElement) frame.style.height = doc.documentElement.scrollHeight + 24 + "px";
   };
   frame.srcdoc = msg.html;
+}
+
+// The manifest is made when asked for: for a zip it holds the zip's own
+// SHA-256, one more read of the whole file.
+function askManifest() {
+  if (!result || !worker) return;
+  $("download-manifest").disabled = true;
+  worker.postMessage({ type: "manifest", created: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
+}
+
+function saveManifest(text) {
+  $("download-manifest").disabled = false;
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  downloadUrls.push(url);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = baseName() + ".manifest.json";
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// Download names: the package's name, less ".zip".
+function baseName() {
+  return current.name.replace(/\.zip$/i, "") || "package";
 }
 
 function offer(id, text, type, name) {
@@ -211,7 +264,7 @@ function offer(id, text, type, name) {
 function clearResult() {
   result = null;
   for (const url of downloadUrls.splice(0)) URL.revokeObjectURL(url);
-  for (const id of ["download-json", "download-manifest", "download-html"]) $(id).removeAttribute("href");
+  for (const id of ["download-json", "download-html"]) $(id).removeAttribute("href");
   $("report-frame").removeAttribute("srcdoc");
   $("error").textContent = "";
 }
@@ -307,6 +360,7 @@ function init() {
     policyName = file ? file.name : null;
   });
   $("cancel").addEventListener("click", cancel);
+  $("download-manifest").addEventListener("click", askManifest);
   $("again").addEventListener("click", reset);
   $("error-again").addEventListener("click", reset);
   const zone = $("drop-zone");

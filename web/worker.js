@@ -6,6 +6,7 @@
 "use strict";
 
 let ready = false;
+let checked = null; // the last check (a wasm Checked), rendered on demand
 let lastProgress = 0;
 
 // Progress at most ten times a second: each message costs the page a redraw.
@@ -16,11 +17,26 @@ function progress(bytes, files) {
   postMessage({ type: "progress", bytes, files });
 }
 
+function begin(bytesTotal, filesTotal) {
+  postMessage({ type: "begin", bytesTotal, filesTotal });
+}
+
 function decodeBase64(text) {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+// The result in one language: the JSON report, the core's HTML page, and
+// the manifest (a zip's own SHA-256 is read only when asked for).
+function rendered(lang) {
+  return {
+    type: "done",
+    verdict: checked.verdict(),
+    json: checked.json(lang),
+    html: checked.html(lang),
+  };
 }
 
 onmessage = (event) => {
@@ -29,30 +45,26 @@ onmessage = (event) => {
     if (msg.type === "init") {
       wasm_bindgen.initSync({ module: decodeBase64(msg.wasmBase64) });
       ready = true;
-      postMessage({ type: "ready" });
+      postMessage({ type: "ready", profiles: wasm_bindgen.profiles() });
     } else if (msg.type === "check") {
       if (!ready) throw new Error("not initialised");
       const started = performance.now();
-      const blobs = msg.source.files.map((f) => f.file);
-      const digests = wasm_bindgen.sha256_blobs(blobs, progress);
-      const bytes = blobs.reduce((n, b) => n + b.size, 0);
-      postMessage({ type: "progress", bytes, files: blobs.length });
-      const lines = msg.source.files.map((f, i) => digests[i] + "  " + f.path);
-      postMessage({
-        type: "done",
-        verdict: "pass",
-        seconds: (performance.now() - started) / 1000,
-        json: JSON.stringify({ files: lines }, null, 2) + "\n",
-        manifest: lines.join("\n") + "\n",
-        html: "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{font:14px system-ui}</style></head><body><pre>" +
-          lines.map(escapeHtml).join("\n") + "</pre></body></html>",
-      });
+      const source = msg.source;
+      const request = new wasm_bindgen.CheckRequest(source.kind, source.name, msg.lang, msg.today);
+      for (const f of source.files) request.add(f.path, f.file);
+      if (msg.profile) request.profile(msg.profile);
+      if (msg.policyText != null) request.policy(msg.policyName || "policy.toml", msg.policyText);
+      if (checked) checked.free();
+      checked = null;
+      checked = wasm_bindgen.check(request, begin, progress);
+      const seconds = (performance.now() - started) / 1000;
+      postMessage(Object.assign(rendered(msg.lang), { seconds, exitCode: checked.exit_code() }));
+    } else if (msg.type === "render") {
+      postMessage(Object.assign(rendered(msg.lang), { type: "rendered" }));
+    } else if (msg.type === "manifest") {
+      postMessage({ type: "manifest", manifest: checked.manifest(msg.created) });
     }
   } catch (e) {
     postMessage({ type: "error", message: String(e && e.message ? e.message : e) });
   }
 };
-
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
-}

@@ -5,8 +5,12 @@
 
 use std::cell::RefCell;
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use js_sys::Uint8Array;
+use trainpack_core::platform::PositionedRead;
+use trainpack_core::source::ReadAt;
 use web_sys::{Blob, FileReaderSync};
 
 /// Bytes fetched per `FileReaderSync` call. Each call costs a fresh
@@ -22,6 +26,10 @@ pub struct BlobReadAt {
     /// The last slice read, for the many small reads of zip parsing and of
     /// 128 KiB scan chunks: (its offset in the blob, its bytes).
     window: RefCell<(u64, Vec<u8>)>,
+    /// Counts the files read to their end (the page's "files" progress),
+    /// this one once.
+    files_read: Option<Arc<AtomicU32>>,
+    counted: AtomicBool,
 }
 
 impl BlobReadAt {
@@ -34,7 +42,27 @@ impl BlobReadAt {
             size,
             reader,
             window: RefCell::new((0, Vec::new())),
+            files_read: None,
+            counted: AtomicBool::new(false),
         })
+    }
+
+    /// Add one to `files_read` when this blob has been read to its end
+    /// (an empty one: at once).
+    pub fn counting_into(mut self, files_read: Arc<AtomicU32>) -> BlobReadAt {
+        self.files_read = Some(files_read);
+        if self.size == 0 {
+            self.count_once();
+        }
+        self
+    }
+
+    fn count_once(&self) {
+        if let Some(counter) = &self.files_read
+            && !self.counted.swap(true, Ordering::Relaxed)
+        {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub fn size(&self) -> u64 {
@@ -80,9 +108,34 @@ impl BlobReadAt {
         // than the browser returned.
         let n = (view.length() as usize).min(buf.len());
         view.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        if offset + n as u64 >= self.size {
+            self.count_once();
+        }
         Ok(n)
     }
 }
+
+impl PositionedRead for BlobReadAt {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        BlobReadAt::read_at(self, offset, buf)
+    }
+}
+
+impl ReadAt for BlobReadAt {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.size)
+    }
+}
+
+// SAFETY: the core shares a source between its reading threads (Send +
+// Sync), but wasm32-unknown-unknown without the `atomics` feature has one
+// thread: the core's rayon runs on it, and no JS value ever crosses to
+// another. Built with atomics (threads) these impls vanish and the build
+// fails, as it must.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Send for BlobReadAt {}
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for BlobReadAt {}
 
 /// A JS exception as an I/O error (a file removed or changed after it was
 /// chosen shows up here as `NotReadableError`).

@@ -4,6 +4,7 @@
 //! slices through [`blob::BlobReadAt`].
 
 pub mod blob;
+pub mod check;
 
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
