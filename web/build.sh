@@ -43,7 +43,12 @@ mkdir -p "$gen" "$(dirname "$out")"
 wasm-bindgen --target no-modules --no-typescript --out-dir "$gen" "$wasm"
 bg="$gen/trainpack_web_bg.wasm"
 if command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int "$bg" -o "$bg.opt" && mv "$bg.opt" "$bg"
+  # -all: accept every feature rustc emits (simd128, bulk memory, …).
+  if wasm-opt -O3 -all "$bg" -o "$bg.opt"; then
+    mv "$bg.opt" "$bg"
+  else
+    echo "web/build.sh: wasm-opt failed; the page keeps the wasm as rustc made it" >&2
+  fi
 fi
 
 version="$(awk -F'"' '/^version = / {print $2; exit}' "$root/Cargo.toml")"
