@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::descriptor::{Audit, AuditResult};
+use crate::descriptor::{self, Audit, AuditResult};
 use crate::i18n::Text;
 use crate::kinds::ResourceKind;
 use crate::report::Resource;
