@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::atomic;
 use crate::bagit::validate;
 use crate::check::{CheckOptions, check};
-use crate::i18n::{Lang, Text};
 use crate::env::now_rfc3339;
+use crate::i18n::{Lang, Text};
 use crate::manifest::Manifest;
 use crate::pack::{self, PackOptions, PackOutcome, check_with_archive_hash, file_safe_id};
 use crate::policy::{Basis, Policy};
@@ -79,9 +79,7 @@ impl GlobalFlags {
         match self.color {
             ColourChoice::Always => true,
             ColourChoice::Never => false,
-            ColourChoice::Auto => {
-                std::io::stdout().is_terminal() && !crate::env::get().no_color
-            }
+            ColourChoice::Auto => std::io::stdout().is_terminal() && !crate::env::get().no_color,
         }
     }
 }

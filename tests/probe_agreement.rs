@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use trainpack::formats::Family;
 use trainpack::ffprobe::Ffprobe;
+use trainpack::formats::Family;
 use trainpack::probe::{ProbeOutcome, builtin};
 use trainpack::source::DirectLocation;
 

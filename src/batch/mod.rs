@@ -37,8 +37,8 @@ use self::shard::Shard;
 use self::unsupported::NotAPackage;
 use crate::atomic;
 use crate::check::CheckOptions;
-use crate::i18n::Lang;
 use crate::env::now_rfc3339;
+use crate::i18n::Lang;
 use crate::manifest::Manifest;
 use crate::pack::{check_with_archive_hash, file_safe_id};
 use crate::report;
@@ -241,11 +241,7 @@ pub fn identity(c: &Candidate) -> std::io::Result<Identity> {
 /// engine, or `--deep`) means a re-check.
 pub fn options_key(opts: &CheckOptions) -> String {
     let policy = serde_json::to_string(&opts.policy).unwrap_or_default();
-    let key = format!(
-        "{policy}|{:?}|{}",
-        opts.probing.engine,
-        opts.probing.deep
-    );
+    let key = format!("{policy}|{:?}|{}", opts.probing.engine, opts.probing.deep);
     let digest = hex(&Sha256::digest(key.as_bytes()));
     digest[..16].to_owned()
 }

@@ -54,6 +54,7 @@ struct Item<'a> {
     class: Classification,
 }
 
+#[cfg(feature = "fs")]
 pub fn check(path: &Path, opts: &CheckOptions) -> Result<Report> {
     let package = Package::open_for_scan(path, &opts.policy.limits)?;
     Ok(check_package(&package, path, opts))
@@ -97,7 +98,7 @@ pub fn with_progress<T>(
 /// reads them while copying): `scanned` holds one result per entry.
 /// Each step is one stage of the pipeline (docs/architecture.md); the
 /// findings gather along the way and are judged at the end.
-pub(crate) fn check_scanned(
+pub fn check_scanned(
     package: &Package,
     path: &Path,
     opts: &CheckOptions,
@@ -259,7 +260,7 @@ fn report(
 
 /// The package's id before it is checked (`pack` names the bag by it):
 /// the descriptor's id when it parses, else as [`package_id`] says.
-pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
+pub fn early_package_id(package: &Package, path: &Path) -> String {
     descriptor::early_package_id(package, path, &content_root(package))
 }
 
@@ -270,7 +271,7 @@ pub(crate) fn early_package_id(package: &Package, path: &Path) -> String {
 /// looked for there and modules are counted from there, so such a zip gives
 /// the same verdict as the folder it was made from. Paths in reports stay
 /// as the package spells them.
-pub(crate) fn content_root(package: &Package) -> String {
+pub fn content_root(package: &Package) -> String {
     let mut root: Option<&str> = None;
     for e in &package.entries {
         if crate::identify::is_junk_name(&e.path) {
@@ -466,16 +467,12 @@ fn self_containing(package: &Package, items: &[Item], findings: &mut Vec<Finding
     if package.kind != crate::source::SourceKind::Zip {
         return;
     }
-    let Ok(len) = std::fs::metadata(&package.root).map(|m| m.len()) else {
+    let Some(len) = package.archive_len() else {
         return;
     };
     let mut archive_digest: Option<Option<String>> = None;
     for item in items.iter().filter(|i| i.scanned.size == len) {
-        let digest = archive_digest.get_or_insert_with(|| {
-            crate::manifest::hash_file(&package.root)
-                .ok()
-                .map(|(d, _)| d)
-        });
+        let digest = archive_digest.get_or_insert_with(|| package.archive_sha256());
         if digest.as_deref().is_some_and(|d| item.scanned.sha256 == *d) {
             findings.push(rules::ContainsItself {}.finding(Some(&item.entry.path)));
         }

@@ -126,9 +126,8 @@ pub struct Audit {
 }
 
 /// The review's result.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 #[schemars(rename = "audit_result", title = "Result")]
 pub enum AuditResult {
@@ -362,7 +361,13 @@ pub fn package_id(path: &Path, descriptor: Option<&Descriptor>) -> String {
     {
         return id.trim().to_owned();
     }
+    // The folder's own name when it is given as `.`; a package in memory
+    // is named, not found.
+    #[cfg(feature = "fs")]
+    #[allow(clippy::disallowed_methods)]
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    #[cfg(not(feature = "fs"))]
+    let canonical = path.to_owned();
     let name = if canonical.is_dir() {
         canonical.file_name()
     } else {

@@ -431,6 +431,11 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Worker threads when none are asked for: one per core (2 if unknown).
 pub fn cores() -> usize {
+    // wasm32 in a browser has no threads to spawn: everything runs on the
+    // calling thread.
+    if cfg!(target_family = "wasm") {
+        return 1;
+    }
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
@@ -466,6 +471,17 @@ fn fill_queue<S, T: Send>(
     work: impl Fn(&mut S, usize) -> Option<T> + Sync,
     slots: &mut [Option<T>],
 ) {
+    // One worker runs on the calling thread: no thread is spawned (there
+    // are none on wasm32), and -j1 costs no thread either.
+    if threads <= 1 || order.len() <= 1 {
+        let mut state = init();
+        for &i in order {
+            if let Some(result) = work(&mut state, i) {
+                slots[i] = Some(result);
+            }
+        }
+        return;
+    }
     let next = AtomicUsize::new(0);
     let slots = std::sync::Mutex::new(slots);
     std::thread::scope(|scope| {

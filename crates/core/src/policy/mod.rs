@@ -20,9 +20,8 @@ use crate::rules::{self, Finding, Rule};
 
 /// What the video share is measured over: `count` (number of resources, the
 /// default) or `bytes`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 #[schemars(rename = "basis", title = "Basis")]
 pub enum Basis {
@@ -404,7 +403,19 @@ impl Policy {
     /// Load a policy file: JSON when it ends in `.json`, TOML otherwise.
     /// The file's `profile` (or `base_profile`, given by `--profile`) is the
     /// base; fields the file leaves out keep the base's values.
+    #[cfg(feature = "fs")]
+    #[allow(clippy::disallowed_methods)] // reading the file the user named
     pub fn load(path: &Path, base_profile: Option<&str>) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Policy {
+            path: path.to_owned(),
+            reason: crate::error::io_reason(&e),
+        })?;
+        Policy::parse(&text, path, base_profile)
+    }
+
+    /// [`Policy::load`] on a policy file's text (the browser holds it);
+    /// `path` is its name, which says JSON or TOML and names it in errors.
+    pub fn parse(text: &str, path: &Path, base_profile: Option<&str>) -> Result<Policy> {
         let fail = |reason: Text| Error::Policy {
             path: path.to_owned(),
             reason,

@@ -30,7 +30,8 @@ pub trait ExternalProbe: Send + Sync {
 }
 
 /// Which engine confirms videos.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Engine {
     /// The built-in probe; ffprobe only for what it cannot read.
     #[default]

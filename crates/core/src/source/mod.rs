@@ -1,10 +1,15 @@
 //! A package as a list of entries that can be opened for reading, whether it
 //! is a folder or a zip. The rest of the program never asks which.
 
+// The folder backend: the one place the core walks the file system.
+#[cfg(feature = "fs")]
+#[allow(clippy::disallowed_methods)]
 mod folder;
 pub mod names;
+pub mod random_access;
 mod zip;
 mod zip_local;
+pub use self::random_access::{ReadAt, SeekAdapter};
 pub use self::zip_local::Mismatch;
 
 use std::fs::File;
@@ -59,6 +64,8 @@ pub(crate) enum Locator {
         /// read from the archive for this entry.
         compressed: u64,
     },
+    /// One of the files the caller handed over ([`Package::from_items`]).
+    Item(usize),
 }
 
 impl Entry {
@@ -71,7 +78,7 @@ impl Entry {
     fn relative_file(&self) -> Option<&Path> {
         match &self.locator {
             Locator::File(os) => Some(os.as_deref().unwrap_or(Path::new(&*self.path))),
-            Locator::Zip { .. } => None,
+            Locator::Zip { .. } | Locator::Item(_) => None,
         }
     }
 
@@ -90,7 +97,7 @@ impl Entry {
     /// Compressed size, for a zip entry.
     pub fn compressed_size(&self) -> Option<u64> {
         match &self.locator {
-            Locator::File(_) => None,
+            Locator::File(_) | Locator::Item(_) => None,
             Locator::Zip { compressed, .. } => Some(*compressed),
         }
     }
@@ -233,10 +240,94 @@ pub struct Package {
     pub entries: Vec<Entry>,
     pub notes: Vec<SourceNote>,
     zip: Option<::zip::ZipArchive<PositionedFile>>,
+    /// The zip file's bytes, for the zip-quine check.
+    archive: Option<Arc<dyn ReadAt>>,
+    /// The files of a package given as a list ([`Package::from_items`]).
+    items: Arc<[Arc<dyn ReadAt>]>,
 }
 
 impl Package {
+    /// A zip held by the caller (the browser's upload): `name` is the file
+    /// name it came under, used in messages and as the package's path.
+    pub fn from_zip(source: Arc<dyn ReadAt>, name: &str, limits: &Limits) -> Result<Package> {
+        let root = PathBuf::from(name);
+        let (archive, entries, notes) = zip::list(&root, Arc::clone(&source), limits)?;
+        Ok(Package {
+            root,
+            kind: SourceKind::Zip,
+            entries,
+            notes,
+            zip: archive,
+            archive: Some(source),
+            items: Arc::new([]),
+        })
+    }
+
+    /// A folder given as its files (the browser's folder drop): each with
+    /// its path under the folder (`/` or `\` between names) and its bytes.
+    /// Names are checked and normalised as a folder's are.
+    pub fn from_items(
+        items: Vec<(String, Arc<dyn ReadAt>)>,
+        name: &str,
+        limits: &Limits,
+    ) -> Package {
+        let mut notes = Vec::new();
+        let mut entries = Vec::with_capacity(items.len());
+        let mut sources = Vec::with_capacity(items.len());
+        for (path, source) in items {
+            let spelled = path.replace('\\', "/");
+            let (nfc, original) = names::to_nfc(spelled.trim_start_matches('/').to_owned());
+            if !check_name(&nfc, limits, &mut notes) {
+                continue;
+            }
+            entries.push(Entry {
+                original,
+                path: nfc.into(),
+                declared_size: source.len().ok(),
+                locator: Locator::Item(sources.len()),
+            });
+            sources.push(source);
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        distinguish_alike_names(&mut entries, &mut notes);
+        note_duplicates(&mut entries, &mut notes);
+        Package {
+            root: PathBuf::from(name),
+            kind: SourceKind::Folder,
+            entries,
+            notes,
+            zip: None,
+            archive: None,
+            items: sources.into(),
+        }
+    }
+
+    /// The zip file's length; None for a folder.
+    pub fn archive_len(&self) -> Option<u64> {
+        self.archive.as_ref()?.len().ok()
+    }
+
+    /// SHA-256 (hex) of the whole zip file; None for a folder or when it
+    /// cannot be read.
+    pub fn archive_sha256(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let archive = self.archive.as_ref()?;
+        let mut reader = PositionedFile::new(Arc::clone(archive)).ok()?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        Some(crate::scan::hex(&hasher.finalize()))
+    }
+
     /// Open a folder or a zip file with the default limits.
+    #[cfg(feature = "fs")]
     pub fn open(path: &Path) -> Result<Package> {
         Package::open_with(path, &Limits::default())
     }
@@ -244,6 +335,7 @@ impl Package {
     /// Open a folder or a zip file. Fails (exit 2) only when the path itself
     /// cannot be used; problems with single entries, and limits hit, become
     /// notes.
+    #[cfg(feature = "fs")]
     pub fn open_with(path: &Path, limits: &Limits) -> Result<Package> {
         Package::open_listing(path, limits, true)
     }
@@ -251,10 +343,13 @@ impl Package {
     /// [`Package::open_with`] for a caller that reads every entry anyway: a
     /// folder is listed without a stat per file (`declared_size` is None),
     /// since opening the file tells its size.
+    #[cfg(feature = "fs")]
     pub fn open_for_scan(path: &Path, limits: &Limits) -> Result<Package> {
         Package::open_listing(path, limits, false)
     }
 
+    #[cfg(feature = "fs")]
+    #[allow(clippy::disallowed_methods)] // the fs backend opens the path
     fn open_listing(path: &Path, limits: &Limits, sized: bool) -> Result<Package> {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => Error::NotFound {
@@ -274,19 +369,24 @@ impl Package {
                 entries,
                 notes,
                 zip: None,
+                archive: None,
+                items: Arc::new([]),
             })
         } else if meta.is_file() {
             let file = File::open(path).map_err(|e| Error::Unreadable {
                 path: path.to_owned(),
                 source: e,
             })?;
-            let (archive, entries, notes) = zip::list(path, Arc::new(file), limits)?;
+            let file: Arc<dyn ReadAt> = Arc::new(file);
+            let (archive, entries, notes) = zip::list(path, Arc::clone(&file), limits)?;
             Ok(Package {
                 root: path.to_owned(),
                 kind: SourceKind::Zip,
                 entries,
                 notes,
                 zip: archive,
+                archive: Some(file),
+                items: Arc::new([]),
             })
         } else {
             Err(Error::NotAPackage {
@@ -301,6 +401,7 @@ impl Package {
         EntryReader {
             root: self.root.clone(),
             zip: self.zip.clone(),
+            items: Arc::clone(&self.items),
             #[cfg(target_os = "linux")]
             root_fd: None,
             #[cfg(target_os = "linux")]
@@ -313,6 +414,7 @@ impl Package {
     pub fn direct_location(&self, entry: &Entry) -> Option<DirectLocation> {
         match &entry.locator {
             Locator::File(_) => Some(DirectLocation::File(entry.fs_path(&self.root)?)),
+            Locator::Item(_) => None,
             Locator::Zip { index, stored, .. } => {
                 if !*stored {
                     return None;
@@ -345,6 +447,7 @@ pub enum DirectLocation {
 pub struct EntryReader {
     root: PathBuf,
     zip: Option<::zip::ZipArchive<PositionedFile>>,
+    items: Arc<[Arc<dyn ReadAt>]>,
     /// The package root, opened once: folders are opened beneath it.
     #[cfg(target_os = "linux")]
     root_fd: Option<std::os::fd::OwnedFd>,
@@ -376,6 +479,9 @@ impl EntryReader {
         if let Locator::File(_) = entry.locator {
             return Ok(Some(Box::new(self.open_entry_file(entry)?.0)));
         }
+        if let Locator::Item(i) = entry.locator {
+            return Ok(Some(Box::new(self.open_item(i)?)));
+        }
         match (&entry.locator, &mut self.zip) {
             (
                 Locator::Zip {
@@ -400,8 +506,17 @@ impl EntryReader {
                 let (file, meta) = self.open_entry_file(entry)?;
                 Ok(Opened::File(file, meta))
             }
-            Locator::Zip { .. } => self.open(entry).map(Opened::Stream),
+            Locator::Zip { .. } | Locator::Item(_) => self.open(entry).map(Opened::Stream),
         }
+    }
+
+    /// A file the caller handed over, read from its start.
+    fn open_item(&self, index: usize) -> io::Result<PositionedFile> {
+        let source = self
+            .items
+            .get(index)
+            .ok_or_else(|| io::Error::other("no such item"))?;
+        PositionedFile::new(Arc::clone(source))
     }
 
     /// A folder entry's file, opened the one way every reader of it uses.
@@ -501,6 +616,7 @@ impl EntryReader {
     pub fn open(&mut self, entry: &Entry) -> io::Result<Box<dyn Read + '_>> {
         let index = match entry.locator {
             Locator::File(_) => return Ok(Box::new(self.open_entry_file(entry)?.0)),
+            Locator::Item(i) => return Ok(Box::new(self.open_item(i)?)),
             Locator::Zip { index, .. } => index,
         };
         let archive = self
@@ -599,6 +715,7 @@ pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
 /// read). Gives the metadata read on the open descriptor, so a caller that
 /// needs size and time does not ask again. Folder entries go through
 /// [`EntryReader`], which opens beneath the root; this is for other files.
+#[allow(clippy::disallowed_methods)] // the fs backend: a link swapped in
 pub fn open_regular_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let file = crate::platform::open_no_follow(path).map_err(replaced_by_link)?;
     let (file, meta) = regular_file(file)?;

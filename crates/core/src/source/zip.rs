@@ -1,6 +1,5 @@
 //! A package given as a zip: entries are streamed in place, never extracted.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
@@ -9,25 +8,35 @@ use std::collections::{HashMap, HashSet};
 
 use zip::{CompressionMethod, ZipArchive};
 
+use super::ReadAt;
 use super::names::{NameEncoding, decode_zip_name, escape_controls, to_nfc, zip_relative_path};
 use super::zip_local::{self, Central, LocalHeader, Mismatch};
 use super::{Entry, Locator, SourceNote};
 use crate::error::{ArchiveProblem, Error, Result};
-use crate::platform::PositionedRead;
 use crate::policy::Limits;
 
-/// A shared file read with positioned I/O (`pread`), so each worker thread
-/// has its own cursor over one descriptor and clones cost nothing.
-#[derive(Clone, Debug)]
+/// A shared source read at offsets (`pread` for a file), so each worker
+/// thread has its own cursor over one descriptor and clones cost nothing.
+#[derive(Clone)]
 pub struct PositionedFile {
-    file: Arc<File>,
+    file: Arc<dyn ReadAt>,
     pos: u64,
     len: u64,
 }
 
+impl std::fmt::Debug for PositionedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PositionedFile {{ pos: {}, len: {} }}",
+            self.pos, self.len
+        )
+    }
+}
+
 impl PositionedFile {
-    pub fn new(file: Arc<File>) -> io::Result<PositionedFile> {
-        let len = file.metadata()?.len();
+    pub fn new(file: Arc<dyn ReadAt>) -> io::Result<PositionedFile> {
+        let len = file.len()?;
         Ok(PositionedFile { file, pos: 0, len })
     }
 }
@@ -235,8 +244,19 @@ fn supported(method: CompressionMethod) -> bool {
             | CompressionMethod::Deflate64
             | CompressionMethod::Bzip2
             | CompressionMethod::Lzma
-            | CompressionMethod::Zstd
-    )
+    ) || zstd(method)
+}
+
+/// zstd is C code (zstd-sys): a build without the `zstd` feature (the
+/// browser's) reports such an entry as an unsupported method.
+fn zstd(method: CompressionMethod) -> bool {
+    #[cfg(feature = "zstd")]
+    return method == CompressionMethod::Zstd;
+    #[cfg(not(feature = "zstd"))]
+    return {
+        let _ = method;
+        false
+    };
 }
 
 fn method_name(method: CompressionMethod) -> String {
@@ -300,7 +320,7 @@ fn is_extractor_stub(head: &[u8]) -> bool {
     }
 }
 
-pub(super) fn list(path: &Path, file: Arc<File>, limits: &Limits) -> Result<Listing> {
+pub(super) fn list(path: &Path, file: Arc<dyn ReadAt>, limits: &Limits) -> Result<Listing> {
     let mut reader = PositionedFile::new(file).map_err(|e| Error::Unreadable {
         path: path.to_owned(),
         source: e,
@@ -627,7 +647,7 @@ fn local_view(archive: &ZipArchive<PositionedFile>) -> LocalView {
             mismatched.insert(index, mismatch);
         }
     }
-    let (hidden, hidden_count) = hidden_entries(&file, spans, archive);
+    let (hidden, hidden_count) = hidden_entries(&*file, spans, archive);
     LocalView {
         mismatched,
         hidden,
@@ -641,7 +661,7 @@ fn local_view(archive: &ZipArchive<PositionedFile>) -> LocalView {
 /// first entry is walked only when it starts with a local header: a
 /// self-extractor's program is not searched.
 fn hidden_entries(
-    file: &File,
+    file: &dyn ReadAt,
     mut spans: Vec<(u64, u64)>,
     archive: &ZipArchive<PositionedFile>,
 ) -> (Vec<String>, u64) {
