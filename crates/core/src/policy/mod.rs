@@ -420,6 +420,19 @@ impl Policy {
             path: path.to_owned(),
             reason,
         };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
+        Policy::from_text(&text, path, base_profile)
+    }
+
+    /// A policy file's text (the browser has no path to read): `path` names
+    /// it in messages, and its extension says JSON or TOML, as for [`load`].
+    ///
+    /// [`load`]: Policy::load
+    pub fn from_text(text: &str, path: &Path, base_profile: Option<&str>) -> Result<Policy> {
+        let fail = |reason: Text| Error::Policy {
+            path: path.to_owned(),
+            reason,
+        };
         // A setting of the wrong type or value: serde says which in English
         // only; the Chinese names the file and where to look.
         let wrong_value = |e: serde_json::Error| {
