@@ -410,17 +410,6 @@ impl Policy {
             path: path.to_owned(),
             reason: crate::error::io_reason(&e),
         })?;
-        Policy::parse(&text, path, base_profile)
-    }
-
-    /// [`Policy::load`] on a policy file's text (the browser holds it);
-    /// `path` is its name, which says JSON or TOML and names it in errors.
-    pub fn parse(text: &str, path: &Path, base_profile: Option<&str>) -> Result<Policy> {
-        let fail = |reason: Text| Error::Policy {
-            path: path.to_owned(),
-            reason,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(crate::error::io_reason(&e)))?;
         Policy::from_text(&text, path, base_profile)
     }
 
