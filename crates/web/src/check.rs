@@ -114,7 +114,7 @@ impl Checked {
             (Some(sha), Some(len)) => Some((sha, len)),
             _ => None,
         };
-        Ok(Manifest::from_report(&self.report, archive, created).to_json())
+        Ok(Manifest::from_report(&self.report, &self.package, archive, created).to_json())
     }
 }
 
