@@ -8,20 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{check_json, file, findings_at, on_path};
-
-/// Whether `program` is on PATH; in CI (`CI` or `TRAINPACK_REQUIRE_FFMPEG`
-/// set) a missing tool fails the test, elsewhere it is skipped.
-fn tool(program: &str, install: &str) -> bool {
-    if on_path(program).is_some() {
-        return true;
-    }
-    let required =
-        std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
-    assert!(!required, "`{program}` is required by this test: {install}");
-    eprintln!("skipped: {program} not installed");
-    false
-}
+use common::{check_json, file, findings_at};
 
 fn ran(cmd: &mut Command) {
     let out = cmd.output().expect("the tool runs");
@@ -81,10 +68,7 @@ const FODP: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// file decide (a deck's directory lies far past the sniffer's head).
 #[test]
 fn office_97_2003_files_are_identified_by_their_streams() {
-    if !tool(
-        "soffice",
-        "install LibreOffice (`apt install libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress`)",
-    ) {
+    if !common::have_tool("soffice") {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -129,12 +113,7 @@ fn office_97_2003_files_are_identified_by_their_streams() {
 /// resource with a TP025 warning, whatever its name.
 #[test]
 fn password_protected_ooxml_is_an_encrypted_document() {
-    if !tool("soffice", "install LibreOffice")
-        || !tool(
-            "msoffcrypto-tool",
-            "install it from PyPI (`pip install msoffcrypto-tool`)",
-        )
-    {
+    if !common::have_tool("soffice") || !common::have_tool("msoffcrypto-tool") {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -200,12 +179,7 @@ End Sub
 /// nameless. The same files without a password get no TP025.
 #[test]
 fn password_protected_office_97_2003_files_are_encrypted_documents() {
-    if !tool("soffice", "install LibreOffice")
-        || !tool(
-            "msoffcrypto-tool",
-            "install it from PyPI (`pip install msoffcrypto-tool`)",
-        )
-    {
+    if !common::have_tool("soffice") || !common::have_tool("msoffcrypto-tool") {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -297,10 +271,7 @@ fn tool_ok(program: &str, args: &[&str], dir: &Path) {
 /// zips as well, keep their family.
 #[test]
 fn archives_inside_a_package_are_not_course_resources() {
-    if !tool("zip", "`apt install zip`")
-        || !tool("7z", "`apt install p7zip-full`")
-        || !tool("tar", "`apt install tar`")
-    {
+    if !common::have_tool("zip") || !common::have_tool("7z") || !common::have_tool("tar") {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -400,7 +371,7 @@ fn archives_inside_a_package_are_not_course_resources() {
 /// inside, under their own name, renamed `.bin`, or nameless.
 #[test]
 fn odf_templates_keep_their_family() {
-    if !tool("soffice", "install LibreOffice") {
+    if !common::have_tool("soffice") {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -644,7 +615,7 @@ fn mxf_is_a_video_when_a_probe_says_so() {
 /// as `.bin` and nameless.
 #[test]
 fn image_families_by_content() {
-    if !common::have_tool("ffmpeg") || !tool("gzip", "`apt install gzip`") {
+    if !common::have_tool("ffmpeg") || !common::have_tool("gzip") {
         return;
     }
     let work = tempfile::tempdir().unwrap();

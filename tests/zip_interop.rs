@@ -11,22 +11,6 @@ use std::process::Command;
 use common::{check_json, findings, run, trainpack};
 use serde_json::Value;
 
-/// Whether `program` is on PATH; in CI (or with TRAINPACK_REQUIRE_FFMPEG,
-/// which asks for every external tool) a missing one fails the test.
-fn tool(program: &str) -> bool {
-    if common::on_path(program).is_some() {
-        return true;
-    }
-    let required =
-        std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
-    assert!(
-        !required,
-        "`{program}` is required by this test but is not on PATH (apt install python3 zip p7zip-full)"
-    );
-    eprintln!("skipped: {program} not installed");
-    false
-}
-
 /// Helpers every script gets: `build(entries)` writes a zip from raw local
 /// and central headers (each field as given), `up(utf8, raw)` an Info-ZIP
 /// Unicode Path extra field (0x7075) for a raw name.
@@ -128,7 +112,7 @@ fn tmp() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn self_extractor_prefix_and_padding_between_entries_are_read() {
-    if !tool("python3") {
+    if !common::have_tool("python3") {
         return;
     }
     let (_keep, dir) = tmp();
@@ -182,7 +166,7 @@ for f in ['sfx.zip', 'sfx_sh.zip', 'z64.zip', 'z64_sfx.zip', 'gaps.zip', 'sfx_ad
 
 #[test]
 fn zip64_archives_from_python_and_info_zip_are_read() {
-    if !tool("python3") || !tool("zip") {
+    if !common::have_tool("python3") || !common::have_tool("zip") {
         return;
     }
     let (_keep, dir) = tmp();
@@ -219,7 +203,7 @@ open('src/讲义.txt', 'wb').write(NOTE)
 
 #[test]
 fn rar_7z_pdf_and_truncated_uploads_are_named() {
-    if !tool("python3") || !tool("7z") {
+    if !common::have_tool("python3") || !common::have_tool("7z") {
         return;
     }
     let (_keep, dir) = tmp();
@@ -302,7 +286,7 @@ open('cut_inner.zip', 'wb').write(o[:i + len(inner.getvalue()) + 100])
 
 #[test]
 fn unicode_path_field_and_descriptor_flag_are_not_header_mismatches() {
-    if !tool("python3") {
+    if !common::have_tool("python3") {
         return;
     }
     let (_keep, dir) = tmp();
@@ -394,7 +378,7 @@ for f in [c for c in cases if c != 'up_local_utf8'] + ['dd_python']:
 
 #[test]
 fn a_password_protected_zip_is_one_clear_refusal() {
-    if !tool("zip") || !tool("7z") {
+    if !common::have_tool("zip") || !common::have_tool("7z") {
         return;
     }
     let (_keep, dir) = tmp();

@@ -228,23 +228,46 @@ pub fn sha256_file(path: &Path) -> String {
         .collect()
 }
 
-/// Whether a test that needs `program` (ffmpeg, ffprobe) can run. On a
+/// Whether `program` runs here. ffmpeg and ffprobe are asked for
+/// `-version`; any other tool (Info-ZIP's `zip` refuses `-version` with
+/// exit 16) only has to be on PATH.
+fn tool_runs(program: &str) -> bool {
+    match program {
+        "ffmpeg" | "ffprobe" => StdCommand::new(program)
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        _ => on_path(program).is_some(),
+    }
+}
+
+/// How to install `program`, for the messages below.
+fn install_hint(program: &str) -> String {
+    match program {
+        "ffmpeg" | "ffprobe" => "`apt install ffmpeg`".into(),
+        "7z" => "`apt install p7zip-full`".into(),
+        "soffice" => "`apt install libreoffice-writer libreoffice-calc libreoffice-impress`".into(),
+        "msoffcrypto-tool" | "bagit.py" => {
+            format!("`pip install {}`", program.trim_end_matches(".py"))
+        }
+        other => format!("`apt install {other}`"),
+    }
+}
+
+/// Whether a test that needs `program` (ffmpeg, zip, soffice...) can run. On a
 /// machine without it the test is skipped with a message, so `cargo test`
 /// works with only the Rust toolchain; in CI (`CI` or
 /// `TRAINPACK_REQUIRE_FFMPEG` set) a missing tool fails the test instead.
 pub fn have_tool(program: &str) -> bool {
-    let ok = StdCommand::new(program)
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
+    if tool_runs(program) {
         return true;
     }
     let required =
         std::env::var_os("CI").is_some() || std::env::var_os("TRAINPACK_REQUIRE_FFMPEG").is_some();
     assert!(
         !required,
-        "`{program}` is required by this test (CI or TRAINPACK_REQUIRE_FFMPEG is set) but is not on PATH: install ffmpeg (`apt install ffmpeg`)"
+        "`{program}` is required by this test (CI or TRAINPACK_REQUIRE_FFMPEG is set) but is not on PATH: {}",
+        install_hint(program)
     );
     eprintln!("skipped: {program} not installed");
     false
@@ -257,16 +280,12 @@ pub fn on_path(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Panic with a clear message unless `program` runs (`program -version`).
+/// Panic with a clear message unless `program` runs.
 pub fn require_tool(program: &str) {
-    let ok = StdCommand::new(program)
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
     assert!(
-        ok,
-        "`{program}` is required by this test but is not installed or not on PATH \
-         (install ffmpeg: `apt install ffmpeg`)"
+        tool_runs(program),
+        "`{program}` is required by this test but is not installed or not on PATH: {}",
+        install_hint(program)
     );
 }
 
